@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot import ids
+from bot.blocks.common import Block, context, header, input_block, plain, section
+from bot.timefmt import show_date
+
+COMMON_TIMEZONES = [
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+]
+
+USAGE = (
+    "*/cohort* — what you can type:\n"
+    "• `/cohort` — list your cohorts\n"
+    "• `/cohort new` — create a cohort (opens a form)\n"
+    "• `/cohort add @agent N1234567 19283746` — in the class channel: add an agent with their "
+    "N-Number and NPN"
+)
+
+
+def cohort_list(rows: list[dict[str, Any]]) -> list[Block]:
+    """rows: name, channel_id, start_date, days, timezone, agents, tl_name, pm_name."""
+    if not rows:
+        return [section("You have no cohorts yet. Create one with `/cohort new`.")]
+    blocks: list[Block] = [header("Your cohorts")]
+    for row in rows:
+        blocks.append(
+            section(
+                f"*{row['name']}* in <#{row['channel_id']}>\n"
+                f"Starts {show_date(row['start_date'])}, {row['days']} days ({row['timezone']}) · "
+                f"{row['agents']} agents · TL {row['tl_name']} · PM {row['pm_name']}"
+            )
+        )
+    return blocks
+
+
+def agent_added(agent_name: str, n_number: str, cohort_name: str, already: bool) -> list[Block]:
+    if already:
+        return [section(f"{agent_name} ({n_number}) is already in *{cohort_name}*. Nothing changed.")]
+    return [section(f":white_check_mark: Added *{agent_name}* ({n_number}) to *{cohort_name}*.")]
+
+
+def cohort_created(name: str, channel_id: str, start: date, days: int) -> list[Block]:
+    return [
+        section(f":white_check_mark: Created *{name}* in <#{channel_id}>, starting {show_date(start)} for {days} days."),
+        context("Add agents with `/cohort add @agent N-Number NPN` in the class channel, "
+                "or import a cohort file with `training-day cohort import FILE.yml`."),
+    ]
+
+
+def new_cohort_modal(*, channel_id: str | None, caller_id: str, today: date) -> dict[str, Any]:
+    zone_options = [{"text": plain(z), "value": z} for z in COMMON_TIMEZONES]
+    channel_select: dict[str, Any] = {
+        "type": "conversations_select",
+        "action_id": "value",
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    if channel_id:
+        channel_select["initial_conversation"] = channel_id
+    days_options = [{"text": plain(f"{n} days"), "value": str(n)} for n in (3, 4, 5)]
+    return {
+        "type": "modal",
+        "callback_id": ids.VIEW_COHORT_NEW,
+        "title": plain("New cohort"),
+        "submit": plain("Create"),
+        "close": plain("Cancel"),
+        "blocks": [
+            input_block(ids.COHORT_FIELD_NAME, "Cohort name",
+                        {"type": "plain_text_input", "action_id": "value", "max_length": 200,
+                         "placeholder": plain("AHIP/Aetna class - Dec 1")}),
+            input_block(ids.COHORT_FIELD_CHANNEL, "Class channel", channel_select),
+            input_block(ids.COHORT_FIELD_TIMEZONE, "Timezone",
+                        {"type": "static_select", "action_id": "value", "options": zone_options,
+                         "initial_option": zone_options[1]}),
+            input_block(ids.COHORT_FIELD_START, "First training day",
+                        {"type": "datepicker", "action_id": "value", "initial_date": today.isoformat()},
+                        hint="Training days are business days (Mon-Fri)."),
+            input_block(ids.COHORT_FIELD_DAYS, "Length",
+                        {"type": "static_select", "action_id": "value", "options": days_options,
+                         "initial_option": days_options[0]}),
+            input_block(ids.COHORT_FIELD_LINK, "GoTo Training link",
+                        {"type": "url_text_input", "action_id": "value"}),
+            input_block(ids.COHORT_FIELD_TL, "Team lead",
+                        {"type": "users_select", "action_id": "value", "initial_user": caller_id}),
+            input_block(ids.COHORT_FIELD_PM, "Production manager",
+                        {"type": "users_select", "action_id": "value"}),
+        ],
+    }

@@ -1,0 +1,38 @@
+"""Setting up a class: import the cohort, list it, add a late agent, and the N-Number guard."""
+
+from __future__ import annotations
+
+from bot.cohort_spec import load_cohort_file
+from bot.demo.stage import CLASS_CHANNEL, NEW_AGENT, TL, Stage
+from bot.services import cohorts
+from bot.settings import SHIPPED_PLAYBOOK
+
+SAMPLE = SHIPPED_PLAYBOOK.with_name("samples") / "cohort.yml"
+
+
+def play(stage: Stage) -> None:
+    world = stage.world
+    stage.scene("Setting up the class")
+    stage.narrate("The licensing team imports the cohort file (training-day cohort import bot/samples/cohort.yml).")
+    spec = load_cohort_file(SAMPLE, world.ctx.playbook)
+    with world.ctx.db.session() as session:
+        result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now())
+        cohort_id, changes, new_agents = result.cohort.id, result.changes, result.new_agent_ids
+    stage.narrate("; ".join(changes))
+    world.ctx.hooks.fire_cohort_saved(cohort_id)
+    for person_id in new_agents:
+        world.ctx.hooks.fire_agent_enrolled(cohort_id, person_id)
+    stage.show()
+
+    stage.says(TL, "/cohort")
+    world.driver.command("/cohort", "", user=TL, channel=CLASS_CHANNEL)
+    stage.show()
+
+    user_id, name = NEW_AGENT
+    world.slack.add_user(user_id, name)
+    stage.says(TL, f"/cohort add @{name} 48213377 48213377   (the NPN typed where the N-Number goes)")
+    world.driver.command("/cohort", f"add <@{user_id}|dev.patel> 48213377 48213377", user=TL, channel=CLASS_CHANNEL)
+    stage.show()
+    stage.says(TL, f"/cohort add @{name} N4821337 48213377")
+    world.driver.command("/cohort", f"add <@{user_id}|dev.patel> N4821337 48213377", user=TL, channel=CLASS_CHANNEL)
+    stage.show()

@@ -1,0 +1,40 @@
+"""Runs every demo part in order on a temporary SQLite database and the stand-in."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from bot.demo import part_setup
+from bot.demo.stage import AGENTS, CAST, Stage
+from bot.standin.harness import World
+
+# Later capabilities append their parts here, in the order a class lives them.
+PARTS = [part_setup]
+
+# The Friday before the sample class starts (Tue Dec 1), mid-morning in Chicago.
+DEMO_START = datetime(2026, 11, 27, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
+
+
+def run_demo(out: TextIO) -> int:
+    # The transcript is the output; library chatter (migrations, Bolt) would bury it.
+    logging.getLogger().setLevel(logging.WARNING)
+    for name in ("alembic", "slack_bolt"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="training-day-demo-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'demo.db'}"
+        out.write("Training Day demo: a local Slack stand-in, a temporary SQLite database, a scripted class.\n")
+        with World(url, start=DEMO_START) as world:
+            for user_id, name in {**AGENTS, **{k: v.split(' (')[0] for k, v in CAST.items()}}.items():
+                world.slack.add_user(user_id, name)
+            stage = Stage(world, out)
+            for part in PARTS:
+                part.play(stage)
+    out.write(f"\nDemo finished in {time.monotonic() - started:.1f} s.\n")
+    return 0

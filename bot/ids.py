@@ -1,0 +1,29 @@
+"""Every Slack identifier the app uses: commands, events, action and view callback IDs.
+
+One module so a rename happens in one place and the manifest test can compare against it.
+"""
+
+from __future__ import annotations
+
+# Slash commands (each must be in manifest.yml, and the reverse; tests/test_manifest.py checks).
+COHORT = "/cohort"
+
+# Later capabilities add theirs here and to COMMANDS.
+COMMANDS: tuple[str, ...] = (COHORT,)
+
+# Bot events the app subscribes to.
+EVENT_MEMBER_JOINED = "member_joined_channel"
+EVENTS: tuple[str, ...] = (EVENT_MEMBER_JOINED,)
+
+# View callback IDs.
+VIEW_COHORT_NEW = "cohort_new"
+
+# Block IDs and action IDs inside the cohort modal.
+COHORT_FIELD_NAME = "cohort_name"
+COHORT_FIELD_CHANNEL = "cohort_channel"
+COHORT_FIELD_TIMEZONE = "cohort_timezone"
+COHORT_FIELD_START = "cohort_start"
+COHORT_FIELD_DAYS = "cohort_days"
+COHORT_FIELD_LINK = "cohort_link"
+COHORT_FIELD_TL = "cohort_tl"
+COHORT_FIELD_PM = "cohort_pm"

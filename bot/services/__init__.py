@@ -1,0 +1,1 @@
+"""Domain services: functions over a Session. They flush, never commit, and raise DomainError."""

@@ -1,0 +1,120 @@
+"""Messages that must go exactly once (G2T link, MIA alert, PM DM, ...).
+
+The claim (a row with a unique key) is committed before the message is sent, so two racing
+callers or a retried event cannot both send. A send that fails is recorded and retried by
+`retry_failed`; it is never silently dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from db.models import Notification
+from db.session import Database
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Outcome:
+    key: str
+    sent: bool
+    duplicate: bool = False
+    error: str | None = None
+    channel_id: str | None = None
+    ts: str | None = None
+
+
+def send_once(
+    db: Database,
+    client: WebClient,
+    *,
+    key: str,
+    kind: str,
+    recipient: str,
+    text: str,
+    now: datetime,
+    blocks: list[dict[str, Any]] | None = None,
+) -> Outcome:
+    """Post `text` to a user (DM) or channel once per `key`, whatever happens around it."""
+    try:
+        with db.session() as session:
+            session.add(
+                Notification(
+                    key=key, kind=kind, recipient=recipient, text=text, blocks=blocks,
+                    status="sending", attempts=0, created_at=now,
+                )
+            )
+    except IntegrityError:
+        return Outcome(key=key, sent=False, duplicate=True)
+    return _deliver(db, client, key, now)
+
+
+def already_sent(db: Database, key: str) -> bool:
+    with db.session() as session:
+        return session.scalar(select(Notification.id).where(Notification.key == key)) is not None
+
+
+def retry_failed(db: Database, client: WebClient, now: datetime) -> list[Outcome]:
+    """Send again whatever failed before; each row is claimed first so two runs never double-send."""
+    with db.session() as session:
+        keys = list(
+            session.scalars(
+                select(Notification.key).where(
+                    Notification.status == "failed", Notification.attempts < MAX_ATTEMPTS
+                ).order_by(Notification.id)
+            )
+        )
+    outcomes = []
+    for key in keys:
+        with db.session() as session:
+            claimed = session.execute(
+                update(Notification)
+                .where(Notification.key == key, Notification.status == "failed")
+                .values(status="sending")
+            ).rowcount
+        if claimed:
+            outcomes.append(_deliver(db, client, key, now))
+    return outcomes
+
+
+def _deliver(db: Database, client: WebClient, key: str, now: datetime) -> Outcome:
+    with db.session() as session:
+        row = session.scalar(select(Notification).where(Notification.key == key))
+        assert row is not None
+        recipient, text, blocks = row.recipient, row.text, row.blocks
+    try:
+        channel = recipient
+        if recipient.startswith(("U", "W")):
+            channel = client.conversations_open(users=recipient)["channel"]["id"]
+        response = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        channel_id, ts = response["channel"], response["ts"]
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or exc.response.status_code)
+        log.warning("could not send %s to %s: %s", key, recipient, error)
+        with db.session() as session:
+            row = session.scalar(select(Notification).where(Notification.key == key))
+            assert row is not None
+            row.attempts += 1
+            row.last_error = error
+            row.status = "failed" if row.attempts < MAX_ATTEMPTS else "dead"
+        return Outcome(key=key, sent=False, error=error)
+    with db.session() as session:
+        row = session.scalar(select(Notification).where(Notification.key == key))
+        assert row is not None
+        row.attempts += 1
+        row.status = "sent"
+        row.sent_at = now
+        row.channel_id = channel_id
+        row.ts = ts
+    return Outcome(key=key, sent=True, channel_id=channel_id, ts=ts)

@@ -1,0 +1,40 @@
+"""Process configuration: the only place that reads the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SHIPPED_PLAYBOOK = Path(__file__).with_name("playbook.yml")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = "sqlite:///training_day.db"
+    port: int = 3000
+    playbook: Path = SHIPPED_PLAYBOOK
+    log_level: str = "INFO"
+    # Lets `run` refuse to start a second scheduler over the same job store.
+    scheduler_lock_ttl_seconds: int = Field(default=90, ge=10)
+
+    def missing_for_run(self) -> list[str]:
+        """Names of the settings `run` needs but lacks, with where to get each."""
+        missing = []
+        if not self.slack_bot_token:
+            missing.append(
+                "SLACK_BOT_TOKEN (the Bot User OAuth Token, xoxb-..., from your app's "
+                "'OAuth & Permissions' page after installing it from manifest.yml)"
+            )
+        if not self.slack_signing_secret and not self.slack_app_token:
+            missing.append(
+                "SLACK_SIGNING_SECRET (from your app's 'Basic Information' page) for HTTP mode, "
+                "or SLACK_APP_TOKEN (an xapp-... token with connections:write) for Socket Mode"
+            )
+        return missing

@@ -1,0 +1,92 @@
+"""A whole bot wired to the stand-in: the real Bolt app over HTTP, a real database, a clock
+that only moves when told. The tests and the demo both drive Training Day through this."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from bot.clock import ManualClock
+from bot.context import AppContext
+from bot.executor import TrackingExecutor
+from bot.settings import SHIPPED_PLAYBOOK, Settings
+from bot.standin.driver import SlackDriver
+from bot.standin.server import SlackStandIn
+
+SIGNING_SECRET = "standin-signing-secret"
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+class World:
+    def __init__(self, database_url: str, *, start: datetime, standin: SlackStandIn | None = None,
+                 playbook: Path = SHIPPED_PLAYBOOK, migrate: bool = True) -> None:
+        self.database_url = database_url
+        self.clock = ManualClock(start)
+        self._own_standin = standin is None
+        self.slack = standin or SlackStandIn().start()
+        self.settings = Settings(
+            slack_bot_token="xoxb-standin", slack_signing_secret=SIGNING_SECRET, slack_app_token=None,
+            slack_api_url=self.slack.api_url, database_url=database_url, playbook=playbook,
+        )
+        if migrate:
+            from db.migrate import upgrade
+
+            upgrade(database_url)
+        self.executor = TrackingExecutor()
+        self.ctx, self.app = self._build()
+        self._http = make_server("127.0.0.1", 0, self._wsgi(), server_class=_ThreadingWSGIServer,
+                                 handler_class=_QuietHandler)
+        self._http_thread = threading.Thread(target=self._http.serve_forever, name="bot-http", daemon=True)
+        self._http_thread.start()
+        host, port = self._http.server_address[:2]
+        self.url = f"http://{host}:{port}"
+        self.driver = SlackDriver(self.url, SIGNING_SECRET, self.slack, settle=self.settle)
+
+    def _build(self) -> tuple[AppContext, Any]:
+        from app import build_bolt_app, build_context
+
+        ctx = build_context(self.settings, clock=self.clock)
+        return ctx, build_bolt_app(ctx, executor=self.executor)
+
+    def _wsgi(self) -> Any:
+        from bot.web import make_wsgi
+
+        return lambda environ, start_response: make_wsgi(self.app, self.ctx.db)(environ, start_response)
+
+    def restart(self) -> None:
+        """Simulate a process restart: a new context and Bolt app over the same database."""
+        self.settle()
+        self.ctx.db.dispose()
+        self.ctx, self.app = self._build()
+
+    def settle(self, timeout: float = 15.0) -> None:
+        """Wait until every acknowledged request has finished its work after the ack."""
+        if not self.executor.wait_idle(timeout):
+            raise TimeoutError("listeners still running after the wait")
+
+    def close(self) -> None:
+        self.settle()
+        self._http.shutdown()
+        self._http.server_close()
+        self.executor.shutdown(wait=True)
+        self.ctx.db.dispose()
+        if self._own_standin:
+            self.slack.stop()
+
+    def __enter__(self) -> World:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,272 @@
+"""The Web API stand-in: an HTTP server on loopback that answers the methods the bot calls,
+records every call, and can be told to fail (429 with Retry-After, 5xx, or a Slack error)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+BOT_USER_ID = "UBOTTD001"
+BOT_ID = "BTD001"
+TEAM_ID = "T0TRAIN01"
+
+# Arguments that arrive as JSON strings when sent form-encoded.
+JSON_ARGS = ("blocks", "view", "attachments")
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    response: dict[str, Any]
+    status: int
+
+
+@dataclass
+class Fault:
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+    times: int = 1
+
+
+@dataclass
+class ResponseUrlPost:
+    token: str
+    payload: dict[str, Any]
+
+
+@dataclass
+class StandInState:
+    calls: list[Call] = field(default_factory=list)
+    responses: list[ResponseUrlPost] = field(default_factory=list)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    faults: dict[str, list[Fault]] = field(default_factory=dict)
+    pins: set[tuple[str, str]] = field(default_factory=set)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    home: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class SlackStandIn:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._lock = threading.Lock()
+        self.state = StandInState()
+        self._ts = itertools.count(1)
+        self._view_ids = itertools.count(1)
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def start(self) -> SlackStandIn:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="slack-standin", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.state = StandInState()
+
+    # -- what tests set up -------------------------------------------------------------------
+    def add_user(self, user_id: str, real_name: str, tz: str = "America/Chicago") -> None:
+        with self._lock:
+            self.state.users[user_id] = {
+                "id": user_id, "name": real_name.lower().replace(" ", "."), "real_name": real_name,
+                "tz": tz, "profile": {"real_name": real_name, "display_name": real_name.split()[0]},
+            }
+
+    def fail(self, method: str, *, status: int = 200, error: str | None = None,
+             retry_after: int | None = None, times: int = 1) -> None:
+        """Make the next `times` calls of `method` fail: status 429/5xx, or ok=false with `error`."""
+        with self._lock:
+            self.state.faults.setdefault(method, []).append(
+                Fault(status=status, error=error, retry_after=retry_after, times=times)
+            )
+
+    # -- what tests read ---------------------------------------------------------------------
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self._lock:
+            return [c for c in self.state.calls if method is None or c.method == method]
+
+    def messages(self, *, channel: str | None = None) -> list[dict[str, Any]]:
+        """Successful chat.postMessage arguments, optionally to one channel (a DM channel too)."""
+        found = []
+        for call in self.calls("chat.postMessage"):
+            if call.response.get("ok") and (channel is None or call.response.get("channel") == channel):
+                found.append(call.args | {"channel": call.response.get("channel"), "ts": call.response["ts"]})
+        return found
+
+    def dms_to(self, user_id: str) -> list[dict[str, Any]]:
+        return self.messages(channel=dm_channel_for(user_id))
+
+    def ephemerals_to(self, user_id: str) -> list[dict[str, Any]]:
+        return [c.args for c in self.calls("chat.postEphemeral") if c.args.get("user") == user_id and c.response.get("ok")]
+
+    def responses(self) -> list[ResponseUrlPost]:
+        with self._lock:
+            return list(self.state.responses)
+
+    # -- the server side ---------------------------------------------------------------------
+    def _next_ts(self) -> str:
+        return f"{1_790_000_000 + next(self._ts)}.000100"
+
+    def _take_fault(self, method: str) -> Fault | None:
+        with self._lock:
+            queue = self.state.faults.get(method) or []
+            if not queue:
+                return None
+            fault = queue[0]
+            fault.times -= 1
+            if fault.times <= 0:
+                queue.pop(0)
+            return fault
+
+    def handle_api(self, method: str, args: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        fault = self._take_fault(method)
+        headers: dict[str, str] = {}
+        if fault is not None:
+            if fault.status == 429:
+                headers["Retry-After"] = str(fault.retry_after if fault.retry_after is not None else 1)
+                body = {"ok": False, "error": "ratelimited"}
+            elif fault.status >= 500:
+                body = {"ok": False, "error": "internal_error"}
+            else:
+                body = {"ok": False, "error": fault.error or "fatal_error"}
+            self._record(method, args, body, fault.status)
+            return fault.status, body, headers
+        body = self._answer(method, args)
+        self._record(method, args, body, 200)
+        return 200, body, headers
+
+    def _record(self, method: str, args: dict[str, Any], body: dict[str, Any], status: int) -> None:
+        with self._lock:
+            self.state.calls.append(Call(method=method, args=args, response=body, status=status))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        ok: dict[str, Any] = {"ok": True}
+        if method == "auth.test":
+            return ok | {"url": "https://training-day.example.slack.com/", "team": "Training Day",
+                         "user": "training_day", "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+        if method == "conversations.open":
+            users = str(args.get("users", "")).split(",")
+            return ok | {"channel": {"id": dm_channel_for(users[0])}}
+        if method in ("chat.postMessage", "chat.update"):
+            channel = str(args.get("channel", ""))
+            if not channel:
+                return {"ok": False, "error": "channel_not_found"}
+            if channel.startswith(("U", "W")):
+                channel = dm_channel_for(channel)
+            ts = str(args.get("ts")) if method == "chat.update" else self._next_ts()
+            return ok | {"channel": channel, "ts": ts,
+                         "message": {"text": args.get("text"), "user": BOT_USER_ID, "ts": ts}}
+        if method == "chat.postEphemeral":
+            return ok | {"message_ts": self._next_ts()}
+        if method == "chat.delete":
+            return ok | {"channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "pins.add":
+            with self._lock:
+                key = (str(args.get("channel")), str(args.get("timestamp")))
+                if key in self.state.pins:
+                    return {"ok": False, "error": "already_pinned"}
+                self.state.pins.add(key)
+            return ok
+        if method == "reactions.add":
+            return ok
+        if method == "users.info":
+            user = self.state.users.get(str(args.get("user")))
+            return ok | {"user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method in ("views.open", "views.push", "views.update"):
+            view = args.get("view") or {}
+            view_id = str(args.get("view_id") or f"V{next(self._view_ids):08d}")
+            with self._lock:
+                self.state.views[view_id] = view
+            return ok | {"view": view | {"id": view_id}}
+        if method == "views.publish":
+            with self._lock:
+                self.state.home[str(args.get("user_id"))] = args.get("view") or {}
+            return ok | {"view": (args.get("view") or {}) | {"id": f"VH{args.get('user_id')}"}}
+        if method == "files.info":
+            return ok | {"file": {"id": args.get("file"), "name": "proof.png", "mimetype": "image/png"}}
+        return {"ok": False, "error": "unknown_method"}
+
+    def handle_response_url(self, token: str, payload: dict[str, Any]) -> None:
+        with self._lock:
+            self.state.responses.append(ResponseUrlPost(token=token, payload=payload))
+
+
+def dm_channel_for(user_id: str) -> str:
+    return "D" + user_id[1:]
+
+
+def _handler_for(standin: SlackStandIn) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length).decode("utf-8")
+            args = _parse_body(raw, self.headers.get("Content-Type", ""))
+            if self.path.startswith("/api/"):
+                method = self.path[len("/api/"):].split("?")[0]
+                status, body, headers = standin.handle_api(method, args)
+                self._send(status, body, headers)
+            elif self.path.startswith("/response/"):
+                standin.handle_response_url(self.path[len("/response/"):], args)
+                self._send(200, {"ok": True}, {})
+            else:
+                self._send(404, {"ok": False, "error": "not_found"}, {})
+
+        def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+def _parse_body(raw: str, content_type: str) -> dict[str, Any]:
+    if "json" in content_type:
+        parsed = json.loads(raw or "{}")
+        return parsed if isinstance(parsed, dict) else {}
+    args: dict[str, Any] = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+    for key in JSON_ARGS:
+        if isinstance(args.get(key), str):
+            try:
+                args[key] = json.loads(args[key])
+            except ValueError:
+                pass
+    return args
+
+
+def wait_for(predicate: Any, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return bool(predicate())

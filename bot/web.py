@@ -1,0 +1,29 @@
+"""The HTTP face of the bot: Slack's requests at POST /slack/events, and GET /healthz."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from db.session import Database
+
+SLACK_PATH = "/slack/events"
+
+
+def make_wsgi(bolt_app: App, db: Database) -> Callable[..., Iterable[bytes]]:
+    slack = SlackRequestHandler(bolt_app, path=SLACK_PATH)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
+            healthy = db.ping()
+            body = json.dumps({"ok": healthy, "database": "reachable" if healthy else "unreachable"}).encode()
+            status = "200 OK" if healthy else "503 Service Unavailable"
+            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        return slack(environ, start_response)
+
+    return application

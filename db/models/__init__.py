@@ -1,0 +1,21 @@
+"""Every model, imported so Alembic and metadata see all tables. One module per table."""
+
+from db.models.audit_entry import AuditEntry
+from db.models.cohort import Cohort
+from db.models.enrollment import Enrollment
+from db.models.notification import Notification
+from db.models.person import STAFF_ROLES, Person, Role
+from db.models.processed_event import ProcessedEvent
+
+# Later capabilities add their model imports below this line.
+
+__all__ = [
+    "STAFF_ROLES",
+    "AuditEntry",
+    "Cohort",
+    "Enrollment",
+    "Notification",
+    "Person",
+    "ProcessedEvent",
+    "Role",
+]

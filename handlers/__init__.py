@@ -1,0 +1,24 @@
+"""Bolt listeners only: parse, call a service, render. One module per Slack surface."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.context import AppContext
+from handlers import errors
+from handlers.commands import cohort as cohort_command
+from handlers.events import member_joined
+from handlers.views import cohort_new
+
+# Later capabilities add their listener modules to this tuple.
+LISTENER_MODULES = (
+    cohort_command,
+    cohort_new,
+    member_joined,
+)
+
+
+def register_all(app: App, ctx: AppContext) -> None:
+    errors.register(app)
+    for module in LISTENER_MODULES:
+        module.register(app, ctx)

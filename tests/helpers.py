@@ -1,0 +1,60 @@
+"""Small steps tests share: importing the sample cohort, reading what reached Slack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.cohort_spec import parse_cohort
+from bot.services import cohorts
+from bot.standin.harness import World
+from bot.standin.transcript import flatten_blocks
+
+CLASS = "C0CLASS01"
+TL = "U0TL0001"
+PM = "U0PM0001"
+ANA, BEN, CHLOE, DEV = "U0AG0001", "U0AG0002", "U0AG0003", "U0AG0004"
+
+
+def sample_cohort(**overrides: Any) -> dict[str, Any]:
+    raw: dict[str, Any] = {
+        "name": "AHIP/Aetna class - Dec 1",
+        "channel": CLASS,
+        "timezone": "America/Chicago",
+        "start_date": "2026-12-01",
+        "days": 3,
+        "training_link": "https://example.gotowebinar.com/join/123456789",
+        "team_lead": TL,
+        "production_manager": PM,
+        "agents": [
+            {"slack_id": ANA, "name": "Ana Ruiz", "n_number": "N1234567", "npn": "19283746"},
+            {"slack_id": BEN, "name": "Ben Okafor", "n_number": "N2345678", "npn": "28374651"},
+            {"slack_id": CHLOE, "name": "Chloe Martin", "n_number": "N3456789", "npn": "37465102"},
+        ],
+    }
+    raw.update(overrides)
+    return raw
+
+
+def import_cohort(world: World, **overrides: Any) -> int:
+    """Import a cohort the way `training-day cohort import` does, hooks included; returns its id."""
+    spec = parse_cohort(sample_cohort(**overrides), world.ctx.playbook)
+    with world.ctx.db.session() as session:
+        result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now())
+        cohort_id, new_agents = result.cohort.id, result.new_agent_ids
+    world.ctx.hooks.fire_cohort_saved(cohort_id)
+    for person_id in new_agents:
+        world.ctx.hooks.fire_agent_enrolled(cohort_id, person_id)
+    world.settle()
+    return cohort_id
+
+
+def text_of(message: dict[str, Any]) -> str:
+    """Everything a person would read in a message: its blocks, or its text."""
+    lines = flatten_blocks(message.get("blocks"))
+    return "\n".join(lines) if lines else str(message.get("text", ""))
+
+
+def replies(world: World, reply: Any) -> list[str]:
+    """What the bot said through the response_url of one command or action."""
+    token = reply.response_url_token
+    return [text_of(r.payload) for r in world.slack.responses() if r.token == token]
