@@ -56,8 +56,10 @@ class World:
 
     def _build(self) -> tuple[AppContext, Any]:
         from app import build_bolt_app, build_context
+        from scheduler import runtime
 
         ctx = build_context(self.settings, clock=self.clock)
+        runtime.install(ctx)
         return ctx, build_bolt_app(ctx, executor=self.executor)
 
     def _wsgi(self) -> Any:
@@ -70,6 +72,15 @@ class World:
         self.settle()
         self.ctx.db.dispose()
         self.ctx, self.app = self._build()
+
+    def run_job(self, func: str, *args: object) -> object:
+        """Run a scheduled job's function ('module:function') now, as the scheduler would."""
+        import importlib
+
+        module, _, name = func.partition(":")
+        result = getattr(importlib.import_module(module), name)(*args)
+        self.settle()
+        return result
 
     def settle(self, timeout: float = 15.0) -> None:
         """Wait until every acknowledged request has finished its work after the ack."""
