@@ -28,6 +28,8 @@ def register(app: App, ctx: AppContext) -> None:
             enrolled = any(p.id == person.id for p in cohorts.active_agents(session, cohort.id))
             if not enrolled:
                 return
-            blocks = welcome(person.name, cohort.name, ctx.playbook)
-        client.chat_postEphemeral(channel=event["channel"], user=event["user"],
-                                  text=f"Welcome to {cohort.name}!", blocks=blocks)
+            # Posting inside the unit of work: if Slack refuses, the event is not marked
+            # processed and Slack's retry gets another chance to welcome the agent.
+            client.chat_postEphemeral(channel=event["channel"], user=event["user"],
+                                      text=f"Welcome to {cohort.name}!",
+                                      blocks=welcome(person.name, cohort.name, ctx.playbook))
