@@ -116,6 +116,41 @@ class Carrier(Strict):
     attempts: int = Field(default=3, ge=1, le=10)
 
 
+class TechTopic(Strict):
+    """A common tech problem: words that point to it, and what to try, in order."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    keywords: list[str] = Field(min_length=1)
+    steps: list[str] = Field(min_length=1)
+
+
+class TechIssues(Strict):
+    """What /techissue answers: a topic matched by keywords, else the general checklist."""
+
+    topics: list[TechTopic] = Field(default_factory=list)
+    general: list[str] = Field(
+        default_factory=lambda: [
+            "Close the app or page and open it again.",
+            "Check your internet connection; restart your router if other sites are slow too.",
+            "Restart your computer.",
+        ],
+        min_length=1,
+    )
+
+    @field_validator("topics")
+    @classmethod
+    def _unique_topics(cls, value: list[TechTopic]) -> list[TechTopic]:
+        keys = [t.key for t in value]
+        if len(set(keys)) != len(keys):
+            raise ValueError("tech issue topic keys must be unique")
+        return value
+
+
+class HelpQueuePolicy(Strict):
+    max_breakout_room: int = Field(default=50, ge=1, le=200)
+
+
 class Timing(Strict):
     g2t_lead_hours: int = Field(default=24, ge=24)
 
@@ -127,6 +162,8 @@ class Playbook(Strict):
     formats: Formats
     carriers: list[Carrier]
     timing: Timing = Field(default_factory=Timing)
+    tech_issues: TechIssues = Field(default_factory=TechIssues)
+    help_queue: HelpQueuePolicy = Field(default_factory=HelpQueuePolicy)
 
     @field_validator("carriers")
     @classmethod

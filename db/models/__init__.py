@@ -3,6 +3,7 @@
 from db.models.audit_entry import AuditEntry
 from db.models.cohort import Cohort
 from db.models.enrollment import Enrollment
+from db.models.help_request import HelpRequest
 from db.models.notification import Notification
 from db.models.person import STAFF_ROLES, Person, Role
 from db.models.processed_event import ProcessedEvent
@@ -14,6 +15,7 @@ __all__ = [
     "AuditEntry",
     "Cohort",
     "Enrollment",
+    "HelpRequest",
     "Notification",
     "Person",
     "ProcessedEvent",
