@@ -9,8 +9,19 @@ from db.models.person import STAFF_ROLES, Person, Role
 from db.models.processed_event import ProcessedEvent
 
 # Later capabilities add their model imports below this line.
+# isort: split
+from db.models.attendance_check import AttendanceCheck
+from db.models.attendance_code import AttendanceCodeChoice
+from db.models.attendance_flag import AttendanceFlag
+from db.models.day_prompt import DayPrompt
+from db.models.scheduler_lock import SchedulerLock
 
 __all__ = [
+    "AttendanceCheck",
+    "AttendanceCodeChoice",
+    "AttendanceFlag",
+    "DayPrompt",
+    "SchedulerLock",
     "STAFF_ROLES",
     "AuditEntry",
     "Cohort",
