@@ -113,13 +113,15 @@ def cmd_db_upgrade(settings: Settings) -> int:
 def cmd_cohort_import(settings: Settings, path: Path) -> int:
     from bot.cohort_spec import load_cohort_file
     from bot.services import cohorts
+    from bot.slack_directory import display_names
     from db.migrate import upgrade
 
     ctx = build_context(settings)
     upgrade(settings.database_url)
     spec = load_cohort_file(path, ctx.playbook)
+    names = display_names(ctx.client, {spec.team_lead, spec.production_manager}) if settings.slack_bot_token else {}
     with ctx.db.session() as session:
-        result = cohorts.import_cohort(session, spec, actor="cli", now=ctx.clock.now())
+        result = cohorts.import_cohort(session, spec, actor="cli", now=ctx.clock.now(), names=names)
         cohort_id, name, changes, new_agents = result.cohort.id, result.cohort.name, result.changes, result.new_agent_ids
     if not changes:
         print(f"{name} (cohort {cohort_id}): unchanged")

@@ -38,8 +38,9 @@ def sample_cohort(**overrides: Any) -> dict[str, Any]:
 def import_cohort(world: World, **overrides: Any) -> int:
     """Import a cohort the way `training-day cohort import` does, hooks included; returns its id."""
     spec = parse_cohort(sample_cohort(**overrides), world.ctx.playbook)
+    names = {TL: "Tess Lead", PM: "Paolo Manager"}
     with world.ctx.db.session() as session:
-        result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now())
+        result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now(), names=names)
         cohort_id, new_agents = result.cohort.id, result.new_agent_ids
     world.ctx.hooks.fire_cohort_saved(cohort_id)
     for person_id in new_agents:

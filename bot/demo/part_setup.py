@@ -6,6 +6,7 @@ from bot.cohort_spec import load_cohort_file
 from bot.demo.stage import CLASS_CHANNEL, NEW_AGENT, TL, Stage
 from bot.services import cohorts
 from bot.settings import SHIPPED_PLAYBOOK
+from bot.slack_directory import display_names
 
 SAMPLE = SHIPPED_PLAYBOOK.with_name("samples") / "cohort.yml"
 
@@ -15,8 +16,9 @@ def play(stage: Stage) -> None:
     stage.scene("Setting up the class")
     stage.narrate("The licensing team imports the cohort file (training-day cohort import bot/samples/cohort.yml).")
     spec = load_cohort_file(SAMPLE, world.ctx.playbook)
+    names = display_names(world.ctx.client, {spec.team_lead, spec.production_manager})
     with world.ctx.db.session() as session:
-        result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now())
+        result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now(), names=names)
         cohort_id, changes, new_agents = result.cohort.id, result.changes, result.new_agent_ids
     stage.narrate("; ".join(changes))
     world.ctx.hooks.fire_cohort_saved(cohort_id)

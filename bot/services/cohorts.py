@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -87,15 +88,21 @@ def schedule_of(cohort: Cohort, playbook: Playbook) -> DaySchedule:
     return playbook.day
 
 
-def import_cohort(session: Session, spec: CohortSpec, *, actor: str, now: datetime) -> ImportResult:
-    """Create or update a cohort from a file; running it twice on the same file changes nothing."""
+def import_cohort(
+    session: Session, spec: CohortSpec, *, actor: str, now: datetime, names: Mapping[str, str] | None = None
+) -> ImportResult:
+    """Create or update a cohort from a file; running it twice on the same file changes nothing.
+
+    `names` maps staff user IDs to display names (the file carries only their IDs)."""
+    names = names or {}
     tl, changes = people.upsert(
-        session, slack_user_id=spec.team_lead, name=_staff_name(session, spec.team_lead, "Team lead"),
+        session, slack_user_id=spec.team_lead,
+        name=names.get(spec.team_lead) or _staff_name(session, spec.team_lead, "Team lead"),
         role=Role.TL, actor=actor, now=now,
     )
     pm, pm_changes = people.upsert(
         session, slack_user_id=spec.production_manager,
-        name=_staff_name(session, spec.production_manager, "Production manager"),
+        name=names.get(spec.production_manager) or _staff_name(session, spec.production_manager, "Production manager"),
         role=Role.PM, actor=actor, now=now,
     )
     changes += pm_changes
@@ -143,13 +150,15 @@ def import_cohort(session: Session, spec: CohortSpec, *, actor: str, now: dateti
     return result
 
 
-def create_cohort(session: Session, spec: CohortSpec, *, actor: str, now: datetime) -> ImportResult:
+def create_cohort(
+    session: Session, spec: CohortSpec, *, actor: str, now: datetime, names: Mapping[str, str] | None = None
+) -> ImportResult:
     """A brand-new cohort (the /cohort new modal): refuses a channel or name already in use."""
     existing = for_channel(session, spec.channel)
     if existing is not None:
         raise Conflict(f"<#{spec.channel}> already has a cohort: {existing.name}.")
     _name_free(session, spec.name, None)
-    return import_cohort(session, spec, actor=actor, now=now)
+    return import_cohort(session, spec, actor=actor, now=now, names=names)
 
 
 def add_agent(

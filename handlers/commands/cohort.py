@@ -6,7 +6,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks import cohort as cohort_blocks
@@ -16,6 +15,7 @@ from bot.errors import InvalidInput
 from bot.guards import npn_problem, require_n_number
 from bot.parsing import user_mention, words
 from bot.services import cohorts, people
+from bot.slack_directory import display_name
 from bot.timefmt import local
 from handlers.errors import listener
 
@@ -75,7 +75,7 @@ def _add(ctx: AppContext, caller: str, channel_id: str, args: list[str], respond
     problem = npn_problem(ctx.playbook, args[2])
     if problem:
         raise InvalidInput(f"{problem} {ADD_USAGE}")
-    name = _display_name(client, user_id, handle)
+    name = display_name(client, user_id, fallback=handle or user_id) or user_id
     with ctx.db.session() as session:
         people.require_staff(session, caller, "add agents")
         cohort = cohorts.require_for_channel(session, channel_id)
@@ -90,11 +90,3 @@ def _add(ctx: AppContext, caller: str, channel_id: str, args: list[str], respond
     if newly:
         ctx.hooks.fire_agent_enrolled(cohort_id, person_id)
 
-
-def _display_name(client: WebClient, user_id: str, handle: str | None) -> str:
-    try:
-        user = client.users_info(user=user_id)["user"]
-    except SlackApiError:
-        return handle or user_id
-    profile = user.get("profile") or {}
-    return profile.get("real_name") or user.get("real_name") or user.get("name") or handle or user_id

@@ -14,6 +14,7 @@ from bot.cohort_spec import CohortSpec
 from bot.context import AppContext
 from bot.errors import DomainError
 from bot.services import cohorts, people
+from bot.slack_directory import display_names
 from handlers.errors import listener
 
 FIELD_BLOCKS = {
@@ -41,10 +42,11 @@ def register(app: App, ctx: AppContext) -> None:
             return
         # Validation and the insert are quick, and a conflict must show inside the modal,
         # so both happen before the ack; the confirmation DM goes after it.
+        names = display_names(client, {spec.team_lead, spec.production_manager})
         try:
             with ctx.db.session() as session:
                 people.require_staff(session, caller, "create cohorts")
-                result = cohorts.create_cohort(session, spec, actor=caller, now=ctx.clock.now())
+                result = cohorts.create_cohort(session, spec, actor=caller, now=ctx.clock.now(), names=names)
                 cohort_id = result.cohort.id
         except DomainError as exc:
             ack(response_action="errors", errors={ids.COHORT_FIELD_NAME: exc.message[:150]})
