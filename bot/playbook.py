@@ -211,6 +211,217 @@ class AttendancePolicy(Strict):
         return next((c for c in self.codes if wanted in (c.key, c.label.lower())), None)
 
 
+class CoachingLevel(Strict):
+    """A rung of the coaching ladder; `cap` levels produce the filled CAP document."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    cap: bool = False
+
+
+class LadderStep(Strict):
+    """Propose `level` once the agent has `lapses` lapses under the policy (this one included)."""
+
+    level: str
+    lapses: int = Field(ge=1)
+
+
+class CoachingPolicy(Strict):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    guide: str | None = None  # a field of `guides`
+    expectation: str = "Follow the policy from now on."
+    consequence: str = "Further lapses lead to the next step of the coaching ladder, up to termination."
+    ladder: list[LadderStep] = Field(
+        default_factory=lambda: [
+            LadderStep(level="verbal", lapses=1),
+            LadderStep(level="written", lapses=2),
+            LadderStep(level="final", lapses=3),
+            LadderStep(level="term", lapses=4),
+        ],
+        min_length=1,
+    )
+
+
+def _default_levels() -> list[CoachingLevel]:
+    return [
+        CoachingLevel(key="verbal", label="Verbal coaching"),
+        CoachingLevel(key="written", label="Written CAP", cap=True),
+        CoachingLevel(key="final", label="Final CAP", cap=True),
+        CoachingLevel(key="term", label="Term", cap=True),
+    ]
+
+
+def _default_policies() -> list[CoachingPolicy]:
+    return [
+        CoachingPolicy(key="attendance", title="Attendance Policy", guide="attendance_policy"),
+        CoachingPolicy(key="timeframe", title="Agent Timeframe Expectations", guide="timeframe_expectations"),
+        CoachingPolicy(key="failedcert", title="Failed Cert Exams Guide", guide="failed_cert_guide"),
+        CoachingPolicy(key="conduct", title="Conduct"),
+    ]
+
+
+class CoachingRules(Strict):
+    """The coaching ladder (in order, lowest first) and the policies coached against."""
+
+    levels: list[CoachingLevel] = Field(default_factory=_default_levels, min_length=1)
+    policies: list[CoachingPolicy] = Field(default_factory=_default_policies, min_length=1)
+
+    @model_validator(mode="after")
+    def _ladders_use_known_levels(self) -> CoachingRules:
+        keys = [lv.key for lv in self.levels]
+        if len(set(keys)) != len(keys):
+            raise ValueError("coaching level keys must be unique")
+        if len({p.key for p in self.policies}) != len(self.policies):
+            raise ValueError("coaching policy keys must be unique")
+        for policy in self.policies:
+            previous = 0
+            for step in policy.ladder:
+                if step.level not in keys:
+                    raise ValueError(f"policy {policy.key}: unknown level {step.level!r} (levels: {', '.join(keys)})")
+                if step.lapses <= previous:
+                    raise ValueError(f"policy {policy.key}: ladder lapses must increase")
+                previous = step.lapses
+        return self
+
+    def level(self, key: str) -> CoachingLevel | None:
+        return next((lv for lv in self.levels if lv.key == key.lower()), None)
+
+    def rank(self, key: str) -> int:
+        return next((i for i, lv in enumerate(self.levels) if lv.key == key), -1)
+
+    def policy(self, key: str) -> CoachingPolicy | None:
+        return next((p for p in self.policies if p.key == key.lower()), None)
+
+
+CAP_PLACEHOLDERS = frozenset({
+    "level", "agent_name", "n_number", "cohort", "cohort_dates", "date", "policy", "incident", "history",
+    "expectation", "consequence", "tl_name", "coached_by",
+})
+
+DEFAULT_CAP_TEMPLATE = """# Corrective Action Plan: {level}
+
+Agent: {agent_name}    N-Number: {n_number}
+Cohort: {cohort} ({cohort_dates})
+Date: {date}
+Policy: {policy}
+
+## What happened
+{incident}
+
+## Prior coaching
+{history}
+
+## Expectation going forward
+{expectation}
+
+## Consequence
+{consequence}
+
+Agent signature: ______________________  Date: __________
+Team lead ({tl_name}) signature: ______________________  Date: __________
+"""
+
+
+class CapTemplate(Strict):
+    """The CAP document written for every CAP level; {placeholders} are filled by the bot."""
+
+    template: str = DEFAULT_CAP_TEMPLATE
+
+    @field_validator("template")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        import string
+
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            raise ValueError(f"the CAP template does not parse ({exc})") from exc
+        unknown = names - CAP_PLACEHOLDERS
+        if unknown:
+            raise ValueError(f"unknown placeholders {sorted(unknown)}; use {sorted(CAP_PLACEHOLDERS)}")
+        return value
+
+
+class FailStep(Strict):
+    attempt: int = Field(ge=1)
+    coaching: str
+    text: str
+
+
+class FailedCertGuide(Strict):
+    """The Failed Cert Exams Guide: what each failed attempt leads to; the carrier limits are in `carriers`."""
+
+    steps: list[FailStep] = Field(
+        default_factory=lambda: [
+            FailStep(attempt=1, coaching="verbal", text="Verbal coaching and a warning."),
+            FailStep(attempt=2, coaching="written",
+                     text="Written CAP; the last attempt must be proctored (the licensing team is told)."),
+        ],
+        min_length=1,
+    )
+    at_limit: FailStep = Field(
+        default_factory=lambda: FailStep(
+            attempt=99, coaching="final",
+            text="Final CAP; the agent cannot sell for {carrier} this year; termination review.",
+        )
+    )
+    proctor_last_attempt: bool = True
+    licensing_team: str | None = None  # a Slack channel or user ID told about proctored attempts
+    score_min: int = 0
+    score_max: int = 100
+
+    def step_for(self, attempt: int, limit: int) -> FailStep:
+        if attempt >= limit:
+            return self.at_limit
+        fitting = [s for s in self.steps if s.attempt <= attempt]
+        return max(fitting, key=lambda s: s.attempt) if fitting else self.steps[0]
+
+
+class ProgressStep(Strict):
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str
+
+
+class PaceMark(Strict):
+    """By the end of training day `day`, these steps ("carrier step", like "ahip 2") are done."""
+
+    day: int = Field(ge=1, le=10)
+    due: list[str] = Field(min_length=1)
+
+
+class Timeframe(Strict):
+    """Agent Timeframe Expectations: the steps agents report, the pace, and the window."""
+
+    steps: dict[str, list[ProgressStep]] = Field(
+        default_factory=lambda: {
+            "ahip": [ProgressStep(key=str(n), label=f"module {n}") for n in range(1, 6)]
+            + [ProgressStep(key="final", label="final exam")],
+            "aetna": [ProgressStep(key="done", label="certification (13-checkmark proof)")],
+        }
+    )
+    pace: list[PaceMark] = Field(
+        default_factory=lambda: [
+            PaceMark(day=1, due=["ahip 1", "ahip 2"]),
+            PaceMark(day=2, due=["ahip 3", "ahip 4"]),
+            PaceMark(day=3, due=["ahip 5", "ahip final", "aetna done"]),
+        ]
+    )
+    # None: the window is the cohort's length. A team running 3.5 days sets 3.5 (checked at the
+    # end of day 4, the day the window closes).
+    window_days: float | None = Field(default=None, gt=0, le=10)
+    check_offset_minutes: int = 30  # the after-window check runs this long after the last day ends
+
+    @model_validator(mode="after")
+    def _pace_names_known_steps(self) -> Timeframe:
+        for mark in self.pace:
+            for item in mark.due:
+                carrier, _, step = item.partition(" ")
+                if carrier not in self.steps or step not in [s.key for s in self.steps[carrier]]:
+                    raise ValueError(f"pace day {mark.day}: unknown step {item!r}")
+        return self
+
+
 class Playbook(Strict):
     version: str = "1"
     day: DaySchedule = Field(default_factory=DaySchedule)
@@ -220,6 +431,10 @@ class Playbook(Strict):
     timing: Timing = Field(default_factory=Timing)
     tech_issues: TechIssues = Field(default_factory=TechIssues)
     help_queue: HelpQueuePolicy = Field(default_factory=HelpQueuePolicy)
+    coaching: CoachingRules = Field(default_factory=CoachingRules)
+    cap: CapTemplate = Field(default_factory=CapTemplate)
+    failed_certs: FailedCertGuide = Field(default_factory=FailedCertGuide)
+    timeframe: Timeframe = Field(default_factory=Timeframe)
     attendance: AttendancePolicy = Field(default_factory=AttendancePolicy)
 
     @field_validator("carriers")
