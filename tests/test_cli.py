@@ -19,8 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def cli(database_url, monkeypatch):
+def cli(database_url, standin, monkeypatch):
+    # The CLI talks to the stand-in, never to Slack, whatever it decides to send.
+    standin.reset()
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("SLACK_API_URL", standin.api_url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-standin")
     monkeypatch.delenv("PLAYBOOK", raising=False)
     db = Database(database_url)
     yield db
