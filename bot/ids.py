@@ -11,6 +11,11 @@ COHORT = "/cohort"
 # Later capabilities add theirs here and to COMMANDS.
 COMMANDS: tuple[str, ...] = (COHORT,)
 
+# The help queue (issue 3): troubleshooting, joining the queue.
+TECHISSUE = "/techissue"
+NEEDHELP = "/needhelp"
+COMMANDS += (TECHISSUE, NEEDHELP)
+
 # Bot events the app subscribes to.
 EVENT_MEMBER_JOINED = "member_joined_channel"
 EVENTS: tuple[str, ...] = (EVENT_MEMBER_JOINED,)
@@ -27,3 +32,11 @@ COHORT_FIELD_DAYS = "cohort_days"
 COHORT_FIELD_LINK = "cohort_link"
 COHORT_FIELD_TL = "cohort_tl"
 COHORT_FIELD_PM = "cohort_pm"
+
+# The help queue: buttons, the claim modal and its room field.
+ACTION_HELP_STILL_STUCK = "help_still_stuck"
+ACTION_HELP_CLAIM = "help_claim"
+ACTION_HELP_RESOLVE = "help_resolve"
+VIEW_HELP_CLAIM = "help_claim_room"
+HELP_ROOM_BLOCK = "help_room"
+HELP_ROOM_INPUT = "value"

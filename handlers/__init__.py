@@ -6,15 +6,23 @@ from slack_bolt import App
 
 from bot.context import AppContext
 from handlers import errors
+from handlers.actions import help_queue as help_queue_actions
 from handlers.commands import cohort as cohort_command
+from handlers.commands import needhelp as needhelp_command
+from handlers.commands import techissue as techissue_command
 from handlers.events import member_joined
 from handlers.views import cohort_new
+from handlers.views import help_claim as help_claim_view
 
 # Later capabilities add their listener modules to this tuple.
 LISTENER_MODULES = (
     cohort_command,
     cohort_new,
     member_joined,
+    techissue_command,
+    needhelp_command,
+    help_queue_actions,
+    help_claim_view,
 )
 
 

@@ -1,0 +1,44 @@
+"""/needhelp [topic]: an agent joins the help queue; staff are told how the queue works and
+see what is open in their classes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot import ids
+from bot.blocks import help as help_blocks
+from bot.context import AppContext
+from bot.services import help_notify, help_queue, people
+from bot.timefmt import clock_time, local
+from db.models import Role
+from handlers.errors import listener
+
+
+def register(app: App, ctx: AppContext) -> None:
+    @app.command(ids.NEEDHELP)
+    @listener
+    def handle(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        ack()
+        caller, asked = command["user_id"], (command.get("text") or "").strip()
+        now = ctx.clock.now()
+        with ctx.db.session() as session:
+            person = people.by_slack_id(session, caller)
+            if person is not None and person.role != Role.AGENT:
+                rows = help_queue.open_for_staff(session, person)
+                blocks = help_blocks.staff_queue(
+                    [(r.cohort.name, help_notify.card(ctx, r)) for r in rows], now)
+                respond(text="The help queue is for agents.", blocks=blocks, response_type="ephemeral")
+                return
+            asker = help_queue.requester(session, caller)
+            topic = help_queue.match_topic(ctx.playbook, asked)
+            result = help_queue.enqueue(session, asker, source="needhelp", text=asked,
+                                        topic_key=topic.key if topic else None, now=now)
+            request_id, tl_name = result.request.id, asker.enrollment.cohort.tl.name
+            asked_at = clock_time(local(result.request.requested_at, asker.enrollment.cohort.timezone).time())
+        blocks = help_blocks.queued(created=result.created, position=result.position, waiting=result.waiting,
+                                    tl_name=tl_name, asked_at=asked_at)
+        respond(text="You're in the help queue.", blocks=blocks, response_type="ephemeral")
+        if result.created:
+            help_notify.notify_staff(ctx, request_id)
