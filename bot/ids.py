@@ -40,3 +40,15 @@ ACTION_HELP_RESOLVE = "help_resolve"
 VIEW_HELP_CLAIM = "help_claim_room"
 HELP_ROOM_BLOCK = "help_room"
 HELP_ROOM_INPUT = "value"
+
+# The training day (issue 3): /attendance, reactions to the day's prompts, the TL's MIA buttons.
+ATTENDANCE = "/attendance"
+COMMANDS += (ATTENDANCE,)
+EVENT_REACTION_ADDED = "reaction_added"
+EVENT_REACTION_REMOVED = "reaction_removed"
+EVENTS += (EVENT_REACTION_ADDED, EVENT_REACTION_REMOVED)
+ACTION_MIA_EXCUSE = "mia_excuse"
+ACTION_MIA_PRESENT = "mia_present"
+VIEW_MIA_REASON = "mia_reason"
+MIA_REASON_BLOCK = "mia_reason"
+MIA_REASON_INPUT = "value"

@@ -7,12 +7,16 @@ from slack_bolt import App
 from bot.context import AppContext
 from handlers import errors
 from handlers.actions import help_queue as help_queue_actions
+from handlers.actions import mia as mia_actions
+from handlers.commands import attendance as attendance_command
 from handlers.commands import cohort as cohort_command
 from handlers.commands import needhelp as needhelp_command
 from handlers.commands import techissue as techissue_command
 from handlers.events import member_joined
+from handlers.events import reactions as reaction_events
 from handlers.views import cohort_new
 from handlers.views import help_claim as help_claim_view
+from handlers.views import mia_reason as mia_reason_view
 
 # Later capabilities add their listener modules to this tuple.
 LISTENER_MODULES = (
@@ -23,6 +27,10 @@ LISTENER_MODULES = (
     needhelp_command,
     help_queue_actions,
     help_claim_view,
+    attendance_command,
+    reaction_events,
+    mia_actions,
+    mia_reason_view,
 )
 
 

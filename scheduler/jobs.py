@@ -1,0 +1,203 @@
+"""The scheduled jobs: module-level functions taking only IDs, each opening its own units of work.
+
+Each one is safe to run again: prompts and DMs go through the outbox with deterministic keys and
+marks are unique, so a job the store re-created after a restart repeats nothing. A channel prompt
+whose moment passed more than the playbook's grace ago is skipped and logged, never posted late.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks import day as day_blocks
+from bot.context import AppContext
+from bot.dayplan import DayTimes
+from bot.services import attendance, cohorts, outbox
+from db.models.day_prompt import LOWER, MORNING, RAISE
+from scheduler import contributions
+from scheduler.runtime import current
+
+log = logging.getLogger(__name__)
+
+
+# -- G2T link ---------------------------------------------------------------------------------
+def send_g2t_links(cohort_id: int) -> None:
+    deliver_links(current(), cohort_id)
+
+
+def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None = None) -> list[str]:
+    """DM the training link to the cohort's agents (or these) once each, if it is time; tells the
+    TL when they went out later than the playbook's lead time. Returns the names it sent to."""
+    from scheduler.plan import g2t_at
+
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        cohort = cohorts.by_id(session, cohort_id)
+        due = g2t_at(cohort, ctx.playbook)
+        days = attendance.days_of(cohort, ctx.playbook)
+        if now < due - timedelta(minutes=1) or now > days[-1].end:
+            return []
+        agents = [p for p in cohorts.active_agents(session, cohort_id) if person_ids is None or p.id in person_ids]
+        targets = [(p.id, p.name, p.slack_user_id) for p in agents]
+        name, link, tl = cohort.name, cohort.training_link, cohort.tl.slack_user_id
+    sent: list[tuple[int, str]] = []
+    for person_id, person_name, slack_id in targets:
+        text, blocks = day_blocks.g2t_link(person_name, name, link, days[0])
+        outcome = outbox.send_once(ctx.db, ctx.client, key=f"g2t:{cohort_id}:{person_id}", kind="g2t",
+                                   recipient=slack_id, text=text, blocks=blocks, now=now)
+        if not outcome.duplicate:
+            sent.append((person_id, person_name))
+    late = now > due + timedelta(minutes=ctx.playbook.attendance.late_prompt_grace_minutes)
+    if sent and late:
+        text, blocks = day_blocks.g2t_late(name, [n for _, n in sent], days[0])
+        key = f"g2t-late:{cohort_id}:" + ",".join(str(i) for i, _ in sent)
+        outbox.send_once(ctx.db, ctx.client, key=key, kind="g2t_late", recipient=tl, text=text, blocks=blocks,
+                         now=now)
+    return [n for _, n in sent]
+
+
+# -- channel prompts --------------------------------------------------------------------------
+def morning_post(cohort_id: int, day: int) -> None:
+    ctx = current()
+    with ctx.db.session() as session:
+        cohort = cohorts.by_id(session, cohort_id)
+        times = attendance.day_of(cohort, ctx.playbook, day)
+        text, blocks = day_blocks.morning_post(cohort.name, times, cohort.days, ctx.playbook)
+        channel = cohort.channel_id
+    outcome = _post_prompt(ctx, cohort_id, times, MORNING, 0, times.start, channel, text, blocks)
+    if outcome is not None and outcome.sent and outcome.ts:
+        try:
+            ctx.client.pins_add(channel=channel, timestamp=outcome.ts)
+        except SlackApiError as exc:
+            log.warning("could not pin the morning post in %s: %s", channel, exc.response.get("error"))
+
+
+def raise_prompt(cohort_id: int, day: int, break_no: int) -> None:
+    ctx = current()
+    with ctx.db.session() as session:
+        cohort = cohorts.by_id(session, cohort_id)
+        times = attendance.day_of(cohort, ctx.playbook, day)
+        channel = cohort.channel_id
+    if break_no > len(times.breaks):
+        return
+    text, blocks = day_blocks.raise_prompt(times, break_no, ctx.playbook)
+    planned = times.break_no(break_no).raise_at(ctx.playbook.attendance)
+    _post_prompt(ctx, cohort_id, times, RAISE, break_no, planned, channel, text, blocks)
+
+
+def lower_prompt(cohort_id: int, day: int, break_no: int) -> None:
+    ctx = current()
+    with ctx.db.session() as session:
+        cohort = cohorts.by_id(session, cohort_id)
+        times = attendance.day_of(cohort, ctx.playbook, day)
+        channel = cohort.channel_id
+    if break_no > len(times.breaks):
+        return
+    text, blocks = day_blocks.lower_prompt(times, break_no, ctx.playbook)
+    _post_prompt(ctx, cohort_id, times, LOWER, break_no, times.break_no(break_no).end, channel, text, blocks)
+
+
+def _post_prompt(ctx: AppContext, cohort_id: int, day: DayTimes, kind: str, break_no: int, planned: datetime,
+                 channel: str, text: str, blocks: list[dict[str, object]]) -> outbox.Outcome | None:
+    now = ctx.clock.now()
+    key = attendance.prompt_key(cohort_id, day.number, kind, break_no)
+    grace = timedelta(minutes=ctx.playbook.attendance.late_prompt_grace_minutes)
+    if now > planned + grace:
+        log.warning("skipped %s: planned for %s, now %s is past its %s grace", key, planned.isoformat(),
+                    now.isoformat(), grace)
+        return None
+    if now < planned - timedelta(minutes=1):
+        log.info("skipped %s: planned for %s, not due yet (the schedule changed)", key, planned.isoformat())
+        return None
+    with ctx.db.session() as session:
+        attendance.record_prompt(session, cohort_id=cohort_id, day=day.number, kind=kind, break_no=break_no,
+                                 now=now)
+    return outbox.send_once(ctx.db, ctx.client, key=key, kind=f"prompt.{kind}", recipient=channel, text=text,
+                            blocks=blocks, now=now)
+
+
+# -- checks and alerts ------------------------------------------------------------------------
+def mark_tardy(cohort_id: int, day: int) -> None:
+    ctx = current()
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        cohort = cohorts.by_id(session, cohort_id)
+        if not _day_held(session, cohort_id, day):
+            return
+        missing = attendance.mark_tardy(session, ctx.playbook, cohort, day, now)
+        names = [p.name for p in missing]
+        times = attendance.day_of(cohort, ctx.playbook, day)
+        name, tl = cohort.name, cohort.tl.slack_user_id
+    if names:
+        text, blocks = day_blocks.tardy_alert(name, times, names)
+        outbox.send_once(ctx.db, ctx.client, key=f"tardy:{cohort_id}:day:{day}:tl", kind="tardy_alert",
+                         recipient=tl, text=text, blocks=blocks, now=now)
+
+
+def mark_absent(cohort_id: int, day: int) -> None:
+    ctx = current()
+    with ctx.db.session() as session:
+        cohort = cohorts.by_id(session, cohort_id)
+        if _day_held(session, cohort_id, day):
+            attendance.mark_absent(session, ctx.playbook, cohort, day, ctx.clock.now())
+
+
+def check_break(cohort_id: int, day: int, break_no: int) -> None:
+    ctx = current()
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        cohort = cohorts.by_id(session, cohort_id)
+        if not _day_held(session, cohort_id, day):
+            return
+        flags = attendance.check_break(session, ctx.playbook, cohort, day, break_no, now)
+        agents = [(f.id, f.person.name) for f in flags]
+        times = attendance.day_of(cohort, ctx.playbook, day)
+        name, tl = cohort.name, cohort.tl.slack_user_id
+    if agents:
+        text, blocks = day_blocks.mia_alert(name, times, break_no, agents)
+        outbox.send_once(ctx.db, ctx.client, key=f"mia:{cohort_id}:day:{day}:break:{break_no}:tl",
+                         kind="mia_alert", recipient=tl, text=text, blocks=blocks, now=now)
+
+
+def end_of_day(cohort_id: int, day: int) -> None:
+    ctx = current()
+    now = ctx.clock.now()
+    contributions.load()
+    with ctx.db.session() as session:
+        cohort = cohorts.by_id(session, cohort_id)
+        if not _day_held(session, cohort_id, day):
+            return
+        times = attendance.day_of(cohort, ctx.playbook, day)
+        rows = attendance.day_table(session, ctx.playbook, cohort, day)
+        text, blocks = day_blocks.end_of_day(cohort.name, times, rows)
+        for section in contributions.END_OF_DAY_SECTIONS:
+            try:
+                blocks.extend(section(session, ctx, cohort_id, day))
+            except Exception:  # noqa: BLE001 - one broken section must not cost the TL the report
+                log.exception("end-of-day section %s failed", getattr(section, "__name__", section))
+        tl = cohort.tl.slack_user_id
+    outbox.send_once(ctx.db, ctx.client, key=f"eod:{cohort_id}:day:{day}:tl", kind="end_of_day", recipient=tl,
+                     text=text, blocks=blocks[:50], now=now)
+
+
+def _day_held(session, cohort_id: int, day: int) -> bool:  # type: ignore[no-untyped-def]
+    """Checks and reports only follow a day whose morning post went out."""
+    return day in attendance.days_held(session, cohort_id)
+
+
+# -- housekeeping -----------------------------------------------------------------------------
+def retry_outbox() -> None:
+    ctx = current()
+    outbox.retry_failed(ctx.db, ctx.client, ctx.clock.now())
+
+
+def reconcile() -> None:
+    """Re-derive the plan from the cohorts (picks up cohorts imported from the command line)."""
+    from scheduler import runner
+
+    active = runner.active()
+    if active is not None:
+        active.reconcile()

@@ -1,0 +1,98 @@
+"""The day plan: cohorts in, the jobs that run their days out. Pure apart from reading cohorts.
+
+Every job has an id derived from what it does (`cohort:12:day:2:break:1:raise`), a UTC time
+planned in the cohort's timezone, a 'module:function' and plain arguments, and a misfire grace:
+how late it may still run. Channel prompts get the playbook's short grace (skipped, never posted
+late); checks and reports may run until the day is over; the G2T link until the class ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.dayplan import DayTimes
+from bot.playbook import Playbook
+from bot.services import attendance, cohorts
+from db.models import Cohort
+from scheduler import contributions
+
+JOBS = "scheduler.jobs"
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    id: str
+    run_at: datetime
+    func: str
+    args: tuple[int, ...]
+    grace_seconds: int
+
+    def runnable_at(self, now: datetime) -> bool:
+        """Due by `now` and not yet past its grace (what a fresh start would still run)."""
+        return self.run_at <= now <= self.run_at + timedelta(seconds=self.grace_seconds)
+
+    def expired_at(self, now: datetime) -> bool:
+        return now > self.run_at + timedelta(seconds=self.grace_seconds)
+
+
+def _seconds(delta: timedelta) -> int:
+    return max(1, int(delta.total_seconds()))
+
+
+def g2t_at(cohort: Cohort, playbook: Playbook) -> datetime:
+    first = attendance.days_of(cohort, playbook)[0]
+    return first.start - timedelta(hours=playbook.timing.g2t_lead_hours)
+
+
+def plan_cohort(cohort: Cohort, playbook: Playbook) -> list[PlannedJob]:
+    contributions.load()
+    policy = playbook.attendance
+    prompt_grace = policy.late_prompt_grace_minutes * 60
+    days = attendance.days_of(cohort, playbook)
+    if not days:
+        return []
+    cid = cohort.id
+    first_link = g2t_at(cohort, playbook)
+    jobs = [PlannedJob(f"cohort:{cid}:g2t", first_link, f"{JOBS}:send_g2t_links", (cid,),
+                       _seconds(days[-1].end - first_link))]
+    for day in days:
+        jobs.extend(_day_jobs(cid, day, playbook, prompt_grace))
+    return sorted(jobs, key=lambda j: j.run_at)  # stable: same-time jobs keep the order above
+
+
+def _day_jobs(cid: int, day: DayTimes, playbook: Playbook, prompt_grace: int) -> list[PlannedJob]:
+    policy = playbook.attendance
+    n = day.number
+    prefix = f"cohort:{cid}:day:{n}"
+    until_end = lambda moment: _seconds(day.end + timedelta(hours=1) - moment)  # noqa: E731
+    jobs = [
+        PlannedJob(f"{prefix}:morning", day.start, f"{JOBS}:morning_post", (cid, n), prompt_grace),
+        PlannedJob(f"{prefix}:tardy", day.checkin_closes(policy), f"{JOBS}:mark_tardy", (cid, n),
+                   until_end(day.checkin_closes(policy))),
+        PlannedJob(f"{prefix}:absent", day.absent_at(), f"{JOBS}:mark_absent", (cid, n), until_end(day.absent_at())),
+    ]
+    for spot in day.breaks:
+        b = spot.number
+        jobs += [
+            PlannedJob(f"{prefix}:break:{b}:raise", spot.raise_at(policy), f"{JOBS}:raise_prompt", (cid, n, b),
+                       prompt_grace),
+            PlannedJob(f"{prefix}:break:{b}:lower", spot.end, f"{JOBS}:lower_prompt", (cid, n, b), prompt_grace),
+            PlannedJob(f"{prefix}:break:{b}:mia", spot.lower_closes(policy), f"{JOBS}:check_break", (cid, n, b),
+                       until_end(spot.lower_closes(policy))),
+        ]
+    for extra in contributions.DAILY_JOBS:
+        anchor = day.start if extra.anchor == "day_start" else day.end
+        when = anchor + timedelta(minutes=extra.offset_minutes)
+        jobs.append(PlannedJob(f"{prefix}:{extra.name}", when, extra.func, (cid, n), until_end(when)))
+    jobs.append(PlannedJob(f"{prefix}:eod", day.end, f"{JOBS}:end_of_day", (cid, n), 12 * 3600))
+    return jobs
+
+
+def plan_all(session: Session, playbook: Playbook) -> list[PlannedJob]:
+    jobs: list[PlannedJob] = []
+    for cohort in cohorts.all_cohorts(session):
+        jobs.extend(plan_cohort(cohort, playbook))
+    return sorted(jobs, key=lambda j: j.run_at)

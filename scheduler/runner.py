@@ -1,0 +1,240 @@
+"""The one scheduler of the bot process: APScheduler 3 over a SQLAlchemy job store in the bot's
+own database, guarded by a lock row so a second process refuses to start another one.
+
+The database is the source of truth and the job store only a schedule: at start (and every few
+minutes) the plan is re-derived from the cohorts with deterministic ids and `replace_existing`, so
+a job the store dropped comes back, and a job no longer in the plan is removed. Jobs whose moment
+passed more than their grace ago are not re-added; APScheduler skips and logs one that wakes late.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, timedelta
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.context import AppContext
+from bot.errors import Conflict
+from db.models import SchedulerLock
+from db.session import Database
+from scheduler import plan, runtime
+
+log = logging.getLogger(__name__)
+
+LOCK_NAME = "scheduler"
+JOB_TABLE = "apscheduler_jobs"
+# Housekeeping: how often failed DMs are retried and the plan re-derived.
+OUTBOX_RETRY_SECONDS = 60
+RECONCILE_SECONDS = 300
+
+_active_lock = threading.Lock()
+_active: Runner | None = None
+
+
+class SchedulerAlreadyRunning(Conflict):
+    pass
+
+
+def active() -> Runner | None:
+    with _active_lock:
+        return _active
+
+
+# -- the lock ---------------------------------------------------------------------------------
+class Lease:
+    """A row in scheduler_lock: owner + heartbeat. Taken over only when the heartbeat is stale."""
+
+    def __init__(self, db: Database, ttl_seconds: int, clock_now=None) -> None:  # type: ignore[no-untyped-def]
+        from datetime import datetime
+
+        self.db = db
+        self.ttl = timedelta(seconds=ttl_seconds)
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._now = clock_now or (lambda: datetime.now(UTC))
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def acquire(self) -> None:
+        now = self._now()
+        try:
+            with self.db.session() as session:
+                row = session.get(SchedulerLock, LOCK_NAME, with_for_update=True)
+                if row is None:
+                    session.add(SchedulerLock(name=LOCK_NAME, owner=self.owner, acquired_at=now, heartbeat_at=now))
+                elif row.owner != self.owner and row.heartbeat_at > now - self.ttl:
+                    raise SchedulerAlreadyRunning(_refusal(row.owner, row.heartbeat_at, self.ttl))
+                else:
+                    if row.owner != self.owner:
+                        log.warning("taking over the scheduler from %s (no heartbeat since %s)", row.owner,
+                                    row.heartbeat_at.isoformat())
+                    row.owner, row.acquired_at, row.heartbeat_at = self.owner, now, now
+        except IntegrityError as exc:
+            with self.db.session() as session:
+                row = session.get(SchedulerLock, LOCK_NAME)
+                holder = row.owner if row else "another process"
+                at = row.heartbeat_at if row else now
+            raise SchedulerAlreadyRunning(_refusal(holder, at, self.ttl)) from exc
+
+    def beat(self) -> bool:
+        """Refresh the heartbeat; False if another process took the lock over."""
+        with self.db.session() as session:
+            changed = session.execute(
+                update(SchedulerLock).where(SchedulerLock.name == LOCK_NAME, SchedulerLock.owner == self.owner)
+                .values(heartbeat_at=self._now())
+            ).rowcount
+        return bool(changed)
+
+    def start_heartbeat(self, on_lost) -> None:  # type: ignore[no-untyped-def]
+        interval = max(1.0, self.ttl.total_seconds() / 3)
+
+        def loop() -> None:
+            while not self._stop.wait(interval):
+                try:
+                    if not self.beat():
+                        log.error("lost the scheduler lock to another process; stopping this scheduler")
+                        on_lost()
+                        return
+                except Exception:  # noqa: BLE001 - a database hiccup: try again next beat
+                    log.exception("scheduler heartbeat failed")
+
+        self._thread = threading.Thread(target=loop, name="scheduler-heartbeat", daemon=True)
+        self._thread.start()
+
+    def release(self) -> None:
+        self._stop.set()
+        with self.db.session() as session:
+            session.execute(delete(SchedulerLock).where(SchedulerLock.name == LOCK_NAME,
+                                                        SchedulerLock.owner == self.owner))
+
+
+def _refusal(owner: str, heartbeat, ttl: timedelta) -> str:  # type: ignore[no-untyped-def]
+    return (
+        f"another process ({owner}) is already running the scheduler over this database (last heartbeat "
+        f"{heartbeat:%Y-%m-%d %H:%M:%S} UTC). Two schedulers over one job store would run every job twice, so "
+        f"this one will not start. Stop the other `training-day run` first; if it died, wait "
+        f"{int(ttl.total_seconds())} s for its lock to expire."
+    )
+
+
+# -- the scheduler ----------------------------------------------------------------------------
+def build_scheduler(ctx: AppContext) -> BackgroundScheduler:
+    return BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=ctx.db.engine, tablename=JOB_TABLE)},
+        executors={"default": ThreadPoolExecutor(4)},
+        # Coalesce: a job that missed several runs runs once. Each planned job carries its own
+        # misfire grace (see scheduler/plan.py); this default only covers the housekeeping jobs.
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
+        timezone=UTC,
+    )
+
+
+@dataclass
+class ReconcileResult:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+@dataclass
+class Runner:
+    ctx: AppContext
+    scheduler: BackgroundScheduler
+    lease: Lease | None = None
+
+    def reconcile(self, cohort_id: int | None = None) -> ReconcileResult:
+        """Make the job store match the plan: every job still runnable (future, or due within its
+        grace) is there with its planned time; cohort jobs not in the plan, or expired, are removed.
+        With cohort_id, only that cohort's jobs are touched."""
+        ctx = self.ctx
+        now = ctx.clock.now()
+        with ctx.db.session() as session:
+            if cohort_id is None:
+                wanted = plan.plan_all(session, ctx.playbook)
+            else:
+                from bot.services import cohorts
+
+                wanted = plan.plan_cohort(cohorts.by_id(session, cohort_id), ctx.playbook)
+        wanted = [j for j in wanted if not j.expired_at(now)]
+        prefix = "cohort:" if cohort_id is None else f"cohort:{cohort_id}:"
+        stored = {job.id: job for job in self.scheduler.get_jobs() if job.id.startswith(prefix)}
+        result = ReconcileResult()
+        for job in wanted:
+            existing = stored.pop(job.id, None)
+            if existing is not None and existing.func_ref == job.func and tuple(existing.args) == job.args and \
+                    existing.trigger.run_date == job.run_at and existing.misfire_grace_time == job.grace_seconds:
+                result.unchanged += 1
+                continue
+            self.scheduler.add_job(job.func, trigger=DateTrigger(run_date=job.run_at, timezone=UTC), args=job.args,
+                                   id=job.id, name=job.id, replace_existing=True, coalesce=True, max_instances=1,
+                                   misfire_grace_time=job.grace_seconds)
+            (result.replaced if existing is not None else result.added).append(job.id)
+        for job_id in stored:
+            self.scheduler.remove_job(job_id)
+            result.removed.append(job_id)
+        if result.added or result.replaced or result.removed:
+            log.info("plan reconciled: %d added, %d moved, %d removed, %d unchanged", len(result.added),
+                     len(result.replaced), len(result.removed), result.unchanged)
+        return result
+
+    def add_housekeeping(self) -> None:
+        self.scheduler.add_job("scheduler.jobs:retry_outbox", trigger=IntervalTrigger(seconds=OUTBOX_RETRY_SECONDS),
+                               id="outbox:retry", name="outbox:retry", replace_existing=True)
+        self.scheduler.add_job("scheduler.jobs:reconcile", trigger=IntervalTrigger(seconds=RECONCILE_SECONDS),
+                               id="plan:reconcile", name="plan:reconcile", replace_existing=True)
+
+    def shutdown(self) -> None:
+        global _active
+        with _active_lock:
+            if _active is self:
+                _active = None
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if self.lease is not None:
+            self.lease.release()
+
+
+def start_scheduler(ctx: AppContext, *, paused: bool = False) -> Runner:
+    """Take the lock, start APScheduler, reconcile the plan. Raises SchedulerAlreadyRunning when
+    another live process holds the lock."""
+    global _active
+    runtime.install(ctx)
+    lease = Lease(ctx.db, ctx.settings.scheduler_lock_ttl_seconds)
+    lease.acquire()
+    scheduler = build_scheduler(ctx)
+    runner = Runner(ctx=ctx, scheduler=scheduler, lease=lease)
+    try:
+        scheduler.start(paused=True)
+        runner.reconcile()
+        runner.add_housekeeping()
+        if not paused:
+            scheduler.resume()
+    except BaseException:
+        runner.shutdown()
+        raise
+    lease.start_heartbeat(runner.shutdown)
+    with _active_lock:
+        _active = runner
+    log.info("scheduler started (%d jobs), lock held as %s", len(scheduler.get_jobs()), lease.owner)
+    return runner
+
+
+def store_job_ids(ctx: AppContext) -> list[str]:
+    """The ids in the job store table (for checks and tests), without starting a scheduler."""
+    from sqlalchemy import Column, MetaData, String, Table
+
+    table = Table(JOB_TABLE, MetaData(), Column("id", String(191), primary_key=True))
+    with ctx.db.engine.connect() as connection:
+        return sorted(connection.execute(select(table.c.id)).scalars())
