@@ -33,3 +33,4 @@ def _load_adders() -> None:
 
 
 EXPORT_MODULES: list[str] = []
+EXPORT_MODULES.append("bot.cap_export")  # export caps (issue 4)

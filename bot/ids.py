@@ -52,3 +52,26 @@ ACTION_MIA_PRESENT = "mia_present"
 VIEW_MIA_REASON = "mia_reason"
 MIA_REASON_BLOCK = "mia_reason"
 MIA_REASON_INPUT = "value"
+
+# Accountability (issue 4): coaching, failed cert exams, the three-day timeframe.
+COACH = "/coach"
+COACHING = "/coaching"
+FAILCERT = "/failcert"
+PROGRESS = "/progress"
+COMMANDS += (COACH, COACHING, FAILCERT, PROGRESS)
+VIEW_COACH = "coach_modal"
+COACH_POLICY_BLOCK = "coach_policy"
+COACH_LEVEL_BLOCK = "coach_level"
+COACH_INCIDENT_BLOCK = "coach_incident"
+COACH_EXPECTATION_BLOCK = "coach_expectation"
+COACH_LINKS_BLOCK = "coach_links"
+COACH_SKIP_BLOCK = "coach_skip_reason"
+ACTION_COACH_OPEN = "coach_open"  # a button that opens the /coach form filled in
+VIEW_FAILCERT = "failcert_modal"
+FAILCERT_AGENT_BLOCK = "failcert_agent"
+FAILCERT_CARRIER_BLOCK = "failcert_carrier"
+FAILCERT_SCORE_BLOCK = "failcert_score"
+FAILCERT_NOTE_BLOCK = "failcert_note"
+VIEW_PROGRESS = "progress_modal"
+PROGRESS_STEP_BLOCK = "progress_step"
+FIELD_INPUT = "value"  # the action_id of the single input in each of the blocks above

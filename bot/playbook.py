@@ -410,7 +410,6 @@ class Timeframe(Strict):
     # None: the window is the cohort's length. A team running 3.5 days sets 3.5 (checked at the
     # end of day 4, the day the window closes).
     window_days: float | None = Field(default=None, gt=0, le=10)
-    check_offset_minutes: int = 30  # the after-window check runs this long after the last day ends
 
     @model_validator(mode="after")
     def _pace_names_known_steps(self) -> Timeframe:

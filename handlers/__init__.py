@@ -6,17 +6,25 @@ from slack_bolt import App
 
 from bot.context import AppContext
 from handlers import errors
+from handlers.actions import coach_open as coach_open_action
 from handlers.actions import help_queue as help_queue_actions
 from handlers.actions import mia as mia_actions
 from handlers.commands import attendance as attendance_command
+from handlers.commands import coach as coach_command
+from handlers.commands import coaching_history as coaching_command
 from handlers.commands import cohort as cohort_command
+from handlers.commands import failcert as failcert_command
 from handlers.commands import needhelp as needhelp_command
+from handlers.commands import progress as progress_command
 from handlers.commands import techissue as techissue_command
 from handlers.events import member_joined
 from handlers.events import reactions as reaction_events
+from handlers.views import coach_form as coach_form_view
 from handlers.views import cohort_new
+from handlers.views import failcert_form as failcert_form_view
 from handlers.views import help_claim as help_claim_view
 from handlers.views import mia_reason as mia_reason_view
+from handlers.views import progress_form as progress_form_view
 
 # Later capabilities add their listener modules to this tuple.
 LISTENER_MODULES = (
@@ -31,6 +39,14 @@ LISTENER_MODULES = (
     reaction_events,
     mia_actions,
     mia_reason_view,
+    coach_command,
+    coaching_command,
+    coach_form_view,
+    coach_open_action,
+    failcert_command,
+    failcert_form_view,
+    progress_command,
+    progress_form_view,
 )
 
 
