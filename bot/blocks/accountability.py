@@ -1,0 +1,226 @@
+"""Block Kit for coaching, failed cert exams and progress. Pure functions: data in, blocks out."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import ids
+from bot.blocks.common import Block, button, context, header, input_block, plain, section
+
+COACH_USAGE = (
+    "*/coach* — document a coaching:\n"
+    "• `/coach @agent` — opens the form with the agent's records and the proposed step\n"
+    "• `/coach @agent attendance verbal Missed the hand-raise before lunch` — without the form\n"
+    "Policies: attendance, timeframe, failedcert, conduct. Levels: verbal, written, final, term."
+)
+FAILCERT_USAGE = (
+    "Type `/failcert @agent ahip 62 note` (the agent, the carrier, the score if you have it, a note), "
+    "or just `/failcert` for the form."
+)
+PROGRESS_USAGE = (
+    "*/progress* — report what you finished: `/progress ahip 3` (AHIP module 3), `/progress ahip final`, "
+    "`/progress aetna done`, or `/progress` for the form.\n"
+    "Team leads: `/progress @agent ahip 3` sets it for an agent; `/progress @agent excuse REASON` records "
+    "that a delay was outside the agent's control; `/progress` in the class channel shows the class."
+)
+
+
+@dataclass
+class CoachForm:
+    """What the /coach form shows and starts with."""
+
+    agent_slack_id: str
+    agent_name: str
+    n_number: str | None
+    cohort_name: str | None
+    policies: list[tuple[str, str]]  # key, title
+    levels: list[tuple[str, str]]  # key, label
+    proposals: list[str]  # one line per policy
+    records: list[tuple[str, str]]  # ref, text (incidents and earlier coachings, newest first)
+    policy: str | None = None
+    level: str | None = None
+    incident: str | None = None
+    links: list[str] = field(default_factory=list)
+    skip_note: str | None = None
+
+
+def _options(pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [{"text": plain(label[:75]), "value": key} for key, label in pairs]
+
+
+def coach_modal(form: CoachForm) -> dict[str, Any]:
+    policy_options = _options(form.policies)
+    level_options = _options(form.levels)
+    who = f"*{form.agent_name}*" + (f" ({form.n_number})" if form.n_number else "")
+    if form.cohort_name:
+        who += f" · {form.cohort_name}"
+    blocks: list[Block] = [section(who)]
+    blocks.append(section("*Proposed next step*\n" + "\n".join(f"• {line}" for line in form.proposals)))
+    if form.skip_note:
+        blocks.append(section(f":warning: {form.skip_note}"))
+    if form.records:
+        blocks.append(section("*Related records*\n" + "\n".join(f"• {text}" for _, text in form.records)))
+    else:
+        blocks.append(context("No MIAs, tardies, failed attempts or coachings on record."))
+    policy_el: dict[str, Any] = {"type": "static_select", "action_id": ids.FIELD_INPUT, "options": policy_options}
+    initial_policy = next((o for o in policy_options if o["value"] == form.policy), None)
+    if initial_policy:
+        policy_el["initial_option"] = initial_policy
+    level_el: dict[str, Any] = {"type": "static_select", "action_id": ids.FIELD_INPUT, "options": level_options}
+    initial_level = next((o for o in level_options if o["value"] == form.level), None)
+    if initial_level:
+        level_el["initial_option"] = initial_level
+    blocks.append(input_block(ids.COACH_POLICY_BLOCK, "Policy", policy_el))
+    blocks.append(input_block(ids.COACH_LEVEL_BLOCK, "Level", level_el,
+                              hint="A level above the proposed one needs the reason below."))
+    if form.records:
+        link_options = _options([(ref, text) for ref, text in form.records[:10]])
+        links_el: dict[str, Any] = {"type": "checkboxes", "action_id": ids.FIELD_INPUT, "options": link_options}
+        initial = [o for o in link_options if o["value"] in form.links]
+        if initial:
+            links_el["initial_options"] = initial
+        blocks.append(input_block(ids.COACH_LINKS_BLOCK, "This coaching is about", links_el, optional=True))
+    incident_el: dict[str, Any] = {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "multiline": True,
+                                   "max_length": 2000}
+    if form.incident:
+        incident_el["initial_value"] = form.incident
+    blocks.append(input_block(ids.COACH_INCIDENT_BLOCK, "What happened", incident_el))
+    blocks.append(input_block(ids.COACH_EXPECTATION_BLOCK, "Expectation going forward",
+                              {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "multiline": True,
+                               "max_length": 2000},
+                              optional=True, hint="Left empty, the policy's expectation from the playbook is used."))
+    blocks.append(input_block(ids.COACH_SKIP_BLOCK, "Reason for skipping a level",
+                              {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": 500},
+                              optional=True, hint="Only when the level is above the proposed one; it is kept."))
+    return {
+        "type": "modal", "callback_id": ids.VIEW_COACH, "title": plain("Coaching"), "submit": plain("Save"),
+        "close": plain("Cancel"), "private_metadata": json.dumps({"agent": form.agent_slack_id}), "blocks": blocks,
+    }
+
+
+def coach_open_button(label: str, *, agent: str, policy: str, level: str, incident: str = "",
+                      links: list[str] | None = None) -> dict[str, Any]:
+    value = json.dumps({"agent": agent, "policy": policy, "level": level, "incident": incident[:1500],
+                        "links": links or []})
+    return button(label, ids.ACTION_COACH_OPEN, value, style="primary")
+
+
+def skip_needs_confirmation(message: str, open_button: dict[str, Any]) -> list[Block]:
+    return [section(f":warning: {message}"),
+            {"type": "actions", "elements": [open_button]},
+            context("The form opens filled in; add the reason for the skip and save.")]
+
+
+def coaching_saved(*, agent_name: str, policy_title: str, level_label: str, proposed_label: str | None,
+                   skip_reason: str | None, cap: bool, dm_to: str | None) -> list[Block]:
+    lines = [f":memo: Saved: *{level_label}* for *{agent_name}* under the {policy_title}."]
+    if skip_reason:
+        lines.append(f"Proposed was {proposed_label}; skipped with the reason: {skip_reason}")
+    if cap and dm_to:
+        lines.append(f"The filled CAP is in <@{dm_to}>'s DMs, ready to sign.")
+    return [section("\n".join(lines))]
+
+
+def cap_document(agent_name: str, level_label: str, document: str) -> list[Block]:
+    blocks: list[Block] = [header(f"{level_label}: {agent_name}")]
+    chunk = 2800
+    for start in range(0, len(document), chunk):
+        blocks.append(section("```" + document[start:start + chunk] + "```"))
+    blocks.append(context("Print it or paste it into the CAP form; both signatures are needed."))
+    return blocks
+
+
+def coaching_history(agent_name: str, rows: list[dict[str, Any]], current: str | None) -> list[Block]:
+    """rows: date, level, policy, by, incident, skip_reason (newest first)."""
+    blocks: list[Block] = [header(f"Coaching history: {agent_name}")]
+    if not rows:
+        blocks.append(section("No coachings on record."))
+        return blocks
+    if current:
+        blocks.append(context(f"Highest level so far: *{current}*"))
+    for row in rows:
+        text = f"*{row['date']}* · *{row['level']}* · {row['policy']} · by {row['by']}\n{row['incident']}"
+        if row.get("skip_reason"):
+            text += f"\n_Skipped a level: {row['skip_reason']}_"
+        blocks.append(section(text))
+    return blocks
+
+
+def failcert_modal(carriers: list[tuple[str, str]], agent: str | None = None) -> dict[str, Any]:
+    agent_el: dict[str, Any] = {"type": "users_select", "action_id": ids.FIELD_INPUT}
+    if agent:
+        agent_el["initial_user"] = agent
+    return {
+        "type": "modal", "callback_id": ids.VIEW_FAILCERT, "title": plain("Failed cert exam"),
+        "submit": plain("Record"), "close": plain("Cancel"),
+        "blocks": [
+            input_block(ids.FAILCERT_AGENT_BLOCK, "Agent", agent_el),
+            input_block(ids.FAILCERT_CARRIER_BLOCK, "Carrier",
+                        {"type": "static_select", "action_id": ids.FIELD_INPUT, "options": _options(carriers)}),
+            input_block(ids.FAILCERT_SCORE_BLOCK, "Score",
+                        {"type": "number_input", "action_id": ids.FIELD_INPUT, "is_decimal_allowed": False},
+                        optional=True),
+            input_block(ids.FAILCERT_NOTE_BLOCK, "Note",
+                        {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": 500},
+                        optional=True),
+        ],
+    }
+
+
+def failure_reply(text: str, proposal_button: dict[str, Any] | None) -> list[Block]:
+    blocks: list[Block] = [section(text)]
+    if proposal_button is not None:
+        blocks.append({"type": "actions", "elements": [proposal_button]})
+    return blocks
+
+
+def progress_modal(steps: list[tuple[str, str]], initial: str | None) -> dict[str, Any]:
+    options = _options(steps)
+    element: dict[str, Any] = {"type": "static_select", "action_id": ids.FIELD_INPUT, "options": options}
+    chosen = next((o for o in options if o["value"] == initial), None)
+    if chosen:
+        element["initial_option"] = chosen
+    return {
+        "type": "modal", "callback_id": ids.VIEW_PROGRESS, "title": plain("My progress"),
+        "submit": plain("Save"), "close": plain("Cancel"),
+        "blocks": [input_block(ids.PROGRESS_STEP_BLOCK, "What did you just finish?", element)],
+    }
+
+
+def progress_saved(agent_name: str, label: str, next_step: str, own: bool) -> list[Block]:
+    who = "You" if own else agent_name
+    return [section(f":white_check_mark: {who} finished *{label}*."), context(next_step)]
+
+
+def class_progress(cohort_name: str, rows: list[tuple[str, str, str]], day: int | None) -> list[Block]:
+    """rows: agent name, where they are, what is missing for today's pace ('' when on pace)."""
+    title = f"Progress: {cohort_name}" + (f" (day {day})" if day else "")
+    blocks: list[Block] = [header(title)]
+    for name, where, gap in rows:
+        mark = ":warning:" if gap else ":white_check_mark:"
+        text = f"{mark} *{name}*: {where}"
+        if gap:
+            text += f"\n    behind pace: {gap}"
+        blocks.append(section(text))
+    if not rows:
+        blocks.append(section("No agents in this cohort."))
+    return blocks
+
+
+def behind_pace_section(day: int, rows: list[tuple[str, str]]) -> list[Block]:
+    if not rows:
+        return [section(f"*Timeframe:* every agent is on pace after day {day}.")]
+    lines = "\n".join(f"• *{name}*: missing {gap}" for name, gap in rows)
+    return [section(f"*Behind pace after day {day}* (Agent Timeframe Expectations)\n{lines}")]
+
+
+def window_flag(agent_name: str, cohort_name: str, missing: str, excuse: str | None, propose: bool) -> str:
+    text = (f":rotating_light: {agent_name} has not finished inside the {cohort_name} window. Missing: {missing}.")
+    if excuse:
+        text += f"\nThe TL recorded the delay as outside the agent's control: {excuse}. No CAP is proposed."
+    elif propose:
+        text += "\nProposed: *Final CAP* under the Agent Timeframe Expectations (unless the delay was outside " \
+                "the agent's control: `/progress @agent excuse REASON`)."
+    return text

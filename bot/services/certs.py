@@ -1,0 +1,191 @@
+"""Failed carrier certification attempts and the Failed Cert Exams Guide.
+
+`record_failure` writes the attempt in the caller's unit of work; `notify_failure` sends the
+TL, PM and ESP-manager DMs after the commit (the /failcert command and the Failed Carrier Cert
+Exams form both call the two).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slack_sdk import WebClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.playbook import Carrier, Playbook
+from bot.services import audit, cohorts, outbox, people
+from bot.services.coaching import level_label
+from db.models import CertAttempt, Person, Role
+from db.session import Database
+
+
+@dataclass(frozen=True)
+class FailureResult:
+    attempt_id: int
+    agent_name: str
+    agent_slack_id: str
+    carrier_key: str
+    carrier_name: str
+    attempt_no: int
+    limit: int
+    attempts_left: int
+    blocked: bool
+    next_step: str
+    proposed_level: str  # a coaching level key
+    proposed_label: str
+    proctor_next: bool
+    override: bool
+    score: int | None
+    note: str | None
+    recipients: list[str] = field(default_factory=list)  # Slack IDs to tell: TL, PM, ESP managers
+    licensing_team: str | None = None
+
+    @property
+    def ordinal(self) -> str:
+        return ordinal(self.attempt_no)
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def require_carrier(playbook: Playbook, key: str) -> Carrier:
+    carrier = playbook.carrier(key or "")
+    if carrier is None:
+        known = ", ".join(c.key for c in playbook.carriers)
+        raise InvalidInput(f"`{key}` is not a carrier I know. Use one of: {known}. Nothing was recorded.")
+    return carrier
+
+
+def parse_score(playbook: Playbook, raw: str | int | None) -> int | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    low, high = playbook.failed_certs.score_min, playbook.failed_certs.score_max
+    try:
+        value = int(str(raw).strip().rstrip("%"))
+    except ValueError:
+        raise InvalidInput(f"`{raw}` is not a score: give a whole number from {low} to {high}. "
+                           "Nothing was recorded.") from None
+    if not low <= value <= high:
+        raise InvalidInput(f"A score of {value} is out of range: scores go from {low} to {high}. "
+                           "Nothing was recorded.")
+    return value
+
+
+def attempts_by_carrier(session: Session, person_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(CertAttempt.carrier_key, func.count()).where(CertAttempt.person_id == person_id)
+        .group_by(CertAttempt.carrier_key)
+    )
+    return {key: int(count) for key, count in rows}
+
+
+def attempts_of(session: Session, person_id: int) -> list[CertAttempt]:
+    stmt = select(CertAttempt).where(CertAttempt.person_id == person_id).order_by(CertAttempt.recorded_at,
+                                                                                 CertAttempt.id)
+    return list(session.scalars(stmt))
+
+
+def blocked_carriers(session: Session, person_id: int, playbook: Playbook) -> list[str]:
+    counts = attempts_by_carrier(session, person_id)
+    return [c.key for c in playbook.carriers if counts.get(c.key, 0) >= c.attempts]
+
+
+def record_failure(
+    session: Session,
+    *,
+    agent: Person,
+    carrier_key: str,
+    score: int | None,
+    note: str | None,
+    actor: Person | str,
+    now: datetime,
+    playbook: Playbook,
+    override: bool = False,
+) -> FailureResult:
+    """Record one failed attempt; refuses past the carrier's limit unless an admin overrides."""
+    carrier = require_carrier(playbook, carrier_key)
+    actor_person = actor if isinstance(actor, Person) else people.require_person(session, actor)
+    score = parse_score(playbook, score)
+    enrollment = cohorts.enrollment_of(session, agent.id)
+    if enrollment is None or agent.role != Role.AGENT:
+        raise NotFound(f"{agent.name} is not an agent in an active cohort, so there is no attempt to record. "
+                       "Nothing was recorded.")
+    done = attempts_by_carrier(session, agent.id).get(carrier.key, 0)
+    if done >= carrier.attempts:
+        if not override:
+            raise NotAllowed(
+                f"{agent.name} has used all {carrier.attempts} {carrier.name} attempts and is blocked for "
+                f"{carrier.name}. Nothing was recorded; only an admin can record another attempt "
+                f"(`/failcert @agent {carrier.key} SCORE override`)."
+            )
+        if actor_person.role != Role.ADMIN:
+            raise NotAllowed(f"Only an admin can override the {carrier.name} attempt limit. Nothing was recorded.")
+    elif override:
+        override = False  # nothing to override
+    attempt_no = done + 1
+    cohort = enrollment.cohort
+    attempt = CertAttempt(
+        person_id=agent.id, cohort_id=cohort.id, carrier_key=carrier.key, attempt_no=attempt_no, score=score,
+        note=(note or "").strip() or None, override=override, recorded_by_id=actor_person.id, recorded_at=now,
+    )
+    session.add(attempt)
+    session.flush()
+    guide = playbook.failed_certs
+    step = guide.step_for(attempt_no, carrier.attempts)
+    left = max(carrier.attempts - attempt_no, 0)
+    proctor_next = guide.proctor_last_attempt and left == 1
+    audit.record(session, actor=actor_person.slack_user_id,
+                 action="cert.attempt_overridden" if override else "cert.attempt_failed",
+                 entity="cert_attempt", entity_id=attempt.id, at=now,
+                 details={"person_id": agent.id, "carrier": carrier.key, "attempt": attempt_no, "score": score,
+                          "override": override, "blocked": left == 0})
+    recipients = [cohort.tl.slack_user_id, cohort.pm.slack_user_id]
+    recipients += [p.slack_user_id for p in people.by_role(session, Role.ESP_MANAGER)]
+    return FailureResult(
+        attempt_id=attempt.id, agent_name=agent.name, agent_slack_id=agent.slack_user_id, carrier_key=carrier.key,
+        carrier_name=carrier.name, attempt_no=attempt_no, limit=carrier.attempts, attempts_left=left,
+        blocked=left == 0, next_step=step.text.format(carrier=carrier.name), proposed_level=step.coaching,
+        proposed_label=level_label(playbook, step.coaching), proctor_next=proctor_next, override=override,
+        score=score, note=attempt.note, recipients=list(dict.fromkeys(recipients)),
+        licensing_team=guide.licensing_team,
+    )
+
+
+def failure_text(result: FailureResult) -> str:
+    score = f" with a score of {result.score}" if result.score is not None else ""
+    lines = [f":x: {result.agent_name} failed the {result.carrier_name} exam{score}: "
+             f"{result.ordinal} of {result.limit} attempts."]
+    if result.override:
+        lines.append("Recorded past the limit with an admin override.")
+    if result.blocked:
+        lines.append(f":no_entry: No attempts left: {result.agent_name} is blocked for {result.carrier_name}.")
+    else:
+        lines.append(f"Attempts left: {result.attempts_left}.")
+    lines.append(f"Failed Cert Exams Guide: {result.next_step}")
+    if result.proctor_next:
+        lines.append(f"The next {result.carrier_name} attempt (the last) must be proctored.")
+    if result.note:
+        lines.append(f"Note: {result.note}")
+    return "\n".join(lines)
+
+
+def notify_failure(db: Database, client: WebClient, result: FailureResult, now: datetime) -> list[outbox.Outcome]:
+    """One DM each to the TL, the PM and the ESP managers; the licensing team when the next try is proctored."""
+    text = failure_text(result)
+    outcomes = []
+    for recipient in result.recipients:
+        outcomes.append(outbox.send_once(db, client, key=f"failcert:{result.attempt_id}:{recipient}",
+                                         kind="failcert", recipient=recipient, text=text, now=now))
+    if result.proctor_next and result.licensing_team:
+        outcomes.append(outbox.send_once(
+            db, client, key=f"failcert:{result.attempt_id}:proctor", kind="failcert_proctor",
+            recipient=result.licensing_team, now=now,
+            text=(f":lock: {result.agent_name}'s next {result.carrier_name} attempt is the last "
+                  f"({result.attempts_left} left after {result.ordinal} fail) and must be proctored."),
+        ))
+    return outcomes

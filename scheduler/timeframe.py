@@ -1,0 +1,51 @@
+"""The three-day timeframe in the day plan: who is behind pace at the end of each day (a section
+of the TL's end-of-day DM), and, after the window, a flag to the TL and the PM for each agent who
+has not finished, with a Final CAP proposed unless the TL excused the delay."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.blocks import accountability as blocks
+from bot.services import cohorts, outbox, progress
+from scheduler import runtime
+from scheduler.contributions import DailyJob, daily_job, end_of_day_section
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from bot.context import AppContext
+
+
+@end_of_day_section
+def behind_pace(session: Session, ctx: AppContext, cohort_id: int, day: int) -> list[dict[str, Any]]:
+    cohort = cohorts.by_id(session, cohort_id)
+    rows = [(agent.name, progress.describe(ctx.playbook, gap))
+            for agent, gap in progress.behind_pace(session, cohort, ctx.playbook, day)]
+    return blocks.behind_pace_section(day, rows)
+
+
+def timeframe_check(cohort_id: int, day: int) -> int:
+    """On the day the window closes: flag every unfinished agent to the TL and the PM, once each.
+
+    Returns how many agents were flagged (0 on other days)."""
+    ctx = runtime.current()
+    now = ctx.clock.now()
+    messages: list[tuple[str, str, str]] = []  # key, recipient, text
+    with ctx.db.session() as session:
+        cohort = cohorts.by_id(session, cohort_id)
+        if day != progress.check_day(cohort, ctx.playbook):
+            return 0
+        flags = progress.flag_unfinished(session, cohort, ctx.playbook, now)
+        for flag in flags:
+            agent = next(a for a in cohorts.active_agents(session, cohort.id) if a.id == flag.person_id)
+            text = blocks.window_flag(agent.name, cohort.name, flag.missing or "", flag.excuse, propose=True)
+            for role, person in (("tl", cohort.tl), ("pm", cohort.pm)):
+                messages.append((f"timeframe:{cohort.id}:{agent.id}:{role}", person.slack_user_id, text))
+    for key, recipient, text in messages:
+        outbox.send_once(ctx.db, ctx.client, key=key, kind="timeframe_flag", recipient=recipient, text=text, now=now)
+    return len(messages) // 2
+
+
+daily_job(DailyJob(name="timeframe-check", func="scheduler.timeframe:timeframe_check", anchor="day_end",
+                   offset_minutes=30))
