@@ -127,7 +127,7 @@ def test_still_stuck_queues_the_agent_and_dms_the_tl_a_claim_button(world):
     assert reply.status == 200
     [answer] = replies(world, reply)
     assert "You're in the help queue (#1 of 1 waiting)" in answer
-    assert "Tess Lead will pull you into a breakout room" in answer
+    assert "<@U0TL0001> will pull you into a breakout room" in answer
     assert "[Still stuck]" not in answer  # the original message is replaced, steps kept
     assert "1. In GoTo Training, open *Audio*" in answer
 
@@ -216,11 +216,11 @@ def test_claim_opens_the_room_modal_and_the_agent_is_told_where_to_go(world):
     assert (row.status, row.room, row.claimed_by.slack_user_id) == ("claimed", 3, TL)
     assert help_queue.wait_of(row) == timedelta(minutes=4)
     [dm] = world.slack.dms_to(CHLOE)
-    assert "Join breakout room 3* with Tess Lead" in text_of(dm)
+    assert "Join breakout room 3* with <@U0TL0001> in GoTo Training" in text_of(dm)
     [update] = world.slack.calls("chat.update")
     assert (update.args["channel"], update.args["ts"]) == (card["channel"], card["ts"])
     updated = text_of(update.args)
-    assert "Claimed by Tess Lead at 10:04 AM after 4 min · breakout room 3" in updated
+    assert "Claimed by <@U0TL0001> at 10:04 AM after 4 min · breakout room 3" in updated
     assert "[Mark resolved]" in updated and "[Claim]" not in updated
     with world.ctx.db.session() as session:
         [entry] = session.scalars(select(AuditEntry).where(AuditEntry.action == "help.claimed")).all()
@@ -298,7 +298,7 @@ def test_resolving_records_it_and_updates_the_card(world):
     [row] = _rows(world)
     assert row.status == "resolved" and row.resolved_at == DAY1_10AM + timedelta(minutes=15)
     last = text_of(world.slack.calls("chat.update")[-1].args)
-    assert "Resolved by Tess Lead at 10:15 AM" in last and "[Mark resolved]" not in last
+    assert "Resolved by <@U0TL0001> at 10:15 AM" in last and "[Mark resolved]" not in last
     again = world.driver.action("help_resolve", str(request.id), user=PM)
     assert replies(world, again) == ["Chloe Martin's request was already resolved by Tess Lead at 10:15 AM."]
     assert _rows(world)[0].resolved_by.slack_user_id == TL

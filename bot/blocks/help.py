@@ -31,9 +31,11 @@ class HelpCard:
     requested_at: datetime
     status: str
     claimed_by_name: str | None = None
+    claimed_by_id: str | None = None
     claimed_at: datetime | None = None
     room: int | None = None
     resolved_by_name: str | None = None
+    resolved_by_id: str | None = None
     resolved_at: datetime | None = None
 
     def at(self, moment: datetime) -> str:
@@ -46,8 +48,11 @@ def card_of(request: Any, topic_title: str | None) -> HelpCard:
         request_id=request.id, agent_name=request.person.name, agent_id=request.person.slack_user_id,
         cohort_name=request.cohort.name, timezone=request.cohort.timezone, topic_title=topic_title,
         text=request.text, source=request.source, requested_at=request.requested_at, status=request.status,
-        claimed_by_name=request.claimed_by.name if request.claimed_by else None, claimed_at=request.claimed_at,
-        room=request.room, resolved_by_name=request.resolved_by.name if request.resolved_by else None,
+        claimed_by_name=request.claimed_by.name if request.claimed_by else None,
+        claimed_by_id=request.claimed_by.slack_user_id if request.claimed_by else None,
+        claimed_at=request.claimed_at, room=request.room,
+        resolved_by_name=request.resolved_by.name if request.resolved_by else None,
+        resolved_by_id=request.resolved_by.slack_user_id if request.resolved_by else None,
         resolved_at=request.resolved_at,
     )
 
@@ -98,10 +103,10 @@ def troubleshooting(topic: TechTopic | None, general: list[str], guide: Guide, *
     return blocks
 
 
-def queued(*, created: bool, position: int, waiting: int, tl_name: str, asked_at: str) -> list[Block]:
+def queued(*, created: bool, position: int, waiting: int, tl_id: str, asked_at: str) -> list[Block]:
     place = f"#{position} of {waiting} waiting" if position else "waiting"
     if created:
-        text = (f":raising_hand: You're in the help queue ({place}). {tl_name} will pull you into a "
+        text = (f":raising_hand: You're in the help queue ({place}). <@{tl_id}> will pull you into a "
                 f"breakout room; I'll DM you which one.")
     else:
         text = (f":raising_hand: You're already in the help queue since {asked_at} ({place}). "
@@ -120,7 +125,7 @@ def staff_queue(rows: list[tuple[str, HelpCard]], now: datetime) -> list[Block]:
     lines = []
     for cohort_name, card in rows:
         if card.claimed_at is not None:
-            state = f"with {card.claimed_by_name} in breakout room {card.room}"
+            state = f"with <@{card.claimed_by_id}> in breakout room {card.room}"
         else:
             state = f"waiting {minutes(now - card.requested_at)}"
         about = f" — {card.topic_title or card.text}" if (card.topic_title or card.text) else ""
@@ -146,15 +151,15 @@ def request_card(card: HelpCard, *, waiting: int | None = None) -> tuple[str, li
         return text, blocks
     assert card.claimed_at is not None or card.resolved_at is not None
     waited = f" after {minutes(card.claimed_at - card.requested_at)}" if card.claimed_at else ""
-    claimed = (f":white_check_mark: Claimed by {card.claimed_by_name} at {card.at(card.claimed_at)}{waited} · "
+    claimed = (f":white_check_mark: Claimed by <@{card.claimed_by_id}> at {card.at(card.claimed_at)}{waited} · "
                f"breakout room {card.room}") if card.claimed_at else ""
     head = f"*{card.agent_name}* (<@{card.agent_id}>): *{about}*{said}"
     if card.status == "claimed":
-        text = f"{card.agent_name}: claimed by {card.claimed_by_name}, breakout room {card.room}"
+        text = f"{card.agent_name}: claimed, breakout room {card.room}"
         return text, [section(head), context(claimed),
                       actions(button("Mark resolved", ids.ACTION_HELP_RESOLVE, str(card.request_id)))]
     assert card.resolved_at is not None
-    resolved = f":heavy_check_mark: Resolved by {card.resolved_by_name} at {card.at(card.resolved_at)}"
+    resolved = f":heavy_check_mark: Resolved by <@{card.resolved_by_id}> at {card.at(card.resolved_at)}"
     text = f"{card.agent_name}: resolved"
     return text, [section(head), context(" · ".join(x for x in (claimed, resolved) if x))]
 
@@ -179,10 +184,10 @@ def claim_modal(card: HelpCard, max_room: int) -> dict[str, Any]:
     }
 
 
-def agent_claimed(*, room: int, claimer_name: str, claimer_id: str) -> tuple[str, list[Block]]:
-    text = f"Join breakout room {room} with {claimer_name}."
+def agent_claimed(*, room: int, claimer_id: str) -> tuple[str, list[Block]]:
+    text = f"Join breakout room {room} with <@{claimer_id}>."
     return text, [
-        section(f":door: *Join breakout room {room}* with {claimer_name} (<@{claimer_id}>) in GoTo Training."),
+        section(f":door: *Join breakout room {room}* with <@{claimer_id}> in GoTo Training."),
         context("In GoTo Training, open *Breakout rooms* and pick the room number; they are waiting for you."),
     ]
 

@@ -67,8 +67,7 @@ def tell_agent_claimed(ctx: AppContext, request_id: int) -> outbox.Outcome:
     with ctx.db.session() as session:
         request = help_queue.get(session, request_id)
         assert request.claimed_by is not None and request.room is not None
-        text, blocks = help_blocks.agent_claimed(room=request.room, claimer_name=request.claimed_by.name,
-                                                 claimer_id=request.claimed_by.slack_user_id)
+        text, blocks = help_blocks.agent_claimed(room=request.room, claimer_id=request.claimed_by.slack_user_id)
         agent_id = request.person.slack_user_id
     return outbox.send_once(ctx.db, ctx.client, key=f"help:{request_id}:claimed", kind="help.claimed",
                             recipient=agent_id, text=text, blocks=blocks, now=ctx.clock.now())

@@ -35,14 +35,14 @@ def register(app: App, ctx: AppContext) -> None:
             asker = help_queue.requester(session, body["user"]["id"])
             result = help_queue.enqueue(session, asker, source="techissue", text=asked,
                                         topic_key=topic.key if topic else None, now=ctx.clock.now())
-            request_id, tl_name = result.request.id, asker.enrollment.cohort.tl.name
+            request_id, tl_id = result.request.id, asker.enrollment.cohort.tl.slack_user_id
             asked_at = clock_time(local(result.request.requested_at, asker.enrollment.cohort.timezone).time())
         steps = help_blocks.troubleshooting(
             topic, ctx.playbook.tech_issues.general, ctx.playbook.guides.tech_issues, asked=asked,
             button_value=None, topics=[], staff_note=False,
         )
         queued = help_blocks.queued(created=result.created, position=result.position, waiting=result.waiting,
-                                    tl_name=tl_name, asked_at=asked_at)
+                                    tl_id=tl_id, asked_at=asked_at)
         respond(text="You're in the help queue.", blocks=steps + queued, replace_original=True)
         if result.created:
             help_notify.notify_staff(ctx, request_id)

@@ -35,10 +35,10 @@ def register(app: App, ctx: AppContext) -> None:
             topic = help_queue.match_topic(ctx.playbook, asked)
             result = help_queue.enqueue(session, asker, source="needhelp", text=asked,
                                         topic_key=topic.key if topic else None, now=now)
-            request_id, tl_name = result.request.id, asker.enrollment.cohort.tl.name
+            request_id, tl_id = result.request.id, asker.enrollment.cohort.tl.slack_user_id
             asked_at = clock_time(local(result.request.requested_at, asker.enrollment.cohort.timezone).time())
         blocks = help_blocks.queued(created=result.created, position=result.position, waiting=result.waiting,
-                                    tl_name=tl_name, asked_at=asked_at)
+                                    tl_id=tl_id, asked_at=asked_at)
         respond(text="You're in the help queue.", blocks=blocks, response_type="ephemeral")
         if result.created:
             help_notify.notify_staff(ctx, request_id)
