@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+import bot.demo.part_accountability
 import bot.demo.part_help
 from bot.demo import part_setup
 from bot.demo.stage import AGENTS, CAST, Stage
@@ -18,6 +19,7 @@ from bot.standin.harness import World
 # Later capabilities append their parts here, in the order a class lives them.
 PARTS = [part_setup]
 PARTS.append(bot.demo.part_help)  # help all day (issue 3)
+PARTS.append(bot.demo.part_accountability)  # a coaching and a failed exam (issue 4)
 
 # The Friday before the sample class starts (Tue Dec 1), mid-morning in Chicago.
 DEMO_START = datetime(2026, 11, 27, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
