@@ -75,3 +75,13 @@ FAILCERT_NOTE_BLOCK = "failcert_note"
 VIEW_PROGRESS = "progress_modal"
 PROGRESS_STEP_BLOCK = "progress_step"
 FIELD_INPUT = "value"  # the action_id of the single input in each of the blocks above
+
+# Red flags and App Home (issue 5): /redflag, the Resolve button and modal, app_home_opened.
+REDFLAG = "/redflag"
+COMMANDS += (REDFLAG,)
+EVENT_APP_HOME_OPENED = "app_home_opened"
+EVENTS += (EVENT_APP_HOME_OPENED,)
+ACTION_REDFLAG_RESOLVE = "redflag_resolve"
+VIEW_REDFLAG_RESOLVE = "redflag_resolve"
+REDFLAG_RESOLUTION_BLOCK = "redflag_resolution"
+REDFLAG_RESOLUTION_INPUT = "value"

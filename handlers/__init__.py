@@ -9,6 +9,7 @@ from handlers import errors
 from handlers.actions import coach_open as coach_open_action
 from handlers.actions import help_queue as help_queue_actions
 from handlers.actions import mia as mia_actions
+from handlers.actions import red_flags as red_flag_actions
 from handlers.commands import attendance as attendance_command
 from handlers.commands import coach as coach_command
 from handlers.commands import coaching_history as coaching_command
@@ -16,7 +17,9 @@ from handlers.commands import cohort as cohort_command
 from handlers.commands import failcert as failcert_command
 from handlers.commands import needhelp as needhelp_command
 from handlers.commands import progress as progress_command
+from handlers.commands import redflag as redflag_command
 from handlers.commands import techissue as techissue_command
+from handlers.events import app_home as app_home_event
 from handlers.events import member_joined
 from handlers.events import reactions as reaction_events
 from handlers.views import coach_form as coach_form_view
@@ -25,9 +28,14 @@ from handlers.views import failcert_form as failcert_form_view
 from handlers.views import help_claim as help_claim_view
 from handlers.views import mia_reason as mia_reason_view
 from handlers.views import progress_form as progress_form_view
+from handlers.views import red_flag_resolve as red_flag_resolve_view
 
 # Later capabilities add their listener modules to this tuple.
 LISTENER_MODULES = (
+    redflag_command,
+    red_flag_actions,
+    red_flag_resolve_view,
+    app_home_event,
     cohort_command,
     cohort_new,
     member_joined,

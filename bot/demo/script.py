@@ -11,6 +11,8 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 import bot.demo.part_accountability
+import bot.demo.part_day
+import bot.demo.part_day_end
 import bot.demo.part_help
 from bot.demo import part_setup
 from bot.demo.stage import AGENTS, CAST, Stage
@@ -18,8 +20,11 @@ from bot.standin.harness import World
 
 # Later capabilities append their parts here, in the order a class lives them.
 PARTS = [part_setup]
+PARTS.insert(1, bot.demo.part_day)  # the day runs itself, morning to the first break (issue 3)
 PARTS.append(bot.demo.part_help)  # help all day (issue 3)
 PARTS.append(bot.demo.part_accountability)  # a coaching and a failed exam (issue 4)
+
+PARTS.append(bot.demo.part_day_end)  # the end-of-day attendance DM (issue 3)
 
 # The Friday before the sample class starts (Tue Dec 1), mid-morning in Chicago.
 DEMO_START = datetime(2026, 11, 27, 9, 0, tzinfo=ZoneInfo("America/Chicago"))

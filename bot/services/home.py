@@ -1,0 +1,189 @@
+"""What App Home shows each person, gathered from the services that own each part.
+
+Parts owned by other capabilities (the ESP tracker, attendance, coaching, progress, the help
+queue, the forms) are read through their services when those modules are installed, and simply
+left out when not: this module never computes them itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import datetime
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot import ids
+from bot.blocks import home as home_blocks
+from bot.playbook import Playbook
+from bot.services import cohorts, people, red_flags
+from bot.services.red_flag_notify import card_of
+from bot.timefmt import clock_time, local, show_date
+from db.models import Cohort, Person, Role
+
+
+def optional(module: str) -> ModuleType | None:
+    """Another capability's service module, or None while it is not part of this build."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return None
+
+
+def _call(module: str, function: str, *args: Any, **kwargs: Any) -> Any:
+    found = optional(module)
+    fn: Callable[..., Any] | None = getattr(found, function, None) if found else None
+    return fn(*args, **kwargs) if fn else None
+
+
+# -- the ESP tracker (another capability) ------------------------------------------------------
+def esp_statuses(session: Session, person_id: int) -> list[tuple[str, str]] | None:
+    """(item label, status key) in tracker order, or None without the tracker."""
+    esp = optional("bot.services.esp")
+    if esp is None:
+        return None
+    return [(state.label.split("/")[0], state.status) for state in esp.statuses(session, person_id).values()]
+
+
+def when_text(cohort: Cohort, playbook: Playbook, now: datetime) -> str:
+    days = cohorts_days(cohort, playbook)
+    today = local(now, cohort.timezone).date()
+    if not days:
+        return ""
+    if today < days[0].date:
+        return f"starts {show_date(days[0].date)}"
+    for day in days:
+        if day.date == today:
+            return f"day {day.number} of {len(days)} ({show_date(today)})"
+        if day.date > today:
+            return f"day {day.number} of {len(days)} is {show_date(day.date)}"
+    return f"ended {show_date(days[-1].date)}"
+
+
+def cohorts_days(cohort: Cohort, playbook: Playbook) -> list[Any]:
+    from bot.dayplan import training_days
+
+    return training_days(cohort.start_date, cohort.days, cohort.timezone, cohorts.schedule_of(cohort, playbook))
+
+
+# -- staff -----------------------------------------------------------------------------------
+def _role_in(person: Person, cohort: Cohort) -> str:
+    if person.id == cohort.tl_id:
+        return "team lead"
+    if person.id == cohort.pm_id:
+        return "production manager"
+    return "admin" if person.role == Role.ADMIN else ""
+
+
+def cohort_panel(session: Session, playbook: Playbook, cohort: Cohort, viewer: Person,
+                 now: datetime) -> home_blocks.CohortPanel:
+    labels = {c.key: c.label for c in playbook.red_flags.categories}
+    flags = red_flags.open_for_cohort(session, cohort.id)
+    flag_count: dict[int, int] = {}
+    for flag in flags:
+        flag_count[flag.person_id] = flag_count.get(flag.person_id, 0) + 1
+    help_open = _call("bot.services.help_queue", "open_for_cohort", session, cohort.id) or []
+    in_queue = {r.person_id for r in help_open}
+    help_lines = [_help_line(r, cohort.timezone) for r in help_open]
+
+    attendance = optional("bot.services.attendance")
+    coaching = optional("bot.services.coaching")
+    rows = []
+    for person in cohorts.active_agents(session, cohort.id):
+        rows.append(home_blocks.AgentRow(
+            name=person.name, slack_id=person.slack_user_id,
+            esp=esp_statuses(session, person.id),
+            attendance=attendance.day_codes(session, person.id, playbook) if attendance else None,
+            mia=attendance.mia_count(session, person.id) if attendance else None,
+            coaching=coaching.current_level(session, person.id, playbook) if coaching else None,
+            red_flags=flag_count.get(person.id, 0), in_help_queue=person.id in in_queue,
+        ))
+    return home_blocks.CohortPanel(
+        name=cohort.name, channel_id=cohort.channel_id, when=when_text(cohort, playbook, now), agents=rows,
+        flags=[card_of(f, labels) for f in flags], help_lines=help_lines, role=_role_in(viewer, cohort),
+    )
+
+
+def _help_line(request: Any, timezone: str) -> str:
+    status = getattr(request, "status", "")
+    room = getattr(request, "room", None)
+    asked = clock_time(local(request.requested_at, timezone).time())
+    where = f"in room {room}" if room else status
+    topic = (getattr(request, "text", "") or getattr(request, "topic_key", "") or "").strip()
+    return f":raising_hand: *{request.person.name}* since {asked} ({where}){f': {topic[:80]}' if topic else ''}"
+
+
+FORM_LABELS = {"cert": "Carrier Cert Completion", "tbt": "TBT Completion", "callcert": "Call Certification",
+               "failedcert": "Failed Cert Exam", "ticket": "Carrier Ticket"}
+
+
+def form_buttons() -> list[home_blocks.FormButton]:
+    """The buttons that open the five tracking forms, with the action ids the forms capability
+    defines (`ids.ACTION_FORM_OPEN`, value "" = pick the agent in the form); none without it."""
+    actions: dict[str, str] = getattr(ids, "ACTION_FORM_OPEN", {})
+    return [home_blocks.FormButton(label=FORM_LABELS.get(kind, kind.title()), action_id=action_id, value="")
+            for kind, action_id in actions.items()]
+
+
+# -- everyone ----------------------------------------------------------------------------------
+def view_for(session: Session, playbook: Playbook, slack_user_id: str, now: datetime) -> dict[str, Any]:
+    """The Home view for this Slack user: staff, ESP manager, agent, or someone the bot does not know."""
+    person = people.by_slack_id(session, slack_user_id)
+    if person is None:
+        return home_blocks.stranger_home(people.UNKNOWN_USER_HELP)
+    if person.role == Role.ESP_MANAGER:
+        labels = {c.key: c.label for c in playbook.red_flags.categories}
+        return home_blocks.esp_manager_home(person.name, [card_of(f, labels) for f in red_flags.open_flags(session)])
+    if person.role == Role.AGENT:
+        return home_blocks.agent_home(agent_home(session, playbook, person, now))
+    panels = [cohort_panel(session, playbook, c, person, now) for c in _current_first(
+        cohorts.visible_to(session, person), playbook, now)]
+    return home_blocks.staff_home(person.name, panels, form_buttons())
+
+
+def _current_first(found: list[Cohort], playbook: Playbook, now: datetime) -> list[Cohort]:
+    """Classes running or coming first, then finished ones newest first."""
+    def finished(c: Cohort) -> bool:
+        days = cohorts_days(c, playbook)
+        return bool(days) and days[-1].date < local(now, c.timezone).date()
+
+    running = [c for c in found if not finished(c)]
+    done = sorted((c for c in found if finished(c)), key=lambda c: c.start_date, reverse=True)
+    return running + done
+
+
+def agent_home(session: Session, playbook: Playbook, person: Person, now: datetime) -> home_blocks.AgentHome:
+    enrollment = cohorts.enrollment_of(session, person.id)
+    if enrollment is None:
+        return home_blocks.AgentHome(name=person.name)
+    cohort = enrollment.cohort
+    days = cohorts_days(cohort, playbook)
+    today = local(now, cohort.timezone).date()
+    day = next((d for d in days if d.date >= today), None)
+    schedule: list[str] = []
+    title = "Today"
+    if day is not None:
+        title = "Today" if day.date == today else f"Next class day: {show_date(day.date)}"
+        schedule.append(f"{_at(day.start, cohort.timezone)} class starts (check in with :white_check_mark:)")
+        for spot in day.breaks:
+            kind = "lunch" if spot.lunch else "break"
+            schedule.append(f"{_at(spot.start, cohort.timezone)} {kind} ({spot.minutes} min)")
+        schedule.append(f"{_at(day.end, cohort.timezone)} class ends")
+    attendance = optional("bot.services.attendance")
+    return home_blocks.AgentHome(
+        name=person.name, cohort_name=cohort.name, channel_id=cohort.channel_id,
+        when=when_text(cohort, playbook, now), schedule=schedule, schedule_title=title,
+        next_step=_call("bot.services.progress", "next_step", session, person.id, playbook),
+        progress=_call("bot.services.progress", "summary", session, person.id, playbook),
+        esp=esp_statuses(session, person.id),
+        attendance=attendance.day_codes(session, person.id, playbook) if attendance else None,
+    )
+
+
+def _at(moment: datetime, timezone: str) -> str:
+    return clock_time(local(moment, timezone).time())
+
