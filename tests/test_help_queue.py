@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.blocks.help import still_stuck_value
 from bot.playbook import Playbook, load_playbook
-from bot.services import help_queue, people
+from bot.services import help_queue, outbox, people
 from bot.settings import SHIPPED_PLAYBOOK
 from db.models import AuditEntry, HelpRequest, Notification, Role
 from scheduler import contributions
@@ -326,11 +326,18 @@ def test_open_for_cohort_lists_waiting_and_claimed_oldest_first(world):
 def test_the_tl_card_survives_a_slack_hiccup(world):
     import_cohort(world)
     world.slack.fail("chat.postMessage", status=500, times=5)
-    _queue(world)
+    request = _queue(world)
     assert world.slack.dms_to(TL) == []
     with world.ctx.db.session() as session:
         [note] = session.scalars(select(Notification)).all()
-        assert note.status == "failed" and note.key.startswith("help:")
+        assert note.status == "failed" and note.key == f"help:{request.id}:staff"
+    # The outbox sends it later; a claim still finds the card and updates it.
+    [outcome] = outbox.retry_failed(world.ctx.db, world.ctx.client, world.clock.now())
+    assert outcome.sent
+    [card] = world.slack.dms_to(TL)
+    world.driver.submit_view("help_claim_room", _room("4"), user=TL, private_metadata=_meta(request.id))
+    [update] = world.slack.calls("chat.update")
+    assert update.args["ts"] == card["ts"] and "breakout room 4" in text_of(update.args)
 
 
 def test_every_help_request_is_acknowledged_fast(world):
@@ -391,3 +398,22 @@ def test_an_older_playbook_without_the_help_sections_still_loads():
     playbook = Playbook.model_validate(raw)
     assert playbook.help_queue.max_breakout_room == 50
     assert playbook.tech_issues.topics == [] and playbook.tech_issues.general
+
+
+def test_the_demo_plays_a_help_request_claimed_into_a_room(world):
+    import io
+
+    from bot.demo import part_help, part_setup
+    from bot.demo.stage import Stage
+
+    out = io.StringIO()
+    stage = Stage(world, out)
+    part_setup.play(stage)
+    part_help.play(stage)
+    transcript = out.getvalue()
+    assert "Chloe Martin types: /techissue no audio" in transcript
+    assert "[Still stuck]" in transcript and "[Claim]" in transcript
+    assert "*Join breakout room 3* with <@U0TL0001>" in transcript
+    assert "Resolved by <@U0TL0001>" in transcript
+    [row] = _rows(world)
+    assert (row.status, row.room, help_queue.wait_of(row)) == ("resolved", 3, timedelta(minutes=3))

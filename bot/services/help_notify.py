@@ -10,13 +10,18 @@ from __future__ import annotations
 import logging
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
 
 from bot.blocks import help as help_blocks
 from bot.context import AppContext
 from bot.services import help_queue, outbox
-from db.models import HelpRequest
+from db.models import HelpRequest, Notification
 
 log = logging.getLogger(__name__)
+
+
+def staff_key(request_id: int) -> str:
+    return f"help:{request_id}:staff"
 
 
 def card(ctx: AppContext, request: HelpRequest) -> help_blocks.HelpCard:
@@ -35,7 +40,7 @@ def notify_staff(ctx: AppContext, request_id: int) -> outbox.Outcome:
         _, waiting = help_queue.queue_position(session, request)
         text, blocks = help_blocks.request_card(card(ctx, request), waiting=waiting)
         tl_id = request.cohort.tl.slack_user_id
-    outcome = outbox.send_once(ctx.db, ctx.client, key=f"help:{request_id}:staff", kind="help.request",
+    outcome = outbox.send_once(ctx.db, ctx.client, key=staff_key(request_id), kind="help.request",
                                recipient=tl_id, text=text, blocks=blocks, now=ctx.clock.now())
     if outcome.sent and outcome.channel_id and outcome.ts:
         with ctx.db.session() as session:
@@ -50,7 +55,12 @@ def refresh_staff_message(ctx: AppContext, request_id: int, *, only_if_changed: 
     with ctx.db.session() as session:
         request = help_queue.get(session, request_id)
         if not request.tl_channel_id or not request.tl_message_ts:
-            return
+            # The card may have gone out later, when the outbox retried a failed send.
+            sent = session.scalar(select(Notification).where(Notification.key == staff_key(request_id),
+                                                             Notification.status == "sent"))
+            if sent is None or not sent.channel_id or not sent.ts:
+                return
+            help_queue.remember_staff_message(session, request_id, sent.channel_id, sent.ts)
         if only_if_changed and request.status == "waiting":
             return
         text, blocks = help_blocks.request_card(card(ctx, request))
