@@ -18,12 +18,10 @@ from db.models.coaching import Coaching
 from db.models.day_prompt import DayPrompt
 from db.models.progress_mark import ProgressMark
 from db.models.red_flag import RedFlag
-from db.models.red_flag import RedFlag
 from db.models.scheduler_lock import SchedulerLock
 from db.models.timeframe_flag import TimeframeFlag
 
 __all__ = [
-    "RedFlag",
     "RedFlag",
     "CertAttempt",
     "Coaching",
