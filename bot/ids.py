@@ -85,3 +85,27 @@ ACTION_REDFLAG_RESOLVE = "redflag_resolve"
 VIEW_REDFLAG_RESOLVE = "redflag_resolve"
 REDFLAG_RESOLUTION_BLOCK = "redflag_resolution"
 REDFLAG_RESOLUTION_INPUT = "value"
+
+# The five tracking forms and the ESP tracker (issue 5): /forms, /esp, the form modals.
+FORMS = "/forms"
+ESP = "/esp"
+COMMANDS += (FORMS, ESP)
+FORM_KINDS = ("cert", "tbt", "callcert", "failedcert", "ticket")
+VIEW_FORMS = {kind: f"form_{kind}" for kind in FORM_KINDS}  # kind -> modal callback_id
+# kind -> button action_id: the /forms picker and App Home put these buttons (value: agent user ID or "").
+ACTION_FORM_OPEN = {kind: f"form_open_{kind}" for kind in FORM_KINDS}
+FORM_AGENT_BLOCK = "form_agent"
+FORM_NNUMBER_BLOCK = "form_n_number"
+FORM_CARRIER_BLOCK = "form_carrier"
+FORM_DATE_BLOCK = "form_date"
+FORM_PROOF_BLOCK = "form_proof"
+FORM_CONFIRM_BLOCK = "form_confirm"
+FORM_TRAINER_BLOCK = "form_trainer"
+FORM_EVALUATOR_BLOCK = "form_evaluator"
+FORM_RESULT_BLOCK = "form_result"
+FORM_NOTES_BLOCK = "form_notes"
+FORM_SCORE_BLOCK = "form_score"
+FORM_ISSUE_BLOCK = "form_issue"
+FORM_TICKET_BLOCK = "form_ticket_number"
+FORM_STATUS_BLOCK = "form_status"
+FORM_INPUT = "value"  # the action_id of the single input in each form block

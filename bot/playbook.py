@@ -516,6 +516,7 @@ class Playbook(Strict):
     failed_certs: FailedCertGuide = Field(default_factory=FailedCertGuide)
     timeframe: Timeframe = Field(default_factory=Timeframe)
     attendance: AttendancePolicy = Field(default_factory=AttendancePolicy)
+    forms: FormsPolicy = Field(default_factory=FormsPolicy)
     red_flags: RedFlagPolicy = Field(default_factory=RedFlagPolicy)
     evening_check: EveningCheckPolicy = Field(default_factory=EveningCheckPolicy)
 

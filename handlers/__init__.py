@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.context import AppContext
 from handlers import errors
 from handlers.actions import coach_open as coach_open_action
+from handlers.actions import forms as form_actions
 from handlers.actions import help_queue as help_queue_actions
 from handlers.actions import mia as mia_actions
 from handlers.actions import red_flags as red_flag_actions
@@ -14,7 +15,9 @@ from handlers.commands import attendance as attendance_command
 from handlers.commands import coach as coach_command
 from handlers.commands import coaching_history as coaching_command
 from handlers.commands import cohort as cohort_command
+from handlers.commands import esp as esp_command
 from handlers.commands import failcert as failcert_command
+from handlers.commands import forms as forms_command
 from handlers.commands import needhelp as needhelp_command
 from handlers.commands import progress as progress_command
 from handlers.commands import redflag as redflag_command
@@ -25,6 +28,7 @@ from handlers.events import reactions as reaction_events
 from handlers.views import coach_form as coach_form_view
 from handlers.views import cohort_new
 from handlers.views import failcert_form as failcert_form_view
+from handlers.views import forms as form_views
 from handlers.views import help_claim as help_claim_view
 from handlers.views import mia_reason as mia_reason_view
 from handlers.views import progress_form as progress_form_view
@@ -32,6 +36,10 @@ from handlers.views import red_flag_resolve as red_flag_resolve_view
 
 # Later capabilities add their listener modules to this tuple.
 LISTENER_MODULES = (
+    forms_command,
+    form_actions,
+    form_views,
+    esp_command,
     redflag_command,
     red_flag_actions,
     red_flag_resolve_view,

@@ -13,15 +13,21 @@ from db.models.processed_event import ProcessedEvent
 from db.models.attendance_check import AttendanceCheck
 from db.models.attendance_code import AttendanceCodeChoice
 from db.models.attendance_flag import AttendanceFlag
+from db.models.carrier_ticket import CarrierTicket
 from db.models.cert_attempt import CertAttempt
 from db.models.coaching import Coaching
 from db.models.day_prompt import DayPrompt
+from db.models.esp_item import EspItem
+from db.models.form_submission import FormSubmission
 from db.models.progress_mark import ProgressMark
 from db.models.red_flag import RedFlag
 from db.models.scheduler_lock import SchedulerLock
 from db.models.timeframe_flag import TimeframeFlag
 
 __all__ = [
+    "CarrierTicket",
+    "EspItem",
+    "FormSubmission",
     "RedFlag",
     "CertAttempt",
     "Coaching",
