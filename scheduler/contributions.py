@@ -39,6 +39,7 @@ END_OF_DAY_SECTIONS: list[EndOfDaySection] = []
 # Modules that register contributions when imported. Capabilities add their module here.
 CONTRIBUTORS: list[str] = []
 CONTRIBUTORS.append("scheduler.help_queue_report")  # the help queue (issue 3)
+CONTRIBUTORS.append("scheduler.evening_check")  # the evening check (issue 5)
 CONTRIBUTORS.append("scheduler.timeframe")  # accountability: behind pace, the window check (issue 4)
 
 
