@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks import help as help_blocks
+from bot.dayplan import business_days
 from bot.services import cohorts, help_notify, help_queue
 from scheduler.contributions import end_of_day_section
 
@@ -18,13 +19,8 @@ if TYPE_CHECKING:
 
 
 def training_date(start: date, day: int) -> date:
-    """The date of training day `day` (1 = the first day); training days are Mon-Fri."""
-    current, left = start, day - 1
-    while left > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current
+    """The date of training day `day` (1 = the first day), as the day plan counts them."""
+    return business_days(start, day)[-1]
 
 
 def day_window(start: date, day: int, timezone: str) -> tuple[datetime, datetime]:

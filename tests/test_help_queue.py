@@ -388,6 +388,21 @@ def test_end_of_day_section_counts_waits_and_the_unclaimed(world):
     assert "nobody asked for help today" in day3
 
 
+def test_the_end_of_day_dm_carries_the_help_queue_section(world):
+    cohort_id = import_cohort(world)
+    world.clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=CHICAGO))
+    world.run_job("scheduler.jobs:morning_post", cohort_id, 1)
+    world.clock.set(DAY1_10AM)
+    request = _queue(world, BEN)
+    world.clock.advance(timedelta(minutes=6))
+    world.driver.submit_view("help_claim_room", _room("2"), user=TL, private_metadata=_meta(request.id))
+    world.clock.set(datetime(2026, 12, 1, 17, 5, tzinfo=CHICAGO))
+    world.run_job("scheduler.jobs:end_of_day", cohort_id, 1)
+    eod = text_of(world.slack.dms_to(TL)[-1])
+    assert "*Help queue*: 1 request, 1 claimed." in eod
+    assert "median 6 min, longest 6 min" in eod
+
+
 def test_training_days_skip_the_weekend():
     friday = datetime(2027, 1, 8).date()
     assert [training_date(friday, d).isoformat() for d in (1, 2, 3)] == ["2027-01-08", "2027-01-11", "2027-01-12"]
