@@ -110,7 +110,7 @@ def parse_updates(tokens: list[str]) -> list[tuple[str, str]]:
         )
     if not updates:
         raise InvalidInput("Say what to change, like `/esp @agent aetna=complete equipment=complete`.")
-    return list(updates.items())
+    return sorted(updates.items(), key=lambda pair: list(ITEMS).index(pair[0]))  # one order: no deadlocks
 
 
 def rows(session: Session, person_id: int) -> dict[str, EspItem]:
@@ -146,6 +146,13 @@ def is_complete(session: Session, person_id: int) -> bool:
     return int(count or 0) == len(ITEMS)
 
 
+def lock(session: Session, person_id: int) -> None:
+    """Serialize tracker updates of one agent (PostgreSQL row lock; SQLite writers queue anyway).
+
+    NO KEY UPDATE so rows that merely reference the person (foreign keys) are not held up."""
+    session.execute(select(Person.id).where(Person.id == person_id).with_for_update(key_share=True))  # FOR NO KEY UPDATE
+
+
 def set_status(session: Session, *, person: Person, item: str, status: str, actor: Person | None, now: datetime,
                source: str = "esp") -> bool:
     """Set one item; True when it changed. Audited with the status before and after."""
@@ -153,6 +160,7 @@ def set_status(session: Session, *, person: Person, item: str, status: str, acto
         raise InvalidInput(f"`{item}` is not an ESP tracker item. Items: {valid_items_text()}.")
     if status not in STATUSES:
         raise InvalidInput(f"`{status}` is not a status. Statuses: {valid_statuses_text()}.")
+    lock(session, person.id)
     actor_id = actor.id if actor else None
     row = session.scalar(select(EspItem).where(EspItem.person_id == person.id, EspItem.item == item))
     if row is None:

@@ -191,6 +191,7 @@ def submit(session: Session, playbook: Playbook, *, kind: str, actor_slack_id: s
     if problems or found is None:
         raise FormProblems(problems or {"agent": "Pick the agent."})
     agent, enrollment = found
+    esp.lock(session, agent.id)  # before any write: tracker updates of one agent go one at a time
     data["n_number"] = agent.n_number
     result = Submitted(submission_id=0, kind=kind, person_id=agent.id, agent_name=agent.name, summary="")
 

@@ -84,6 +84,7 @@ def update(ctx: AppContext, *, caller: str, agent_id: str, updates: list[tuple[s
         agent = people.require_person(session, agent_id)
         if cohorts.enrollment_of(session, agent.id) is None:
             raise InvalidInput(f"{agent.name} is not in an active cohort; nothing was changed.")
+        esp.lock(session, agent.id)
         changed = []
         for item, status in updates:
             if esp.set_status(session, person=agent, item=item, status=status, actor=actor, now=now):
