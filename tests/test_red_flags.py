@@ -192,3 +192,15 @@ def test_an_empty_resolution_is_refused_in_the_modal(world):
     answer = submit_resolution(world, PM, flag.id, "  ").json()
     assert answer == {"response_action": "errors", "errors": {ids.REDFLAG_RESOLUTION_BLOCK: "Say how it was resolved."}}
     assert flags(world)[0].resolved_at is None
+
+
+def test_the_demo_plays_the_red_flag_and_the_tl_home():
+    import io
+
+    from bot.demo.script import run_demo
+
+    out = io.StringIO()
+    assert run_demo(out) == 0
+    scene = out.getvalue().split("== A red flag for Ben ==")[1].split("\n== ")[0]
+    assert "Told at once: Paolo, Erin" in scene
+    assert "*Resolved* by Erin" in scene and "[App Home of Tess (team lead)]" in scene

@@ -14,6 +14,7 @@ import bot.demo.part_accountability
 import bot.demo.part_day
 import bot.demo.part_day_end
 import bot.demo.part_help
+import bot.demo.part_redflag
 from bot.demo import part_setup
 from bot.demo.stage import AGENTS, CAST, Stage
 from bot.standin.harness import World
@@ -23,6 +24,7 @@ PARTS = [part_setup]
 PARTS.insert(1, bot.demo.part_day)  # the day runs itself, morning to the first break (issue 3)
 PARTS.append(bot.demo.part_help)  # help all day (issue 3)
 PARTS.append(bot.demo.part_accountability)  # a coaching and a failed exam (issue 4)
+PARTS.append(bot.demo.part_redflag)  # a red flag resolved, the TL's App Home (issue 5)
 
 PARTS.append(bot.demo.part_day_end)  # the end-of-day attendance DM (issue 3)
 
