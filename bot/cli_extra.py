@@ -34,3 +34,4 @@ def _load_adders() -> None:
 
 EXPORT_MODULES: list[str] = []
 EXPORT_MODULES.append("bot.cap_export")  # export caps (issue 4)
+EXPORT_MODULES.append("bot.tracker_export")  # export tracker (issue 5)

@@ -1,0 +1,65 @@
+"""The tracking sheet: one row per agent of a cohort with the six ESP statuses, attendance, MIAs,
+the coaching level, failed attempts and open red flags. `rows` builds it; `write_csv` and
+`write_xlsx` save it."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.playbook import Playbook
+from bot.services import attendance, certs, coaching, cohorts, esp, red_flags
+
+
+def headers(playbook: Playbook) -> list[str]:
+    return (["Agent", "Slack ID", "N-Number"] + list(esp.ITEMS.values()) + ["ESP complete", "Attendance", "MIAs",
+            "Coaching level"] + [f"Failed {c.name} attempts" for c in playbook.carriers] + ["Open red flags"])
+
+
+def rows(session: Session, cohort_id: int, playbook: Playbook) -> list[list[Any]]:
+    """The header row, then one row per active agent (by name)."""
+    cohort = cohorts.by_id(session, cohort_id)
+    table: list[list[Any]] = [headers(playbook)]
+    for agent in cohorts.active_agents(session, cohort.id):
+        states = esp.statuses(session, agent.id)
+        codes = attendance.day_codes(session, agent.id, playbook)
+        failed = certs.attempts_by_carrier(session, agent.id)
+        flags = red_flags.open_for_person(session, agent.id)
+        table.append(
+            [agent.name, agent.slack_user_id, agent.n_number or ""]
+            + [states[key].status_label for key in esp.ITEMS]
+            + ["yes" if esp.is_complete(session, agent.id) else "no",
+               "; ".join(f"Day {day}: {label}" for day, label in codes),
+               attendance.mia_count(session, agent.id),
+               coaching.current_level(session, agent.id, playbook) or ""]
+            + [failed.get(c.key, 0) for c in playbook.carriers]
+            + ["; ".join(f.description for f in flags)]
+        )
+    return table
+
+
+def write_csv(table: list[list[Any]], path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(table)
+
+
+def write_xlsx(table: list[list[Any]], path: Path, title: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    for row in table:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        width = max(len(str(cell.value or "")) for cell in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+    book.save(path)
