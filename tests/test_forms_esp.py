@@ -327,3 +327,23 @@ def test_notify_if_complete_twice_sends_once(world, cohort):
         person_id = people.require_person(session, ANA).id
     assert esp.notify_if_complete(world.ctx, person_id)
     assert len(esp_dms(world, PM)) == 1
+
+
+def test_the_demo_ends_with_ana_esp_complete_and_the_pms_dm(world):
+    import io
+
+    from bot.demo import part_esp, part_setup
+    from bot.demo.script import PARTS
+    from bot.demo.stage import Stage
+
+    assert PARTS[-1] is part_esp
+    out = io.StringIO()
+    stage = Stage(world, out)
+    part_setup.play(stage)
+    part_esp.play(stage)
+    transcript = out.getvalue()
+    assert "[form refuses] :warning: `19283746` looks like an NPN" in transcript
+    assert "[form refuses] Aetna needs the proof" in transcript
+    pm_part = transcript.split("[DM to Paolo (production manager)]")[-1]
+    assert "Ana Ruiz (<@U0AG0001>) is ESP-complete" in pm_part
+    assert len(esp_dms(world, PM)) == 1

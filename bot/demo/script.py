@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import bot.demo.part_accountability
 import bot.demo.part_day
 import bot.demo.part_day_end
+import bot.demo.part_esp
 import bot.demo.part_help
 import bot.demo.part_redflag
 from bot.demo import part_setup
@@ -27,6 +28,7 @@ PARTS.append(bot.demo.part_accountability)  # a coaching and a failed exam (issu
 PARTS.append(bot.demo.part_redflag)  # a red flag resolved, the TL's App Home (issue 5)
 
 PARTS.append(bot.demo.part_day_end)  # the end-of-day attendance DM (issue 3)
+PARTS.append(bot.demo.part_esp)  # day 3: tracking forms, ESP-complete, the PM's DM (issue 5); keep last
 
 # The Friday before the sample class starts (Tue Dec 1), mid-morning in Chicago.
 DEMO_START = datetime(2026, 11, 27, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
