@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -56,7 +57,7 @@ class Transcript:
         for post in responses[self._responses_seen:]:
             lines.extend(self._describe_response(post))
         self._calls_seen, self._responses_seen = len(calls), len(responses)
-        return lines
+        return [humanize(line, self.name_of) for line in lines]
 
     def _describe_call(self, call: Call) -> list[str]:
         if call.method not in SHOWN_METHODS:
@@ -91,3 +92,17 @@ class Transcript:
 
 def _box(where: str, body: list[str]) -> list[str]:
     return [f"  [{where}]"] + [f"    {line}" for line in body if line.strip()]
+
+
+MENTION = re.compile(r"<([@#])([UWC][A-Z0-9]+)(?:\|([^>]*))?>")
+LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
+
+
+def humanize(line: str, name_of: Callable[[str], str]) -> str:
+    """Slack's markup as a person sees it: <@U1> as @Name, <#C1> as #channel, <url|title> as title."""
+    def mention(match: re.Match[str]) -> str:
+        sigil, target = match.group(1), match.group(2)
+        name = name_of(target)
+        return name if sigil == "#" and name.startswith("#") else f"{sigil}{name}"
+
+    return LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", MENTION.sub(mention, line))
