@@ -428,7 +428,7 @@ def test_the_demo_plays_a_help_request_claimed_into_a_room(world):
     transcript = out.getvalue()
     assert "Chloe Martin types: /techissue no audio" in transcript
     assert "[Still stuck]" in transcript and "[Claim]" in transcript
-    assert "*Join breakout room 3* with <@U0TL0001>" in transcript
-    assert "Resolved by <@U0TL0001>" in transcript
+    assert "*Join breakout room 3* with @Tess (team lead)" in transcript
+    assert "Resolved by @Tess (team lead)" in transcript
     [row] = _rows(world)
     assert (row.status, row.room, help_queue.wait_of(row)) == ("resolved", 3, timedelta(minutes=3))
