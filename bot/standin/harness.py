@@ -48,7 +48,8 @@ class World:
         self.ctx, self.app = self._build()
         self._http = make_server("127.0.0.1", 0, self._wsgi(), server_class=_ThreadingWSGIServer,
                                  handler_class=_QuietHandler)
-        self._http_thread = threading.Thread(target=self._http.serve_forever, name="bot-http", daemon=True)
+        self._http_thread = threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.02},
+                                             name="bot-http", daemon=True)
         self._http_thread.start()
         host, port = self._http.server_address[:2]
         self.url = f"http://{host}:{port}"
