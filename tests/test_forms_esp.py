@@ -345,5 +345,5 @@ def test_the_demo_ends_with_ana_esp_complete_and_the_pms_dm(world):
     assert "[form refuses] :warning: `19283746` looks like an NPN" in transcript
     assert "[form refuses] Aetna needs the proof" in transcript
     pm_part = transcript.split("[DM to Paolo (production manager)]")[-1]
-    assert "Ana Ruiz (@Ana Ruiz) is ESP-complete" in pm_part
+    assert "Ana Ruiz is ESP-complete" in pm_part and "@Ana Ruiz is ready for production" in pm_part
     assert len(esp_dms(world, PM)) == 1

@@ -196,8 +196,9 @@ def advance(session: Session, *, person: Person, item: str, actor: Person | None
 
 # -- ESP-complete ---------------------------------------------------------------------------------
 def complete_text(agent_name: str, agent_slack_id: str, cohort_name: str, open_flags: list[str]) -> str:
-    lines = [f":tada: {agent_name} (<@{agent_slack_id}>) is ESP-complete: AHIP, Aetna, TBT, Call Cert, "
-             f"Equipment and RTS/No More Forms are all done ({cohort_name}). Ready for production."]
+    *first, last = ITEMS.values()
+    lines = [f":tada: {agent_name} is ESP-complete: {', '.join(first)} and {last} are all done ({cohort_name}). "
+             f"<@{agent_slack_id}> is ready for production."]
     if open_flags:
         lines.append(":triangular_flag_on_post: Red flags still open:")
         lines += [f"• {text}" for text in open_flags]
