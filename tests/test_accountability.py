@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 import app
-from bot.services import people
+from bot.services import esp, people
 from db.models import AttendanceFlag, CertAttempt, Coaching, Person, Role, TimeframeFlag
 from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, replies, text_of
 
@@ -189,6 +189,10 @@ def test_third_failed_ahip_attempt_blocks_ahip_and_dms_the_pm_once_each_time(wor
         dms = [text_of(m) for m in world.slack.dms_to(uid)]
         assert len(dms) == 3, uid
         assert "3rd of 3 attempts" in dms[2]
+    # The typed command moves the ESP tracker exactly as the Failed Carrier Cert Exams form does.
+    with world.ctx.db.session() as session:
+        ana = people.by_slack_id(session, ANA)
+        assert esp.status_of(session, ana.id, "ahip") == esp.BLOCKED
 
     blocked = _answer(world, world.driver.command("/failcert", f"<@{ANA}|ana> ahip 70", user=TL, channel=CLASS))
     assert "blocked for AHIP" in blocked and "Nothing was recorded" in blocked

@@ -194,6 +194,20 @@ def advance(session: Session, *, person: Person, item: str, actor: Person | None
     return set_status(session, person=person, item=item, status=IN_PROGRESS, actor=actor, now=now, source=source)
 
 
+def apply_failed_attempt(session: Session, *, person: Person, carrier: str, blocked: bool, actor: Person | None,
+                         now: datetime, source: str) -> str | None:
+    """What a failed exam does to the carrier's tracker item, whichever way it was recorded
+    (/failcert or the Failed Carrier Cert Exams form): blocked at the attempt limit, else in
+    progress. Returns the new status when the item changed."""
+    if carrier not in ITEMS:
+        return None
+    if blocked:
+        changed = set_status(session, person=person, item=carrier, status=BLOCKED, actor=actor, now=now,
+                             source=source)
+        return BLOCKED if changed else None
+    return IN_PROGRESS if advance(session, person=person, item=carrier, actor=actor, now=now, source=source) else None
+
+
 # -- ESP-complete ---------------------------------------------------------------------------------
 def complete_text(agent_name: str, agent_slack_id: str, cohort_name: str, open_flags: list[str]) -> str:
     *first, last = ITEMS.values()

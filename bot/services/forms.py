@@ -217,11 +217,10 @@ def submit(session: Session, playbook: Playbook, *, kind: str, actor_slack_id: s
         result.failure = failure
         data["attempt_id"], data["attempt_no"] = failure.attempt_id, failure.attempt_no
         carrier = data["carrier"]
-        if carrier in esp.ITEMS:
-            if failure.blocked:
-                _esp(session, result, agent, carrier, esp.BLOCKED, actor, now)
-            elif esp.status_of(session, agent.id, carrier) == esp.NOT_STARTED:
-                _esp(session, result, agent, carrier, esp.IN_PROGRESS, actor, now)
+        moved = esp.apply_failed_attempt(session, person=agent, carrier=carrier, blocked=failure.blocked,
+                                         actor=actor, now=now, source=f"form:{kind}")
+        if moved:
+            result.esp_changes.append(f"{esp.ITEMS[carrier]}: {esp.STATUSES[moved]}")
         result.summary = (f"{failure.carrier_name} exam failed on {_day(data['date'])}: "
                           f"{failure.ordinal} of {failure.limit} attempts")
     elif kind == "ticket":

@@ -12,7 +12,7 @@ from bot.blocks import accountability as blocks
 from bot.context import AppContext
 from bot.errors import InvalidInput
 from bot.parsing import user_mention, words
-from bot.services import certs, people
+from bot.services import certs, esp, people
 from handlers.commands.coach import COACHES, require_agent
 from handlers.errors import listener
 
@@ -53,7 +53,10 @@ def record(ctx: AppContext, *, caller: str, agent_id: str, carrier: str, score: 
         actor = people.require_role(session, caller, COACHES, "record failed exams")
         agent = require_agent(session, agent_id)
         result = certs.record_failure(session, agent=agent, carrier_key=carrier,
-                                      score=certs.parse_score(ctx.playbook, score), note=note, actor=actor, now=now, playbook=ctx.playbook, override=override)
+                                      score=certs.parse_score(ctx.playbook, score), note=note, actor=actor, now=now,
+                                      playbook=ctx.playbook, override=override)
+        esp.apply_failed_attempt(session, person=agent, carrier=result.carrier_key, blocked=result.blocked,
+                                 actor=actor, now=now, source="failcert")
     return result
 
 
