@@ -347,3 +347,19 @@ def test_the_demo_ends_with_ana_esp_complete_and_the_pms_dm(world):
     pm_part = transcript.split("[DM to Paolo (production manager)]")[-1]
     assert "Ana Ruiz is ESP-complete" in pm_part and "@Ana Ruiz is ready for production" in pm_part
     assert len(esp_dms(world, PM)) == 1
+
+
+def test_form_buttons_work_from_the_app_home_tab(world):
+    """A click in App Home carries no channel and no response_url: the form still opens, and a
+    refusal reaches the person as a DM instead of vanishing."""
+    import_cohort(world)
+    home = {"id": "VHOME1", "type": "home"}
+    reply = world.driver.action(ids.ACTION_FORM_OPEN["cert"], "", user=TL, view=home)
+    assert reply.status == 200
+    [opened] = world.slack.calls("views.open")
+    assert opened.args["view"]["type"] == "modal"
+
+    world.driver.action(ids.ACTION_FORM_OPEN["cert"], "", user=ANA, view=home)
+    assert len(world.slack.calls("views.open")) == 1
+    [refusal] = world.slack.dms_to(ANA)
+    assert "Sorry, only" in text_of(refusal)
