@@ -1,4 +1,4 @@
-"""red flags and the evening check (issue 5)
+"""red flags: red_flags
 
 Revision ID: 0006
 Revises: 0005

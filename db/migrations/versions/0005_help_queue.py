@@ -1,4 +1,4 @@
-"""help queue: help_requests (issue 3)
+"""help queue: help_requests
 
 Revision ID: 0005
 Revises: 0004

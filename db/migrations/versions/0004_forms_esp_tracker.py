@@ -1,4 +1,4 @@
-"""forms, ESP tracker, red flags (issue 5)
+"""tracking forms and the ESP tracker: esp_items, form_submissions, carrier_tickets
 
 Revision ID: 0004
 Revises: 0003

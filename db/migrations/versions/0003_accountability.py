@@ -1,4 +1,4 @@
-"""accountability: coachings, failed cert attempts, progress (issue 4)
+"""accountability: coachings, failed cert attempts, progress marks, timeframe flags
 
 Revision ID: 0003
 Revises: 0002
