@@ -7,6 +7,7 @@ from typing import Any
 from bot.cohort_spec import parse_cohort
 from bot.services import cohorts
 from bot.standin.harness import World
+from bot.standin.server import SlackStandIn
 from bot.standin.transcript import flatten_blocks
 
 CLASS = "C0CLASS01"
@@ -57,5 +58,9 @@ def text_of(message: dict[str, Any]) -> str:
 
 def replies(world: World, reply: Any) -> list[str]:
     """What the bot said through the response_url of one command or action."""
+    return replies_in(world.slack, reply)
+
+
+def replies_in(standin: SlackStandIn, reply: Any) -> list[str]:
     token = reply.response_url_token
-    return [text_of(r.payload) for r in world.slack.responses() if r.token == token]
+    return [text_of(r.payload) for r in standin.responses() if r.token == token]

@@ -1,0 +1,84 @@
+"""`training-day run` as an operator starts it: a real process serving HTTP on PORT against the
+stand-in, its scheduler holding the lock, and a second process refusing to start another."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.standin.driver import SlackDriver
+from tests.helpers import replies_in
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "run-test-secret"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(tmp_path, standin, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "PLAYBOOK"))}
+    env.update(PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}", SLACK_BOT_TOKEN="xoxb-run",
+               SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=standin.api_url, LOG_LEVEL="WARNING")
+    return env
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"run exited early: {process.communicate()[1]}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("run never became healthy")
+
+
+@pytest.fixture
+def running(tmp_path, standin):
+    standin.reset()
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "run"], cwd=tmp_path,
+                               env=_env(tmp_path, standin, port), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
+
+
+def test_run_serves_slack_over_http(running, standin):
+    driver = SlackDriver(running, SECRET, standin)
+    reply = driver.command("/cohort", "", user="U0STRANGER", channel="C0CLASS01")
+    assert reply.status == 200 and reply.seconds < 3
+    deadline = time.monotonic() + 10
+    while not replies_in(standin, reply) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [answer] = replies_in(standin, reply)
+    assert "I don't know you yet" in answer
+    assert [c.method for c in standin.calls("auth.test")] == ["auth.test"]
+
+
+def test_a_second_process_refuses_to_run_a_second_scheduler(running, tmp_path, standin):
+    second = subprocess.run([sys.executable, str(ROOT / "app.py"), "run"], cwd=tmp_path,
+                            env=_env(tmp_path, standin, _free_port()), capture_output=True, text=True, timeout=60)
+    assert second.returncode == 2
+    assert "already running the scheduler" in second.stderr
+    assert "Traceback" not in second.stderr
+
