@@ -52,7 +52,7 @@ def test_xlsx_export_has_one_row_per_agent_with_the_tracker(cli_env, tmp_path, c
         "complete", "complete", "complete", "not started", "in progress")
     assert ana["ESP complete"] == "no" and ana["N-Number"] == "N1234567"
     assert ben["Failed Aetna attempts"] == 1 and ben["Failed AHIP attempts"] == 0
-    assert ben["Aetna"] == "not started"  # /failcert alone does not move the tracker
+    assert ben["Aetna"] == "in progress"  # a failed attempt typed with /failcert moves the tracker too
     assert ben["Coaching level"] == "Verbal coaching"
     assert ben["Open red flags"] == "No health license yet"
     assert ana["MIAs"] == 0
