@@ -52,10 +52,8 @@ def build_bolt_app(ctx: AppContext, *, executor: TrackingExecutor | None = None)
 
 def wire_hooks(ctx: AppContext) -> None:
     """Connect what must follow a cohort change (planning, late links) to the services' events."""
-    try:
-        from scheduler.wiring import wire
-    except ImportError:  # the scheduler arrives with the training-day capability
-        return
+    from scheduler.wiring import wire
+
     wire(ctx)
 
 
@@ -74,12 +72,21 @@ def cmd_run(settings: Settings) -> int:
         print("training-day: cannot start; missing " + "; and ".join(missing) + ". See README.md, "
               "'Creating the Slack app'.", file=sys.stderr)
         return 2
-    ctx = build_context(settings)
-    from db.migrate import upgrade
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackClientError
 
+    from db.migrate import upgrade
+    from scheduler.runner import start_scheduler
+
+    ctx = build_context(settings)
     upgrade(settings.database_url)
-    app = build_bolt_app(ctx)
-    runner = _start_scheduler(ctx)
+    try:
+        app = build_bolt_app(ctx)  # checks the token with auth.test
+    except (BoltError, SlackClientError, OSError) as exc:
+        print(f"training-day: cannot start; Slack did not accept SLACK_BOT_TOKEN at {settings.slack_api_url} "
+              f"({exc}). Check the token on your app's 'OAuth & Permissions' page.", file=sys.stderr)
+        return 2
+    runner = start_scheduler(ctx)
     try:
         if settings.slack_app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -89,17 +96,8 @@ def cmd_run(settings: Settings) -> int:
         else:
             serve_http(ctx, app)
     finally:
-        if runner is not None:
-            runner.shutdown()
+        runner.shutdown()
     return 0
-
-
-def _start_scheduler(ctx: AppContext):  # type: ignore[no-untyped-def]
-    try:
-        from scheduler.runner import start_scheduler
-    except ImportError:
-        return None
-    return start_scheduler(ctx)
 
 
 def cmd_db_upgrade(settings: Settings) -> int:
@@ -191,11 +189,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _extend_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Commands that later capabilities add (exports, ...)."""
-    try:
-        from bot.cli_extra import add_commands
-    except ImportError:
-        return
+    """Commands that capabilities add (exports, ...)."""
+    from bot.cli_extra import add_commands
+
     add_commands(sub)
 
 

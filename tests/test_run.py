@@ -82,3 +82,13 @@ def test_a_second_process_refuses_to_run_a_second_scheduler(running, tmp_path, s
     assert "already running the scheduler" in second.stderr
     assert "Traceback" not in second.stderr
 
+
+
+def test_a_token_slack_rejects_is_named_without_a_traceback(tmp_path, standin):
+    standin.reset()
+    standin.fail("auth.test", error="invalid_auth")
+    result = subprocess.run([sys.executable, str(ROOT / "app.py"), "run"], cwd=tmp_path,
+                            env=_env(tmp_path, standin, _free_port()), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Slack did not accept SLACK_BOT_TOKEN" in result.stderr and "invalid_auth" in result.stderr
+    assert "Traceback" not in result.stderr
