@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App
+from slack_sdk.errors import SlackApiError
 
 from bot.errors import DomainError
 
@@ -26,10 +27,19 @@ UNEXPECTED = (
 )
 
 
+SLACK_REFUSED = (
+    ":warning: Slack refused what I tried to do (`{error}`). Please try again in a moment; "
+    "if it keeps happening, tell your team lead."
+)
+
+
 def report(error: BaseException, body: dict[str, Any] | None, respond: Any, client: Any) -> None:
     """Tell the person who triggered the request what went wrong, where they will see it."""
     if isinstance(error, DomainError):
         message = error.message
+    elif isinstance(error, SlackApiError):
+        log.warning("Slack refused a call in a listener: %s", error.response.get("error"))
+        message = SLACK_REFUSED.format(error=error.response.get("error") or error.response.status_code)
     else:
         log.error("unhandled error in a listener", exc_info=error)
         message = UNEXPECTED

@@ -137,3 +137,12 @@ def _modal_values(*, name, channel, start, pm, link="https://example.gotowebinar
         "cohort_tl": {"value": {"type": "users_select", "selected_user": TL}},
         "cohort_pm": {"value": {"type": "users_select", "selected_user": pm}},
     }
+
+
+def test_a_slack_refusal_is_explained(world):
+    import_cohort(world)
+    world.slack.fail("views.open", error="expired_trigger_id")
+    reply = world.driver.command("/cohort", "new", user=TL, channel=CLASS)
+    assert reply.status == 200
+    [answer] = replies(world, reply)
+    assert "Slack refused" in answer and "expired_trigger_id" in answer
