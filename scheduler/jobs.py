@@ -116,7 +116,7 @@ def _post_prompt(ctx: AppContext, cohort_id: int, day: DayTimes, kind: str, brea
         attendance.record_prompt(session, cohort_id=cohort_id, day=day.number, kind=kind, break_no=break_no,
                                  now=now)
     return outbox.send_once(ctx.db, ctx.client, key=key, kind=f"prompt.{kind}", recipient=channel, text=text,
-                            blocks=blocks, now=now)
+                            blocks=blocks, now=now, expires_at=planned + grace)
 
 
 # -- checks and alerts ------------------------------------------------------------------------

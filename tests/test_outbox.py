@@ -57,3 +57,18 @@ def test_a_failed_send_is_recorded_and_retried_not_dropped(world):
     assert outbox.retry_failed(world.ctx.db, world.ctx.client, world.clock.now()) == []
     assert len(world.slack.dms_to(TL)) == 1
     assert _send(world).duplicate
+
+
+def test_a_failed_prompt_is_not_retried_after_it_expired(world):
+    from datetime import timedelta
+
+    world.slack.fail("chat.postMessage", error="channel_not_found")
+    outcome = outbox.send_once(world.ctx.db, world.ctx.client, key="prompt:raise", kind="prompt.raise",
+                               recipient="C0CLASS01", text="Raise your hand", now=world.clock.now(),
+                               expires_at=world.clock.now() + timedelta(minutes=5))
+    assert not outcome.sent
+    world.clock.advance(timedelta(minutes=6))
+    assert outbox.retry_failed(world.ctx.db, world.ctx.client, world.clock.now()) == []
+    assert world.slack.messages(channel="C0CLASS01") == []
+    with world.ctx.db.session() as s:
+        assert s.scalar(select(Notification.status)) == "expired"

@@ -45,14 +45,18 @@ def send_once(
     text: str,
     now: datetime,
     blocks: list[dict[str, Any]] | None = None,
+    expires_at: datetime | None = None,
 ) -> Outcome:
-    """Post `text` to a user (DM) or channel once per `key`, whatever happens around it."""
+    """Post `text` to a user (DM) or channel once per `key`, whatever happens around it.
+
+    `expires_at`: the moment after which a failed send is no longer retried (a prompt posted
+    late would mislead more than it helps)."""
     try:
         with db.session() as session:
             session.add(
                 Notification(
                     key=key, kind=kind, recipient=recipient, text=text, blocks=blocks,
-                    status="sending", attempts=0, created_at=now,
+                    status="sending", attempts=0, created_at=now, expires_at=expires_at,
                 )
             )
     except IntegrityError:
@@ -75,8 +79,19 @@ def retry_failed(db: Database, client: WebClient, now: datetime) -> list[Outcome
                 ).order_by(Notification.id)
             )
         )
+    with db.session() as session:
+        expired = session.execute(
+            update(Notification)
+            .where(Notification.key.in_(keys), Notification.status == "failed", Notification.expires_at < now)
+            .values(status="expired")
+            .returning(Notification.key)
+        ).scalars().all()
+    for key in expired:
+        log.warning("not retrying %s: it expired before it could be sent", key)
     outcomes = []
     for key in keys:
+        if key in expired:
+            continue
         with db.session() as session:
             claimed = session.execute(
                 update(Notification)

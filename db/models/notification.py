@@ -21,10 +21,12 @@ class Notification(Base):
     recipient: Mapped[str] = mapped_column(String(32))  # a user ID (DM) or a channel ID
     text: Mapped[str] = mapped_column(Text)
     blocks: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # pending | sent | failed | dead
+    status: Mapped[str] = mapped_column(String(16), index=True)  # sending | sent | failed | dead | expired
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     channel_id: Mapped[str | None] = mapped_column(String(32))
     ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A message only worth sending until then (a break prompt): a retry after it is dropped.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
