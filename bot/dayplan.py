@@ -23,6 +23,7 @@ class BreakTimes:
     lunch: bool
     local_start: time
     minutes: int
+    label: str = ""  # "Lunch", or "Break N" counting breaks only, as the class says it
 
     def raise_at(self, policy: AttendancePolicy) -> datetime:
         return self.start - timedelta(minutes=policy.raise_lead_minutes)
@@ -77,10 +78,13 @@ def training_days(start_date: date, days: int, timezone: str, schedule: DaySched
     ordered = sorted(schedule.breaks, key=lambda b: b.start)
     for number, day in enumerate(business_days(start_date, days), start=1):
         breaks = []
+        short_breaks = 0
         for index, spec in enumerate(ordered, start=1):
             begins = at(day, spec.start, timezone)
+            short_breaks += 0 if spec.lunch else 1
             breaks.append(BreakTimes(number=index, start=begins, end=begins + timedelta(minutes=spec.minutes),
-                                     lunch=spec.lunch, local_start=spec.start, minutes=spec.minutes))
+                                     lunch=spec.lunch, local_start=spec.start, minutes=spec.minutes,
+                                     label="Lunch" if spec.lunch else f"Break {short_breaks}"))
         result.append(DayTimes(number=number, date=day, timezone=timezone, start=at(day, schedule.day_start, timezone),
                                end=at(day, schedule.day_end, timezone), breaks=tuple(breaks)))
     return result

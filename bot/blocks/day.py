@@ -24,7 +24,7 @@ def _zone(day: DayTimes) -> str:
 def day_times_lines(day: DayTimes) -> list[str]:
     lines = [f"*{show_date(day.date)}*: {_t(day.start, day.timezone)} – {_t(day.end, day.timezone)} {_zone(day)}"]
     for spot in day.breaks:
-        what = "Lunch" if spot.lunch else f"Break {spot.number}"
+        what = spot.label
         lines.append(f"• {what}: {_t(spot.start, day.timezone)} – {_t(spot.end, day.timezone)} ({spot.minutes} min)")
     return lines
 
@@ -107,7 +107,7 @@ def mia_alert(cohort_name: str, day: DayTimes, break_no: int,
               agents: Sequence[tuple[int, str]]) -> tuple[str, list[Block]]:
     """agents: (flag id, name)."""
     spot = day.break_no(break_no)
-    what = "lunch" if spot.lunch else f"break {spot.number}"
+    what = spot.label.lower()
     names = ", ".join(n for _, n in agents)
     text = f"MIA after {what} on day {day.number} of {cohort_name}: {names}"
     blocks: list[Block] = [section(
@@ -141,7 +141,12 @@ def reason_modal(flag_id: int, decision: str, agent_name: str) -> dict[str, obje
     }
 
 
-def _row(row: AgentDay, timezone: str) -> str:
+def _breaks(day: DayTimes, numbers: Sequence[int]) -> str:
+    return ", ".join(day.break_no(n).label.lower() if n <= len(day.breaks) else f"break {n}" for n in numbers)
+
+
+def _row(row: AgentDay, day: DayTimes) -> str:
+    timezone = day.timezone
     parts = [f"*{row.name}*: {row.code_label}" + (" _(set by TL)_" if row.chosen else "")]
     if row.checkin_at:
         parts.append(f"checked in {_t(row.checkin_at, timezone)}" + (" (late)" if row.checkin_late else ""))
@@ -152,14 +157,14 @@ def _row(row: AgentDay, timezone: str) -> str:
     if row.absent:
         parts.append("absent at first break")
     if row.mia_breaks:
-        parts.append("MIA at break " + ", ".join(str(b) for b in row.mia_breaks))
+        parts.append("MIA at " + _breaks(day, row.mia_breaks))
     if row.cleared_mia_breaks:
-        parts.append("MIA cleared at break " + ", ".join(str(b) for b in row.cleared_mia_breaks))
+        parts.append("MIA cleared at " + _breaks(day, row.cleared_mia_breaks))
     return " · ".join(parts)
 
 
 def day_table(cohort_name: str, day: DayTimes, rows: Sequence[AgentDay]) -> list[Block]:
-    lines = [_row(r, day.timezone) for r in rows] or ["No agents enrolled."]
+    lines = [_row(r, day) for r in rows] or ["No agents enrolled."]
     return [
         header(f"Attendance – {cohort_name}, day {day.number}"),
         section(show_date(day.date)),
@@ -175,11 +180,12 @@ def end_of_day(cohort_name: str, day: DayTimes, rows: Sequence[AgentDay]) -> tup
     return text, blocks
 
 
-def agent_record(cohort_name: str, name: str, timezone: str, rows: Sequence[AgentDay]) -> list[Block]:
+def agent_record(cohort_name: str, name: str, rows: Sequence[tuple[DayTimes, AgentDay]]) -> list[Block]:
+    """rows: each held day's times with the agent's record for it."""
     if not rows:
         return [section(f"*{name}* ({cohort_name}): no class days held yet.")]
     return [
         header(f"Attendance – {name}"),
-        section("\n".join(f"Day {r.day}: " + _row(r, timezone).split(": ", 1)[1] for r in rows)),
+        section("\n".join(f"Day {r.day}: " + _row(r, day).split(": ", 1)[1] for day, r in rows)),
         divider(),
     ]

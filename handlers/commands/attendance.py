@@ -62,7 +62,8 @@ def _agent(ctx: AppContext, caller: str, channel: str, token: str, respond: Resp
         if person is None or all(p.id != person.id for p in cohorts.active_agents(session, cohort.id)):
             raise NotFound(f"<@{user_id}> is not an agent of {cohort.name}.")
         rows = attendance.agent_record(session, ctx.playbook, cohort, person)
-        blocks = day_blocks.agent_record(cohort.name, person.name, cohort.timezone, rows)
+        days = [(attendance.day_of(cohort, ctx.playbook, r.day), r) for r in rows]
+        blocks = day_blocks.agent_record(cohort.name, person.name, days)
     respond(text=f"Attendance of {person.name}", blocks=blocks, response_type="ephemeral")
 
 
