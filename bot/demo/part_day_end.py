@@ -1,21 +1,38 @@
-"""End of day 1: the TL's attendance DM with each agent's proposed code, then /attendance."""
+"""The rest of day 1 (lunch and the afternoon break, everyone on time), then the TL's end-of-day
+attendance DM with each agent's proposed code, and /attendance."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import ids
 from bot.demo.stage import CLASS_CHANNEL, TL, Stage
 from bot.services import cohorts
 
-DAY_END = datetime(2026, 12, 1, 17, 0, tzinfo=ZoneInfo("America/Chicago"))
+CH = ZoneInfo("America/Chicago")
+DAY_END = datetime(2026, 12, 1, 17, 0, tzinfo=CH)
+PRESENT = ("U0AG0001", "U0AG0002", "U0AG0003")
+# (start, minutes) of the day's later breaks in the sample cohort.
+LATER_BREAKS = [(datetime(2026, 12, 1, 12, 0, tzinfo=CH), 30), (datetime(2026, 12, 1, 14, 30, tzinfo=CH), 15)]
 
 
 def play(stage: Stage) -> None:
     world = stage.world
+    if world.clock.now() < DAY_END:
+        stage.scene("Lunch and the afternoon break")
+        stage.narrate("Ana, Ben and Chloe raise their hands before each and lower them after, on time.")
+        for start, minutes in LATER_BREAKS:
+            world.advance_to(start - timedelta(minutes=5))
+            raise_post = world.slack.messages(channel=CLASS_CHANNEL)[-1]
+            for agent in PRESENT:
+                world.driver.reaction(agent, "raised_hand", CLASS_CHANNEL, raise_post["ts"])
+            world.advance_to(start + timedelta(minutes=minutes))
+            back = world.slack.messages(channel=CLASS_CHANNEL)[-1]
+            for agent in PRESENT:
+                world.driver.reaction(agent, "white_check_mark", CLASS_CHANNEL, back["ts"])
+        stage.show()
     stage.scene("End of day 1: the attendance DM")
-    stage.narrate("(This short demo skips the agents' answers to the later break prompts, so those count as MIA.)")
     if world.clock.now() < DAY_END:
         world.advance_to(DAY_END)
     else:

@@ -10,25 +10,20 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-import bot.demo.part_accountability
-import bot.demo.part_day
-import bot.demo.part_day_end
-import bot.demo.part_esp
-import bot.demo.part_help
-import bot.demo.part_redflag
-from bot.demo import part_setup
+from bot.demo import (
+    part_accountability,
+    part_day,
+    part_day_end,
+    part_esp,
+    part_help,
+    part_redflag,
+    part_setup,
+)
 from bot.demo.stage import AGENTS, CAST, Stage
 from bot.standin.harness import World
 
-# Later capabilities append their parts here, in the order a class lives them.
-PARTS = [part_setup]
-PARTS.insert(1, bot.demo.part_day)  # the day runs itself, morning to the first break (issue 3)
-PARTS.append(bot.demo.part_help)  # help all day (issue 3)
-PARTS.append(bot.demo.part_accountability)  # a coaching and a failed exam (issue 4)
-PARTS.append(bot.demo.part_redflag)  # a red flag resolved, the TL's App Home (issue 5)
-
-PARTS.append(bot.demo.part_day_end)  # the end-of-day attendance DM (issue 3)
-PARTS.append(bot.demo.part_esp)  # day 3: tracking forms, ESP-complete, the PM's DM (issue 5); keep last
+# In the order a class lives them; the ESP part (day 3, the PM's DM) stays last.
+PARTS = [part_setup, part_day, part_help, part_accountability, part_redflag, part_day_end, part_esp]
 
 # The Friday before the sample class starts (Tue Dec 1), mid-morning in Chicago.
 DEMO_START = datetime(2026, 11, 27, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
