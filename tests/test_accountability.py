@@ -302,3 +302,20 @@ def test_behind_pace_at_day_end_and_flag_after_the_window(world):
         flags = session.scalars(select(TimeframeFlag)).all()
         assert {(session.get(Person, f.person_id).name, f.excuse is not None) for f in flags} == {
             ("Ben Okafor", False), ("Chloe Martin", True)}
+
+
+def test_a_window_longer_than_the_cohort_is_checked_on_its_last_day():
+    from datetime import date
+
+    from bot.playbook import load_playbook
+    from bot.services import progress
+    from bot.settings import SHIPPED_PLAYBOOK
+    from db.models import Cohort
+
+    shipped = load_playbook(SHIPPED_PLAYBOOK)
+    longer = shipped.model_copy(update={"timeframe": shipped.timeframe.model_copy(update={"window_days": 5})})
+    cohort = Cohort(days=3, start_date=date(2026, 12, 1))
+    assert progress.check_day(cohort, longer) == 3
+    half = shipped.model_copy(update={"timeframe": shipped.timeframe.model_copy(update={"window_days": 3.5})})
+    assert progress.check_day(Cohort(days=4, start_date=date(2026, 12, 1)), half) == 4
+    assert progress.check_day(cohort, shipped) == 3

@@ -144,8 +144,9 @@ def window_days(cohort: Cohort, playbook: Playbook) -> float:
 
 
 def check_day(cohort: Cohort, playbook: Playbook) -> int:
-    """The training day at whose end the window closes (3.5 days: the end of day 4)."""
-    return math.ceil(window_days(cohort, playbook))
+    """The training day at whose end the window closes (3.5 days: the end of day 4). A window
+    longer than the cohort closes with its last training day: there is no later day to check on."""
+    return min(math.ceil(window_days(cohort, playbook)), cohort.days)
 
 
 def due_by(playbook: Playbook, day: int, *, last_day: int | None = None) -> list[str]:
