@@ -466,6 +466,7 @@ class EveningCheckPolicy(Strict):
     """The TL's checklist DM at each training day's end (one reminder follows if items stay open)."""
 
     expected_forms: list[ExpectedForDay] = Field(default_factory=_default_expected_forms)
+    reminder_after_minutes: int = Field(default=30, ge=5, le=240)
     tracker_updated_daily: bool = True  # every agent not yet ESP-complete has a tracker change that day
     open_red_flags: bool = True
 

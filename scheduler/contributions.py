@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bot.context import AppContext
+    from bot.playbook import Playbook
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,11 @@ class DailyJob:
     name: str
     func: str
     anchor: Literal["day_start", "day_end"]
-    offset_minutes: int = 0
+    # Minutes after the anchor: a number, or a function of the playbook when the team sets it there.
+    offset_minutes: int | Callable[[Playbook], int] = 0
+
+    def offset(self, playbook: Playbook) -> int:
+        return self.offset_minutes(playbook) if callable(self.offset_minutes) else self.offset_minutes
 
 
 EndOfDaySection = Callable[["Session", "AppContext", int, int], list[dict[str, Any]]]

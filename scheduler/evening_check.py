@@ -1,5 +1,5 @@
 """The evening check jobs: the TL's checklist DM at each training day's end, and one reminder
-30 minutes later, sent only when the first check found something and something is still open.
+`evening_check.reminder_after_minutes` later (30 by default), sent only when the first check found something and something is still open.
 Nothing is sent when all is done. Each DM goes once (outbox keys per cohort and day)."""
 
 from __future__ import annotations
@@ -11,13 +11,10 @@ from bot.services.evening_check import Checklist, checklist
 from scheduler.contributions import DailyJob, daily_job
 from scheduler.runtime import current
 
-# The issue sets the reminder at 30 minutes; a DailyJob's offset is fixed when the module loads.
-REMINDER_AFTER_MINUTES = 30
-
 daily_job(DailyJob(name="evening-check", func="scheduler.evening_check:evening_check", anchor="day_end",
                    offset_minutes=0))
 daily_job(DailyJob(name="evening-reminder", func="scheduler.evening_check:evening_reminder", anchor="day_end",
-                   offset_minutes=REMINDER_AFTER_MINUTES))
+                   offset_minutes=lambda playbook: playbook.evening_check.reminder_after_minutes))
 
 
 def check_key(cohort_id: int, day: int) -> str:

@@ -85,7 +85,7 @@ def _day_jobs(cid: int, day: DayTimes, playbook: Playbook, prompt_grace: int) ->
         ]
     for extra in contributions.DAILY_JOBS:
         anchor = day.start if extra.anchor == "day_start" else day.end
-        when = anchor + timedelta(minutes=extra.offset_minutes)
+        when = anchor + timedelta(minutes=extra.offset(playbook))
         jobs.append(PlannedJob(f"{prefix}:{extra.name}", when, extra.func, (cid, n), until_end(when)))
     jobs.append(PlannedJob(f"{prefix}:eod", day.end, f"{JOBS}:end_of_day", (cid, n), 12 * 3600))
     return jobs

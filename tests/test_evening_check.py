@@ -60,6 +60,14 @@ def test_the_check_and_its_reminder_are_planned_at_day_end_and_30_minutes_later(
     assert (check.func, check.args, check.run_at) == (CHECK, (cohort_id, 3), at(3, 17))
     assert (reminder.func, reminder.run_at) == (REMINDER, at(3, 17, 30))
 
+    # The reminder's delay is the team's to set in the playbook.
+    playbook = world.ctx.playbook
+    later = playbook.model_copy(update={"evening_check": playbook.evening_check.model_copy(
+        update={"reminder_after_minutes": 45})})
+    with world.ctx.db.session() as session:
+        jobs = {j.id: j for j in plan_cohort(cohorts.by_id(session, cohort_id), later)}
+    assert jobs[f"cohort:{cohort_id}:day:3:evening-reminder"].run_at == at(3, 17, 45)
+
 
 def test_day_three_lists_exactly_what_is_missing_then_reminds_once(world):
     cohort_id = import_cohort(world)
