@@ -95,12 +95,14 @@ def test_new_opens_the_modal_and_submission_creates_the_cohort(world):
     [opened] = world.slack.calls("views.open")
     assert opened.args["view"]["callback_id"] == "cohort_new"
 
-    values = _modal_values(name="Class - Jan 5", channel="C0NEWCLS1", start="2027-01-05", pm=PM)
+    world.slack.add_user("U0PM0002", "Pat Newman")
+    values = _modal_values(name="Class - Jan 5", channel="C0NEWCLS1", start="2027-01-05", pm="U0PM0002")
     reply = world.driver.submit_view("cohort_new", values, user=TL)
     assert reply.status == 200 and reply.body == ""
     with world.ctx.db.session() as session:
         cohort = session.scalar(select(Cohort).where(Cohort.channel_id == "C0NEWCLS1"))
         assert cohort.name == "Class - Jan 5" and cohort.tl.slack_user_id == TL
+        assert cohort.pm.name == "Pat Newman"  # from Slack's directory, looked up after the ack
     [dm] = world.slack.dms_to(TL)
     assert "Created *Class - Jan 5*" in dm["blocks"][0]["text"]["text"]
 

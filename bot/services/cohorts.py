@@ -195,7 +195,7 @@ def _enroll(
 
 def _staff_name(session: Session, slack_user_id: str, fallback: str) -> str:
     existing = people.by_slack_id(session, slack_user_id)
-    return existing.name if existing else f"{fallback} {slack_user_id}"
+    return existing.name if existing else people.placeholder_name(fallback, slack_user_id)
 
 
 def _name_free(session: Session, name: str, cohort_id: int | None) -> None:

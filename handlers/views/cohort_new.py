@@ -41,17 +41,21 @@ def register(app: App, ctx: AppContext) -> None:
             ack(response_action="errors", errors=_field_errors(exc))
             return
         # Validation and the insert are quick, and a conflict must show inside the modal,
-        # so both happen before the ack; the confirmation DM goes after it.
-        names = display_names(client, {spec.team_lead, spec.production_manager})
+        # so both happen before the ack. Slack calls (names, the confirmation) wait until after
+        # it: a rate-limited users.info could otherwise hold the ack past Slack's 3 seconds.
         try:
             with ctx.db.session() as session:
                 people.require_staff(session, caller, "create cohorts")
-                result = cohorts.create_cohort(session, spec, actor=caller, now=ctx.clock.now(), names=names)
+                result = cohorts.create_cohort(session, spec, actor=caller, now=ctx.clock.now())
                 cohort_id = result.cohort.id
         except DomainError as exc:
             ack(response_action="errors", errors={ids.COHORT_FIELD_NAME: exc.message[:150]})
             return
         ack()
+        names = display_names(client, {spec.team_lead, spec.production_manager})
+        with ctx.db.session() as session:
+            for user_id, name in names.items():
+                people.adopt_directory_name(session, user_id, name, actor=caller, now=ctx.clock.now())
         client.chat_postMessage(
             channel=caller,
             text=f"Created {spec.name}.",
