@@ -8,7 +8,6 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks import forms as blocks
@@ -41,7 +40,11 @@ def read_fields(view: dict[str, Any]) -> dict[str, Any]:
         "n_number": element(ids.FORM_NNUMBER_BLOCK).get("value"),
         "carrier": selected(ids.FORM_CARRIER_BLOCK),
         "date": element(ids.FORM_DATE_BLOCK).get("selected_date"),
-        "proof": [f.get("id") for f in element(ids.FORM_PROOF_BLOCK).get("files") or [] if f.get("id")],
+        # Slack puts each uploaded file's details in the submitted state: no files.info call (and
+        # no rate-limit wait) before the ack.
+        "proof": [{"id": f["id"], "name": f.get("name"), "mimetype": f.get("mimetype"),
+                   "permalink": f.get("permalink")}
+                  for f in element(ids.FORM_PROOF_BLOCK).get("files") or [] if f.get("id")],
         "confirmed": [o.get("value") for o in element(ids.FORM_CONFIRM_BLOCK).get("selected_options") or []],
         "trainer": element(ids.FORM_TRAINER_BLOCK).get("value"),
         "evaluator": element(ids.FORM_EVALUATOR_BLOCK).get("value"),
@@ -54,19 +57,6 @@ def read_fields(view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def describe_files(client: WebClient, file_ids: list[str]) -> tuple[list[dict[str, Any]], str | None]:
-    """The uploaded proof as {id, name, mimetype}; a problem when Slack does not know the file."""
-    found = []
-    for file_id in file_ids:
-        try:
-            info = client.files_info(file=file_id)["file"]
-        except SlackApiError:
-            return [], "I could not read that file. Upload the screenshot again."
-        found.append({"id": file_id, "name": info.get("name"), "mimetype": info.get("mimetype"),
-                      "permalink": info.get("permalink")})
-    return found, None
-
-
 def register(app: App, ctx: AppContext) -> None:
     @listener
     def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -75,11 +65,6 @@ def register(app: App, ctx: AppContext) -> None:
         fields = read_fields(view)
         # The confirmation counts only for the carrier picked (its checkbox's value is the carrier key).
         fields["confirmed"] = bool(fields["carrier"]) and fields["carrier"] in fields["confirmed"]
-        files, file_problem = describe_files(client, fields["proof"]) if fields["proof"] else ([], None)
-        if file_problem:
-            ack(response_action="errors", errors={ids.FORM_PROOF_BLOCK: file_problem})
-            return
-        fields["proof"] = files
         try:
             with ctx.db.session() as session:
                 result = forms.submit(session, ctx.playbook, kind=kind, actor_slack_id=caller, fields=fields,
