@@ -22,29 +22,23 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.context import AppContext
-from bot.errors import Conflict
-from db.models import SchedulerLock
+from bot.services import scheduler_lock
+from bot.services.scheduler_lock import SchedulerAlreadyRunning
+from db.job_store import JOB_TABLE, stored_job_ids
 from db.session import Database
 from scheduler import plan, runtime
 
 log = logging.getLogger(__name__)
 
-LOCK_NAME = "scheduler"
-JOB_TABLE = "apscheduler_jobs"
 # Housekeeping: how often failed DMs are retried and the plan re-derived.
 OUTBOX_RETRY_SECONDS = 60
 RECONCILE_SECONDS = 300
 
 _active_lock = threading.Lock()
 _active: Runner | None = None
-
-
-class SchedulerAlreadyRunning(Conflict):
-    pass
 
 
 def active() -> Runner | None:
@@ -70,31 +64,17 @@ class Lease:
         now = self._now()
         try:
             with self.db.session() as session:
-                row = session.get(SchedulerLock, LOCK_NAME, with_for_update=True)
-                if row is None:
-                    session.add(SchedulerLock(name=LOCK_NAME, owner=self.owner, acquired_at=now, heartbeat_at=now))
-                elif row.owner != self.owner and row.heartbeat_at > now - self.ttl:
-                    raise SchedulerAlreadyRunning(_refusal(row.owner, row.heartbeat_at, self.ttl))
-                else:
-                    if row.owner != self.owner:
-                        log.warning("taking over the scheduler from %s (no heartbeat since %s)", row.owner,
-                                    row.heartbeat_at.isoformat())
-                    row.owner, row.acquired_at, row.heartbeat_at = self.owner, now, now
-        except IntegrityError as exc:
+                scheduler_lock.acquire(session, owner=self.owner, now=now, ttl=self.ttl)
+        except IntegrityError as exc:  # another process inserted the first lock row at the same moment
             with self.db.session() as session:
-                row = session.get(SchedulerLock, LOCK_NAME)
-                holder = row.owner if row else "another process"
-                at = row.heartbeat_at if row else now
-            raise SchedulerAlreadyRunning(_refusal(holder, at, self.ttl)) from exc
+                row = scheduler_lock.holder(session)
+                who, at = (row.owner, row.heartbeat_at) if row else ("another process", now)
+            raise SchedulerAlreadyRunning(scheduler_lock.refusal(who, at, self.ttl)) from exc
 
     def beat(self) -> bool:
         """Refresh the heartbeat; False if another process took the lock over."""
         with self.db.session() as session:
-            changed = session.execute(
-                update(SchedulerLock).where(SchedulerLock.name == LOCK_NAME, SchedulerLock.owner == self.owner)
-                .values(heartbeat_at=self._now())
-            ).rowcount
-        return bool(changed)
+            return scheduler_lock.beat(session, owner=self.owner, now=self._now())
 
     def start_heartbeat(self, on_lost) -> None:  # type: ignore[no-untyped-def]
         interval = max(1.0, self.ttl.total_seconds() / 3)
@@ -115,17 +95,7 @@ class Lease:
     def release(self) -> None:
         self._stop.set()
         with self.db.session() as session:
-            session.execute(delete(SchedulerLock).where(SchedulerLock.name == LOCK_NAME,
-                                                        SchedulerLock.owner == self.owner))
-
-
-def _refusal(owner: str, heartbeat, ttl: timedelta) -> str:  # type: ignore[no-untyped-def]
-    return (
-        f"another process ({owner}) is already running the scheduler over this database (last heartbeat "
-        f"{heartbeat:%Y-%m-%d %H:%M:%S} UTC). Two schedulers over one job store would run every job twice, so "
-        f"this one will not start. Stop the other `training-day run` first; if it died, wait "
-        f"{int(ttl.total_seconds())} s for its lock to expire."
-    )
+            scheduler_lock.release(session, owner=self.owner)
 
 
 # -- the scheduler ----------------------------------------------------------------------------
@@ -233,8 +203,4 @@ def start_scheduler(ctx: AppContext, *, paused: bool = False) -> Runner:
 
 def store_job_ids(ctx: AppContext) -> list[str]:
     """The ids in the job store table (for checks and tests), without starting a scheduler."""
-    from sqlalchemy import Column, MetaData, String, Table
-
-    table = Table(JOB_TABLE, MetaData(), Column("id", String(191), primary_key=True))
-    with ctx.db.engine.connect() as connection:
-        return sorted(connection.execute(select(table.c.id)).scalars())
+    return stored_job_ids(ctx.db.engine, JOB_TABLE)

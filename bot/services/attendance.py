@@ -238,6 +238,13 @@ def _missed(policy: AttendancePolicy, on_time: set[tuple[int, str, int]], person
     return missed_raise and previous_lower_missed
 
 
+def require_flag(session: Session, flag_id: int) -> AttendanceFlag:
+    flag = session.get(AttendanceFlag, flag_id)
+    if flag is None:
+        raise NotFound("That attendance mark no longer exists.")
+    return flag
+
+
 def resolve_flag(session: Session, flag_id: int, *, decision: str, actor: Person, reason: str,
                  now: datetime) -> AttendanceFlag:
     """Excuse an MIA (or tardy) or mark the agent present; who, when and why are kept."""
@@ -246,9 +253,7 @@ def resolve_flag(session: Session, flag_id: int, *, decision: str, actor: Person
     reason = reason.strip()
     if not reason:
         raise InvalidInput("Say why, in a few words (it goes on the attendance record).")
-    flag = session.get(AttendanceFlag, flag_id)
-    if flag is None:
-        raise NotFound("That attendance mark no longer exists.")
+    flag = require_flag(session, flag_id)
     before = flag.status
     flag.status = decision
     flag.resolved_by_id = actor.id

@@ -26,3 +26,12 @@ def claim(session: Session, event_id: str | None, now: datetime) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def release(session: Session, event_id: str | None) -> None:
+    """Forget an event whose effect could not be completed, so Slack's retry applies it again."""
+    if event_id:
+        row = session.get(ProcessedEvent, event_id)
+        if row is not None:
+            session.delete(row)
+            session.flush()

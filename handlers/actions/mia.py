@@ -10,9 +10,7 @@ from slack_sdk import WebClient
 from bot import ids
 from bot.blocks.day import reason_modal
 from bot.context import AppContext
-from bot.errors import NotFound
-from bot.services import people
-from db.models import AttendanceFlag
+from bot.services import attendance, people
 from db.models.attendance_flag import EXCUSED, PRESENT
 from handlers.errors import listener
 
@@ -35,8 +33,6 @@ def _open(ctx: AppContext, body: dict[str, Any], action: dict[str, Any], client:
     caller = body["user"]["id"]
     with ctx.db.session() as session:
         people.require_staff(session, caller, "excuse or clear an MIA")
-        flag = session.get(AttendanceFlag, int(action.get("value") or 0))
-        if flag is None:
-            raise NotFound("That MIA mark no longer exists.")
+        flag = attendance.require_flag(session, int(action.get("value") or 0))
         flag_id, name = flag.id, flag.person.name
     client.views_open(trigger_id=body["trigger_id"], view=reason_modal(flag_id, decision, name))

@@ -42,16 +42,20 @@ def register(app: App, ctx: AppContext) -> None:
         args = words(command.get("text"))
         caller = command["user_id"]
         if not args or args[0].lower() == "help":
+            view = None
             with ctx.db.session() as session:
                 person = people.require_person(session, caller)
                 cohort = cohorts.for_channel(session, command.get("channel_id") or "")
-                if args or cohort is None or person.role not in STAFF_ROLES:
-                    respond(text=blocks.ESP_USAGE, response_type="ephemeral")
-                    return
-                rows = [(agent.name, [esp.STATUS_EMOJI[s.status] for s in esp.statuses(session, agent.id).values()])
-                        for agent in cohorts.active_agents(session, cohort.id)]
-                view = blocks.class_tracker(cohort.name, list(esp.ITEMS.values()), rows)
-            respond(text=f"ESP tracker: {cohort.name}", blocks=view, response_type="ephemeral")
+                if not args and cohort is not None and person.role in STAFF_ROLES:
+                    rows = [(agent.name,
+                             [esp.STATUS_EMOJI[s.status] for s in esp.statuses(session, agent.id).values()])
+                            for agent in cohorts.active_agents(session, cohort.id)]
+                    view = blocks.class_tracker(cohort.name, list(esp.ITEMS.values()), rows)
+            # Slack is answered after the unit of work: no transaction stays open over a network call.
+            if view is None:
+                respond(text=blocks.ESP_USAGE, response_type="ephemeral")
+            else:
+                respond(text=f"ESP tracker: {cohort.name}", blocks=view, response_type="ephemeral")
             return
         agent_id, _ = user_mention(args[0], blocks.ESP_USAGE)
         updates = esp.parse_updates(args[1:]) if len(args) > 1 else []
@@ -63,9 +67,10 @@ def register(app: App, ctx: AppContext) -> None:
             if not updates:
                 if person.role not in STAFF_ROLES and person.id != agent.id:
                     raise NotAllowed("Only staff, or the agent themselves, can see an ESP tracker.")
-                respond(text=f"ESP tracker: {agent.name}", blocks=tracker_blocks(session, agent),
-                        response_type="ephemeral")
-                return
+                shown = (f"ESP tracker: {agent.name}", tracker_blocks(session, agent))
+        if not updates:
+            respond(text=shown[0], blocks=shown[1], response_type="ephemeral")
+            return
         changed = update(ctx, caller=caller, agent_id=agent_id, updates=updates)
         with ctx.db.session() as session:
             agent = people.require_person(session, agent_id)

@@ -25,12 +25,14 @@ def register(app: App, ctx: AppContext) -> None:
         now = ctx.clock.now()
         with ctx.db.session() as session:
             person = people.by_slack_id(session, caller)
+            staff_view = None
             if person is not None and person.role != Role.AGENT:
                 rows = help_queue.open_for_staff(session, person)
-                blocks = help_blocks.staff_queue(
-                    [(r.cohort.name, help_notify.card(ctx, r)) for r in rows], now)
-                respond(text="The help queue is for agents.", blocks=blocks, response_type="ephemeral")
-                return
+                staff_view = help_blocks.staff_queue([(r.cohort.name, help_notify.card(ctx, r)) for r in rows], now)
+        if staff_view is not None:
+            respond(text="The help queue is for agents.", blocks=staff_view, response_type="ephemeral")
+            return
+        with ctx.db.session() as session:
             asker = help_queue.requester(session, caller)
             topic = help_queue.match_topic(ctx.playbook, asked)
             result = help_queue.enqueue(session, asker, source="needhelp", text=asked,

@@ -32,6 +32,7 @@ def register(app: App, ctx: AppContext) -> None:
         if args and MENTION.match(args[0]):
             _for_agent(ctx, caller, args, respond)
             return
+        class_view = modal = None
         with ctx.db.session() as session:
             me = people.require_person(session, caller)
             if me.role != Role.AGENT:
@@ -45,16 +46,20 @@ def register(app: App, ctx: AppContext) -> None:
                     gap = progress.missing(session, agent.id, ctx.playbook, day) if day else []
                     rows.append((agent.name, progress.summary(session, agent.id, ctx.playbook),
                                  progress.describe(ctx.playbook, gap)))
-                respond(text=f"Progress of {cohort.name}", response_type="ephemeral",
-                        blocks=blocks.class_progress(cohort.name, rows, day))
-                return
-            if not args:
+                class_view = (f"Progress of {cohort.name}", blocks.class_progress(cohort.name, rows, day))
+            elif not args:
                 steps = [(f"{carrier} {s.key}", progress.step_label(ctx.playbook, carrier, s.key))
                          for carrier, carrier_steps in ctx.playbook.timeframe.steps.items() for s in carrier_steps]
                 done = progress.done_steps(session, me.id, ctx.playbook)
                 upcoming = next((key for key, _ in steps if key not in done), None)
-                client.views_open(trigger_id=command["trigger_id"], view=blocks.progress_modal(steps, upcoming))
-                return
+                modal = blocks.progress_modal(steps, upcoming)
+        # Slack is answered after the unit of work: no transaction stays open over a network call.
+        if class_view is not None:
+            respond(text=class_view[0], blocks=class_view[1], response_type="ephemeral")
+            return
+        if modal is not None:
+            client.views_open(trigger_id=command["trigger_id"], view=modal)
+            return
         if len(args) < 2:
             raise InvalidInput(f"Say the carrier and the step.\n{blocks.PROGRESS_USAGE}")
         save(ctx, respond, caller=caller, agent_id=caller, carrier=args[0], step=" ".join(args[1:]))
