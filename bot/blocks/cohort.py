@@ -61,7 +61,7 @@ def new_cohort_modal(*, channel_id: str | None, caller_id: str, today: date) -> 
     zone_options = [{"text": plain(z), "value": z} for z in COMMON_TIMEZONES]
     channel_select: dict[str, Any] = {
         "type": "conversations_select",
-        "action_id": "value",
+        "action_id": ids.FIELD_INPUT,
         "filter": {"include": ["public", "private"], "exclude_bot_users": True},
     }
     if channel_id:
@@ -75,23 +75,23 @@ def new_cohort_modal(*, channel_id: str | None, caller_id: str, today: date) -> 
         "close": plain("Cancel"),
         "blocks": [
             input_block(ids.COHORT_FIELD_NAME, "Cohort name",
-                        {"type": "plain_text_input", "action_id": "value", "max_length": 200,
+                        {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": 200,
                          "placeholder": plain("AHIP/Aetna class - Dec 1")}),
             input_block(ids.COHORT_FIELD_CHANNEL, "Class channel", channel_select),
             input_block(ids.COHORT_FIELD_TIMEZONE, "Timezone",
-                        {"type": "static_select", "action_id": "value", "options": zone_options,
+                        {"type": "static_select", "action_id": ids.FIELD_INPUT, "options": zone_options,
                          "initial_option": zone_options[1]}),
             input_block(ids.COHORT_FIELD_START, "First training day",
-                        {"type": "datepicker", "action_id": "value", "initial_date": today.isoformat()},
+                        {"type": "datepicker", "action_id": ids.FIELD_INPUT, "initial_date": today.isoformat()},
                         hint="Training days are business days (Mon-Fri)."),
             input_block(ids.COHORT_FIELD_DAYS, "Length",
-                        {"type": "static_select", "action_id": "value", "options": days_options,
+                        {"type": "static_select", "action_id": ids.FIELD_INPUT, "options": days_options,
                          "initial_option": days_options[0]}),
             input_block(ids.COHORT_FIELD_LINK, "GoTo Training link",
-                        {"type": "url_text_input", "action_id": "value"}),
+                        {"type": "url_text_input", "action_id": ids.FIELD_INPUT}),
             input_block(ids.COHORT_FIELD_TL, "Team lead",
-                        {"type": "users_select", "action_id": "value", "initial_user": caller_id}),
+                        {"type": "users_select", "action_id": ids.FIELD_INPUT, "initial_user": caller_id}),
             input_block(ids.COHORT_FIELD_PM, "Production manager",
-                        {"type": "users_select", "action_id": "value"}),
+                        {"type": "users_select", "action_id": ids.FIELD_INPUT}),
         ],
     }

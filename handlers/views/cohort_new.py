@@ -65,7 +65,7 @@ def register(app: App, ctx: AppContext) -> None:
 
 
 def _value(view: dict[str, Any], block_id: str) -> Any:
-    element = (view.get("state", {}).get("values", {}).get(block_id) or {}).get("value") or {}
+    element = (view.get("state", {}).get("values", {}).get(block_id) or {}).get(ids.FIELD_INPUT) or {}
     for key in ("value", "selected_conversation", "selected_date", "selected_user"):
         if element.get(key):
             return element[key]
