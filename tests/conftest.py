@@ -67,3 +67,12 @@ def _empty(url: str) -> None:
         db.delete_all_rows()
     finally:
         db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _every_payload_is_valid_block_kit(request):
+    """Whatever the bot sent in a test must be something Slack would render."""
+    yield
+    if "world" in request.fixturenames:
+        server = request.getfixturevalue("standin")
+        assert server.rejected() == [], "the bot sent Block Kit that Slack would refuse"

@@ -12,6 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from bot.standin.blockkit import message_problems, view_problems
+
 BOT_USER_ID = "UBOTTD001"
 BOT_ID = "BTD001"
 TEAM_ID = "T0TRAIN01"
@@ -51,6 +53,7 @@ class StandInState:
     pins: set[tuple[str, str]] = field(default_factory=set)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     home: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rejected: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 class SlackStandIn:
@@ -153,7 +156,15 @@ class SlackStandIn:
                 body = {"ok": False, "error": fault.error or "fatal_error"}
             self._record(method, args, body, fault.status)
             return fault.status, body, headers
-        body = self._answer(method, args)
+        problems = _payload_problems(method, args)
+        if problems:
+            # What Slack does with a payload it cannot render; kept for the test that asks why.
+            body = {"ok": False, "error": "invalid_blocks" if method.startswith("chat.") else "invalid_arguments",
+                    "response_metadata": {"messages": problems}}
+            with self._lock:
+                self.state.rejected.append((method, problems))
+        else:
+            body = self._answer(method, args)
         self._record(method, args, body, 200)
         return 200, body, headers
 
@@ -208,9 +219,27 @@ class SlackStandIn:
             return ok | {"file": {"id": args.get("file"), "name": "proof.png", "mimetype": "image/png"}}
         return {"ok": False, "error": "unknown_method"}
 
-    def handle_response_url(self, token: str, payload: dict[str, Any]) -> None:
+    def handle_response_url(self, token: str, payload: dict[str, Any]) -> bool:
+        problems = message_problems(payload)
         with self._lock:
+            if problems:
+                self.state.rejected.append(("response_url", problems))
+                return False
             self.state.responses.append(ResponseUrlPost(token=token, payload=payload))
+        return True
+
+    def rejected(self) -> list[tuple[str, list[str]]]:
+        """Payloads refused as Slack would refuse them: (method, problems)."""
+        with self._lock:
+            return list(self.state.rejected)
+
+
+def _payload_problems(method: str, args: dict[str, Any]) -> list[str]:
+    if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
+        return message_problems(args)
+    if method in ("views.open", "views.push", "views.update", "views.publish"):
+        return view_problems(args.get("view"))
+    return []
 
 
 def dm_channel_for(user_id: str) -> str:
@@ -231,8 +260,8 @@ def _handler_for(standin: SlackStandIn) -> type[BaseHTTPRequestHandler]:
                 status, body, headers = standin.handle_api(method, args)
                 self._send(status, body, headers)
             elif self.path.startswith("/response/"):
-                standin.handle_response_url(self.path[len("/response/"):], args)
-                self._send(200, {"ok": True}, {})
+                accepted = standin.handle_response_url(self.path[len("/response/"):], args)
+                self._send(200 if accepted else 400, {"ok": accepted} | ({} if accepted else {"error": "invalid_blocks"}), {})
             else:
                 self._send(404, {"ok": False, "error": "not_found"}, {})
 
