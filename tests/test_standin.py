@@ -22,7 +22,7 @@ def test_a_valid_message_is_accepted(client, standin):
 
 
 @pytest.mark.parametrize("blocks, problem", [
-    ([header("x" * 151)], "limit 150"),
+    ([{"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}], "limit 150"),
     ([section("")], "empty text"),
     ([section("x")] * 51, "51 blocks"),
     ([{"type": "actions", "elements": []}], "action elements"),
