@@ -10,24 +10,14 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from bot.cohort_spec import parse_cohort
 from bot.playbook import load_playbook
 from bot.services import cohorts
 from bot.settings import SHIPPED_PLAYBOOK
+from bot.standin.classes import big_cohort
 from db.migrate import upgrade
 from db.session import Database
-
-
-def big_cohort(n: int) -> dict[str, Any]:
-    return {
-        "name": f"Big class ({n} agents)", "channel": "C0BIGCLS1", "timezone": "America/Chicago",
-        "start_date": "2026-12-01", "days": 3, "training_link": "https://example.gotowebinar.com/join/1",
-        "team_lead": "U0TL0001", "production_manager": "U0PM0001",
-        "agents": [{"slack_id": f"U0AG{i:04d}", "name": f"Agent {i}", "n_number": f"N{1000000 + i}",
-                    "npn": f"{10000000 + i}"} for i in range(1, n + 1)],
-    }
 
 
 def main() -> None:

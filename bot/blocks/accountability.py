@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import ids
-from bot.blocks.common import Block, button, context, header, input_block, plain, section
+from bot.blocks.common import Block, button, context, header, input_block, plain, section, sections
 
 COACH_USAGE = (
     "*/coach* — document a coaching:\n"
@@ -198,22 +198,19 @@ def class_progress(cohort_name: str, rows: list[tuple[str, str, str]], day: int 
     """rows: agent name, where they are, what is missing for today's pace ('' when on pace)."""
     title = f"Progress: {cohort_name}" + (f" (day {day})" if day else "")
     blocks: list[Block] = [header(title)]
+    lines = []
     for name, where, gap in rows:
         mark = ":warning:" if gap else ":white_check_mark:"
-        text = f"{mark} *{name}*: {where}"
-        if gap:
-            text += f"\n    behind pace: {gap}"
-        blocks.append(section(text))
-    if not rows:
-        blocks.append(section("No agents in this cohort."))
+        lines.append(f"{mark} *{name}*: {where}" + (f" · behind pace: {gap}" if gap else ""))
+    blocks.extend(sections(lines) if lines else [section("No agents in this cohort.")])
     return blocks
 
 
 def behind_pace_section(day: int, rows: list[tuple[str, str]]) -> list[Block]:
     if not rows:
         return [section(f"*Timeframe:* every agent is on pace after day {day}.")]
-    lines = "\n".join(f"• *{name}*: missing {gap}" for name, gap in rows)
-    return [section(f"*Behind pace after day {day}* (Agent Timeframe Expectations)\n{lines}")]
+    return sections([f"*Behind pace after day {day}* (Agent Timeframe Expectations)",
+                     *(f"• *{name}*: missing {gap}" for name, gap in rows)])
 
 
 def window_flag(agent_name: str, cohort_name: str, missing: str, excuse: str | None, propose: bool) -> str:

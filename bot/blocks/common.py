@@ -4,6 +4,8 @@ from typing import Any
 
 Block = dict[str, Any]
 
+SECTION_CHARS = 3000  # Slack refuses a section whose text is longer
+
 
 def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
@@ -55,3 +57,24 @@ def input_block(block_id: str, label: str, element: dict[str, Any], *, optional:
 
 def link(url: str, title: str) -> str:
     return f"<{url}|{title}>"
+
+
+def pack_lines(lines: list[str], limit: int = SECTION_CHARS) -> list[str]:
+    """Lines joined into as few texts as fit in a section each."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        line = line[:limit]
+        if current and len(current) + 1 + len(line) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def sections(lines: list[str]) -> list[Block]:
+    """A list that grows with the class (one line per agent) as sections Slack accepts."""
+    return [section(chunk) for chunk in pack_lines(lines)]

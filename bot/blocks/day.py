@@ -6,7 +6,18 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot import ids
-from bot.blocks.common import Block, actions, button, context, divider, header, input_block, plain, section
+from bot.blocks.common import (
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    header,
+    input_block,
+    plain,
+    section,
+    sections,
+)
 from bot.dayplan import DayTimes
 from bot.playbook import Playbook
 from bot.services.attendance import AgentDay
@@ -168,7 +179,7 @@ def day_table(cohort_name: str, day: DayTimes, rows: Sequence[AgentDay]) -> list
     return [
         header(f"Attendance – {cohort_name}, day {day.number}"),
         section(show_date(day.date)),
-        section("\n".join(lines)),
+        *sections(lines),
     ]
 
 
@@ -186,6 +197,6 @@ def agent_record(cohort_name: str, name: str, rows: Sequence[tuple[DayTimes, Age
         return [section(f"*{name}* ({cohort_name}): no class days held yet.")]
     return [
         header(f"Attendance – {name}"),
-        section("\n".join(f"Day {r.day}: " + _row(r, day).split(": ", 1)[1] for day, r in rows)),
+        *sections([f"Day {r.day}: " + _row(r, day).split(": ", 1)[1] for day, r in rows]),
         divider(),
     ]

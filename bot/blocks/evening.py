@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.blocks.common import Block, context, header, section
-from bot.blocks.home import pack_lines
+from bot.blocks.common import Block, context, header, pack_lines, section
 
 MAX_MESSAGE_BLOCKS = 50
 

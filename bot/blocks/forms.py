@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot import ids
-from bot.blocks.common import Block, actions, button, context, header, input_block, plain, section
+from bot.blocks.common import Block, actions, button, context, header, input_block, plain, section, sections
 
 TITLES = {
     "cert": "Carrier Cert Completion",
@@ -172,7 +172,7 @@ def class_tracker(cohort_name: str, labels: list[str], rows: list[tuple[str, lis
         blocks.append(section("No agents in this class yet."))
         return blocks
     blocks.append(context("Items: " + " · ".join(labels)))
-    blocks.append(section("\n".join(f"{' '.join(emojis)}  {name}" for name, emojis in rows)))
+    blocks.extend(sections([f"{' '.join(emojis)}  {name}" for name, emojis in rows]))
     blocks.append(context(":white_circle: not started · :large_blue_circle: in progress · "
                           ":white_check_mark: complete · :no_entry: blocked. `/esp @agent` for details."))
     return blocks

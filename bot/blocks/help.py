@@ -9,7 +9,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import ids
-from bot.blocks.common import Block, actions, button, context, header, input_block, link, plain, section
+from bot.blocks.common import (
+    Block,
+    actions,
+    button,
+    context,
+    header,
+    input_block,
+    link,
+    plain,
+    section,
+    sections,
+)
 from bot.playbook import Guide, TechTopic
 from bot.timefmt import clock_time, local
 
@@ -130,7 +141,7 @@ def staff_queue(rows: list[tuple[str, HelpCard]], now: datetime) -> list[Block]:
             state = f"waiting {minutes(now - card.requested_at)}"
         about = f" — {card.topic_title or card.text}" if (card.topic_title or card.text) else ""
         lines.append(f"• *{card.agent_name}* ({cohort_name}): {state}{about}")
-    blocks.append(section("*Open help requests*\n" + "\n".join(lines)))
+    blocks.extend(sections(["*Open help requests*", *lines]))
     return blocks
 
 
@@ -201,6 +212,5 @@ def end_of_day(*, requests: int, claimed: int, median_wait: timedelta | None, ma
     if median_wait is not None and max_wait is not None:
         lines.append(f"Wait to be claimed: median {minutes(median_wait)}, longest {minutes(max_wait)}.")
     if unclaimed:
-        names = ", ".join(f"{c.agent_name} (since {c.at(c.requested_at)})" for c in unclaimed)
-        lines.append(f":warning: Never claimed: {names}.")
-    return [section("\n".join(lines))]
+        lines.extend(f":warning: Never claimed: {c.agent_name} (since {c.at(c.requested_at)})" for c in unclaimed)
+    return sections(lines)

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import ids
-from bot.blocks.common import Block, actions, button, context, divider, header, section
+from bot.blocks.common import Block, actions, button, context, divider, header, pack_lines, section
 from bot.blocks.red_flags import FlagCard
 
 MAX_BLOCKS = 100
-SECTION_CHARS = 2900  # a section's text may be 3000 characters
 MAX_FLAGS_PER_COHORT = 5
 MAX_HELP_LINES = 10
 
@@ -114,22 +113,6 @@ def agent_line(row: AgentRow) -> str:
     if row.in_help_queue:
         parts.append(":raising_hand:")
     return " | ".join(parts)
-
-
-def pack_lines(lines: list[str], limit: int = SECTION_CHARS) -> list[str]:
-    """Lines joined into as few texts as fit in a section each."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        line = line[:limit]
-        if current and len(current) + 1 + len(line) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def _flag_block(card: FlagCard) -> Block:

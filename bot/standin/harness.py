@@ -22,6 +22,8 @@ SIGNING_SECRET = "standin-signing-secret"
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 resets connections under a burst of senders.
+    request_queue_size = 128
 
 
 class _QuietHandler(WSGIRequestHandler):

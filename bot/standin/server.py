@@ -62,7 +62,7 @@ class SlackStandIn:
         self.state = StandInState()
         self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server = _Server((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -232,6 +232,10 @@ class SlackStandIn:
         """Payloads refused as Slack would refuse them: (method, problems)."""
         with self._lock:
             return list(self.state.rejected)
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default 5 resets connections under a burst
 
 
 def _payload_problems(method: str, args: dict[str, Any]) -> list[str]:
