@@ -9,6 +9,7 @@ from typing import Any
 
 from bot import ids
 from bot.blocks.common import Block, actions, button, context, header, input_block, plain, section, sections
+from bot.form_kinds import FORM_NAMES
 
 TITLES = {
     "cert": "Carrier Cert Completion",
@@ -17,13 +18,7 @@ TITLES = {
     "failedcert": "Failed Cert Exams",
     "ticket": "Carrier Tickets",
 }
-BUTTONS = {
-    "cert": "Carrier Cert Completion",
-    "tbt": "TBT Completion",
-    "callcert": "Call Certification",
-    "failedcert": "Failed Carrier Cert Exams",
-    "ticket": "Carrier Tickets",
-}
+BUTTONS = FORM_NAMES
 FORMS_USAGE = ("Type `/forms` for the list, or open one directly: "
                "`/forms cert|tbt|callcert|failedcert|ticket [@agent]`.")
 ESP_USAGE = ("`/esp @agent` shows the agent's ESP tracker; `/esp @agent aetna=complete equipment=complete` "

@@ -5,8 +5,7 @@
 - tracker rows not updated that day (agents not yet ESP-complete with no tracker change that day),
 - open red flags of the class.
 
-Forms and the tracker are read through their own services (`bot.services.forms`,
-`bot.services.esp`); while one of them is not installed, its part is not checked.
+Forms and the tracker are read through their own services (`bot.services.forms`, `bot.services.esp`).
 """
 
 from __future__ import annotations
@@ -21,8 +20,7 @@ from bot.blocks.red_flags import FlagCard
 from bot.dayplan import training_days
 from bot.errors import NotFound
 from bot.playbook import Playbook
-from bot.services import cohorts, red_flags
-from bot.services.home import optional
+from bot.services import cohorts, esp, forms, red_flags
 from bot.services.red_flag_notify import card_of
 from db.models import Cohort
 
@@ -55,15 +53,13 @@ def checklist(session: Session, playbook: Playbook, cohort_id: int, day: int) ->
     cohort = cohorts.by_id(session, cohort_id)
     policy = playbook.evening_check
     start, end = day_window(cohort, playbook, day)
-    forms = optional("bot.services.forms")
-    esp = optional("bot.services.esp")
-    submitted = forms.submitted_between(session, cohort.id, start, end) if forms else []
-    expected = policy.forms_for(day) if forms else []
+    submitted = forms.submitted_between(session, cohort.id, start, end)
+    expected = policy.forms_for(day)
 
     missing_forms: list[tuple[str, list[str]]] = []
     stale: list[str] = []
     for agent in cohorts.active_agents(session, cohort.id):
-        states = esp.statuses(session, agent.id) if esp else {}
+        states = esp.statuses(session, agent.id)
         missing = []
         for form in expected:
             state = states.get(form.esp_item) if form.esp_item else None
@@ -75,7 +71,7 @@ def checklist(session: Session, playbook: Playbook, cohort_id: int, day: int) ->
             missing.append(form.label)
         if missing:
             missing_forms.append((agent.name, missing))
-        if policy.tracker_updated_daily and esp and not esp.is_complete(session, agent.id):
+        if policy.tracker_updated_daily and not esp.is_complete(session, agent.id):
             touched = any(s.changed_at is not None and start <= s.changed_at < end for s in states.values())
             if not touched:
                 stale.append(agent.name)

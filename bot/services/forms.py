@@ -14,19 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import DomainError, InvalidInput
+from bot.form_kinds import FORM_NAMES
 from bot.guards import n_number_problem, normalize_n_number
 from bot.playbook import Playbook
 from bot.services import audit, certs, cohorts, esp, people, progress
 from bot.timefmt import local, show_date
 from db.models import CarrierTicket, Enrollment, FormSubmission, Person, Role
 
-KINDS: dict[str, str] = {
-    "cert": "Carrier Cert Completion",
-    "tbt": "TBT Completion",
-    "callcert": "Call Certification",
-    "failedcert": "Failed Carrier Cert Exams",
-    "ticket": "Carrier Tickets",
-}
+KINDS = FORM_NAMES
 # Typed after /forms: the kind, or a few words people use for it.
 KIND_ALIASES = {"certification": "cert", "completion": "cert", "call": "callcert", "call_cert": "callcert",
                 "failcert": "failedcert", "failed": "failedcert", "tickets": "ticket"}

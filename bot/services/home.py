@@ -1,51 +1,26 @@
-"""What App Home shows each person, gathered from the services that own each part.
-
-Parts owned by other capabilities (the ESP tracker, attendance, coaching, progress, the help
-queue, the forms) are read through their services when those modules are installed, and simply
-left out when not: this module never computes them itself.
-"""
+"""What App Home shows each person, gathered from the services that own each part (the ESP
+tracker, attendance, coaching, progress, the help queue, red flags): this module never computes
+them itself."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from datetime import datetime
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot import ids
 from bot.blocks import home as home_blocks
+from bot.form_kinds import FORM_NAMES
 from bot.playbook import Playbook
-from bot.services import cohorts, people, red_flags
+from bot.services import attendance, coaching, cohorts, esp, help_queue, people, progress, red_flags
 from bot.services.red_flag_notify import card_of
 from bot.timefmt import clock_time, local, show_date
 from db.models import Cohort, Person, Role
 
 
-def optional(module: str) -> ModuleType | None:
-    """Another capability's service module, or None while it is not part of this build."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
-
-
-def _call(module: str, function: str, *args: Any, **kwargs: Any) -> Any:
-    found = optional(module)
-    fn: Callable[..., Any] | None = getattr(found, function, None) if found else None
-    return fn(*args, **kwargs) if fn else None
-
-
-# -- the ESP tracker (another capability) ------------------------------------------------------
-def esp_statuses(session: Session, person_id: int) -> list[tuple[str, str]] | None:
-    """(item label, status key) in tracker order, or None without the tracker."""
-    esp = optional("bot.services.esp")
-    if esp is None:
-        return None
+def esp_statuses(session: Session, person_id: int) -> list[tuple[str, str]]:
+    """(item label, status key) in tracker order."""
     return [(state.label.split("/")[0], state.status) for state in esp.statuses(session, person_id).values()]
 
 
@@ -86,20 +61,18 @@ def cohort_panel(session: Session, playbook: Playbook, cohort: Cohort, viewer: P
     flag_count: dict[int, int] = {}
     for flag in flags:
         flag_count[flag.person_id] = flag_count.get(flag.person_id, 0) + 1
-    help_open = _call("bot.services.help_queue", "open_for_cohort", session, cohort.id) or []
+    help_open = help_queue.open_for_cohort(session, cohort.id)
     in_queue = {r.person_id for r in help_open}
     help_lines = [_help_line(r, cohort.timezone) for r in help_open]
 
-    attendance = optional("bot.services.attendance")
-    coaching = optional("bot.services.coaching")
     rows = []
     for person in cohorts.active_agents(session, cohort.id):
         rows.append(home_blocks.AgentRow(
             name=person.name, slack_id=person.slack_user_id,
             esp=esp_statuses(session, person.id),
-            attendance=attendance.day_codes(session, person.id, playbook) if attendance else None,
-            mia=attendance.mia_count(session, person.id) if attendance else None,
-            coaching=coaching.current_level(session, person.id, playbook) if coaching else None,
+            attendance=attendance.day_codes(session, person.id, playbook),
+            mia=attendance.mia_count(session, person.id),
+            coaching=coaching.current_level(session, person.id, playbook),
             red_flags=flag_count.get(person.id, 0), in_help_queue=person.id in in_queue,
         ))
     return home_blocks.CohortPanel(
@@ -117,16 +90,10 @@ def _help_line(request: Any, timezone: str) -> str:
     return f":raising_hand: *{request.person.name}* since {asked} ({where}){f': {topic[:80]}' if topic else ''}"
 
 
-FORM_LABELS = {"cert": "Carrier Cert Completion", "tbt": "TBT Completion", "callcert": "Call Certification",
-               "failedcert": "Failed Cert Exam", "ticket": "Carrier Ticket"}
-
-
 def form_buttons() -> list[home_blocks.FormButton]:
-    """The buttons that open the five tracking forms, with the action ids the forms capability
-    defines (`ids.ACTION_FORM_OPEN`, value "" = pick the agent in the form); none without it."""
-    actions: dict[str, str] = getattr(ids, "ACTION_FORM_OPEN", {})
-    return [home_blocks.FormButton(label=FORM_LABELS.get(kind, kind.title()), action_id=action_id, value="")
-            for kind, action_id in actions.items()]
+    """The buttons that open the five tracking forms (value "": the agent is picked in the form)."""
+    return [home_blocks.FormButton(label=FORM_NAMES[kind], action_id=action_id, value="")
+            for kind, action_id in ids.ACTION_FORM_OPEN.items()]
 
 
 # -- everyone ----------------------------------------------------------------------------------
@@ -173,14 +140,13 @@ def agent_home(session: Session, playbook: Playbook, person: Person, now: dateti
             kind = "lunch" if spot.lunch else "break"
             schedule.append(f"{_at(spot.start, cohort.timezone)} {kind} ({spot.minutes} min)")
         schedule.append(f"{_at(day.end, cohort.timezone)} class ends")
-    attendance = optional("bot.services.attendance")
     return home_blocks.AgentHome(
         name=person.name, cohort_name=cohort.name, channel_id=cohort.channel_id,
         when=when_text(cohort, playbook, now), schedule=schedule, schedule_title=title,
-        next_step=_call("bot.services.progress", "next_step", session, person.id, playbook),
-        progress=_call("bot.services.progress", "summary", session, person.id, playbook),
+        next_step=progress.next_step(session, person.id, playbook),
+        progress=progress.summary(session, person.id, playbook),
         esp=esp_statuses(session, person.id),
-        attendance=attendance.day_codes(session, person.id, playbook) if attendance else None,
+        attendance=attendance.day_codes(session, person.id, playbook),
     )
 
 
