@@ -292,3 +292,35 @@ def test_attendance_command_shows_today_an_agent_and_lets_the_tl_change_a_code(w
     assert "only team leads, production managers and admins" in refused
     bad = replies(world, world.driver.command("/attendance", f"set <@{BEN}|ben> 1 late", user=TL, channel=CLASS))[0]
     assert "not an attendance code" in bad
+
+
+def test_the_two_in_a_row_mia_rule_marks_only_consecutive_misses(world):
+    policy = world.ctx.playbook.attendance.model_copy(update={"mia_rule": "two_in_a_row"})
+    world.ctx.playbook = world.ctx.playbook.model_copy(update={"attendance": policy})
+    cid = import_cohort(world)
+    day = (2026, 12, 1)
+
+    def ch(hh: int, mm: int = 0) -> datetime:
+        return datetime(*day, hh, mm, tzinfo=CH)
+
+    world.advance_to(ch(8))
+    morning = world.slack.messages(channel=CLASS)[-1]["ts"]
+    for agent in (ANA, BEN, CHLOE):
+        react(world, agent, "white_check_mark", morning)
+
+    def a_break(number: int, start: datetime, minutes: int, raised: list[str], lowered: list[str]) -> None:
+        world.advance_to(start - timedelta(minutes=5))
+        ts = prompt_ts(world, cid, 1, "raise", number)
+        for agent in raised:
+            react(world, agent, "raised_hand", ts)
+        world.advance_to(start + timedelta(minutes=minutes))
+        back = prompt_ts(world, cid, 1, "lower", number)
+        for agent in lowered:
+            react(world, agent, "white_check_mark", back)
+        world.advance_to(start + timedelta(minutes=minutes + 6))
+
+    # Break 1: Ana misses only the lower (one miss), Ben misses both (two in a row).
+    a_break(1, ch(10), 15, raised=[ANA, CHLOE], lowered=[CHLOE])
+    # Lunch: Ana misses the raise (her second miss in a row), Chloe misses only the lower.
+    a_break(2, ch(12), 30, raised=[BEN, CHLOE], lowered=[ANA, BEN])
+    assert flags(world, "mia") == [("Ana Ruiz", 1, 2), ("Ben Okafor", 1, 1)]
