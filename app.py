@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -87,6 +88,9 @@ def cmd_run(settings: Settings) -> int:
               f"({exc}). Check the token on your app's 'OAuth & Permissions' page.", file=sys.stderr)
         return 2
     runner = start_scheduler(ctx)
+    # A deploy stops the bot with SIGTERM: leave through `finally` so the scheduler lock is released
+    # and the next process starts at once instead of waiting for the lock to expire.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     try:
         if settings.slack_app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler

@@ -92,3 +92,19 @@ def test_a_token_slack_rejects_is_named_without_a_traceback(tmp_path, standin):
     assert result.returncode == 2
     assert "Slack did not accept SLACK_BOT_TOKEN" in result.stderr and "invalid_auth" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_stopped_bot_releases_the_scheduler_for_the_next_one(tmp_path, standin):
+    """A deploy: SIGTERM to the running bot, and the new process starts at once (no lock wait)."""
+    standin.reset()
+    for _ in range(2):
+        port = _free_port()
+        process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "run"], cwd=tmp_path,
+                                   env=_env(tmp_path, standin, port), stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        try:
+            _wait_healthy(f"http://127.0.0.1:{port}", process)
+        finally:
+            process.terminate()
+            _, err = process.communicate(timeout=20)
+        assert process.returncode == 0, err
