@@ -115,8 +115,30 @@ def _post_prompt(ctx: AppContext, cohort_id: int, day: DayTimes, kind: str, brea
     with ctx.db.session() as session:
         attendance.record_prompt(session, cohort_id=cohort_id, day=day.number, kind=kind, break_no=break_no,
                                  now=now)
-    return outbox.send_once(ctx.db, ctx.client, key=key, kind=f"prompt.{kind}", recipient=channel, text=text,
-                            blocks=blocks, now=now, expires_at=planned + grace)
+    outcome = outbox.send_once(ctx.db, ctx.client, key=key, kind=f"prompt.{kind}", recipient=channel, text=text,
+                               blocks=blocks, now=now, expires_at=planned + grace)
+    if outcome.error in CHANNEL_PROBLEMS:
+        _tell_tl_about_the_channel(ctx, cohort_id, channel, outcome.error, now)
+    return outcome
+
+
+# Slack's answers that mean the bot cannot post in the class channel until someone fixes it.
+CHANNEL_PROBLEMS = {"not_in_channel": "I am not a member of {channel}: invite me with `/invite @Training Day`",
+                    "channel_not_found": "I cannot find {channel} (a private channel I was not invited to, or "
+                                         "a wrong channel ID in the cohort)",
+                    "is_archived": "{channel} is archived"}
+
+
+def _tell_tl_about_the_channel(ctx: AppContext, cohort_id: int, channel: str, error: str, now: datetime) -> None:
+    """The class's prompts cannot reach the class: the TL hears once, with what to do."""
+    with ctx.db.session() as session:
+        cohort = cohorts.by_id(session, cohort_id)
+        tl, name = cohort.tl.slack_user_id, cohort.name
+    problem = CHANNEL_PROBLEMS[error].format(channel=f"<#{channel}>")
+    text = (f":warning: *{name}*: I could not post the class prompts: {problem}. Until then agents cannot check "
+            f"in or raise hands in the channel.")
+    outbox.send_once(ctx.db, ctx.client, key=f"channel-problem:{cohort_id}:{error}", kind="channel_problem",
+                     recipient=tl, text=text, now=now)
 
 
 # -- checks and alerts ------------------------------------------------------------------------

@@ -36,6 +36,7 @@ class Fault:
     error: str | None = None
     retry_after: int | None = None
     times: int = 1
+    channel: str | None = None  # only calls to this channel fail
 
 
 @dataclass
@@ -98,11 +99,12 @@ class SlackStandIn:
             }
 
     def fail(self, method: str, *, status: int = 200, error: str | None = None,
-             retry_after: int | None = None, times: int = 1) -> None:
-        """Make the next `times` calls of `method` fail: status 429/5xx, or ok=false with `error`."""
+             retry_after: int | None = None, times: int = 1, channel: str | None = None) -> None:
+        """Make the next `times` calls of `method` (to `channel`, if given) fail: status 429/5xx,
+        or ok=false with `error`."""
         with self._lock:
             self.state.faults.setdefault(method, []).append(
-                Fault(status=status, error=error, retry_after=retry_after, times=times)
+                Fault(status=status, error=error, retry_after=retry_after, times=times, channel=channel)
             )
 
     # -- what tests read ---------------------------------------------------------------------
@@ -132,19 +134,19 @@ class SlackStandIn:
     def _next_ts(self) -> str:
         return f"{1_790_000_000 + next(self._ts)}.000100"
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, method: str, args: dict[str, Any]) -> Fault | None:
         with self._lock:
             queue = self.state.faults.get(method) or []
-            if not queue:
+            fault = next((f for f in queue if f.channel is None or f.channel == args.get("channel")), None)
+            if fault is None:
                 return None
-            fault = queue[0]
             fault.times -= 1
             if fault.times <= 0:
-                queue.pop(0)
+                queue.remove(fault)
             return fault
 
     def handle_api(self, method: str, args: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, args)
         headers: dict[str, str] = {}
         if fault is not None:
             if fault.status == 429:
