@@ -328,8 +328,9 @@ def test_the_two_in_a_row_mia_rule_marks_only_consecutive_misses(world):
 
 def test_a_class_channel_the_bot_cannot_post_in_is_reported_to_the_tl_once(world):
     import_cohort(world)
+    # The morning post and the first raise-hand prompt both fail: one DM to the TL, not two.
     world.slack.fail("chat.postMessage", error="not_in_channel", times=2, channel=CLASS)
-    world.advance_to(datetime(2026, 12, 1, 9, 55, tzinfo=CH))  # so does the first raise-hand prompt
+    world.advance_to(datetime(2026, 12, 1, 9, 55, tzinfo=CH))
     problems = [m for m in world.slack.dms_to(TL) if "could not post the class prompts" in text_of(m)]
     assert len(problems) == 1
     assert "/invite @Training Day" in text_of(problems[0])
