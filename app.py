@@ -96,7 +96,15 @@ def cmd_run(settings: Settings) -> int:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             log.info("connecting to Slack in Socket Mode")
-            SocketModeHandler(app, settings.slack_app_token).start()
+            handler = SocketModeHandler(app, settings.slack_app_token)
+            try:
+                handler.connect()
+            except (SlackClientError, OSError) as exc:
+                print(f"training-day: cannot start; Slack did not open a Socket Mode connection with "
+                      f"SLACK_APP_TOKEN ({exc}). Create an app-level token with connections:write on your app's "
+                      f"'Basic Information' page, and check Socket Mode is on.", file=sys.stderr)
+                return 2
+            signal.pause()  # the connection runs in its own threads; SIGTERM ends this wait
         else:
             serve_http(ctx, app)
     finally:

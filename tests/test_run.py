@@ -108,3 +108,14 @@ def test_a_stopped_bot_releases_the_scheduler_for_the_next_one(tmp_path, standin
             process.terminate()
             _, err = process.communicate(timeout=20)
         assert process.returncode == 0, err
+
+
+def test_a_socket_mode_token_slack_rejects_is_named_without_a_traceback(tmp_path, standin):
+    standin.reset()
+    standin.fail("apps.connections.open", error="invalid_auth")
+    env = _env(tmp_path, standin, _free_port()) | {"SLACK_APP_TOKEN": "xapp-bad"}
+    result = subprocess.run([sys.executable, str(ROOT / "app.py"), "run"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Socket Mode" in result.stderr and "invalid_auth" in result.stderr
+    assert "Traceback" not in result.stderr
