@@ -119,3 +119,30 @@ def test_a_socket_mode_token_slack_rejects_is_named_without_a_traceback(tmp_path
     assert result.returncode == 2
     assert "Socket Mode" in result.stderr and "invalid_auth" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_run_in_socket_mode_answers_a_slash_command(tmp_path, standin):
+    """The trial set-up from the README: SLACK_APP_TOKEN set, no public URL. The stand-in hands out
+    a WebSocket and delivers a slash command over it, as Slack does."""
+    standin.reset()
+    env = _env(tmp_path, standin, _free_port()) | {"SLACK_APP_TOKEN": "xapp-trial"}
+    process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "run"], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        endpoint = standin.socket_mode
+        assert endpoint.connected.wait(20), "the bot never opened its Socket Mode connection"
+        token = "socketcmd1"
+        envelope = endpoint.send("slash_commands", {
+            "token": "legacy", "team_id": "T0TRAIN01", "channel_id": "C0CLASS01", "user_id": "U0STRANGER",
+            "user_name": "stranger", "command": "/cohort", "text": "", "api_app_id": "A0TRAINDAY",
+            "response_url": f"{standin.url}/response/{token}", "trigger_id": "trigger-1"})
+        assert endpoint.ack(envelope, timeout=3) is not None  # acknowledged inside Slack's 3 seconds
+        deadline = time.monotonic() + 10
+        while not [r for r in standin.responses() if r.token == token] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        [answer] = [r.payload for r in standin.responses() if r.token == token]
+        assert "I don't know you yet" in answer["text"]
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err

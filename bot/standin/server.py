@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from bot.standin.blockkit import message_problems, view_problems
+from bot.standin.socket_mode import SocketModeEndpoint
 
 BOT_USER_ID = "UBOTTD001"
 BOT_ID = "BTD001"
@@ -66,6 +67,7 @@ class SlackStandIn:
         self._server = _Server((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
+        self._socket_mode: SocketModeEndpoint | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
     @property
@@ -85,10 +87,23 @@ class SlackStandIn:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        if self._socket_mode is not None:
+            self._socket_mode.close()
+
+    @property
+    def socket_mode(self) -> SocketModeEndpoint:
+        """The Socket Mode endpoint `apps.connections.open` hands out (started on first use)."""
+        with self._lock:
+            if self._socket_mode is None:
+                self._socket_mode = SocketModeEndpoint()
+            return self._socket_mode
 
     def reset(self) -> None:
         with self._lock:
             self.state = StandInState()
+            endpoint, self._socket_mode = self._socket_mode, None
+        if endpoint is not None:
+            endpoint.close()
 
     # -- what tests set up -------------------------------------------------------------------
     def add_user(self, user_id: str, real_name: str, tz: str = "America/Chicago") -> None:
@@ -217,6 +232,8 @@ class SlackStandIn:
             with self._lock:
                 self.state.home[str(args.get("user_id"))] = args.get("view") or {}
             return ok | {"view": (args.get("view") or {}) | {"id": f"VH{args.get('user_id')}"}}
+        if method == "apps.connections.open":
+            return ok | {"url": self.socket_mode.url}
         if method == "files.info":
             return ok | {"file": {"id": args.get("file"), "name": "proof.png", "mimetype": "image/png"}}
         return {"ok": False, "error": "unknown_method"}
