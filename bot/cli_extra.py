@@ -32,6 +32,7 @@ def _load_adders() -> None:
         importlib.import_module(module)
 
 
-EXPORT_MODULES: list[str] = []
-EXPORT_MODULES.append("bot.cap_export")  # export caps (issue 4)
-EXPORT_MODULES.append("bot.tracker_export")  # export tracker (issue 5)
+EXPORT_MODULES: list[str] = [
+    "bot.cap_export",  # export caps
+    "bot.tracker_export",  # export tracker
+]

@@ -34,35 +34,39 @@ from handlers.views import mia_reason as mia_reason_view
 from handlers.views import progress_form as progress_form_view
 from handlers.views import red_flag_resolve as red_flag_resolve_view
 
-# Later capabilities add their listener modules to this tuple.
+# Grouped by Slack surface; the order does not matter to Bolt (each listener matches its own ids).
 LISTENER_MODULES = (
-    forms_command,
-    form_actions,
-    form_views,
-    esp_command,
-    redflag_command,
-    red_flag_actions,
-    red_flag_resolve_view,
-    app_home_event,
+    # slash commands
     cohort_command,
-    cohort_new,
-    member_joined,
+    attendance_command,
     techissue_command,
     needhelp_command,
-    help_queue_actions,
-    help_claim_view,
-    attendance_command,
-    reaction_events,
-    mia_actions,
-    mia_reason_view,
     coach_command,
     coaching_command,
-    coach_form_view,
-    coach_open_action,
     failcert_command,
-    failcert_form_view,
     progress_command,
+    forms_command,
+    esp_command,
+    redflag_command,
+    # buttons
+    mia_actions,
+    help_queue_actions,
+    coach_open_action,
+    form_actions,
+    red_flag_actions,
+    # modal submissions
+    cohort_new,
+    mia_reason_view,
+    help_claim_view,
+    coach_form_view,
+    failcert_form_view,
     progress_form_view,
+    form_views,
+    red_flag_resolve_view,
+    # events
+    member_joined,
+    reaction_events,
+    app_home_event,
 )
 
 

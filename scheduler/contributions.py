@@ -41,11 +41,12 @@ EndOfDaySection = Callable[["Session", "AppContext", int, int], list[dict[str, A
 DAILY_JOBS: list[DailyJob] = []
 END_OF_DAY_SECTIONS: list[EndOfDaySection] = []
 
-# Modules that register contributions when imported. Capabilities add their module here.
-CONTRIBUTORS: list[str] = []
-CONTRIBUTORS.append("scheduler.help_queue_report")  # the help queue (issue 3)
-CONTRIBUTORS.append("scheduler.evening_check")  # the evening check (issue 5)
-CONTRIBUTORS.append("scheduler.timeframe")  # accountability: behind pace, the window check (issue 4)
+# Modules that register contributions when imported.
+CONTRIBUTORS: list[str] = [
+    "scheduler.help_queue_report",  # the help queue's wait times in the end-of-day DM
+    "scheduler.timeframe",  # behind pace at day end; the window check
+    "scheduler.evening_check",  # the TL's checklist and its reminder
+]
 
 
 def daily_job(job: DailyJob) -> None:

@@ -1,50 +1,47 @@
 """Every model, imported so Alembic and metadata see all tables. One module per table."""
 
+from db.models.attendance_check import AttendanceCheck
+from db.models.attendance_code import AttendanceCodeChoice
+from db.models.attendance_flag import AttendanceFlag
 from db.models.audit_entry import AuditEntry
+from db.models.carrier_ticket import CarrierTicket
+from db.models.cert_attempt import CertAttempt
+from db.models.coaching import Coaching
 from db.models.cohort import Cohort
+from db.models.day_prompt import DayPrompt
 from db.models.enrollment import Enrollment
+from db.models.esp_item import EspItem
+from db.models.form_submission import FormSubmission
 from db.models.help_request import HelpRequest
 from db.models.notification import Notification
 from db.models.person import STAFF_ROLES, Person, Role
 from db.models.processed_event import ProcessedEvent
-
-# Later capabilities add their model imports below this line.
-# isort: split
-from db.models.attendance_check import AttendanceCheck
-from db.models.attendance_code import AttendanceCodeChoice
-from db.models.attendance_flag import AttendanceFlag
-from db.models.carrier_ticket import CarrierTicket
-from db.models.cert_attempt import CertAttempt
-from db.models.coaching import Coaching
-from db.models.day_prompt import DayPrompt
-from db.models.esp_item import EspItem
-from db.models.form_submission import FormSubmission
 from db.models.progress_mark import ProgressMark
 from db.models.red_flag import RedFlag
 from db.models.scheduler_lock import SchedulerLock
 from db.models.timeframe_flag import TimeframeFlag
 
 __all__ = [
-    "CarrierTicket",
-    "EspItem",
-    "FormSubmission",
-    "RedFlag",
-    "CertAttempt",
-    "Coaching",
-    "ProgressMark",
-    "TimeframeFlag",
+    "STAFF_ROLES",
     "AttendanceCheck",
     "AttendanceCodeChoice",
     "AttendanceFlag",
-    "DayPrompt",
-    "SchedulerLock",
-    "STAFF_ROLES",
     "AuditEntry",
+    "CarrierTicket",
+    "CertAttempt",
+    "Coaching",
     "Cohort",
+    "DayPrompt",
     "Enrollment",
+    "EspItem",
+    "FormSubmission",
     "HelpRequest",
     "Notification",
     "Person",
     "ProcessedEvent",
+    "ProgressMark",
+    "RedFlag",
     "Role",
+    "SchedulerLock",
+    "TimeframeFlag",
 ]
