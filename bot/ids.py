@@ -5,20 +5,30 @@ One module so a rename happens in one place and the manifest test can compare ag
 
 from __future__ import annotations
 
-# Slash commands (each must be in manifest.yml, and the reverse; tests/test_manifest.py checks).
+# Slash commands. Each must be in manifest.yml, and the reverse (tests/test_manifest.py checks).
 COHORT = "/cohort"
-
-# Later capabilities add theirs here and to COMMANDS.
-COMMANDS: tuple[str, ...] = (COHORT,)
-
-# The help queue (issue 3): troubleshooting, joining the queue.
+ATTENDANCE = "/attendance"
 TECHISSUE = "/techissue"
 NEEDHELP = "/needhelp"
-COMMANDS += (TECHISSUE, NEEDHELP)
+COACH = "/coach"
+COACHING = "/coaching"
+FAILCERT = "/failcert"
+PROGRESS = "/progress"
+FORMS = "/forms"
+ESP = "/esp"
+REDFLAG = "/redflag"
+COMMANDS: tuple[str, ...] = (COHORT, ATTENDANCE, TECHISSUE, NEEDHELP, COACH, COACHING, FAILCERT, PROGRESS, FORMS,
+                             ESP, REDFLAG)
 
-# Bot events the app subscribes to.
+# Bot events the app subscribes to (the manifest's bot_events, checked the same way).
 EVENT_MEMBER_JOINED = "member_joined_channel"
-EVENTS: tuple[str, ...] = (EVENT_MEMBER_JOINED,)
+EVENT_REACTION_ADDED = "reaction_added"
+EVENT_REACTION_REMOVED = "reaction_removed"
+EVENT_APP_HOME_OPENED = "app_home_opened"
+EVENTS: tuple[str, ...] = (EVENT_MEMBER_JOINED, EVENT_REACTION_ADDED, EVENT_REACTION_REMOVED, EVENT_APP_HOME_OPENED)
+
+# The action_id of the single input in each modal block (every block has one input).
+FIELD_INPUT = "value"
 
 # View callback IDs.
 VIEW_COHORT_NEW = "cohort_new"
@@ -39,26 +49,14 @@ ACTION_HELP_CLAIM = "help_claim"
 ACTION_HELP_RESOLVE = "help_resolve"
 VIEW_HELP_CLAIM = "help_claim_room"
 HELP_ROOM_BLOCK = "help_room"
-HELP_ROOM_INPUT = "value"
 
-# The training day (issue 3): /attendance, reactions to the day's prompts, the TL's MIA buttons.
-ATTENDANCE = "/attendance"
-COMMANDS += (ATTENDANCE,)
-EVENT_REACTION_ADDED = "reaction_added"
-EVENT_REACTION_REMOVED = "reaction_removed"
-EVENTS += (EVENT_REACTION_ADDED, EVENT_REACTION_REMOVED)
+# The training day: /attendance, reactions to the day's prompts, the TL's MIA buttons.
 ACTION_MIA_EXCUSE = "mia_excuse"
 ACTION_MIA_PRESENT = "mia_present"
 VIEW_MIA_REASON = "mia_reason"
 MIA_REASON_BLOCK = "mia_reason"
-MIA_REASON_INPUT = "value"
 
-# Accountability (issue 4): coaching, failed cert exams, the three-day timeframe.
-COACH = "/coach"
-COACHING = "/coaching"
-FAILCERT = "/failcert"
-PROGRESS = "/progress"
-COMMANDS += (COACH, COACHING, FAILCERT, PROGRESS)
+# Accountability: coaching, failed cert exams, the three-day timeframe.
 VIEW_COACH = "coach_modal"
 COACH_POLICY_BLOCK = "coach_policy"
 COACH_LEVEL_BLOCK = "coach_level"
@@ -74,22 +72,13 @@ FAILCERT_SCORE_BLOCK = "failcert_score"
 FAILCERT_NOTE_BLOCK = "failcert_note"
 VIEW_PROGRESS = "progress_modal"
 PROGRESS_STEP_BLOCK = "progress_step"
-FIELD_INPUT = "value"  # the action_id of the single input in each of the blocks above
 
-# Red flags and App Home (issue 5): /redflag, the Resolve button and modal, app_home_opened.
-REDFLAG = "/redflag"
-COMMANDS += (REDFLAG,)
-EVENT_APP_HOME_OPENED = "app_home_opened"
-EVENTS += (EVENT_APP_HOME_OPENED,)
+# Red flags and App Home: /redflag, the Resolve button and modal, app_home_opened.
 ACTION_REDFLAG_RESOLVE = "redflag_resolve"
 VIEW_REDFLAG_RESOLVE = "redflag_resolve"
 REDFLAG_RESOLUTION_BLOCK = "redflag_resolution"
-REDFLAG_RESOLUTION_INPUT = "value"
 
-# The five tracking forms and the ESP tracker (issue 5): /forms, /esp, the form modals.
-FORMS = "/forms"
-ESP = "/esp"
-COMMANDS += (FORMS, ESP)
+# The five tracking forms and the ESP tracker: /forms, /esp, the form modals.
 FORM_KINDS = ("cert", "tbt", "callcert", "failedcert", "ticket")
 VIEW_FORMS = {kind: f"form_{kind}" for kind in FORM_KINDS}  # kind -> modal callback_id
 # kind -> button action_id: the /forms picker and App Home put these buttons (value: agent user ID or "").
@@ -108,4 +97,3 @@ FORM_SCORE_BLOCK = "form_score"
 FORM_ISSUE_BLOCK = "form_issue"
 FORM_TICKET_BLOCK = "form_ticket_number"
 FORM_STATUS_BLOCK = "form_status"
-FORM_INPUT = "value"  # the action_id of the single input in each form block

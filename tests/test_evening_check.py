@@ -46,7 +46,7 @@ def resolve_all_flags(world, cohort_id: int) -> None:
     for flag_id in flag_ids:
         world.driver.submit_view(
             ids.VIEW_REDFLAG_RESOLVE,
-            {ids.REDFLAG_RESOLUTION_BLOCK: {ids.REDFLAG_RESOLUTION_INPUT: {"type": "plain_text_input",
+            {ids.REDFLAG_RESOLUTION_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input",
                                                                            "value": "Cleared by the carrier"}}},
             user=PM, private_metadata=json.dumps({"flag_id": flag_id}))
 

@@ -28,33 +28,33 @@ def _opt(value):
 def form_values(kind: str, *, agent=ANA, n_number=ANA_N, carrier="ahip", day="2026-12-03", proof=True,
                 confirm=True, result="pass", status="open", ticket="T-100", score=None) -> dict:
     values = {
-        ids.FORM_AGENT_BLOCK: {ids.FORM_INPUT: {"type": "users_select", "selected_user": agent}},
-        ids.FORM_NNUMBER_BLOCK: {ids.FORM_INPUT: _v(n_number)},
+        ids.FORM_AGENT_BLOCK: {ids.FIELD_INPUT: {"type": "users_select", "selected_user": agent}},
+        ids.FORM_NNUMBER_BLOCK: {ids.FIELD_INPUT: _v(n_number)},
     }
     if kind in ("cert", "failedcert", "ticket"):
-        values[ids.FORM_CARRIER_BLOCK] = {ids.FORM_INPUT: _opt(carrier)}
+        values[ids.FORM_CARRIER_BLOCK] = {ids.FIELD_INPUT: _opt(carrier)}
     if kind != "ticket":
-        values[ids.FORM_DATE_BLOCK] = {ids.FORM_INPUT: {"type": "datepicker", "selected_date": day}}
+        values[ids.FORM_DATE_BLOCK] = {ids.FIELD_INPUT: {"type": "datepicker", "selected_date": day}}
     if kind == "cert":
-        values[ids.FORM_PROOF_BLOCK] = {ids.FORM_INPUT: {"type": "file_input",
+        values[ids.FORM_PROOF_BLOCK] = {ids.FIELD_INPUT: {"type": "file_input",
                                                          "files": [{"id": "F0PROOF1", "name": "aetna-13-checks.png",
                                                                     "mimetype": "image/png"}] if proof else []}}
-        values[ids.FORM_CONFIRM_BLOCK] = {ids.FORM_INPUT: {
+        values[ids.FORM_CONFIRM_BLOCK] = {ids.FIELD_INPUT: {
             "type": "checkboxes", "selected_options": [{"value": carrier}] if confirm else []}}
     if kind == "tbt":
-        values[ids.FORM_TRAINER_BLOCK] = {ids.FORM_INPUT: _v("Tess Lead")}
-        values[ids.FORM_NOTES_BLOCK] = {ids.FORM_INPUT: _v("Shadowed two calls")}
+        values[ids.FORM_TRAINER_BLOCK] = {ids.FIELD_INPUT: _v("Tess Lead")}
+        values[ids.FORM_NOTES_BLOCK] = {ids.FIELD_INPUT: _v("Shadowed two calls")}
     if kind == "callcert":
-        values[ids.FORM_EVALUATOR_BLOCK] = {ids.FORM_INPUT: _v("Quinn QA")}
-        values[ids.FORM_RESULT_BLOCK] = {ids.FORM_INPUT: {"type": "radio_buttons",
+        values[ids.FORM_EVALUATOR_BLOCK] = {ids.FIELD_INPUT: _v("Quinn QA")}
+        values[ids.FORM_RESULT_BLOCK] = {ids.FIELD_INPUT: {"type": "radio_buttons",
                                                           "selected_option": {"value": result}}}
     if kind == "failedcert":
-        values[ids.FORM_SCORE_BLOCK] = {ids.FORM_INPUT: {"type": "number_input", "value": score}}
-        values[ids.FORM_NOTES_BLOCK] = {ids.FORM_INPUT: _v("Ran out of time")}
+        values[ids.FORM_SCORE_BLOCK] = {ids.FIELD_INPUT: {"type": "number_input", "value": score}}
+        values[ids.FORM_NOTES_BLOCK] = {ids.FIELD_INPUT: _v("Ran out of time")}
     if kind == "ticket":
-        values[ids.FORM_ISSUE_BLOCK] = {ids.FORM_INPUT: _v("Portal shows no producer record")}
-        values[ids.FORM_TICKET_BLOCK] = {ids.FORM_INPUT: _v(ticket)}
-        values[ids.FORM_STATUS_BLOCK] = {ids.FORM_INPUT: _opt(status)}
+        values[ids.FORM_ISSUE_BLOCK] = {ids.FIELD_INPUT: _v("Portal shows no producer record")}
+        values[ids.FORM_TICKET_BLOCK] = {ids.FIELD_INPUT: _v(ticket)}
+        values[ids.FORM_STATUS_BLOCK] = {ids.FIELD_INPUT: _opt(status)}
     return values
 
 

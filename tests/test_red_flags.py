@@ -46,7 +46,7 @@ def resolve_button(world, user: str, flag_id: int):
 def submit_resolution(world, user: str, flag_id: int, text: str):
     return world.driver.submit_view(
         ids.VIEW_REDFLAG_RESOLVE,
-        {ids.REDFLAG_RESOLUTION_BLOCK: {ids.REDFLAG_RESOLUTION_INPUT: {"type": "plain_text_input", "value": text}}},
+        {ids.REDFLAG_RESOLUTION_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input", "value": text}}},
         user=user, private_metadata=json.dumps({"flag_id": flag_id}),
     )
 

@@ -257,11 +257,11 @@ def test_the_tl_excuses_an_mia_with_a_reason_and_it_is_audited(world):
     world.driver.action(ids.ACTION_MIA_EXCUSE, button["value"], user=TL, channel="DTL")
     [opened] = world.slack.calls("views.open")
     meta = opened.args["view"]["private_metadata"]
-    reply = world.driver.submit_view(ids.VIEW_MIA_REASON, {ids.MIA_REASON_BLOCK: {ids.MIA_REASON_INPUT: {"value": ""}}},
+    reply = world.driver.submit_view(ids.VIEW_MIA_REASON, {ids.MIA_REASON_BLOCK: {ids.FIELD_INPUT: {"value": ""}}},
                                      user=TL, private_metadata=meta)
     assert reply.json()["response_action"] == "errors"
     world.driver.submit_view(ids.VIEW_MIA_REASON,
-                             {ids.MIA_REASON_BLOCK: {ids.MIA_REASON_INPUT: {"value": "Doorbell; told me in chat"}}},
+                             {ids.MIA_REASON_BLOCK: {ids.FIELD_INPUT: {"value": "Doorbell; told me in chat"}}},
                              user=TL, private_metadata=meta)
     assert "Excused: Ben Okafor" in text_of(world.slack.dms_to(TL)[-1])
     with world.ctx.db.session() as session:

@@ -147,7 +147,7 @@ def reason_modal(flag_id: int, decision: str, agent_name: str) -> dict[str, obje
         "blocks": [
             section(f"{verb}: *{agent_name}*. This goes on the attendance record with your name."),
             input_block(ids.MIA_REASON_BLOCK, "Why?",
-                        {"type": "plain_text_input", "action_id": ids.MIA_REASON_INPUT, "max_length": 300}),
+                        {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": 300}),
         ],
     }
 

@@ -54,7 +54,7 @@ def _options(pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
 
 
 def _text_input(*, multiline: bool = False, max_length: int = 500, initial: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "plain_text_input", "action_id": ids.FORM_INPUT, "multiline": multiline,
+    element: dict[str, Any] = {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "multiline": multiline,
                                "max_length": max_length}
     if initial:
         element["initial_value"] = initial
@@ -62,7 +62,7 @@ def _text_input(*, multiline: bool = False, max_length: int = 500, initial: str 
 
 
 def _select(pairs: list[tuple[str, str]], initial: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "static_select", "action_id": ids.FORM_INPUT, "options": _options(pairs)}
+    element: dict[str, Any] = {"type": "static_select", "action_id": ids.FIELD_INPUT, "options": _options(pairs)}
     chosen = next((p for p in pairs if p[0] == initial), None)
     if chosen:
         element["initial_option"] = _options([chosen])[0]
@@ -70,10 +70,10 @@ def _select(pairs: list[tuple[str, str]], initial: str | None = None) -> dict[st
 
 
 def form_modal(kind: str, form: FormContext) -> dict[str, Any]:
-    agent_el: dict[str, Any] = {"type": "users_select", "action_id": ids.FORM_INPUT}
+    agent_el: dict[str, Any] = {"type": "users_select", "action_id": ids.FIELD_INPUT}
     if form.agent:
         agent_el["initial_user"] = form.agent
-    date_el: dict[str, Any] = {"type": "datepicker", "action_id": ids.FORM_INPUT}
+    date_el: dict[str, Any] = {"type": "datepicker", "action_id": ids.FIELD_INPUT}
     if form.today:
         date_el["initial_date"] = form.today.isoformat()
     blocks: list[Block] = [
@@ -89,14 +89,14 @@ def form_modal(kind: str, form: FormContext) -> dict[str, Any]:
         names = ", ".join(name for key, name in form.carriers if key in form.proof) or "some carriers"
         blocks.append(input_block(
             ids.FORM_PROOF_BLOCK, "Proof screenshot",
-            {"type": "file_input", "action_id": ids.FORM_INPUT, "filetypes": PROOF_FILETYPES, "max_files": 1},
+            {"type": "file_input", "action_id": ids.FIELD_INPUT, "filetypes": PROOF_FILETYPES, "max_files": 1},
             optional=True, hint=f"Required for {names}.",
         ))
         options = [{"text": plain(text[:75]), "value": key} for key, text in form.proof.items()]
         if options:
             blocks.append(input_block(
                 ids.FORM_CONFIRM_BLOCK, "Confirmation",
-                {"type": "checkboxes", "action_id": ids.FORM_INPUT, "options": options[:10]},
+                {"type": "checkboxes", "action_id": ids.FIELD_INPUT, "options": options[:10]},
                 optional=True, hint=f"Required for {names}.",
             ))
     elif kind == "tbt":
@@ -105,12 +105,12 @@ def form_modal(kind: str, form: FormContext) -> dict[str, Any]:
     elif kind == "callcert":
         blocks.append(input_block(ids.FORM_EVALUATOR_BLOCK, "Evaluator", _text_input(max_length=100)))
         blocks.append(input_block(ids.FORM_RESULT_BLOCK, "Result", {
-            "type": "radio_buttons", "action_id": ids.FORM_INPUT,
+            "type": "radio_buttons", "action_id": ids.FIELD_INPUT,
             "options": _options([("pass", "Pass"), ("fail", "Fail")])}))
         blocks.append(input_block(ids.FORM_NOTES_BLOCK, "Notes", _text_input(multiline=True), optional=True))
     elif kind == "failedcert":
         blocks.append(input_block(ids.FORM_SCORE_BLOCK, "Score",
-                                  {"type": "number_input", "action_id": ids.FORM_INPUT, "is_decimal_allowed": False},
+                                  {"type": "number_input", "action_id": ids.FIELD_INPUT, "is_decimal_allowed": False},
                                   optional=True))
         blocks.append(input_block(ids.FORM_NOTES_BLOCK, "Note", _text_input(multiline=True), optional=True))
     elif kind == "ticket":

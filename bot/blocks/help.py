@@ -187,7 +187,7 @@ def claim_modal(card: HelpCard, max_room: int) -> dict[str, Any]:
             section(f"*{card.agent_name}*: {card.topic_title or card.text or 'needs help'}"),
             input_block(
                 ids.HELP_ROOM_BLOCK, "Breakout room number",
-                {"type": "number_input", "action_id": ids.HELP_ROOM_INPUT, "is_decimal_allowed": False,
+                {"type": "number_input", "action_id": ids.FIELD_INPUT, "is_decimal_allowed": False,
                  "min_value": "1", "max_value": str(max_room)},
                 hint=f"1 to {max_room}. I'll DM {card.agent_name} to join it with you.",
             ),

@@ -84,7 +84,7 @@ def resolve_modal(card: FlagCard) -> dict[str, Any]:
             section(_summary(card)),
             input_block(
                 ids.REDFLAG_RESOLUTION_BLOCK, "How was it resolved?",
-                {"type": "plain_text_input", "action_id": ids.REDFLAG_RESOLUTION_INPUT, "multiline": True,
+                {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "multiline": True,
                  "max_length": 1000},
                 hint="Recorded with your name, and shown to the PM, the ESP managers and whoever raised it.",
             ),

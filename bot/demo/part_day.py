@@ -61,6 +61,6 @@ def play(stage: Stage) -> None:
     stage.show()
     meta = world.slack.calls("views.open")[-1].args["view"]["private_metadata"]
     stage.says(TL, "types the reason: 'His headset died; he told me in chat' and saves")
-    world.driver.submit_view(ids.VIEW_MIA_REASON, {ids.MIA_REASON_BLOCK: {ids.MIA_REASON_INPUT: {
+    world.driver.submit_view(ids.VIEW_MIA_REASON, {ids.MIA_REASON_BLOCK: {ids.FIELD_INPUT: {
         "value": "His headset died; he told me in chat"}}}, user=TL, private_metadata=meta)
     stage.show()

@@ -17,19 +17,19 @@ DAY3_AFTERNOON = datetime(2026, 12, 3, 15, 30, tzinfo=ZoneInfo("America/Chicago"
 def _values(kind: str, n_number: str = ANA_N, carrier: str | None = None, proof: bool = False,
             **extra: dict) -> dict:
     values: dict = {
-        ids.FORM_AGENT_BLOCK: {ids.FORM_INPUT: {"type": "users_select", "selected_user": ANA}},
-        ids.FORM_NNUMBER_BLOCK: {ids.FORM_INPUT: {"type": "plain_text_input", "value": n_number}},
-        ids.FORM_DATE_BLOCK: {ids.FORM_INPUT: {"type": "datepicker", "selected_date": "2026-12-03"}},
+        ids.FORM_AGENT_BLOCK: {ids.FIELD_INPUT: {"type": "users_select", "selected_user": ANA}},
+        ids.FORM_NNUMBER_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input", "value": n_number}},
+        ids.FORM_DATE_BLOCK: {ids.FIELD_INPUT: {"type": "datepicker", "selected_date": "2026-12-03"}},
     }
     if carrier:
-        values[ids.FORM_CARRIER_BLOCK] = {ids.FORM_INPUT: {"type": "static_select",
+        values[ids.FORM_CARRIER_BLOCK] = {ids.FIELD_INPUT: {"type": "static_select",
                                                            "selected_option": {"value": carrier}}}
     if proof:
-        values[ids.FORM_PROOF_BLOCK] = {ids.FORM_INPUT: {"type": "file_input", "files": [{"id": "F0ANAPROOF"}]}}
-        values[ids.FORM_CONFIRM_BLOCK] = {ids.FORM_INPUT: {"type": "checkboxes",
+        values[ids.FORM_PROOF_BLOCK] = {ids.FIELD_INPUT: {"type": "file_input", "files": [{"id": "F0ANAPROOF"}]}}
+        values[ids.FORM_CONFIRM_BLOCK] = {ids.FIELD_INPUT: {"type": "checkboxes",
                                                            "selected_options": [{"value": carrier}]}}
     for block_id, state in extra.items():
-        values[block_id] = {ids.FORM_INPUT: state}
+        values[block_id] = {ids.FIELD_INPUT: state}
     return values
 
 

@@ -40,7 +40,7 @@ def play(stage: Stage) -> None:
 
     stage.says(TL, "breakout room 3 (and submits the form)")
     world.driver.submit_view(
-        ids.VIEW_HELP_CLAIM, {ids.HELP_ROOM_BLOCK: {ids.HELP_ROOM_INPUT: {"type": "number_input", "value": "3"}}},
+        ids.VIEW_HELP_CLAIM, {ids.HELP_ROOM_BLOCK: {ids.FIELD_INPUT: {"type": "number_input", "value": "3"}}},
         user=TL, private_metadata=json.dumps({"request_id": int(request_id)}),
     )
     stage.show()

@@ -37,7 +37,7 @@ def play(stage: Stage) -> None:
     stage.narrate(f"Erin types: {resolution} (Resolve)")
     world.driver.submit_view(
         ids.VIEW_REDFLAG_RESOLVE,
-        {ids.REDFLAG_RESOLUTION_BLOCK: {ids.REDFLAG_RESOLUTION_INPUT: {"type": "plain_text_input",
+        {ids.REDFLAG_RESOLUTION_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input",
                                                                        "value": resolution}}},
         user=ESP_MANAGER, private_metadata=json.dumps({"flag_id": flag_id}),
     )

@@ -30,7 +30,7 @@ def read_fields(view: dict[str, Any]) -> dict[str, Any]:
     values = view.get("state", {}).get("values", {})
 
     def element(block_id: str) -> dict[str, Any]:
-        return (values.get(block_id) or {}).get(ids.FORM_INPUT) or {}
+        return (values.get(block_id) or {}).get(ids.FIELD_INPUT) or {}
 
     def selected(block_id: str) -> str | None:
         return (element(block_id).get("selected_option") or {}).get("value")

@@ -22,7 +22,7 @@ def register(app: App, ctx: AppContext) -> None:
         caller = body["user"]["id"]
         flag_text, _, decision = (view.get("private_metadata") or "").partition(":")
         state = view.get("state", {}).get("values", {}).get(ids.MIA_REASON_BLOCK, {})
-        reason = ((state.get(ids.MIA_REASON_INPUT) or {}).get("value") or "").strip()
+        reason = ((state.get(ids.FIELD_INPUT) or {}).get("value") or "").strip()
         if not reason:
             ack(response_action="errors", errors={ids.MIA_REASON_BLOCK: "Say why, in a few words."})
             return

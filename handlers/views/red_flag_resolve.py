@@ -27,7 +27,7 @@ def register(app: App, ctx: AppContext) -> None:
         caller = body["user"]["id"]
         flag_id = int(json.loads(view.get("private_metadata") or "{}").get("flag_id", 0))
         state = (view.get("state", {}).get("values", {}).get(ids.REDFLAG_RESOLUTION_BLOCK) or {})
-        resolution = str((state.get(ids.REDFLAG_RESOLUTION_INPUT) or {}).get("value") or "").strip()
+        resolution = str((state.get(ids.FIELD_INPUT) or {}).get("value") or "").strip()
         if len(resolution) < 3:
             ack(response_action="errors", errors={ids.REDFLAG_RESOLUTION_BLOCK: "Say how it was resolved."})
             return
