@@ -76,28 +76,30 @@ def morning_post(cohort_id: int, day: int) -> None:
 
 
 def raise_prompt(cohort_id: int, day: int, break_no: int) -> None:
-    ctx = current()
-    with ctx.db.session() as session:
-        cohort = cohorts.by_id(session, cohort_id)
-        times = attendance.day_of(cohort, ctx.playbook, day)
-        channel = cohort.channel_id
-    if break_no > len(times.breaks):
-        return
-    text, blocks = day_blocks.raise_prompt(times, break_no, ctx.playbook)
-    planned = times.break_no(break_no).raise_at(ctx.playbook.attendance)
-    _post_prompt(ctx, cohort_id, times, RAISE, break_no, planned, channel, text, blocks)
+    _break_prompt(cohort_id, day, break_no, RAISE)
 
 
 def lower_prompt(cohort_id: int, day: int, break_no: int) -> None:
+    _break_prompt(cohort_id, day, break_no, LOWER)
+
+
+def _break_prompt(cohort_id: int, day: int, break_no: int, kind: str) -> None:
+    """The raise-hand prompt before a break, or the back-from-break prompt at its end."""
     ctx = current()
     with ctx.db.session() as session:
         cohort = cohorts.by_id(session, cohort_id)
         times = attendance.day_of(cohort, ctx.playbook, day)
         channel = cohort.channel_id
-    if break_no > len(times.breaks):
+    if break_no > len(times.breaks):  # the schedule lost a break since this job was planned
         return
-    text, blocks = day_blocks.lower_prompt(times, break_no, ctx.playbook)
-    _post_prompt(ctx, cohort_id, times, LOWER, break_no, times.break_no(break_no).end, channel, text, blocks)
+    spot = times.break_no(break_no)
+    if kind == RAISE:
+        text, blocks = day_blocks.raise_prompt(times, break_no, ctx.playbook)
+        planned = spot.raise_at(ctx.playbook.attendance)
+    else:
+        text, blocks = day_blocks.lower_prompt(times, break_no, ctx.playbook)
+        planned = spot.end
+    _post_prompt(ctx, cohort_id, times, kind, break_no, planned, channel, text, blocks)
 
 
 def _post_prompt(ctx: AppContext, cohort_id: int, day: DayTimes, kind: str, break_no: int, planned: datetime,
