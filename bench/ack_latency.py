@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.cohort_spec import parse_cohort
+from bot.domain.cohort_spec import parse_cohort
 from bot.services import cohorts
 from bot.standin.classes import big_cohort
 from bot.standin.harness import World

@@ -1,15 +1,14 @@
-"""What every listener and job needs, built once by the composition root (app.py)."""
+"""What every listener and job needs, built once by the composition root (bot/bootstrap.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from slack_sdk import WebClient
 
-from bot.clock import Clock
-from bot.hooks import Hooks
-from bot.playbook import Playbook
-from bot.settings import Settings
+from bot.config.playbook import Playbook
+from bot.config.settings import Settings
+from bot.core.clock import Clock
 from db.session import Database
 
 
@@ -20,4 +19,3 @@ class AppContext:
     db: Database
     clock: Clock
     client: WebClient
-    hooks: Hooks = field(default_factory=Hooks)

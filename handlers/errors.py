@@ -17,7 +17,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import DomainError
+from bot.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 

@@ -8,13 +8,14 @@ from bot.blocks import evening as evening_blocks
 from bot.context import AppContext
 from bot.services import cohorts, outbox
 from bot.services.evening_check import Checklist, checklist
-from scheduler.contributions import DailyJob, daily_job
+from scheduler.daily_job import DailyJob
 from scheduler.runtime import current
 
-daily_job(DailyJob(name="evening-check", func="scheduler.evening_check:evening_check", anchor="day_end",
-                   offset_minutes=0))
-daily_job(DailyJob(name="evening-reminder", func="scheduler.evening_check:evening_reminder", anchor="day_end",
-                   offset_minutes=lambda playbook: playbook.evening_check.reminder_after_minutes))
+EVENING_CHECK = DailyJob(name="evening-check", func="scheduler.evening_check:evening_check", anchor="day_end",
+                         offset_minutes=0)
+EVENING_REMINDER = DailyJob(name="evening-reminder", func="scheduler.evening_check:evening_reminder",
+                            anchor="day_end",
+                            offset_minutes=lambda playbook: playbook.evening_check.reminder_after_minutes)
 
 
 def check_key(cohort_id: int, day: int) -> str:

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks import help as help_blocks
-from bot.dayplan import business_days
+from bot.domain.dayplan import business_days
 from bot.services import cohorts, help_notify, help_queue
-from scheduler.contributions import end_of_day_section
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -30,7 +29,6 @@ def day_window(start: date, day: int, timezone: str) -> tuple[datetime, datetime
     return (datetime.combine(when, time(0), zone), datetime.combine(when + timedelta(days=1), time(0), zone))
 
 
-@end_of_day_section
 def help_queue_section(session: Session, ctx: AppContext, cohort_id: int, day: int) -> list[dict[str, Any]]:
     cohort = cohorts.by_id(session, cohort_id)
     start, end = day_window(cohort.start_date, day, cohort.timezone)

@@ -14,8 +14,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks import day as day_blocks
 from bot.context import AppContext
-from bot.dayplan import DayTimes
-from bot.services import attendance, cohorts, outbox
+from bot.domain.dayplan import DayTimes
+from bot.services import attendance, cohorts, g2t_links, outbox
 from db.models.day_prompt import LOWER, MORNING, RAISE
 from scheduler import contributions
 from scheduler.runtime import current
@@ -25,38 +25,7 @@ log = logging.getLogger(__name__)
 
 # -- G2T link ---------------------------------------------------------------------------------
 def send_g2t_links(cohort_id: int) -> None:
-    deliver_links(current(), cohort_id)
-
-
-def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None = None) -> list[str]:
-    """DM the training link to the cohort's agents (or these) once each, if it is time; tells the
-    TL when they went out later than the playbook's lead time. Returns the names it sent to."""
-    from scheduler.plan import g2t_at
-
-    now = ctx.clock.now()
-    with ctx.db.session() as session:
-        cohort = cohorts.by_id(session, cohort_id)
-        due = g2t_at(cohort, ctx.playbook)
-        days = attendance.days_of(cohort, ctx.playbook)
-        if now < due - timedelta(minutes=1) or now > days[-1].end:
-            return []
-        agents = [p for p in cohorts.active_agents(session, cohort_id) if person_ids is None or p.id in person_ids]
-        targets = [(p.id, p.name, p.slack_user_id) for p in agents]
-        name, link, tl = cohort.name, cohort.training_link, cohort.tl.slack_user_id
-    sent: list[tuple[int, str]] = []
-    for person_id, person_name, slack_id in targets:
-        text, blocks = day_blocks.g2t_link(person_name, name, link, days[0])
-        outcome = outbox.send_once(ctx.db, ctx.client, key=f"g2t:{cohort_id}:{person_id}", kind="g2t",
-                                   recipient=slack_id, text=text, blocks=blocks, now=now)
-        if not outcome.duplicate:
-            sent.append((person_id, person_name))
-    late = now > due + timedelta(minutes=ctx.playbook.attendance.late_prompt_grace_minutes)
-    if sent and late:
-        text, blocks = day_blocks.g2t_late(name, [n for _, n in sent], days[0])
-        key = f"g2t-late:{cohort_id}:" + ",".join(str(i) for i, _ in sent)
-        outbox.send_once(ctx.db, ctx.client, key=key, kind="g2t_late", recipient=tl, text=text, blocks=blocks,
-                         now=now)
-    return [n for _, n in sent]
+    g2t_links.deliver_links(current(), cohort_id)
 
 
 # -- channel prompts --------------------------------------------------------------------------
@@ -189,7 +158,6 @@ def check_break(cohort_id: int, day: int, break_no: int) -> None:
 def end_of_day(cohort_id: int, day: int) -> None:
     ctx = current()
     now = ctx.clock.now()
-    contributions.load()
     with ctx.db.session() as session:
         cohort = cohorts.by_id(session, cohort_id)
         if not _day_held(session, cohort_id, day):
@@ -219,9 +187,9 @@ def retry_outbox() -> None:
 
 
 def reconcile() -> None:
-    """Re-derive the plan from the cohorts (picks up cohorts imported from the command line)."""
+    """Re-derive the plan when the cohorts changed (picks up cohorts created by any process)."""
     from scheduler import runner
 
     active = runner.active()
     if active is not None:
-        active.reconcile()
+        active.reconcile_if_changed()

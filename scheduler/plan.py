@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.dayplan import DayTimes
-from bot.playbook import Playbook
-from bot.services import attendance, cohorts
+from bot.config.playbook import Playbook
+from bot.domain.dayplan import DayTimes
+from bot.services import attendance, cohorts, g2t_links
 from db.models import Cohort
 from scheduler import contributions
 
@@ -42,20 +42,14 @@ def _seconds(delta: timedelta) -> int:
     return max(1, int(delta.total_seconds()))
 
 
-def g2t_at(cohort: Cohort, playbook: Playbook) -> datetime:
-    first = attendance.days_of(cohort, playbook)[0]
-    return first.start - timedelta(hours=playbook.timing.g2t_lead_hours)
-
-
 def plan_cohort(cohort: Cohort, playbook: Playbook) -> list[PlannedJob]:
-    contributions.load()
     policy = playbook.attendance
     prompt_grace = policy.late_prompt_grace_minutes * 60
     days = attendance.days_of(cohort, playbook)
     if not days:
         return []
     cid = cohort.id
-    first_link = g2t_at(cohort, playbook)
+    first_link = g2t_links.due_at(cohort, playbook)
     jobs = [PlannedJob(f"cohort:{cid}:g2t", first_link, f"{JOBS}:send_g2t_links", (cid,),
                        _seconds(days[-1].end - first_link))]
     for day in days:

@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
@@ -33,8 +34,10 @@ from scheduler import plan, runtime
 
 log = logging.getLogger(__name__)
 
-# Housekeeping: how often failed DMs are retried and the plan re-derived.
+# Housekeeping: how often failed DMs are retried, how often the cohorts are checked for a change
+# (a cohort created or edited by any process is planned within that time), and the full re-plan.
 OUTBOX_RETRY_SECONDS = 60
+PLAN_WATCH_SECONDS = 15
 RECONCILE_SECONDS = 300
 
 _active_lock = threading.Lock()
@@ -123,6 +126,21 @@ class Runner:
     ctx: AppContext
     scheduler: BackgroundScheduler
     lease: Lease | None = None
+    _fingerprint: tuple[int, str] | None = None
+    _reconciled_at: float = 0.0
+
+    def reconcile_if_changed(self) -> ReconcileResult | None:
+        """Re-plan when a cohort changed since the last plan, and every RECONCILE_SECONDS anyway."""
+        from bot.services import cohorts
+
+        with self.ctx.db.session() as session:
+            fingerprint = cohorts.plan_fingerprint(session)
+        stale = time.monotonic() - self._reconciled_at >= RECONCILE_SECONDS
+        if fingerprint == self._fingerprint and not stale:
+            return None
+        result = self.reconcile()
+        self._fingerprint, self._reconciled_at = fingerprint, time.monotonic()
+        return result
 
     def reconcile(self, cohort_id: int | None = None) -> ReconcileResult:
         """Make the job store match the plan: every job still runnable (future, or due within its
@@ -162,7 +180,7 @@ class Runner:
     def add_housekeeping(self) -> None:
         self.scheduler.add_job("scheduler.jobs:retry_outbox", trigger=IntervalTrigger(seconds=OUTBOX_RETRY_SECONDS),
                                id="outbox:retry", name="outbox:retry", replace_existing=True)
-        self.scheduler.add_job("scheduler.jobs:reconcile", trigger=IntervalTrigger(seconds=RECONCILE_SECONDS),
+        self.scheduler.add_job("scheduler.jobs:reconcile", trigger=IntervalTrigger(seconds=PLAN_WATCH_SECONDS),
                                id="plan:reconcile", name="plan:reconcile", replace_existing=True)
 
     def shutdown(self) -> None:

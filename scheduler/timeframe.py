@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bot.blocks import accountability as blocks
 from bot.services import cohorts, outbox, progress
 from scheduler import runtime
-from scheduler.contributions import DailyJob, daily_job, end_of_day_section
+from scheduler.daily_job import DailyJob
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -17,7 +17,10 @@ if TYPE_CHECKING:
     from bot.context import AppContext
 
 
-@end_of_day_section
+TIMEFRAME_CHECK = DailyJob(name="timeframe-check", func="scheduler.timeframe:timeframe_check", anchor="day_end",
+                           offset_minutes=30)
+
+
 def behind_pace(session: Session, ctx: AppContext, cohort_id: int, day: int) -> list[dict[str, Any]]:
     cohort = cohorts.by_id(session, cohort_id)
     rows = [(agent.name, progress.describe(ctx.playbook, gap))
@@ -47,5 +50,3 @@ def timeframe_check(cohort_id: int, day: int) -> int:
     return len(messages) // 2
 
 
-daily_job(DailyJob(name="timeframe-check", func="scheduler.timeframe:timeframe_check", anchor="day_end",
-                   offset_minutes=30))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.cohort_spec import parse_cohort
-from bot.services import cohorts
+from bot.domain.cohort_spec import parse_cohort
+from bot.services import cohorts, g2t_links
 from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
 from bot.standin.transcript import flatten_blocks
@@ -37,15 +37,13 @@ def sample_cohort(**overrides: Any) -> dict[str, Any]:
 
 
 def import_cohort(world: World, **overrides: Any) -> int:
-    """Import a cohort the way `training-day cohort import` does, hooks included; returns its id."""
+    """Import a cohort the way `training-day cohort import` does, the G2T links included; returns its id."""
     spec = parse_cohort(sample_cohort(**overrides), world.ctx.playbook)
     names = {TL: "Tess Lead", PM: "Paolo Manager"}
     with world.ctx.db.session() as session:
         result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now(), names=names)
-        cohort_id, new_agents = result.cohort.id, result.new_agent_ids
-    world.ctx.hooks.fire_cohort_saved(cohort_id)
-    for person_id in new_agents:
-        world.ctx.hooks.fire_agent_enrolled(cohort_id, person_id)
+        cohort_id = result.cohort.id
+    g2t_links.deliver_links(world.ctx, cohort_id)
     world.settle()
     return cohort_id
 

@@ -307,9 +307,9 @@ def test_behind_pace_at_day_end_and_flag_after_the_window(world):
 def test_a_window_longer_than_the_cohort_is_checked_on_its_last_day():
     from datetime import date
 
-    from bot.playbook import load_playbook
+    from bot.config.playbook import load_playbook
+    from bot.config.settings import SHIPPED_PLAYBOOK
     from bot.services import progress
-    from bot.settings import SHIPPED_PLAYBOOK
     from db.models import Cohort
 
     shipped = load_playbook(SHIPPED_PLAYBOOK)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import ids
 from bot.services import people
+from bot.slack import ids
 from db.models import Role
 from tests.helpers import ANA, BEN, CHLOE, CLASS, PM, TL, import_cohort, text_of
 

@@ -8,8 +8,8 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import ids
 from bot.services import cohorts
+from bot.slack import ids
 from scheduler.plan import plan_cohort
 from tests.helpers import ANA, BEN, CHLOE, CLASS, PM, TL, import_cohort, text_of
 from tests.test_forms_esp import submit

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot import ids
 from bot.services import esp, forms
+from bot.slack import ids
 from db.models import CarrierTicket, CertAttempt, EspItem, FormSubmission, ProgressMark
 from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, replies, text_of
 

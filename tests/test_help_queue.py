@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.blocks.help import still_stuck_value
-from bot.playbook import Playbook, load_playbook
+from bot.config.playbook import Playbook, load_playbook
+from bot.config.settings import SHIPPED_PLAYBOOK
 from bot.services import help_queue, outbox, people
-from bot.settings import SHIPPED_PLAYBOOK
 from db.models import AuditEntry, HelpRequest, Notification, Role
 from scheduler import contributions
 from scheduler.help_queue_report import day_window, help_queue_section, training_date
@@ -375,7 +375,6 @@ def test_wait_times_for_a_day(world):
 
 def test_end_of_day_section_counts_waits_and_the_unclaimed(world):
     cohort_id = _day_of_requests(world)
-    contributions.load()
     assert help_queue_section in contributions.END_OF_DAY_SECTIONS
     with world.ctx.db.session() as session:
         day1 = "\n".join(text_of({"blocks": help_queue_section(session, world.ctx, cohort_id, 1)}).splitlines())

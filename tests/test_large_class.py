@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.cohort_spec import parse_cohort
+from bot.domain.cohort_spec import parse_cohort
 from bot.services import cohorts
 from bot.standin.classes import big_cohort
 from tests.helpers import TL, replies, text_of

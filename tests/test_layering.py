@@ -31,7 +31,7 @@ def test_no_slack_inside_db():
 
 def test_environment_is_read_only_by_settings():
     offenders = [_rel(p) for p in APP_CODE
-                 if _rel(p) != "bot/settings.py" and re.search(r"\bos\.(environ|getenv)\b", p.read_text())]
+                 if _rel(p) != "bot/config/settings.py" and re.search(r"\bos\.(environ|getenv)\b", p.read_text())]
     assert offenders == []
 
 

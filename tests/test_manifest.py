@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot import ids
+from bot.slack import ids
 from tests.helpers import TL
 
 ROOT = Path(__file__).resolve().parents[1]

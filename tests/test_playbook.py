@@ -7,8 +7,8 @@ from datetime import time
 import pytest
 import yaml
 
-from bot.playbook import PlaybookError, load_playbook
-from bot.settings import SHIPPED_PLAYBOOK
+from bot.config.playbook import PlaybookError, load_playbook
+from bot.config.settings import SHIPPED_PLAYBOOK
 
 
 def _write(tmp_path, mutate):

@@ -28,7 +28,8 @@ def started(world) -> Iterator[runner.Runner]:
 
 
 def test_the_plan_lands_in_the_job_store_with_ids_from_what_each_job_does(world, started):
-    cid = import_cohort(world)  # the hook re-plans the cohort in the running scheduler
+    cid = import_cohort(world)
+    assert started.reconcile_if_changed() is not None  # what the plan watch does within seconds
     ids = set(runner.store_job_ids(world.ctx))
     assert {f"cohort:{cid}:g2t", f"cohort:{cid}:day:1:morning", f"cohort:{cid}:day:2:break:1:raise",
             f"cohort:{cid}:day:3:break:3:mia", f"cohort:{cid}:day:3:eod", "outbox:retry", "plan:reconcile"} <= ids
@@ -43,6 +44,7 @@ def test_the_plan_lands_in_the_job_store_with_ids_from_what_each_job_does(world,
 
 def test_a_job_the_store_dropped_comes_back_and_a_schedule_edit_moves_only_the_future(world, started):
     cid = import_cohort(world)
+    started.reconcile()
     started.scheduler.remove_job(f"cohort:{cid}:day:1:morning")
     assert started.reconcile().added == [f"cohort:{cid}:day:1:morning"]
     # Day 1 is under way; the TL moves lunch. Day 1's past jobs stay untouched, the rest move.
@@ -51,6 +53,7 @@ def test_a_job_the_store_dropped_comes_back_and_a_schedule_edit_moves_only_the_f
         {"start": "10:00", "minutes": 15}, {"start": "12:30", "minutes": 30, "lunch": True},
         {"start": "14:30", "minutes": 15}]}
     import_cohort(world, schedule=schedule)
+    started.reconcile_if_changed()
     ids = set(runner.store_job_ids(world.ctx))
     assert f"cohort:{cid}:day:1:morning" not in ids  # past its grace: not re-added
     assert started.scheduler.get_job(f"cohort:{cid}:day:1:break:2:raise").next_run_time == \

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot import ids
 from bot.services import attendance
+from bot.slack import ids
 from db.models import AttendanceCheck, AttendanceFlag, AuditEntry, Notification, Person
 from tests.helpers import ANA, BEN, CHLOE, CLASS, TL, import_cohort, replies, text_of
 

@@ -6,7 +6,7 @@ import json
 import urllib.error
 import urllib.request
 
-from bot.web import make_wsgi
+from bot.slack.web import make_wsgi
 from db.session import Database
 
 

@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import ids
 from bot.blocks.common import Block, button, context, header, input_block, plain, section, sections
+from bot.slack import ids
 
 COACH_USAGE = (
     "*/coach* — document a coaching:\n"

@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot import ids
 from bot.blocks.common import Block, context, header, input_block, plain, section
-from bot.timefmt import show_date
+from bot.core.timefmt import show_date
+from bot.slack import ids
 
 COMMON_TIMEZONES = [
     "America/New_York",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot import ids
 from bot.blocks.common import (
     Block,
     actions,
@@ -18,10 +17,11 @@ from bot.blocks.common import (
     section,
     sections,
 )
-from bot.dayplan import DayTimes
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
+from bot.core.timefmt import clock_time, local, show_date
+from bot.domain.dayplan import DayTimes
 from bot.services.attendance import AgentDay
-from bot.timefmt import clock_time, local, show_date
+from bot.slack import ids
 
 
 def _t(moment: datetime, timezone: str) -> str:

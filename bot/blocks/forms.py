@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot import ids
 from bot.blocks.common import Block, actions, button, context, header, input_block, plain, section, sections
-from bot.form_kinds import FORM_NAMES
+from bot.domain.form_kinds import FORM_NAMES
+from bot.slack import ids
 
 TITLES = {
     "cert": "Carrier Cert Completion",

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import ids
 from bot.blocks.common import (
     Block,
     actions,
@@ -21,8 +20,9 @@ from bot.blocks.common import (
     section,
     sections,
 )
-from bot.playbook import Guide, TechTopic
-from bot.timefmt import clock_time, local
+from bot.config.playbook import Guide, TechTopic
+from bot.core.timefmt import clock_time, local
+from bot.slack import ids
 
 STILL_STUCK_TEXT_LIMIT = 300
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import ids
 from bot.blocks.common import Block, actions, button, context, divider, header, pack_lines, section
 from bot.blocks.red_flags import FlagCard
+from bot.slack import ids
 
 MAX_BLOCKS = 100
 MAX_FLAGS_PER_COHORT = 5

@@ -7,8 +7,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot import ids
 from bot.blocks.common import Block, actions, button, context, input_block, plain, section
+from bot.slack import ids
 
 USAGE = (
     "Type `/redflag @agent what happened`, optionally with a category first: "

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from bot.blocks.common import Block, context, section
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
 
 
 def welcome(agent_name: str, cohort_name: str, playbook: Playbook) -> list[Block]:

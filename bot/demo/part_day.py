@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import ids
 from bot.demo.stage import CLASS_CHANNEL, TL, Stage
+from bot.slack import ids
 
 CH = ZoneInfo("America/Chicago")
 ANA, BEN, CHLOE, DEV = "U0AG0001", "U0AG0002", "U0AG0003", "U0AG0004"

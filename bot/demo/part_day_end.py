@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import ids
 from bot.demo.stage import CLASS_CHANNEL, TL, Stage
 from bot.services import cohorts
+from bot.slack import ids
 
 CH = ZoneInfo("America/Chicago")
 DAY_END = datetime(2026, 12, 1, 17, 0, tzinfo=CH)

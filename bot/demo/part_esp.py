@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot import ids
 from bot.demo.stage import CLASS_CHANNEL, TL, Stage
+from bot.slack import ids
 
 ANA, ANA_N, ANA_NPN = "U0AG0001", "N1234567", "19283746"
 DAY3_AFTERNOON = datetime(2026, 12, 3, 15, 30, tzinfo=ZoneInfo("America/Chicago"))

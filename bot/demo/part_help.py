@@ -7,8 +7,8 @@ import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import ids
 from bot.demo.stage import CLASS_CHANNEL, TL, Stage
+from bot.slack import ids
 
 CHLOE = "U0AG0003"
 # Mid-morning of the first training day, after the first break.

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.cohort_spec import load_cohort_file
+from bot.config.settings import SHIPPED_PLAYBOOK
 from bot.demo.stage import CLASS_CHANNEL, NEW_AGENT, TL, Stage
-from bot.services import cohorts
-from bot.settings import SHIPPED_PLAYBOOK
-from bot.slack_directory import display_names
+from bot.domain.cohort_spec import load_cohort_file
+from bot.services import cohorts, g2t_links
+from bot.slack.directory import display_names
 
 SAMPLE = SHIPPED_PLAYBOOK.with_name("samples") / "cohort.yml"
 
@@ -19,11 +19,9 @@ def play(stage: Stage) -> None:
     names = display_names(world.ctx.client, {spec.team_lead, spec.production_manager})
     with world.ctx.db.session() as session:
         result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now(), names=names)
-        cohort_id, changes, new_agents = result.cohort.id, result.changes, result.new_agent_ids
+        cohort_id, changes = result.cohort.id, result.changes
     stage.narrate("; ".join(changes))
-    world.ctx.hooks.fire_cohort_saved(cohort_id)
-    for person_id in new_agents:
-        world.ctx.hooks.fire_agent_enrolled(cohort_id, person_id)
+    g2t_links.deliver_links(world.ctx, cohort_id)
     stage.show()
 
     stage.says(TL, "/cohort")

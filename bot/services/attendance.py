@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.dayplan import DayTimes, training_days
-from bot.errors import InvalidInput, NotFound
-from bot.playbook import AttendancePolicy, Playbook
+from bot.config.playbook import AttendancePolicy, Playbook
+from bot.core.errors import InvalidInput, NotFound
+from bot.core.timefmt import local
+from bot.domain.dayplan import DayTimes, training_days
 from bot.services import audit, cohorts
-from bot.timefmt import local
 from db.models import (
     AttendanceCheck,
     AttendanceCodeChoice,
@@ -382,36 +382,17 @@ def set_code(session: Session, playbook: Playbook, cohort: Cohort, person: Perso
 
 
 # -- what other capabilities call ------------------------------------------------------------
-def _playbook(playbook: Playbook | None) -> Playbook:
-    if playbook is not None:
-        return playbook
-    from scheduler.runtime import current
-
-    return current().playbook
-
-
 def mia_count(session: Session, person_id: int) -> int:
     """MIA marks on the agent's record that nobody excused or cleared."""
     return len(list(session.scalars(select(AttendanceFlag.id).where(
         AttendanceFlag.person_id == person_id, AttendanceFlag.kind == MIA, AttendanceFlag.status == OPEN))))
 
 
-def day_codes(session: Session, person_id: int, playbook: Playbook | None = None) -> list[tuple[int, str]]:
+def day_codes(session: Session, person_id: int, playbook: Playbook) -> list[tuple[int, str]]:
     """(day number, code label) for each held day of the agent's current cohort."""
     enrollment = cohorts.enrollment_of(session, person_id)
     if enrollment is None:
         return []
-    book = _playbook(playbook)
     person = session.get(Person, person_id)
     assert person is not None
-    return [(row.day, row.code_label) for row in agent_record(session, book, enrollment.cohort, person)]
-
-
-def proposed_code(session: Session, cohort_id: int, person_id: int, day: int,
-                  playbook: Playbook | None = None) -> str:
-    """The code label for the agent's day: the TL's choice if any, else what the bot proposes."""
-    cohort = cohorts.by_id(session, cohort_id)
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound(f"No person with ID {person_id}.")
-    return agent_day(session, _playbook(playbook), cohort, person, day).code_label
+    return [(row.day, row.code_label) for row in agent_record(session, playbook, enrollment.cohort, person)]

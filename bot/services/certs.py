@@ -14,8 +14,8 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.errors import InvalidInput, NotAllowed, NotFound
-from bot.playbook import Carrier, Playbook
+from bot.config.playbook import Carrier, Playbook
+from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.services import audit, cohorts, outbox, people
 from bot.services.coaching import level_label
 from db.models import CertAttempt, Person, Role

@@ -15,10 +15,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.errors import Conflict, InvalidInput
-from bot.playbook import CoachingPolicy, Playbook
+from bot.config.playbook import CoachingPolicy, Playbook
+from bot.core.errors import Conflict, InvalidInput
+from bot.core.timefmt import local, show_date
 from bot.services import audit, cohorts
-from bot.timefmt import local, show_date
 from db.models import AttendanceFlag, CertAttempt, Coaching, Cohort, Person, TimeframeFlag
 
 ATTENDANCE_KINDS = {"mia": "MIA", "tardy": "Tardy", "absent": "Absent"}
@@ -160,15 +160,11 @@ def propose(session: Session, person_id: int, policy_key: str, playbook: Playboo
     return Proposal(policy=policy.key, level=level, label=level_label(playbook, level), lapses=count, why=why)
 
 
-def current_level(session: Session, person_id: int, playbook: Playbook | None = None) -> str | None:
+def current_level(session: Session, person_id: int, playbook: Playbook) -> str | None:
     """The highest level the agent has been coached at, across policies (its label), or None."""
     rows = history(session, person_id)
     if not rows:
         return None
-    if playbook is None:
-        from scheduler.runtime import current
-
-        playbook = current().playbook
     top = max(rows, key=lambda c: (playbook.coaching.rank(c.level), c.id))
     return level_label(playbook, top.level)
 

@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.cohort_spec import AgentSpec, CohortSpec
-from bot.errors import Conflict, NotFound
-from bot.playbook import DaySchedule, Playbook
+from bot.config.playbook import DaySchedule, Playbook
+from bot.core.errors import Conflict, NotFound
+from bot.domain.cohort_spec import AgentSpec, CohortSpec
 from bot.services import audit, people
 from db.models import Cohort, Enrollment, Person, Role
 
@@ -56,6 +56,12 @@ def visible_to(session: Session, person: Person) -> list[Cohort]:
     if person.role != Role.ADMIN:
         stmt = stmt.where((Cohort.tl_id == person.id) | (Cohort.pm_id == person.id))
     return list(session.scalars(stmt))
+
+
+def plan_fingerprint(session: Session) -> tuple[int, str]:
+    """Changes whenever a cohort is created or edited: the scheduler re-plans when it moves."""
+    count, newest = session.execute(select(func.count(Cohort.id), func.max(Cohort.updated_at))).one()
+    return int(count), newest.isoformat() if newest else ""
 
 
 def active_enrollments(session: Session, cohort_id: int) -> list[Enrollment]:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.errors import InvalidInput
+from bot.core.errors import InvalidInput
 from bot.services import audit, cohorts, outbox
 from db.models import EspItem, Person
 

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.blocks.red_flags import FlagCard
-from bot.dayplan import training_days
-from bot.errors import NotFound
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
+from bot.core.errors import NotFound
+from bot.domain.dayplan import training_days
 from bot.services import cohorts, esp, forms, red_flags
 from bot.services.red_flag_notify import card_of
 from db.models import Cohort

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.errors import DomainError, InvalidInput
-from bot.form_kinds import FORM_NAMES
-from bot.guards import n_number_problem, normalize_n_number
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
+from bot.core.errors import DomainError, InvalidInput
+from bot.core.timefmt import local, show_date
+from bot.domain.form_kinds import FORM_NAMES
+from bot.domain.guards import n_number_problem, normalize_n_number
 from bot.services import audit, certs, cohorts, esp, people, progress
-from bot.timefmt import local, show_date
 from db.models import CarrierTicket, Enrollment, FormSubmission, Person, Role
 
 KINDS = FORM_NAMES

@@ -15,10 +15,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.errors import Conflict, NotAllowed, NotFound, UnknownUser
-from bot.playbook import Playbook, TechTopic
+from bot.config.playbook import Playbook, TechTopic
+from bot.core.errors import Conflict, NotAllowed, NotFound, UnknownUser
+from bot.core.timefmt import clock_time, local
 from bot.services import audit, cohorts, people
-from bot.timefmt import clock_time, local
 from db.models import Cohort, Enrollment, HelpRequest, Person, Role
 from db.models.help_request import CLAIMED, RESOLVED, WAITING
 

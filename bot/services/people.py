@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.errors import Conflict, NotAllowed, UnknownUser
+from bot.core.errors import Conflict, NotAllowed, UnknownUser
 from bot.services import audit
 from db.models import STAFF_ROLES, Person, Role
 

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.errors import InvalidInput, NotFound
-from bot.playbook import Playbook, ProgressStep
+from bot.config.playbook import Playbook, ProgressStep
+from bot.core.errors import InvalidInput, NotFound
 from bot.services import audit, cohorts
 from db.models import Cohort, Person, ProgressMark, TimeframeFlag
 

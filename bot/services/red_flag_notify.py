@@ -12,8 +12,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks import red_flags as flag_blocks
 from bot.context import AppContext
+from bot.core.timefmt import show
 from bot.services import outbox, red_flags
-from bot.timefmt import show
 from db.models import RedFlag
 
 log = logging.getLogger(__name__)

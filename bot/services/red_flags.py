@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.errors import InvalidInput, NotAllowed, NotFound
-from bot.playbook import Playbook, RedFlagCategory
+from bot.config.playbook import Playbook, RedFlagCategory
+from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.services import audit, cohorts, people
 from db.models import Cohort, Notification, Person, RedFlag, Role
 

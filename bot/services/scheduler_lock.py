@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from bot.errors import Conflict
+from bot.core.errors import Conflict
 from db.models import SchedulerLock
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
 from bot.services import attendance, certs, coaching, cohorts, esp, red_flags
 
 

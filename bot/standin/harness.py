@@ -10,10 +10,10 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from bot.clock import ManualClock
+from bot.config.settings import SHIPPED_PLAYBOOK, Settings
 from bot.context import AppContext
-from bot.executor import TrackingExecutor
-from bot.settings import SHIPPED_PLAYBOOK, Settings
+from bot.core.clock import ManualClock
+from bot.slack.executor import TrackingExecutor
 from bot.standin.driver import SlackDriver
 from bot.standin.server import SlackStandIn
 
@@ -58,7 +58,7 @@ class World:
         self.driver = SlackDriver(self.url, SIGNING_SECRET, self.slack, settle=self.settle)
 
     def _build(self) -> tuple[AppContext, Any]:
-        from app import build_bolt_app, build_context
+        from bot.bootstrap import build_bolt_app, build_context
         from scheduler import runtime
 
         ctx = build_context(self.settings, clock=self.clock)
@@ -66,7 +66,7 @@ class World:
         return ctx, build_bolt_app(ctx, executor=self.executor)
 
     def _wsgi(self) -> Any:
-        from bot.web import make_wsgi
+        from bot.slack.web import make_wsgi
 
         return lambda environ, start_response: make_wsgi(self.app, self.ctx.db)(environ, start_response)
 
@@ -96,7 +96,7 @@ class World:
         """Move the clock to `when`, running in time order every planned job due on the way (the
         clock set to each job's time first), with the job functions the scheduler uses. Returns
         the ids of the jobs it ran."""
-        from bot.clock import ensure_utc
+        from bot.core.clock import ensure_utc
 
         target = ensure_utc(when)
         start = self.clock.now()

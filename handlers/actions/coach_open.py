@@ -8,10 +8,10 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.blocks import accountability as blocks
 from bot.context import AppContext
 from bot.services import coaching, people
+from bot.slack import ids
 from handlers.commands.coach import COACHES, form_data, require_agent
 from handlers.errors import listener
 

@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.context import AppContext
+from bot.slack import ids
 from handlers.commands.forms import open_form
 from handlers.errors import listener
 

@@ -8,12 +8,12 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.blocks import help as help_blocks
 from bot.context import AppContext
-from bot.errors import Conflict, InvalidInput
+from bot.core.errors import Conflict, InvalidInput
+from bot.core.timefmt import clock_time, local
 from bot.services import help_notify, help_queue
-from bot.timefmt import clock_time, local
+from bot.slack import ids
 from handlers.errors import listener
 
 

@@ -7,10 +7,10 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.blocks.day import reason_modal
 from bot.context import AppContext
 from bot.services import attendance, people
+from bot.slack import ids
 from db.models.attendance_flag import EXCUSED, PRESENT
 from handlers.errors import listener
 

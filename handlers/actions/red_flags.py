@@ -7,11 +7,11 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.blocks import red_flags as flag_blocks
 from bot.context import AppContext
-from bot.errors import Conflict, InvalidInput
+from bot.core.errors import Conflict, InvalidInput
 from bot.services import red_flag_notify, red_flags
+from bot.slack import ids
 from handlers.errors import listener
 
 

@@ -8,14 +8,14 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot import ids
 from bot.blocks import accountability as blocks
+from bot.config.playbook import Playbook
 from bot.context import AppContext
-from bot.errors import InvalidInput, NotFound
-from bot.parsing import user_mention, words
-from bot.playbook import Playbook
+from bot.core.errors import InvalidInput, NotFound
+from bot.core.timefmt import local, show_date
 from bot.services import coaching, cohorts, outbox, people
-from bot.timefmt import local, show_date
+from bot.slack import ids
+from bot.slack.parsing import user_mention, words
 from db.models import Person, Role
 from handlers.errors import listener
 

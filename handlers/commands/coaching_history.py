@@ -6,13 +6,13 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot import ids
 from bot.blocks import accountability as blocks
 from bot.context import AppContext
-from bot.errors import NotAllowed
-from bot.parsing import user_mention, words
+from bot.core.errors import NotAllowed
+from bot.core.timefmt import local, show_date
 from bot.services import coaching, cohorts, people
-from bot.timefmt import local, show_date
+from bot.slack import ids
+from bot.slack.parsing import user_mention, words
 from db.models import Role
 from handlers.commands.coach import require_agent
 from handlers.errors import listener

@@ -7,16 +7,16 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.blocks import cohort as cohort_blocks
-from bot.cohort_spec import AgentSpec
 from bot.context import AppContext
-from bot.errors import InvalidInput
-from bot.guards import npn_problem, require_n_number
-from bot.parsing import user_mention, words
-from bot.services import cohorts, people
-from bot.slack_directory import display_name
-from bot.timefmt import local
+from bot.core.errors import InvalidInput
+from bot.core.timefmt import local
+from bot.domain.cohort_spec import AgentSpec
+from bot.domain.guards import npn_problem, require_n_number
+from bot.services import cohorts, g2t_links, people
+from bot.slack import ids
+from bot.slack.directory import display_name
+from bot.slack.parsing import user_mention, words
 from handlers.errors import listener
 
 ADD_USAGE = "Type `/cohort add @agent N1234567 19283746` (the agent, their N-Number, their NPN) in the class channel."
@@ -88,5 +88,5 @@ def _add(ctx: AppContext, caller: str, channel_id: str, args: list[str], respond
         response_type="ephemeral",
     )
     if newly:
-        ctx.hooks.fire_agent_enrolled(cohort_id, person_id)
+        g2t_links.deliver_links(ctx, cohort_id, [person_id])
 

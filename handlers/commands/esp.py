@@ -8,14 +8,14 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from sqlalchemy.orm import Session
 
-from bot import ids
 from bot.blocks import forms as blocks
 from bot.blocks.common import section
 from bot.context import AppContext
-from bot.errors import InvalidInput, NotAllowed, NotFound
-from bot.parsing import user_mention, words
+from bot.core.errors import InvalidInput, NotAllowed, NotFound
+from bot.core.timefmt import show
 from bot.services import cohorts, esp, forms, people
-from bot.timefmt import show
+from bot.slack import ids
+from bot.slack.parsing import user_mention, words
 from db.models import STAFF_ROLES, Person, Role
 from handlers.errors import listener
 

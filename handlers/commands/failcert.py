@@ -7,12 +7,12 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.blocks import accountability as blocks
 from bot.context import AppContext
-from bot.errors import InvalidInput
-from bot.parsing import user_mention, words
+from bot.core.errors import InvalidInput
 from bot.services import certs, esp, people
+from bot.slack import ids
+from bot.slack.parsing import user_mention, words
 from handlers.commands.coach import COACHES, require_agent
 from handlers.errors import listener
 

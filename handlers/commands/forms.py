@@ -10,13 +10,13 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.blocks import forms as blocks
 from bot.context import AppContext
-from bot.errors import InvalidInput
-from bot.parsing import user_mention, words
+from bot.core.errors import InvalidInput
+from bot.core.timefmt import local
 from bot.services import cohorts, forms, people
-from bot.timefmt import local
+from bot.slack import ids
+from bot.slack.parsing import user_mention, words
 from handlers.errors import listener
 
 

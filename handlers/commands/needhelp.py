@@ -7,11 +7,11 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot import ids
 from bot.blocks import help as help_blocks
 from bot.context import AppContext
+from bot.core.timefmt import clock_time, local
 from bot.services import help_notify, help_queue, people
-from bot.timefmt import clock_time, local
+from bot.slack import ids
 from db.models import Role
 from handlers.errors import listener
 

@@ -7,13 +7,13 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.blocks import accountability as blocks
 from bot.context import AppContext
-from bot.errors import InvalidInput, NotAllowed
-from bot.parsing import MENTION, user_mention, words
+from bot.core.errors import InvalidInput, NotAllowed
+from bot.core.timefmt import local
 from bot.services import cohorts, people, progress
-from bot.timefmt import local
+from bot.slack import ids
+from bot.slack.parsing import MENTION, user_mention, words
 from db.models import Role
 from handlers.commands.coach import COACHES, require_agent
 from handlers.errors import listener

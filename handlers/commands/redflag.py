@@ -6,12 +6,12 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot import ids
 from bot.blocks import red_flags as flag_blocks
 from bot.context import AppContext
-from bot.errors import InvalidInput, NotFound
-from bot.parsing import user_mention
+from bot.core.errors import InvalidInput, NotFound
 from bot.services import cohorts, people, red_flag_notify, red_flags
+from bot.slack import ids
+from bot.slack.parsing import user_mention
 from handlers.errors import listener
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot import ids
 from bot.blocks import help as help_blocks
 from bot.context import AppContext
 from bot.services import help_queue
+from bot.slack import ids
 from handlers.errors import listener
 
 

@@ -8,10 +8,10 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import ids
 from bot.blocks.welcome import welcome
 from bot.context import AppContext
 from bot.services import cohorts, events, people
+from bot.slack import ids
 from handlers.errors import listener
 
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot import ids
 from bot.context import AppContext
 from bot.services import attendance, events
+from bot.slack import ids
 from handlers.errors import listener
 
 

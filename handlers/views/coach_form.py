@@ -8,10 +8,10 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.context import AppContext
-from bot.errors import DomainError
+from bot.core.errors import DomainError
 from bot.services import coaching
+from bot.slack import ids
 from handlers.commands.coach import tell, write
 from handlers.errors import listener
 

@@ -8,13 +8,13 @@ from pydantic import ValidationError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.blocks import cohort as cohort_blocks
-from bot.cohort_spec import CohortSpec
 from bot.context import AppContext
-from bot.errors import DomainError
-from bot.services import cohorts, people
-from bot.slack_directory import display_names
+from bot.core.errors import DomainError
+from bot.domain.cohort_spec import CohortSpec
+from bot.services import cohorts, g2t_links, people
+from bot.slack import ids
+from bot.slack.directory import display_names
 from handlers.errors import listener
 
 FIELD_BLOCKS = {
@@ -61,7 +61,7 @@ def register(app: App, ctx: AppContext) -> None:
             text=f"Created {spec.name}.",
             blocks=cohort_blocks.cohort_created(spec.name, spec.channel, spec.start_date, spec.days),
         )
-        ctx.hooks.fire_cohort_saved(cohort_id)
+        g2t_links.deliver_links(ctx, cohort_id)
 
 
 def _value(view: dict[str, Any], block_id: str) -> Any:

@@ -9,11 +9,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import ids
 from bot.blocks import forms as blocks
 from bot.context import AppContext
-from bot.errors import DomainError
+from bot.core.errors import DomainError
 from bot.services import certs, esp, forms
+from bot.slack import ids
 from handlers.errors import listener
 
 FIELD_BLOCKS = {

@@ -9,10 +9,10 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import ids
 from bot.context import AppContext
-from bot.errors import DomainError
+from bot.core.errors import DomainError
 from bot.services import help_notify, help_queue
+from bot.slack import ids
 from handlers.errors import listener
 
 

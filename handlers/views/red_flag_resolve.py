@@ -11,12 +11,12 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot import ids
 from bot.blocks import red_flags as flag_blocks
 from bot.context import AppContext
-from bot.errors import DomainError
+from bot.core.errors import DomainError
+from bot.core.timefmt import show
 from bot.services import red_flag_notify, red_flags
-from bot.timefmt import show
+from bot.slack import ids
 from handlers.errors import listener
 
 

@@ -3,8 +3,8 @@ undoing that takes weeks, so every place that takes an N-Number refuses anything
 
 from __future__ import annotations
 
-from bot.errors import InvalidInput
-from bot.playbook import Playbook
+from bot.config.playbook import Playbook
+from bot.core.errors import InvalidInput
 
 
 def normalize_n_number(value: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SHIPPED_PLAYBOOK = Path(__file__).with_name("playbook.yml")
+SHIPPED_PLAYBOOK = Path(__file__).resolve().parents[1] / "playbook.yml"
 
 
 class Settings(BaseSettings):

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.errors import InvalidInput
-from bot.guards import n_number_problem, normalize_n_number, npn_problem
-from bot.playbook import DaySchedule, Playbook
+from bot.config.playbook import DaySchedule, Playbook
+from bot.core.errors import InvalidInput
+from bot.domain.guards import n_number_problem, normalize_n_number, npn_problem
 
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 SLACK_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from bot.errors import InvalidInput
+from bot.core.errors import InvalidInput
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.playbook import AttendancePolicy, DaySchedule
+from bot.config.playbook import AttendancePolicy, DaySchedule
 
 
 @dataclass(frozen=True)

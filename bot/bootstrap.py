@@ -1,0 +1,41 @@
+"""The composition root: builds what listeners and jobs share, and the Bolt app.
+
+The CLI, the stand-in harness and the demo import this module; it imports none of them."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.config.playbook import load_playbook
+from bot.config.settings import Settings
+from bot.context import AppContext
+from bot.core.clock import Clock, SystemClock
+from bot.slack.client import make_web_client
+from bot.slack.executor import TrackingExecutor
+from db.session import Database
+
+
+def build_context(settings: Settings, *, clock: Clock | None = None) -> AppContext:
+    """Everything listeners and jobs share. Raises PlaybookError for a playbook that does not load."""
+    return AppContext(
+        settings=settings,
+        playbook=load_playbook(settings.playbook),
+        db=Database(settings.database_url),
+        clock=clock or SystemClock(),
+        client=make_web_client(settings.slack_bot_token, settings.slack_api_url),
+    )
+
+
+def build_bolt_app(ctx: AppContext, *, executor: TrackingExecutor | None = None) -> App:
+    from handlers import register_all
+
+    app = App(
+        client=ctx.client,
+        signing_secret=ctx.settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
+        process_before_response=False,
+        listener_executor=executor or TrackingExecutor(),
+        # Bolt calls auth.test here: a token Slack rejects stops the start with a clear message.
+        token_verification_enabled=True,
+    )
+    register_all(app, ctx)
+    return app

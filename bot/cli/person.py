@@ -1,0 +1,31 @@
+"""`training-day person add USER_ID NAME --role ROLE`: the operator's way to add staff and set roles."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.config.settings import Settings
+
+
+def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    person = sub.add_parser("person", help="people").add_subparsers(dest="person_command", required=True)
+    adder = person.add_parser("add", help="add or update a staff member")
+    adder.add_argument("user_id", help="Slack user ID, like U0TL0001")
+    adder.add_argument("name")
+    adder.add_argument("--role", required=True, choices=["agent", "tl", "pm", "esp_manager", "admin"])
+    adder.set_defaults(handler=add_person)
+
+
+def add_person(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bootstrap import build_context
+    from bot.services import people
+    from db.migrate import upgrade
+    from db.models import Role
+
+    ctx = build_context(settings)
+    upgrade(settings.database_url)
+    with ctx.db.session() as session:
+        _person, changes = people.upsert(session, slack_user_id=args.user_id, name=args.name, role=Role(args.role),
+                                         actor="cli", now=ctx.clock.now())
+    print("; ".join(changes) or f"{args.name}: unchanged")
+    return 0

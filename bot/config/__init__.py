@@ -1,0 +1,1 @@
+"""Configuration: the process settings and the team's playbook."""

@@ -1,0 +1,1 @@
+"""What everything shares: the clock, the domain errors, time formatting."""

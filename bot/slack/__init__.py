@@ -1,0 +1,1 @@
+"""Slack plumbing: identifiers, the Web API client, the HTTP face, command parsing."""
