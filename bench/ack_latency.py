@@ -37,8 +37,9 @@ def main(n: int = 400, workers: int = 20) -> None:
             texts = ["", "add <@U0AG0001|a> N1000001 10000001", "add bad", "help"]
 
             def one(i: int) -> float:
-                reply = world.driver.command("/cohort", texts[i % len(texts)], user="U0TL0001",
-                                             channel="C0BIGCLS1", settle=False)
+                reply = world.driver.command(
+                    "/cohort", texts[i % len(texts)], user="U0TL0001", channel="C0BIGCLS1", settle=False
+                )
                 assert reply.status == 200, reply.status
                 return reply.seconds
 
@@ -49,8 +50,10 @@ def main(n: int = 400, workers: int = 20) -> None:
             wall = time.monotonic() - began
     ms = [s * 1000 for s in seconds]
     print(f"ack latency over {n} /cohort commands, {workers} concurrent senders, 200-agent cohort, SQLite:")
-    print(f"  p50 {statistics.median(ms):.1f} ms   p95 {ms[int(len(ms) * 0.95) - 1]:.1f} ms   "
-          f"max {ms[-1]:.1f} ms   (Slack's limit: 3000 ms)")
+    print(
+        f"  p50 {statistics.median(ms):.1f} ms   p95 {ms[int(len(ms) * 0.95) - 1]:.1f} ms   "
+        f"max {ms[-1]:.1f} ms   (Slack's limit: 3000 ms)"
+    )
     print(f"  all work finished in {wall:.1f} s ({n / wall:.0f} commands/s)")
 
 

@@ -1,6 +1,6 @@
 """Importing a 200-agent cohort: first import, and the re-import that must change nothing.
 
-    .venv/bin/python -m bench.cohort_200
+.venv/bin/python -m bench.cohort_200
 """
 
 from __future__ import annotations

@@ -78,6 +78,7 @@ def run(world: World) -> None:
             reply = world.driver.reaction(user, name, CHANNEL, ts)
             assert reply.status == 200
             return reply.seconds
+
         with ThreadPoolExecutor(20) as pool:
             acks.extend(pool.map(one, AGENTS))
         world.settle(120)
@@ -101,15 +102,23 @@ def run(world: World) -> None:
     published = world.slack.calls("views.publish")[-1].args["view"]
 
     ms = sorted(a * 1000 for a in acks)
-    print(f"a {N}-agent class's day 1 on {world.ctx.db.engine.dialect.name}: {len(acks)} reactions, "
-          f"{sum(len(v) for v in job_seconds.values())} jobs, {wall:.1f} s wall")
-    print(f"  reaction ack: p50 {statistics.median(ms):.0f} ms, p95 {ms[int(len(ms) * 0.95) - 1]:.0f} ms, "
-          f"max {ms[-1]:.0f} ms (Slack's limit 3000 ms)")
+    print(
+        f"a {N}-agent class's day 1 on {world.ctx.db.engine.dialect.name}: {len(acks)} reactions, "
+        f"{sum(len(v) for v in job_seconds.values())} jobs, {wall:.1f} s wall"
+    )
+    print(
+        f"  reaction ack: p50 {statistics.median(ms):.0f} ms, p95 {ms[int(len(ms) * 0.95) - 1]:.0f} ms, "
+        f"max {ms[-1]:.0f} ms (Slack's limit 3000 ms)"
+    )
     for kind, seconds in sorted(job_seconds.items()):
         print(f"  job {kind:<16} runs {len(seconds):>2}, slowest {max(seconds) * 1000:.0f} ms")
-    print(f"  TL's App Home: {len(published['blocks'])} blocks (limit 100), {home_seconds * 1000:.0f} ms to publish")
-    print(f"  messages: {len(world.slack.calls('chat.postMessage'))} posted, "
-          f"{len(world.slack.rejected())} refused as invalid Block Kit")
+    print(
+        f"  TL's App Home: {len(published['blocks'])} blocks (limit 100), {home_seconds * 1000:.0f} ms to publish"
+    )
+    print(
+        f"  messages: {len(world.slack.calls('chat.postMessage'))} posted, "
+        f"{len(world.slack.rejected())} refused as invalid Block Kit"
+    )
     for method, problems in world.slack.rejected():
         print(f"    refused {method}: {'; '.join(problems)[:300]}")
 

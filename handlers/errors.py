@@ -48,7 +48,9 @@ def report(error: BaseException, body: dict[str, Any] | None, respond: Any, clie
         if body.get("response_url") and respond is not None:
             respond(text=message, response_type="ephemeral", replace_original=False)
             return
-        user = (body.get("user") or {}).get("id") if isinstance(body.get("user"), dict) else body.get("user_id")
+        user = (
+            (body.get("user") or {}).get("id") if isinstance(body.get("user"), dict) else body.get("user_id")
+        )
         if user and body.get("type") in ("block_actions", "view_submission") and client is not None:
             client.chat_postMessage(channel=user, text=message)
     except Exception:  # noqa: BLE001 - reporting must never raise into Bolt's runner
@@ -64,9 +66,18 @@ def listener(fn: Callable[..., Any]) -> Callable[..., Any]:
     # only what the listener declares.
     def wrapper(ack, body, payload, respond, client, context, logger, command, event, action, view, say):  # type: ignore[no-untyped-def]
         available = {
-            "ack": ack, "body": body, "payload": payload, "respond": respond, "client": client,
-            "context": context, "logger": logger, "command": command, "event": event, "action": action,
-            "view": view, "say": say,
+            "ack": ack,
+            "body": body,
+            "payload": payload,
+            "respond": respond,
+            "client": client,
+            "context": context,
+            "logger": logger,
+            "command": command,
+            "event": event,
+            "action": action,
+            "view": view,
+            "say": say,
         }
         try:
             return fn(**{name: available[name] for name in wanted})

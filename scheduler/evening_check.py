@@ -11,11 +11,15 @@ from bot.services.evening_check import Checklist, checklist
 from scheduler.daily_job import DailyJob
 from scheduler.runtime import current
 
-EVENING_CHECK = DailyJob(name="evening-check", func="scheduler.evening_check:evening_check", anchor="day_end",
-                         offset_minutes=0)
-EVENING_REMINDER = DailyJob(name="evening-reminder", func="scheduler.evening_check:evening_reminder",
-                            anchor="day_end",
-                            offset_minutes=lambda playbook: playbook.evening_check.reminder_after_minutes)
+EVENING_CHECK = DailyJob(
+    name="evening-check", func="scheduler.evening_check:evening_check", anchor="day_end", offset_minutes=0
+)
+EVENING_REMINDER = DailyJob(
+    name="evening-reminder",
+    func="scheduler.evening_check:evening_reminder",
+    anchor="day_end",
+    offset_minutes=lambda playbook: playbook.evening_check.reminder_after_minutes,
+)
 
 
 def check_key(cohort_id: int, day: int) -> str:
@@ -46,13 +50,27 @@ def _send(ctx: AppContext, cohort_id: int, day: int, *, reminder: bool) -> bool:
         return False
     text, blocks = _render(found, reminder=reminder)
     key = reminder_key(cohort_id, day) if reminder else check_key(cohort_id, day)
-    outcome = outbox.send_once(ctx.db, ctx.client, key=key, kind="evening.reminder" if reminder else "evening.check",
-                               recipient=tl, text=text, blocks=blocks, now=ctx.clock.now())
+    outcome = outbox.send_once(
+        ctx.db,
+        ctx.client,
+        key=key,
+        kind="evening.reminder" if reminder else "evening.check",
+        recipient=tl,
+        text=text,
+        blocks=blocks,
+        now=ctx.clock.now(),
+    )
     return outcome.sent or outcome.duplicate
 
 
 def _render(found: Checklist, *, reminder: bool) -> tuple[str, list[dict]]:
     flags = [f"{c.agent_name}: {c.description} (raised by {c.raised_by})" for c in found.open_flags]
-    return evening_blocks.checklist(cohort_name=found.cohort_name, day=found.day, date_text=found.date_text,
-                                    missing_forms=found.missing_forms, stale_tracker=found.stale_tracker,
-                                    open_flags=flags, reminder=reminder)
+    return evening_blocks.checklist(
+        cohort_name=found.cohort_name,
+        day=found.day,
+        date_text=found.date_text,
+        missing_forms=found.missing_forms,
+        stale_tracker=found.stale_tracker,
+        open_flags=flags,
+        reminder=reminder,
+    )

@@ -34,6 +34,9 @@ def help_queue_section(session: Session, ctx: AppContext, cohort_id: int, day: i
     start, end = day_window(cohort.start_date, day, cohort.timezone)
     stats = help_queue.day_stats(session, cohort_id, start, end)
     return help_blocks.end_of_day(
-        requests=stats.requests, claimed=stats.claimed, median_wait=stats.median_wait, max_wait=stats.max_wait,
+        requests=stats.requests,
+        claimed=stats.claimed,
+        median_wait=stats.median_wait,
+        max_wait=stats.max_wait,
         unclaimed=[help_notify.card(ctx, r) for r in stats.unclaimed],
     )

@@ -71,45 +71,82 @@ def _break_prompt(cohort_id: int, day: int, break_no: int, kind: str) -> None:
     _post_prompt(ctx, cohort_id, times, kind, break_no, planned, channel, text, blocks)
 
 
-def _post_prompt(ctx: AppContext, cohort_id: int, day: DayTimes, kind: str, break_no: int, planned: datetime,
-                 channel: str, text: str, blocks: list[dict[str, object]]) -> outbox.Outcome | None:
+def _post_prompt(
+    ctx: AppContext,
+    cohort_id: int,
+    day: DayTimes,
+    kind: str,
+    break_no: int,
+    planned: datetime,
+    channel: str,
+    text: str,
+    blocks: list[dict[str, object]],
+) -> outbox.Outcome | None:
     now = ctx.clock.now()
     key = attendance.prompt_key(cohort_id, day.number, kind, break_no)
     grace = timedelta(minutes=ctx.playbook.attendance.late_prompt_grace_minutes)
     if now > planned + grace:
-        log.warning("skipped %s: planned for %s, now %s is past its %s grace", key, planned.isoformat(),
-                    now.isoformat(), grace)
+        log.warning(
+            "skipped %s: planned for %s, now %s is past its %s grace",
+            key,
+            planned.isoformat(),
+            now.isoformat(),
+            grace,
+        )
         return None
     if now < planned - timedelta(minutes=1):
         log.info("skipped %s: planned for %s, not due yet (the schedule changed)", key, planned.isoformat())
         return None
     with ctx.db.session() as session:
-        attendance.record_prompt(session, cohort_id=cohort_id, day=day.number, kind=kind, break_no=break_no,
-                                 now=now)
-    outcome = outbox.send_once(ctx.db, ctx.client, key=key, kind=f"prompt.{kind}", recipient=channel, text=text,
-                               blocks=blocks, now=now, expires_at=planned + grace)
+        attendance.record_prompt(
+            session, cohort_id=cohort_id, day=day.number, kind=kind, break_no=break_no, now=now
+        )
+    outcome = outbox.send_once(
+        ctx.db,
+        ctx.client,
+        key=key,
+        kind=f"prompt.{kind}",
+        recipient=channel,
+        text=text,
+        blocks=blocks,
+        now=now,
+        expires_at=planned + grace,
+    )
     if outcome.error in CHANNEL_PROBLEMS:
         _tell_tl_about_the_channel(ctx, cohort_id, channel, outcome.error, now)
     return outcome
 
 
 # Slack's answers that mean the bot cannot post in the class channel until someone fixes it.
-CHANNEL_PROBLEMS = {"not_in_channel": "I am not a member of {channel}: invite me with `/invite @Training Day`",
-                    "channel_not_found": "I cannot find {channel} (a private channel I was not invited to, or "
-                                         "a wrong channel ID in the cohort)",
-                    "is_archived": "{channel} is archived"}
+CHANNEL_PROBLEMS = {
+    "not_in_channel": "I am not a member of {channel}: invite me with `/invite @Training Day`",
+    "channel_not_found": "I cannot find {channel} (a private channel I was not invited to, or "
+    "a wrong channel ID in the cohort)",
+    "is_archived": "{channel} is archived",
+}
 
 
-def _tell_tl_about_the_channel(ctx: AppContext, cohort_id: int, channel: str, error: str, now: datetime) -> None:
+def _tell_tl_about_the_channel(
+    ctx: AppContext, cohort_id: int, channel: str, error: str, now: datetime
+) -> None:
     """The class's prompts cannot reach the class: the TL hears once, with what to do."""
     with ctx.db.session() as session:
         cohort = cohorts.by_id(session, cohort_id)
         tl, name = cohort.tl.slack_user_id, cohort.name
     problem = CHANNEL_PROBLEMS[error].format(channel=f"<#{channel}>")
-    text = (f":warning: *{name}*: I could not post the class prompts: {problem}. Until then agents cannot check "
-            f"in or raise hands in the channel.")
-    outbox.send_once(ctx.db, ctx.client, key=f"channel-problem:{cohort_id}:{error}", kind="channel_problem",
-                     recipient=tl, text=text, now=now)
+    text = (
+        f":warning: *{name}*: I could not post the class prompts: {problem}. Until then agents cannot check "
+        f"in or raise hands in the channel."
+    )
+    outbox.send_once(
+        ctx.db,
+        ctx.client,
+        key=f"channel-problem:{cohort_id}:{error}",
+        kind="channel_problem",
+        recipient=tl,
+        text=text,
+        now=now,
+    )
 
 
 # -- checks and alerts ------------------------------------------------------------------------
@@ -126,8 +163,16 @@ def mark_tardy(cohort_id: int, day: int) -> None:
         name, tl = cohort.name, cohort.tl.slack_user_id
     if names:
         text, blocks = day_blocks.tardy_alert(name, times, names)
-        outbox.send_once(ctx.db, ctx.client, key=f"tardy:{cohort_id}:day:{day}:tl", kind="tardy_alert",
-                         recipient=tl, text=text, blocks=blocks, now=now)
+        outbox.send_once(
+            ctx.db,
+            ctx.client,
+            key=f"tardy:{cohort_id}:day:{day}:tl",
+            kind="tardy_alert",
+            recipient=tl,
+            text=text,
+            blocks=blocks,
+            now=now,
+        )
 
 
 def mark_absent(cohort_id: int, day: int) -> None:
@@ -151,8 +196,16 @@ def check_break(cohort_id: int, day: int, break_no: int) -> None:
         name, tl = cohort.name, cohort.tl.slack_user_id
     if agents:
         text, blocks = day_blocks.mia_alert(name, times, break_no, agents)
-        outbox.send_once(ctx.db, ctx.client, key=f"mia:{cohort_id}:day:{day}:break:{break_no}:tl",
-                         kind="mia_alert", recipient=tl, text=text, blocks=blocks, now=now)
+        outbox.send_once(
+            ctx.db,
+            ctx.client,
+            key=f"mia:{cohort_id}:day:{day}:break:{break_no}:tl",
+            kind="mia_alert",
+            recipient=tl,
+            text=text,
+            blocks=blocks,
+            now=now,
+        )
 
 
 def end_of_day(cohort_id: int, day: int) -> None:
@@ -171,8 +224,16 @@ def end_of_day(cohort_id: int, day: int) -> None:
             except Exception:  # noqa: BLE001 - one broken section must not cost the TL the report
                 log.exception("end-of-day section %s failed", getattr(section, "__name__", section))
         tl = cohort.tl.slack_user_id
-    outbox.send_once(ctx.db, ctx.client, key=f"eod:{cohort_id}:day:{day}:tl", kind="end_of_day", recipient=tl,
-                     text=text, blocks=blocks[:50], now=now)
+    outbox.send_once(
+        ctx.db,
+        ctx.client,
+        key=f"eod:{cohort_id}:day:{day}:tl",
+        kind="end_of_day",
+        recipient=tl,
+        text=text,
+        blocks=blocks[:50],
+        now=now,
+    )
 
 
 def _day_held(session, cohort_id: int, day: int) -> bool:  # type: ignore[no-untyped-def]

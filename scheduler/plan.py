@@ -50,8 +50,15 @@ def plan_cohort(cohort: Cohort, playbook: Playbook) -> list[PlannedJob]:
         return []
     cid = cohort.id
     first_link = g2t_links.due_at(cohort, playbook)
-    jobs = [PlannedJob(f"cohort:{cid}:g2t", first_link, f"{JOBS}:send_g2t_links", (cid,),
-                       _seconds(days[-1].end - first_link))]
+    jobs = [
+        PlannedJob(
+            f"cohort:{cid}:g2t",
+            first_link,
+            f"{JOBS}:send_g2t_links",
+            (cid,),
+            _seconds(days[-1].end - first_link),
+        )
+    ]
     for day in days:
         jobs.extend(_day_jobs(cid, day, playbook, prompt_grace))
     return sorted(jobs, key=lambda j: j.run_at)  # stable: same-time jobs keep the order above
@@ -64,18 +71,37 @@ def _day_jobs(cid: int, day: DayTimes, playbook: Playbook, prompt_grace: int) ->
     until_end = lambda moment: _seconds(day.end + timedelta(hours=1) - moment)  # noqa: E731
     jobs = [
         PlannedJob(f"{prefix}:morning", day.start, f"{JOBS}:morning_post", (cid, n), prompt_grace),
-        PlannedJob(f"{prefix}:tardy", day.checkin_closes(policy), f"{JOBS}:mark_tardy", (cid, n),
-                   until_end(day.checkin_closes(policy))),
-        PlannedJob(f"{prefix}:absent", day.absent_at(), f"{JOBS}:mark_absent", (cid, n), until_end(day.absent_at())),
+        PlannedJob(
+            f"{prefix}:tardy",
+            day.checkin_closes(policy),
+            f"{JOBS}:mark_tardy",
+            (cid, n),
+            until_end(day.checkin_closes(policy)),
+        ),
+        PlannedJob(
+            f"{prefix}:absent", day.absent_at(), f"{JOBS}:mark_absent", (cid, n), until_end(day.absent_at())
+        ),
     ]
     for spot in day.breaks:
         b = spot.number
         jobs += [
-            PlannedJob(f"{prefix}:break:{b}:raise", spot.raise_at(policy), f"{JOBS}:raise_prompt", (cid, n, b),
-                       prompt_grace),
-            PlannedJob(f"{prefix}:break:{b}:lower", spot.end, f"{JOBS}:lower_prompt", (cid, n, b), prompt_grace),
-            PlannedJob(f"{prefix}:break:{b}:mia", spot.lower_closes(policy), f"{JOBS}:check_break", (cid, n, b),
-                       until_end(spot.lower_closes(policy))),
+            PlannedJob(
+                f"{prefix}:break:{b}:raise",
+                spot.raise_at(policy),
+                f"{JOBS}:raise_prompt",
+                (cid, n, b),
+                prompt_grace,
+            ),
+            PlannedJob(
+                f"{prefix}:break:{b}:lower", spot.end, f"{JOBS}:lower_prompt", (cid, n, b), prompt_grace
+            ),
+            PlannedJob(
+                f"{prefix}:break:{b}:mia",
+                spot.lower_closes(policy),
+                f"{JOBS}:check_break",
+                (cid, n, b),
+                until_end(spot.lower_closes(policy)),
+            ),
         ]
     for extra in contributions.DAILY_JOBS:
         anchor = day.start if extra.anchor == "day_start" else day.end

@@ -161,27 +161,55 @@ class Runner:
         result = ReconcileResult()
         for job in wanted:
             existing = stored.pop(job.id, None)
-            if existing is not None and existing.func_ref == job.func and tuple(existing.args) == job.args and \
-                    existing.trigger.run_date == job.run_at and existing.misfire_grace_time == job.grace_seconds:
+            if (
+                existing is not None
+                and existing.func_ref == job.func
+                and tuple(existing.args) == job.args
+                and existing.trigger.run_date == job.run_at
+                and existing.misfire_grace_time == job.grace_seconds
+            ):
                 result.unchanged += 1
                 continue
-            self.scheduler.add_job(job.func, trigger=DateTrigger(run_date=job.run_at, timezone=UTC), args=job.args,
-                                   id=job.id, name=job.id, replace_existing=True, coalesce=True, max_instances=1,
-                                   misfire_grace_time=job.grace_seconds)
+            self.scheduler.add_job(
+                job.func,
+                trigger=DateTrigger(run_date=job.run_at, timezone=UTC),
+                args=job.args,
+                id=job.id,
+                name=job.id,
+                replace_existing=True,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=job.grace_seconds,
+            )
             (result.replaced if existing is not None else result.added).append(job.id)
         for job_id in stored:
             self.scheduler.remove_job(job_id)
             result.removed.append(job_id)
         if result.added or result.replaced or result.removed:
-            log.info("plan reconciled: %d added, %d moved, %d removed, %d unchanged", len(result.added),
-                     len(result.replaced), len(result.removed), result.unchanged)
+            log.info(
+                "plan reconciled: %d added, %d moved, %d removed, %d unchanged",
+                len(result.added),
+                len(result.replaced),
+                len(result.removed),
+                result.unchanged,
+            )
         return result
 
     def add_housekeeping(self) -> None:
-        self.scheduler.add_job("scheduler.jobs:retry_outbox", trigger=IntervalTrigger(seconds=OUTBOX_RETRY_SECONDS),
-                               id="outbox:retry", name="outbox:retry", replace_existing=True)
-        self.scheduler.add_job("scheduler.jobs:reconcile", trigger=IntervalTrigger(seconds=PLAN_WATCH_SECONDS),
-                               id="plan:reconcile", name="plan:reconcile", replace_existing=True)
+        self.scheduler.add_job(
+            "scheduler.jobs:retry_outbox",
+            trigger=IntervalTrigger(seconds=OUTBOX_RETRY_SECONDS),
+            id="outbox:retry",
+            name="outbox:retry",
+            replace_existing=True,
+        )
+        self.scheduler.add_job(
+            "scheduler.jobs:reconcile",
+            trigger=IntervalTrigger(seconds=PLAN_WATCH_SECONDS),
+            id="plan:reconcile",
+            name="plan:reconcile",
+            replace_existing=True,
+        )
 
     def shutdown(self) -> None:
         global _active

@@ -17,14 +17,17 @@ if TYPE_CHECKING:
     from bot.context import AppContext
 
 
-TIMEFRAME_CHECK = DailyJob(name="timeframe-check", func="scheduler.timeframe:timeframe_check", anchor="day_end",
-                           offset_minutes=30)
+TIMEFRAME_CHECK = DailyJob(
+    name="timeframe-check", func="scheduler.timeframe:timeframe_check", anchor="day_end", offset_minutes=30
+)
 
 
 def behind_pace(session: Session, ctx: AppContext, cohort_id: int, day: int) -> list[dict[str, Any]]:
     cohort = cohorts.by_id(session, cohort_id)
-    rows = [(agent.name, progress.describe(ctx.playbook, gap))
-            for agent, gap in progress.behind_pace(session, cohort, ctx.playbook, day)]
+    rows = [
+        (agent.name, progress.describe(ctx.playbook, gap))
+        for agent, gap in progress.behind_pace(session, cohort, ctx.playbook, day)
+    ]
     return blocks.behind_pace_section(day, rows)
 
 
@@ -46,7 +49,7 @@ def timeframe_check(cohort_id: int, day: int) -> int:
             for role, person in (("tl", cohort.tl), ("pm", cohort.pm)):
                 messages.append((f"timeframe:{cohort.id}:{agent.id}:{role}", person.slack_user_id, text))
     for key, recipient, text in messages:
-        outbox.send_once(ctx.db, ctx.client, key=key, kind="timeframe_flag", recipient=recipient, text=text, now=now)
+        outbox.send_once(
+            ctx.db, ctx.client, key=key, kind="timeframe_flag", recipient=recipient, text=text, now=now
+        )
     return len(messages) // 2
-
-

@@ -20,8 +20,18 @@ from db.session import Database, normalize_url
 # Friday before the sample class (Tue Dec 1 2026), 9:00 in Chicago.
 DEFAULT_START = datetime(2026, 11, 27, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
 
-STAFF = {"U0TL0001": "Tess Lead", "U0PM0001": "Paolo Manager", "U0ESP001": "Erin Esp", "U0ADM001": "Alex Admin"}
-AGENTS = {"U0AG0001": "Ana Ruiz", "U0AG0002": "Ben Okafor", "U0AG0003": "Chloe Martin", "U0AG0004": "Dev Patel"}
+STAFF = {
+    "U0TL0001": "Tess Lead",
+    "U0PM0001": "Paolo Manager",
+    "U0ESP001": "Erin Esp",
+    "U0ADM001": "Alex Admin",
+}
+AGENTS = {
+    "U0AG0001": "Ana Ruiz",
+    "U0AG0002": "Ben Okafor",
+    "U0AG0003": "Chloe Martin",
+    "U0AG0004": "Dev Patel",
+}
 
 
 @pytest.fixture(scope="session")

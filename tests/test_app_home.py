@@ -17,8 +17,9 @@ CHICAGO = ZoneInfo("America/Chicago")
 
 
 def open_home(world, user: str) -> dict:
-    reply = world.driver.event({"type": ids.EVENT_APP_HOME_OPENED, "user": user, "tab": "home",
-                                "event_ts": "1.0"})
+    reply = world.driver.event(
+        {"type": ids.EVENT_APP_HOME_OPENED, "user": user, "tab": "home", "event_ts": "1.0"}
+    )
     assert reply.status == 200
     return world.slack.state.home[user]
 
@@ -34,8 +35,14 @@ def buttons(view: dict) -> list[tuple[str, str]]:
 
 def add_esp_manager(world) -> None:
     with world.ctx.db.session() as session:
-        people.upsert(session, slack_user_id=ESP, name="Erin Esp", role=Role.ESP_MANAGER, actor="cli",
-                      now=world.clock.now())
+        people.upsert(
+            session,
+            slack_user_id=ESP,
+            name="Erin Esp",
+            role=Role.ESP_MANAGER,
+            actor="cli",
+            now=world.clock.now(),
+        )
 
 
 def test_a_stranger_is_told_how_to_get_added(world):
@@ -53,7 +60,9 @@ def test_the_messages_tab_publishes_nothing(world):
 def test_the_team_lead_sees_the_class_agents_red_flags_and_help_queue(world):
     import_cohort(world)
     add_esp_manager(world)
-    world.driver.command("/redflag", f"<@{BEN}|ben> license No health license in Texas", user=TL, channel=CLASS)
+    world.driver.command(
+        "/redflag", f"<@{BEN}|ben> license No health license in Texas", user=TL, channel=CLASS
+    )
     world.clock.set(datetime(2026, 12, 1, 9, 30, tzinfo=CHICAGO))
     world.driver.command("/needhelp", "citrix password", user=CHLOE, channel=CLASS)
 
@@ -89,12 +98,18 @@ def test_resolve_from_home_opens_the_modal(world):
 
 def test_an_agent_sees_their_class_schedule_and_next_step_but_no_red_flags(world):
     import_cohort(world)
-    world.driver.command("/redflag", f"<@{ANA}|ana> background Pending background check", user=TL, channel=CLASS)
+    world.driver.command(
+        "/redflag", f"<@{ANA}|ana> background Pending background check", user=TL, channel=CLASS
+    )
 
     shown = text_of(open_home(world, ANA))
     assert "Hi Ana!" in shown and "AHIP/Aetna class - Dec 1" in shown
     assert "Next class day: Tue Dec 1, 2026" in shown
-    assert "8:00 AM class starts" in shown and "12:00 PM lunch (30 min)" in shown and "5:00 PM class ends" in shown
+    assert (
+        "8:00 AM class starts" in shown
+        and "12:00 PM lunch (30 min)" in shown
+        and "5:00 PM class ends" in shown
+    )
     assert "Your next step" in shown
     assert "background" not in shown.lower() and "red flag" not in shown.lower()
 
@@ -115,12 +130,20 @@ def test_an_esp_manager_sees_every_open_red_flag_with_resolve(world):
 
 
 def test_a_200_agent_class_fits_the_home_limit(world):
-    agents = [{"slack_id": f"U1AG{i:05d}", "name": f"Agent {i:03d} Example", "n_number": f"N{i:07d}",
-               "npn": f"{1000 + i}"} for i in range(200)]
+    agents = [
+        {
+            "slack_id": f"U1AG{i:05d}",
+            "name": f"Agent {i:03d} Example",
+            "n_number": f"N{i:07d}",
+            "npn": f"{1000 + i}",
+        }
+        for i in range(200)
+    ]
     import_cohort(world, agents=agents)
     for i in range(0, 40, 2):  # 20 open red flags in one class
-        world.driver.command("/redflag", f"<@U1AG{i:05d}|a> background Finding {i}", user=TL, channel=CLASS,
-                             settle=False)
+        world.driver.command(
+            "/redflag", f"<@U1AG{i:05d}|a> background Finding {i}", user=TL, channel=CLASS, settle=False
+        )
     world.settle()
     view = open_home(world, TL)
     assert len(view["blocks"]) <= 100
@@ -134,8 +157,15 @@ def test_a_200_agent_class_fits_the_home_limit(world):
 
 def test_several_big_classes_stay_under_the_limit(world):
     for n in range(3):
-        agents = [{"slack_id": f"U{n}BG{i:05d}", "name": f"Big{n} Agent {i:03d}", "n_number": f"N{n}{i:06d}",
-                   "npn": f"{n}{1000 + i}"} for i in range(200)]
+        agents = [
+            {
+                "slack_id": f"U{n}BG{i:05d}",
+                "name": f"Big{n} Agent {i:03d}",
+                "n_number": f"N{n}{i:06d}",
+                "npn": f"{n}{1000 + i}",
+            }
+            for i in range(200)
+        ]
         import_cohort(world, name=f"Class {n}", channel=f"C0BIG{n:04d}", agents=agents)
     view = open_home(world, TL)
     assert len(view["blocks"]) <= 100

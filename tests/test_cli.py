@@ -40,7 +40,9 @@ def _file(tmp_path, **overrides):
 
 def _counts(db):
     with db.session() as s:
-        return tuple(s.scalar(select(func.count()).select_from(m)) for m in (Person, Cohort, Enrollment, AuditEntry))
+        return tuple(
+            s.scalar(select(func.count()).select_from(m)) for m in (Person, Cohort, Enrollment, AuditEntry)
+        )
 
 
 def test_import_twice_changes_nothing(cli, tmp_path, capsys):
@@ -120,8 +122,14 @@ def test_person_add(cli, capsys):
 
 def test_run_without_tokens_says_what_is_missing(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
-    result = subprocess.run([sys.executable, str(ROOT / "app.py"), "run"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "run"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
     assert "Traceback" not in result.stderr
@@ -130,10 +138,22 @@ def test_run_without_tokens_says_what_is_missing(tmp_path):
 def test_broken_playbook_stops_start_with_the_field(tmp_path):
     bad = tmp_path / "playbook.yml"
     bad.write_text("guides: {}\n")
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
-           "PLAYBOOK": str(bad), "SLACK_BOT_TOKEN": "xoxb-x", "SLACK_SIGNING_SECRET": "s"}
-    result = subprocess.run([sys.executable, str(ROOT / "app.py"), "run"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=60)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        "PLAYBOOK": str(bad),
+        "SLACK_BOT_TOKEN": "xoxb-x",
+        "SLACK_SIGNING_SECRET": "s",
+    }
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "run"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "guides.ahip: Field required" in result.stderr
     assert "Traceback" not in result.stderr

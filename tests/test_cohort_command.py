@@ -33,7 +33,9 @@ def test_unknown_user_is_told_how_to_get_added(world):
 
 def test_add_agent_writes_enrollment_and_audit(world):
     cohort_id = import_cohort(world)
-    reply = world.driver.command("/cohort", f"add <@{DEV}|dev.patel> N4821337 48213377", user=TL, channel=CLASS)
+    reply = world.driver.command(
+        "/cohort", f"add <@{DEV}|dev.patel> N4821337 48213377", user=TL, channel=CLASS
+    )
     assert reply.status == 200
     [answer] = replies(world, reply)
     assert "Added *Dev Patel* (N4821337)" in answer  # name from users.info
@@ -76,7 +78,9 @@ def test_malformed_add_says_what_to_type(world):
 
 def test_add_in_a_channel_without_cohort(world):
     import_cohort(world)
-    reply = world.driver.command("/cohort", f"add <@{DEV}|dev> N4821337 48213377", user=TL, channel="C0RANDOM1")
+    reply = world.driver.command(
+        "/cohort", f"add <@{DEV}|dev> N4821337 48213377", user=TL, channel="C0RANDOM1"
+    )
     [answer] = replies(world, reply)
     assert "This channel has no cohort" in answer
 
@@ -132,7 +136,9 @@ def _modal_values(*, name, channel, start, pm, link="https://example.gotowebinar
     return {
         "cohort_name": {"value": {"type": "plain_text_input", "value": name}},
         "cohort_channel": {"value": {"type": "conversations_select", "selected_conversation": channel}},
-        "cohort_timezone": {"value": {"type": "static_select", "selected_option": {"value": "America/Chicago"}}},
+        "cohort_timezone": {
+            "value": {"type": "static_select", "selected_option": {"value": "America/Chicago"}}
+        },
         "cohort_start": {"value": {"type": "datepicker", "selected_date": start}},
         "cohort_days": {"value": {"type": "static_select", "selected_option": {"value": "3"}}},
         "cohort_link": {"value": {"type": "url_text_input", "value": link}},

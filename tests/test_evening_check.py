@@ -25,7 +25,11 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def tl_dms(world) -> list[str]:
-    return [text_of(m) for m in world.slack.dms_to(TL) if "checklist" in m["text"].lower() or "still open" in m["text"]]
+    return [
+        text_of(m)
+        for m in world.slack.dms_to(TL)
+        if "checklist" in m["text"].lower() or "still open" in m["text"]
+    ]
 
 
 def certs(world, agent: str, n_number: str, day: str = "2026-12-03") -> None:
@@ -46,9 +50,14 @@ def resolve_all_flags(world, cohort_id: int) -> None:
     for flag_id in flag_ids:
         world.driver.submit_view(
             ids.VIEW_REDFLAG_RESOLVE,
-            {ids.REDFLAG_RESOLUTION_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input",
-                                                                           "value": "Cleared by the carrier"}}},
-            user=PM, private_metadata=json.dumps({"flag_id": flag_id}))
+            {
+                ids.REDFLAG_RESOLUTION_BLOCK: {
+                    ids.FIELD_INPUT: {"type": "plain_text_input", "value": "Cleared by the carrier"}
+                }
+            },
+            user=PM,
+            private_metadata=json.dumps({"flag_id": flag_id}),
+        )
 
 
 def test_the_check_and_its_reminder_are_planned_at_day_end_and_30_minutes_later(world):
@@ -62,8 +71,9 @@ def test_the_check_and_its_reminder_are_planned_at_day_end_and_30_minutes_later(
 
     # The reminder's delay is the team's to set in the playbook.
     playbook = world.ctx.playbook
-    later = playbook.model_copy(update={"evening_check": playbook.evening_check.model_copy(
-        update={"reminder_after_minutes": 45})})
+    later = playbook.model_copy(
+        update={"evening_check": playbook.evening_check.model_copy(update={"reminder_after_minutes": 45})}
+    )
     with world.ctx.db.session() as session:
         jobs = {j.id: j for j in plan_cohort(cohorts.by_id(session, cohort_id), later)}
     assert jobs[f"cohort:{cohort_id}:day:3:evening-reminder"].run_at == at(3, 17, 45)
@@ -74,7 +84,9 @@ def test_day_three_lists_exactly_what_is_missing_then_reminds_once(world):
     world.clock.set(at(3, 10))
     certs(world, ANA, "N1234567")  # Ana: both cert forms today, tracker moves with them
     esp(world, BEN, "tbt=in_progress")  # Ben: tracker touched, no forms
-    world.driver.command("/redflag", f"<@{BEN}|ben> background Finding in the Aetna check", user=TL, channel=CLASS)
+    world.driver.command(
+        "/redflag", f"<@{BEN}|ben> background Finding in the Aetna check", user=TL, channel=CLASS
+    )
     # Chloe: nothing today.
 
     world.clock.set(at(3, 17))
@@ -99,7 +111,11 @@ def test_day_three_lists_exactly_what_is_missing_then_reminds_once(world):
     [_, reminder] = tl_dms(world)
     assert reminder.startswith("Reminder: 1 still open")
     assert "• Ben Okafor: AHIP Carrier Cert Completion, Aetna Carrier Cert Completion" in reminder
-    assert "Chloe" not in reminder and "red flag" not in reminder.lower() and "tracker not updated" not in reminder
+    assert (
+        "Chloe" not in reminder
+        and "red flag" not in reminder.lower()
+        and "tracker not updated" not in reminder
+    )
 
     # The job running again (a restart, a retry) sends nothing more.
     world.run_job(CHECK, cohort_id, 3)

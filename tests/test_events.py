@@ -8,8 +8,11 @@ ANA = "U0AG0001"
 
 
 def _joined(world, event_id, retry_num=None):
-    return world.driver.event({"type": "member_joined_channel", "user": ANA, "channel": CLASS,
-                               "event_ts": "1.0"}, event_id=event_id, retry_num=retry_num)
+    return world.driver.event(
+        {"type": "member_joined_channel", "user": ANA, "channel": CLASS, "event_ts": "1.0"},
+        event_id=event_id,
+        retry_num=retry_num,
+    )
 
 
 def test_enrolled_agent_joining_the_class_channel_is_welcomed_once_despite_retries(world):
@@ -31,8 +34,12 @@ def test_a_retry_is_processed_when_the_first_delivery_was_lost(world):
 
 def test_someone_not_enrolled_or_another_channel_changes_nothing(world):
     import_cohort(world)
-    world.driver.event({"type": "member_joined_channel", "user": "U0STRANGER", "channel": CLASS, "event_ts": "1"})
-    world.driver.event({"type": "member_joined_channel", "user": ANA, "channel": "C0OTHER01", "event_ts": "1"})
+    world.driver.event(
+        {"type": "member_joined_channel", "user": "U0STRANGER", "channel": CLASS, "event_ts": "1"}
+    )
+    world.driver.event(
+        {"type": "member_joined_channel", "user": ANA, "channel": "C0OTHER01", "event_ts": "1"}
+    )
     assert world.slack.calls("chat.postEphemeral") == []
 
 

@@ -25,8 +25,20 @@ def _opt(value):
     return {"type": "static_select", "selected_option": {"value": value} if value else None}
 
 
-def form_values(kind: str, *, agent=ANA, n_number=ANA_N, carrier="ahip", day="2026-12-03", proof=True,
-                confirm=True, result="pass", status="open", ticket="T-100", score=None) -> dict:
+def form_values(
+    kind: str,
+    *,
+    agent=ANA,
+    n_number=ANA_N,
+    carrier="ahip",
+    day="2026-12-03",
+    proof=True,
+    confirm=True,
+    result="pass",
+    status="open",
+    ticket="T-100",
+    score=None,
+) -> dict:
     values = {
         ids.FORM_AGENT_BLOCK: {ids.FIELD_INPUT: {"type": "users_select", "selected_user": agent}},
         ids.FORM_NNUMBER_BLOCK: {ids.FIELD_INPUT: _v(n_number)},
@@ -36,18 +48,28 @@ def form_values(kind: str, *, agent=ANA, n_number=ANA_N, carrier="ahip", day="20
     if kind != "ticket":
         values[ids.FORM_DATE_BLOCK] = {ids.FIELD_INPUT: {"type": "datepicker", "selected_date": day}}
     if kind == "cert":
-        values[ids.FORM_PROOF_BLOCK] = {ids.FIELD_INPUT: {"type": "file_input",
-                                                         "files": [{"id": "F0PROOF1", "name": "aetna-13-checks.png",
-                                                                    "mimetype": "image/png"}] if proof else []}}
-        values[ids.FORM_CONFIRM_BLOCK] = {ids.FIELD_INPUT: {
-            "type": "checkboxes", "selected_options": [{"value": carrier}] if confirm else []}}
+        values[ids.FORM_PROOF_BLOCK] = {
+            ids.FIELD_INPUT: {
+                "type": "file_input",
+                "files": [{"id": "F0PROOF1", "name": "aetna-13-checks.png", "mimetype": "image/png"}]
+                if proof
+                else [],
+            }
+        }
+        values[ids.FORM_CONFIRM_BLOCK] = {
+            ids.FIELD_INPUT: {
+                "type": "checkboxes",
+                "selected_options": [{"value": carrier}] if confirm else [],
+            }
+        }
     if kind == "tbt":
         values[ids.FORM_TRAINER_BLOCK] = {ids.FIELD_INPUT: _v("Tess Lead")}
         values[ids.FORM_NOTES_BLOCK] = {ids.FIELD_INPUT: _v("Shadowed two calls")}
     if kind == "callcert":
         values[ids.FORM_EVALUATOR_BLOCK] = {ids.FIELD_INPUT: _v("Quinn QA")}
-        values[ids.FORM_RESULT_BLOCK] = {ids.FIELD_INPUT: {"type": "radio_buttons",
-                                                          "selected_option": {"value": result}}}
+        values[ids.FORM_RESULT_BLOCK] = {
+            ids.FIELD_INPUT: {"type": "radio_buttons", "selected_option": {"value": result}}
+        }
     if kind == "failedcert":
         values[ids.FORM_SCORE_BLOCK] = {ids.FIELD_INPUT: {"type": "number_input", "value": score}}
         values[ids.FORM_NOTES_BLOCK] = {ids.FIELD_INPUT: _v("Ran out of time")}
@@ -232,8 +254,9 @@ def test_submitted_between_returns_the_cohorts_forms_in_the_window(world, cohort
 
 # -- /esp -------------------------------------------------------------------------------------------
 def test_esp_shows_and_updates_the_tracker(world, cohort):
-    reply = world.driver.command("/esp", f"<@{ANA}|ana> equipment=complete rts=in-progress", user=TL,
-                                 channel=CLASS)
+    reply = world.driver.command(
+        "/esp", f"<@{ANA}|ana> equipment=complete rts=in-progress", user=TL, channel=CLASS
+    )
     shown = replies(world, reply)[0]
     assert "Updated: Equipment complete; RTS/No More Forms in progress." in shown
     assert "by Tess Lead" in shown
@@ -245,8 +268,9 @@ def test_esp_shows_and_updates_the_tracker(world, cohort):
 
 
 def test_esp_with_an_unknown_item_or_status_lists_the_valid_ones_and_writes_nothing(world, cohort):
-    reply = world.driver.command("/esp", f"<@{ANA}|ana> aetna=complete laptop=done tbt=finished", user=TL,
-                                 channel=CLASS)
+    reply = world.driver.command(
+        "/esp", f"<@{ANA}|ana> aetna=complete laptop=done tbt=finished", user=TL, channel=CLASS
+    )
     shown = replies(world, reply)[0]
     assert "`laptop` is not an ESP tracker item" in shown and "`finished` is not a status" in shown
     assert "`equipment`" in shown and "`blocked`" in shown and "Nothing was changed" in shown
@@ -273,8 +297,9 @@ def complete_five(world, agent=ANA, n_number=ANA_N) -> None:
 def test_the_sixth_complete_item_sends_the_pm_one_dm_and_tells_the_tl(world, cohort):
     complete_five(world)
     assert esp_dms(world, PM) == []
-    world.driver.command("/redflag", f"<@{ANA}|ana> release Needs a release for a 2019 finding", user=TL,
-                         channel=CLASS)
+    world.driver.command(
+        "/redflag", f"<@{ANA}|ana> release Needs a release for a 2019 finding", user=TL, channel=CLASS
+    )
     world.driver.command("/esp", f"<@{ANA}|ana> rts=complete", user=TL, channel=CLASS)
     [pm_dm] = esp_dms(world, PM)
     assert "Ana Ruiz" in pm_dm and "ready for production" in pm_dm.lower()

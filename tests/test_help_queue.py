@@ -28,7 +28,9 @@ def import_cohort(world, **overrides) -> int:
     """The sample cohort, its staff named as people would see them in Slack."""
     with world.ctx.db.session() as session:
         for user, name, role in ((TL, "Tess Lead", Role.TL), (PM, "Paolo Manager", Role.PM)):
-            people.upsert(session, slack_user_id=user, name=name, role=role, actor="cli", now=world.clock.now())
+            people.upsert(
+                session, slack_user_id=user, name=name, role=role, actor="cli", now=world.clock.now()
+            )
     return helpers.import_cohort(world, **overrides)
 
 
@@ -38,8 +40,13 @@ def _rows(world) -> list[HelpRequest]:
 
 
 def _claim_buttons(message) -> list[str]:
-    return [e["value"] for b in message.get("blocks") or [] if b["type"] == "actions"
-            for e in b["elements"] if e["action_id"] == "help_claim"]
+    return [
+        e["value"]
+        for b in message.get("blocks") or []
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "help_claim"
+    ]
 
 
 def _room(value: str) -> dict:
@@ -51,8 +58,9 @@ def _meta(request_id: int) -> str:
 
 
 def _still_stuck(world, user, topic="g2t_audio", text="no audio", **kw):
-    return world.driver.action("help_still_stuck", still_stuck_value(topic, text), user=user,
-                               channel=CLASS, **kw)
+    return world.driver.action(
+        "help_still_stuck", still_stuck_value(topic, text), user=user, channel=CLASS, **kw
+    )
 
 
 # -- /techissue --------------------------------------------------------------------------------
@@ -70,7 +78,9 @@ def test_techissue_answers_with_the_matching_steps_and_a_still_stuck_button(worl
 
 def test_techissue_citrix_says_the_user_name_is_the_n_number(world):
     import_cohort(world)
-    [answer] = replies(world, world.driver.command("/techissue", "can't log in to citrix", user=ANA, channel=CLASS))
+    [answer] = replies(
+        world, world.driver.command("/techissue", "can't log in to citrix", user=ANA, channel=CLASS)
+    )
     assert "Citrix won't let me log in" in answer
     assert "Your Citrix user name is your N-Number" in answer
 
@@ -84,15 +94,18 @@ def test_unrecognised_problem_gets_the_general_checklist(world):
     assert "[Still stuck]" in answer
 
 
-@pytest.mark.parametrize("words, key", [
-    ("I can't hear anything", "g2t_audio"),
-    ("aetna password locked", "aetna_locked"),
-    ("can't login to aetna", "aetna_locked"),
-    ("citrix password", "citrix_login"),
-    ("the AHIP page is blank", "ahip_site"),
-    ("", None),
-    ("nothing familiar", None),
-])
+@pytest.mark.parametrize(
+    "words, key",
+    [
+        ("I can't hear anything", "g2t_audio"),
+        ("aetna password locked", "aetna_locked"),
+        ("can't login to aetna", "aetna_locked"),
+        ("citrix password", "citrix_login"),
+        ("the AHIP page is blank", "ahip_site"),
+        ("", None),
+        ("nothing familiar", None),
+    ],
+)
 def test_keywords_pick_the_topic(words, key):
     playbook = load_playbook(SHIPPED_PLAYBOOK)
     topic = help_queue.match_topic(playbook, words)
@@ -133,7 +146,12 @@ def test_still_stuck_queues_the_agent_and_dms_the_tl_a_claim_button(world):
 
     [row] = _rows(world)
     assert (row.cohort_id, row.source, row.topic_key, row.text, row.status) == (
-        cohort_id, "techissue", "g2t_audio", "no audio", "waiting")
+        cohort_id,
+        "techissue",
+        "g2t_audio",
+        "no audio",
+        "waiting",
+    )
     assert row.requested_at == DAY1_10AM
     [dm] = world.slack.dms_to(TL)
     card = text_of(dm)
@@ -160,7 +178,9 @@ def test_double_clicking_still_stuck_queues_once(world):
 def test_needhelp_queues_in_order_and_a_repeat_changes_nothing(world):
     import_cohort(world)
     world.clock.set(DAY1_10AM)
-    [answer] = replies(world, world.driver.command("/needhelp", "AHIP module 3 won't load", user=ANA, channel=CLASS))
+    [answer] = replies(
+        world, world.driver.command("/needhelp", "AHIP module 3 won't load", user=ANA, channel=CLASS)
+    )
     assert "#1 of 1 waiting" in answer
     world.clock.advance(timedelta(minutes=2))
     [answer] = replies(world, world.driver.command("/needhelp", "", user=BEN, channel=CLASS))
@@ -169,7 +189,9 @@ def test_needhelp_queues_in_order_and_a_repeat_changes_nothing(world):
     assert "already in the help queue since 10:00 AM (#1 of 2 waiting)" in answer
     rows = _rows(world)
     assert [(r.person.slack_user_id, r.source, r.topic_key) for r in rows] == [
-        (ANA, "needhelp", "ahip_site"), (BEN, "needhelp", None)]
+        (ANA, "needhelp", "ahip_site"),
+        (BEN, "needhelp", None),
+    ]
     cards = [text_of(m) for m in world.slack.dms_to(TL)]
     assert len(cards) == 2
     assert "AHIP module 3 won't load" in cards[0] and "2 agents are waiting" in cards[1]
@@ -201,16 +223,20 @@ def test_claim_opens_the_room_modal_and_the_agent_is_told_where_to_go(world):
     [card] = world.slack.dms_to(TL)
 
     world.clock.advance(timedelta(minutes=4))
-    reply = world.driver.action("help_claim", str(request.id), user=TL, channel=card["channel"],
-                                message_ts=card["ts"])
+    reply = world.driver.action(
+        "help_claim", str(request.id), user=TL, channel=card["channel"], message_ts=card["ts"]
+    )
     assert reply.status == 200
     [opened] = world.slack.calls("views.open")
     view = opened.args["view"]
     assert view["callback_id"] == "help_claim_room" and json.loads(view["private_metadata"]) == {
-        "request_id": request.id}
+        "request_id": request.id
+    }
     assert "Breakout room number" in json.dumps(view)
 
-    reply = world.driver.submit_view("help_claim_room", _room("3"), user=TL, private_metadata=view["private_metadata"])
+    reply = world.driver.submit_view(
+        "help_claim_room", _room("3"), user=TL, private_metadata=view["private_metadata"]
+    )
     assert reply.status == 200 and reply.body == ""
     [row] = _rows(world)
     assert (row.status, row.room, row.claimed_by.slack_user_id) == ("claimed", 3, TL)
@@ -231,7 +257,9 @@ def test_claim_opens_the_room_modal_and_the_agent_is_told_where_to_go(world):
 def test_room_number_out_of_range_is_refused_in_the_modal(world, room):
     import_cohort(world)
     request = _queue(world)
-    body = world.driver.submit_view("help_claim_room", _room(room), user=TL, private_metadata=_meta(request.id)).json()
+    body = world.driver.submit_view(
+        "help_claim_room", _room(room), user=TL, private_metadata=_meta(request.id)
+    ).json()
     assert body["response_action"] == "errors"
     assert body["errors"]["help_room"] == "Type a breakout room number from 1 to 50."
     assert _rows(world)[0].status == "waiting"
@@ -246,14 +274,21 @@ def test_a_second_claim_changes_nothing_and_names_who_has_it(world):
     world.driver.action("help_claim", str(request.id), user=TL)
     world.driver.action("help_claim", str(request.id), user=PM)
     assert len(world.slack.calls("views.open")) == 2
-    first = world.driver.submit_view("help_claim_room", _room("3"), user=TL, private_metadata=_meta(request.id))
-    second = world.driver.submit_view("help_claim_room", _room("7"), user=PM, private_metadata=_meta(request.id))
+    first = world.driver.submit_view(
+        "help_claim_room", _room("3"), user=TL, private_metadata=_meta(request.id)
+    )
+    second = world.driver.submit_view(
+        "help_claim_room", _room("7"), user=PM, private_metadata=_meta(request.id)
+    )
     assert first.body == ""
     assert second.json()["errors"]["help_room"] == (
-        "Tess Lead already claimed Chloe Martin's request at 10:00 AM (breakout room 3).")
+        "Tess Lead already claimed Chloe Martin's request at 10:00 AM (breakout room 3)."
+    )
     # A click on Claim after that does not even open the modal.
     reply = world.driver.action("help_claim", str(request.id), user=PM)
-    assert replies(world, reply) == ["Tess Lead already claimed Chloe Martin's request at 10:00 AM (breakout room 3)."]
+    assert replies(world, reply) == [
+        "Tess Lead already claimed Chloe Martin's request at 10:00 AM (breakout room 3)."
+    ]
     assert len(world.slack.calls("views.open")) == 2
     [row] = _rows(world)
     assert (row.room, row.claimed_by.slack_user_id) == (3, TL)
@@ -263,8 +298,16 @@ def test_a_second_claim_changes_nothing_and_names_who_has_it(world):
 def test_racing_claims_only_one_wins(world):
     import_cohort(world)
     request = _queue(world)
-    replies_ = [world.driver.submit_view("help_claim_room", _room(str(n)), user=TL if n % 2 else PM,
-                                         private_metadata=_meta(request.id), settle=False) for n in range(1, 7)]
+    replies_ = [
+        world.driver.submit_view(
+            "help_claim_room",
+            _room(str(n)),
+            user=TL if n % 2 else PM,
+            private_metadata=_meta(request.id),
+            settle=False,
+        )
+        for n in range(1, 7)
+    ]
     world.settle()
     won = [r for r in replies_ if r.body == ""]
     assert len(won) == 1
@@ -277,12 +320,19 @@ def test_only_the_classes_staff_may_claim(world):
     request = _queue(world)
     [answer] = replies(world, world.driver.action("help_claim", str(request.id), user=ANA))
     assert "Sorry, only team leads, production managers and admins can claim help requests" in answer
-    import_cohort(world, name="Other class", channel="C0OTHER01", team_lead="U0TL0002", production_manager="U0PM0002",
-                  agents=[{"slack_id": DEV, "name": "Dev Patel", "n_number": "N4821337", "npn": "48213377"}])
+    import_cohort(
+        world,
+        name="Other class",
+        channel="C0OTHER01",
+        team_lead="U0TL0002",
+        production_manager="U0PM0002",
+        agents=[{"slack_id": DEV, "name": "Dev Patel", "n_number": "N4821337", "npn": "48213377"}],
+    )
     [answer] = replies(world, world.driver.action("help_claim", str(request.id), user="U0TL0002"))
     assert "only the team lead or production manager of AHIP/Aetna class - Dec 1" in answer
-    body = world.driver.submit_view("help_claim_room", _room("2"), user="U0TL0002",
-                                    private_metadata=_meta(request.id)).json()
+    body = world.driver.submit_view(
+        "help_claim_room", _room("2"), user="U0TL0002", private_metadata=_meta(request.id)
+    ).json()
     assert "only the team lead or production manager" in body["errors"]["help_room"]
     assert world.slack.calls("views.open") == [] and _rows(world)[0].status == "waiting"
 
@@ -320,7 +370,9 @@ def test_open_for_cohort_lists_waiting_and_claimed_oldest_first(world):
     world.driver.action("help_resolve", str(chloe.id), user=TL)
     with world.ctx.db.session() as session:
         assert [(r.id, r.status) for r in help_queue.open_for_cohort(session, cohort_id)] == [
-            (ana.id, "waiting"), (ben.id, "claimed")]
+            (ana.id, "waiting"),
+            (ben.id, "claimed"),
+        ]
 
 
 def test_the_tl_card_survives_a_slack_hiccup(world):
@@ -342,8 +394,12 @@ def test_the_tl_card_survives_a_slack_hiccup(world):
 
 def test_every_help_request_is_acknowledged_fast(world):
     import_cohort(world)
-    replies_ = [world.driver.command("/techissue", "audio", user=CHLOE), world.driver.command("/needhelp", "", user=ANA),
-                _still_stuck(world, BEN), world.driver.action("help_claim", str(_rows(world)[0].id), user=TL)]
+    replies_ = [
+        world.driver.command("/techissue", "audio", user=CHLOE),
+        world.driver.command("/needhelp", "", user=ANA),
+        _still_stuck(world, BEN),
+        world.driver.action("help_claim", str(_rows(world)[0].id), user=TL),
+    ]
     for reply in replies_:
         assert reply.status == 200 and reply.seconds < 1.5, reply
 
@@ -368,7 +424,10 @@ def test_wait_times_for_a_day(world):
     start, end = day_window(datetime(2026, 12, 1).date(), 1, "America/Chicago")
     with world.ctx.db.session() as session:
         assert help_queue.wait_times(session, cohort_id, start, end) == [
-            timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=4)]
+            timedelta(minutes=2),
+            timedelta(minutes=10),
+            timedelta(minutes=4),
+        ]
         start2, end2 = day_window(datetime(2026, 12, 1).date(), 2, "America/Chicago")
         assert help_queue.wait_times(session, cohort_id, start2, end2) == []
 
@@ -377,7 +436,9 @@ def test_end_of_day_section_counts_waits_and_the_unclaimed(world):
     cohort_id = _day_of_requests(world)
     assert help_queue_section in contributions.END_OF_DAY_SECTIONS
     with world.ctx.db.session() as session:
-        day1 = "\n".join(text_of({"blocks": help_queue_section(session, world.ctx, cohort_id, 1)}).splitlines())
+        day1 = "\n".join(
+            text_of({"blocks": help_queue_section(session, world.ctx, cohort_id, 1)}).splitlines()
+        )
         day2 = text_of({"blocks": help_queue_section(session, world.ctx, cohort_id, 2)})
         day3 = text_of({"blocks": help_queue_section(session, world.ctx, cohort_id, 3)})
     assert "3 requests, 3 claimed" in day1
@@ -404,7 +465,11 @@ def test_the_end_of_day_dm_carries_the_help_queue_section(world):
 
 def test_training_days_skip_the_weekend():
     friday = datetime(2027, 1, 8).date()
-    assert [training_date(friday, d).isoformat() for d in (1, 2, 3)] == ["2027-01-08", "2027-01-11", "2027-01-12"]
+    assert [training_date(friday, d).isoformat() for d in (1, 2, 3)] == [
+        "2027-01-08",
+        "2027-01-11",
+        "2027-01-12",
+    ]
 
 
 def test_an_older_playbook_without_the_help_sections_still_loads():

@@ -6,10 +6,14 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APP_CODE = [p for d in ("bot", "handlers", "scheduler", "db") for p in (ROOT / d).rglob("*.py")] + [ROOT / "app.py"]
+APP_CODE = [p for d in ("bot", "handlers", "scheduler", "db") for p in (ROOT / d).rglob("*.py")] + [
+    ROOT / "app.py"
+]
 
-SQL = re.compile(r"\bfrom sqlalchemy import [^\n]*\b(select|update|delete|insert|text)\b|\bsession\.(get|add|execute|"
-                 r"scalars?|query|delete)\(")
+SQL = re.compile(
+    r"\bfrom sqlalchemy import [^\n]*\b(select|update|delete|insert|text)\b|\bsession\.(get|add|execute|"
+    r"scalars?|query|delete)\("
+)
 SLACK_CALL = re.compile(r"\bclient\.\w+\(|\bsend_once\(|\bnotify\w*\(|\brespond\(|\bviews_open\(")
 
 
@@ -19,19 +23,23 @@ def _rel(path: Path) -> str:
 
 def test_no_sql_outside_db_and_services():
     allowed = ("db/", "bot/services/")
-    offenders = [_rel(p) for p in APP_CODE
-                 if not _rel(p).startswith(allowed) and SQL.search(p.read_text())]
+    offenders = [_rel(p) for p in APP_CODE if not _rel(p).startswith(allowed) and SQL.search(p.read_text())]
     assert offenders == []
 
 
 def test_no_slack_inside_db():
-    offenders = [_rel(p) for p in (ROOT / "db").rglob("*.py") if re.search(r"\bslack_(sdk|bolt)\b", p.read_text())]
+    offenders = [
+        _rel(p) for p in (ROOT / "db").rglob("*.py") if re.search(r"\bslack_(sdk|bolt)\b", p.read_text())
+    ]
     assert offenders == []
 
 
 def test_environment_is_read_only_by_settings():
-    offenders = [_rel(p) for p in APP_CODE
-                 if _rel(p) != "bot/config/settings.py" and re.search(r"\bos\.(environ|getenv)\b", p.read_text())]
+    offenders = [
+        _rel(p)
+        for p in APP_CODE
+        if _rel(p) != "bot/config/settings.py" and re.search(r"\bos\.(environ|getenv)\b", p.read_text())
+    ]
     assert offenders == []
 
 

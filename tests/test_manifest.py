@@ -50,7 +50,15 @@ def test_every_manifest_command_is_handled(world):
 
 def test_every_manifest_event_is_handled(world):
     for name in ids.EVENTS:
-        reply = world.driver.event({"type": name, "user": TL, "channel": "C0NOWHERE", "tab": "home",
-                                    "reaction": "x", "item": {"type": "message", "channel": "C0NOWHERE", "ts": "1.0"},
-                                    "event_ts": "1.0"})
+        reply = world.driver.event(
+            {
+                "type": name,
+                "user": TL,
+                "channel": "C0NOWHERE",
+                "tab": "home",
+                "reaction": "x",
+                "item": {"type": "message", "channel": "C0NOWHERE", "ts": "1.0"},
+                "event_ts": "1.0",
+            }
+        )
         assert reply.status == 200, name

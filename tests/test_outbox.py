@@ -13,8 +13,9 @@ TL = "U0TL0001"
 
 
 def _send(world, key="alert:1", text="Ben is MIA"):
-    return outbox.send_once(world.ctx.db, world.ctx.client, key=key, kind="test", recipient=TL, text=text,
-                            now=world.clock.now())
+    return outbox.send_once(
+        world.ctx.db, world.ctx.client, key=key, kind="test", recipient=TL, text=text, now=world.clock.now()
+    )
 
 
 def test_same_key_goes_once(world):
@@ -63,9 +64,16 @@ def test_a_failed_prompt_is_not_retried_after_it_expired(world):
     from datetime import timedelta
 
     world.slack.fail("chat.postMessage", error="channel_not_found")
-    outcome = outbox.send_once(world.ctx.db, world.ctx.client, key="prompt:raise", kind="prompt.raise",
-                               recipient="C0CLASS01", text="Raise your hand", now=world.clock.now(),
-                               expires_at=world.clock.now() + timedelta(minutes=5))
+    outcome = outbox.send_once(
+        world.ctx.db,
+        world.ctx.client,
+        key="prompt:raise",
+        kind="prompt.raise",
+        recipient="C0CLASS01",
+        text="Raise your hand",
+        now=world.clock.now(),
+        expires_at=world.clock.now() + timedelta(minutes=5),
+    )
     assert not outcome.sent
     world.clock.advance(timedelta(minutes=6))
     assert outbox.retry_failed(world.ctx.db, world.ctx.client, world.clock.now()) == []

@@ -17,7 +17,9 @@ ADMIN = "U0ADM001"
 
 def add_staff(world, slack_id: str, name: str, role: Role) -> None:
     with world.ctx.db.session() as session:
-        people.upsert(session, slack_user_id=slack_id, name=name, role=role, actor="cli", now=world.clock.now())
+        people.upsert(
+            session, slack_user_id=slack_id, name=name, role=role, actor="cli", now=world.clock.now()
+        )
 
 
 def setup(world) -> int:
@@ -39,15 +41,17 @@ def flags(world) -> list[RedFlag]:
 
 def resolve_button(world, user: str, flag_id: int):
     dm = world.slack.dms_to(user)[-1]
-    return world.driver.action(ids.ACTION_REDFLAG_RESOLVE, str(flag_id), user=user, channel=dm["channel"],
-                               message_ts=dm["ts"])
+    return world.driver.action(
+        ids.ACTION_REDFLAG_RESOLVE, str(flag_id), user=user, channel=dm["channel"], message_ts=dm["ts"]
+    )
 
 
 def submit_resolution(world, user: str, flag_id: int, text: str):
     return world.driver.submit_view(
         ids.VIEW_REDFLAG_RESOLVE,
         {ids.REDFLAG_RESOLUTION_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input", "value": text}}},
-        user=user, private_metadata=json.dumps({"flag_id": flag_id}),
+        user=user,
+        private_metadata=json.dumps({"flag_id": flag_id}),
     )
 
 
@@ -63,7 +67,11 @@ def test_redflag_is_recorded_and_the_pm_and_esp_managers_hear_at_once(world):
     for user in (PM, ESP):
         [dm] = world.slack.dms_to(user)
         shown = text_of(dm)
-        assert "Ben Okafor" in shown and "Misdemeanor found" in shown and "Carrier background-check finding" in shown
+        assert (
+            "Ben Okafor" in shown
+            and "Misdemeanor found" in shown
+            and "Carrier background-check finding" in shown
+        )
         buttons = [e for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"]]
         assert [(b["action_id"], b["value"]) for b in buttons] == [(ids.ACTION_REDFLAG_RESOLVE, str(flag.id))]
     assert world.slack.dms_to(TL) == []
@@ -117,7 +125,9 @@ def test_resolve_opens_a_modal_then_records_who_and_why_and_updates_every_dm(wor
         assert red_flags.open_for_cohort(session, flag.cohort_id) == []
 
     updates = world.slack.calls("chat.update")
-    sent = {(m["channel"], m["ts"]) for u in (PM, ESP) for m in world.slack.dms_to(u) if "Red flag" in m["text"]}
+    sent = {
+        (m["channel"], m["ts"]) for u in (PM, ESP) for m in world.slack.dms_to(u) if "Red flag" in m["text"]
+    }
     assert {(u.args["channel"], u.args["ts"]) for u in updates} == sent
     for update in updates:
         shown = text_of(update.args)
@@ -136,7 +146,9 @@ def test_resolving_twice_records_once_and_tells_the_second_who_resolved_it(world
     second = submit_resolution(world, PM, flag.id, "I also fixed it")
     answer = second.json()
     assert answer["response_action"] == "update"
-    assert "Erin Esp already resolved" in text_of(answer["view"]) and "Cleared by the carrier" in text_of(answer["view"])
+    assert "Erin Esp already resolved" in text_of(answer["view"]) and "Cleared by the carrier" in text_of(
+        answer["view"]
+    )
 
     [flag] = flags(world)
     assert flag.resolution == "Cleared by the carrier"
@@ -160,7 +172,10 @@ def test_two_managers_resolving_at_the_same_moment_record_one_resolution(world):
     def go(user: str, text: str) -> None:
         answers[user] = submit_resolution(world, user, flag.id, text).json()
 
-    threads = [threading.Thread(target=go, args=(ESP, "Erin's reason")), threading.Thread(target=go, args=(PM, "Paolo's"))]
+    threads = [
+        threading.Thread(target=go, args=(ESP, "Erin's reason")),
+        threading.Thread(target=go, args=(PM, "Paolo's")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -177,8 +192,9 @@ def test_only_the_cohort_staff_esp_managers_and_admins_may_resolve(world):
     add_staff(world, "U0TL0002", "Other Lead", Role.TL)
     raise_ben(world)
     [flag] = flags(world)
-    reply = world.driver.action(ids.ACTION_REDFLAG_RESOLVE, str(flag.id), user="U0TL0002", channel="DTL0002",
-                                message_ts="1.0")
+    reply = world.driver.action(
+        ids.ACTION_REDFLAG_RESOLVE, str(flag.id), user="U0TL0002", channel="DTL0002", message_ts="1.0"
+    )
     assert "only the class's production manager" in replies(world, reply)[0]
     answer = submit_resolution(world, "U0AG0001", flag.id, "agent tries").json()
     assert answer["response_action"] == "errors"
@@ -190,7 +206,10 @@ def test_an_empty_resolution_is_refused_in_the_modal(world):
     raise_ben(world)
     [flag] = flags(world)
     answer = submit_resolution(world, PM, flag.id, "  ").json()
-    assert answer == {"response_action": "errors", "errors": {ids.REDFLAG_RESOLUTION_BLOCK: "Say how it was resolved."}}
+    assert answer == {
+        "response_action": "errors",
+        "errors": {ids.REDFLAG_RESOLUTION_BLOCK: "Say how it was resolved."},
+    }
     assert flags(world)[0].resolved_at is None
 
 

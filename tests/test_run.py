@@ -28,8 +28,14 @@ def _free_port() -> int:
 
 def _env(tmp_path, standin, port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "PLAYBOOK"))}
-    env.update(PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}", SLACK_BOT_TOKEN="xoxb-run",
-               SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=standin.api_url, LOG_LEVEL="WARNING")
+    env.update(
+        PORT=str(port),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
+        SLACK_BOT_TOKEN="xoxb-run",
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=standin.api_url,
+        LOG_LEVEL="WARNING",
+    )
     return env
 
 
@@ -51,9 +57,14 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 30) -> N
 def running(tmp_path, standin):
     standin.reset()
     port = _free_port()
-    process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "run"], cwd=tmp_path,
-                               env=_env(tmp_path, standin, port), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py"), "run"],
+        cwd=tmp_path,
+        env=_env(tmp_path, standin, port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
@@ -76,19 +87,30 @@ def test_run_serves_slack_over_http(running, standin):
 
 
 def test_a_second_process_refuses_to_run_a_second_scheduler(running, tmp_path, standin):
-    second = subprocess.run([sys.executable, str(ROOT / "app.py"), "run"], cwd=tmp_path,
-                            env=_env(tmp_path, standin, _free_port()), capture_output=True, text=True, timeout=60)
+    second = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "run"],
+        cwd=tmp_path,
+        env=_env(tmp_path, standin, _free_port()),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert second.returncode == 2
     assert "already running the scheduler" in second.stderr
     assert "Traceback" not in second.stderr
 
 
-
 def test_a_token_slack_rejects_is_named_without_a_traceback(tmp_path, standin):
     standin.reset()
     standin.fail("auth.test", error="invalid_auth")
-    result = subprocess.run([sys.executable, str(ROOT / "app.py"), "run"], cwd=tmp_path,
-                            env=_env(tmp_path, standin, _free_port()), capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "run"],
+        cwd=tmp_path,
+        env=_env(tmp_path, standin, _free_port()),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "Slack did not accept SLACK_BOT_TOKEN" in result.stderr and "invalid_auth" in result.stderr
     assert "Traceback" not in result.stderr
@@ -99,9 +121,14 @@ def test_a_stopped_bot_releases_the_scheduler_for_the_next_one(tmp_path, standin
     standin.reset()
     for _ in range(2):
         port = _free_port()
-        process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "run"], cwd=tmp_path,
-                                   env=_env(tmp_path, standin, port), stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "app.py"), "run"],
+            cwd=tmp_path,
+            env=_env(tmp_path, standin, port),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             _wait_healthy(f"http://127.0.0.1:{port}", process)
         finally:
@@ -114,8 +141,14 @@ def test_a_socket_mode_token_slack_rejects_is_named_without_a_traceback(tmp_path
     standin.reset()
     standin.fail("apps.connections.open", error="invalid_auth")
     env = _env(tmp_path, standin, _free_port()) | {"SLACK_APP_TOKEN": "xapp-bad"}
-    result = subprocess.run([sys.executable, str(ROOT / "app.py"), "run"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "run"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "Socket Mode" in result.stderr and "invalid_auth" in result.stderr
     assert "Traceback" not in result.stderr
@@ -126,16 +159,33 @@ def test_run_in_socket_mode_answers_a_slash_command(tmp_path, standin):
     a WebSocket and delivers a slash command over it, as Slack does."""
     standin.reset()
     env = _env(tmp_path, standin, _free_port()) | {"SLACK_APP_TOKEN": "xapp-trial"}
-    process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "run"], cwd=tmp_path, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py"), "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         endpoint = standin.socket_mode
         assert endpoint.connected.wait(20), "the bot never opened its Socket Mode connection"
         token = "socketcmd1"
-        envelope = endpoint.send("slash_commands", {
-            "token": "legacy", "team_id": "T0TRAIN01", "channel_id": "C0CLASS01", "user_id": "U0STRANGER",
-            "user_name": "stranger", "command": "/cohort", "text": "", "api_app_id": "A0TRAINDAY",
-            "response_url": f"{standin.url}/response/{token}", "trigger_id": "trigger-1"})
+        envelope = endpoint.send(
+            "slash_commands",
+            {
+                "token": "legacy",
+                "team_id": "T0TRAIN01",
+                "channel_id": "C0CLASS01",
+                "user_id": "U0STRANGER",
+                "user_name": "stranger",
+                "command": "/cohort",
+                "text": "",
+                "api_app_id": "A0TRAINDAY",
+                "response_url": f"{standin.url}/response/{token}",
+                "trigger_id": "trigger-1",
+            },
+        )
         assert endpoint.ack(envelope, timeout=3) is not None  # acknowledged inside Slack's 3 seconds
         deadline = time.monotonic() + 10
         while not [r for r in standin.responses() if r.token == token] and time.monotonic() < deadline:

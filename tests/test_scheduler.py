@@ -31,8 +31,15 @@ def test_the_plan_lands_in_the_job_store_with_ids_from_what_each_job_does(world,
     cid = import_cohort(world)
     assert started.reconcile_if_changed() is not None  # what the plan watch does within seconds
     ids = set(runner.store_job_ids(world.ctx))
-    assert {f"cohort:{cid}:g2t", f"cohort:{cid}:day:1:morning", f"cohort:{cid}:day:2:break:1:raise",
-            f"cohort:{cid}:day:3:break:3:mia", f"cohort:{cid}:day:3:eod", "outbox:retry", "plan:reconcile"} <= ids
+    assert {
+        f"cohort:{cid}:g2t",
+        f"cohort:{cid}:day:1:morning",
+        f"cohort:{cid}:day:2:break:1:raise",
+        f"cohort:{cid}:day:3:break:3:mia",
+        f"cohort:{cid}:day:3:eod",
+        "outbox:retry",
+        "plan:reconcile",
+    } <= ids
     job = started.scheduler.get_job(f"cohort:{cid}:day:2:break:1:raise")
     assert job.func_ref == "scheduler.jobs:raise_prompt" and tuple(job.args) == (cid, 2, 1)
     assert job.next_run_time == datetime(2026, 12, 2, 9, 55, tzinfo=CH)
@@ -49,17 +56,25 @@ def test_a_job_the_store_dropped_comes_back_and_a_schedule_edit_moves_only_the_f
     assert started.reconcile().added == [f"cohort:{cid}:day:1:morning"]
     # Day 1 is under way; the TL moves lunch. Day 1's past jobs stay untouched, the rest move.
     world.clock.set(datetime(2026, 12, 1, 11, 0, tzinfo=CH))
-    schedule = {"day_start": "08:00", "day_end": "17:00", "breaks": [
-        {"start": "10:00", "minutes": 15}, {"start": "12:30", "minutes": 30, "lunch": True},
-        {"start": "14:30", "minutes": 15}]}
+    schedule = {
+        "day_start": "08:00",
+        "day_end": "17:00",
+        "breaks": [
+            {"start": "10:00", "minutes": 15},
+            {"start": "12:30", "minutes": 30, "lunch": True},
+            {"start": "14:30", "minutes": 15},
+        ],
+    }
     import_cohort(world, schedule=schedule)
     started.reconcile_if_changed()
     ids = set(runner.store_job_ids(world.ctx))
     assert f"cohort:{cid}:day:1:morning" not in ids  # past its grace: not re-added
-    assert started.scheduler.get_job(f"cohort:{cid}:day:1:break:2:raise").next_run_time == \
-        datetime(2026, 12, 1, 12, 25, tzinfo=CH)
-    assert started.scheduler.get_job(f"cohort:{cid}:day:3:break:2:lower").next_run_time == \
-        datetime(2026, 12, 3, 13, 0, tzinfo=CH)
+    assert started.scheduler.get_job(f"cohort:{cid}:day:1:break:2:raise").next_run_time == datetime(
+        2026, 12, 1, 12, 25, tzinfo=CH
+    )
+    assert started.scheduler.get_job(f"cohort:{cid}:day:3:break:2:lower").next_run_time == datetime(
+        2026, 12, 3, 13, 0, tzinfo=CH
+    )
 
 
 def test_a_second_process_refuses_to_start_another_scheduler(world, started):

@@ -17,16 +17,21 @@ def client(standin):
 
 
 def test_a_valid_message_is_accepted(client, standin):
-    response = client.chat_postMessage(channel="C0CLASS01", text="hi", blocks=[header("Day 1"), section("Welcome")])
+    response = client.chat_postMessage(
+        channel="C0CLASS01", text="hi", blocks=[header("Day 1"), section("Welcome")]
+    )
     assert response["ok"] and response["ts"]
 
 
-@pytest.mark.parametrize("blocks, problem", [
-    ([{"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}], "limit 150"),
-    ([section("")], "empty text"),
-    ([section("x")] * 51, "51 blocks"),
-    ([{"type": "actions", "elements": []}], "action elements"),
-])
+@pytest.mark.parametrize(
+    "blocks, problem",
+    [
+        ([{"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}], "limit 150"),
+        ([section("")], "empty text"),
+        ([section("x")] * 51, "51 blocks"),
+        ([{"type": "actions", "elements": []}], "action elements"),
+    ],
+)
 def test_invalid_message_blocks_are_refused(client, standin, blocks, problem):
     with pytest.raises(SlackApiError) as refused:
         client.chat_postMessage(channel="C0CLASS01", text="hi", blocks=blocks)
@@ -35,8 +40,11 @@ def test_invalid_message_blocks_are_refused(client, standin, blocks, problem):
 
 
 def test_a_modal_title_over_24_characters_is_refused(client, standin):
-    view = {"type": "modal", "title": {"type": "plain_text", "text": "A title far too long for Slack"},
-            "blocks": [section("x")]}
+    view = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "A title far too long for Slack"},
+        "blocks": [section("x")],
+    }
     with pytest.raises(SlackApiError) as refused:
         client.views_open(trigger_id="t", view=view)
     assert refused.value.response["error"] == "invalid_arguments"

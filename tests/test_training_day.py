@@ -25,7 +25,9 @@ def la(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
 
 def import_la_cohort(world) -> int:
     world.clock.set(la(2026, 10, 26, 9))  # the Monday before
-    return import_cohort(world, name="LA class - Oct 30", timezone="America/Los_Angeles", start_date="2026-10-30")
+    return import_cohort(
+        world, name="LA class - Oct 30", timezone="America/Los_Angeles", start_date="2026-10-30"
+    )
 
 
 def note(world, key: str) -> Notification | None:
@@ -49,8 +51,16 @@ def flags(world, kind: str) -> list[tuple[str, int, int]]:
         return sorted((r.person.name, r.day, r.break_no) for r in rows)
 
 
-def play_break(world, cid: int, day: tuple[int, int, int], number: int, start: tuple[int, int], minutes: int,
-               raise_: list[str], lower: list[str]) -> None:
+def play_break(
+    world,
+    cid: int,
+    day: tuple[int, int, int],
+    number: int,
+    start: tuple[int, int],
+    minutes: int,
+    raise_: list[str],
+    lower: list[str],
+) -> None:
     y, m, d = day
     begins = la(y, m, d, *start)
     world.advance_to(begins - timedelta(minutes=5))
@@ -87,8 +97,18 @@ def test_a_three_day_cohort_across_a_daylight_saving_change_runs_itself(world):
     world.advance_to(la(*day1, 8))
     morning = world.slack.messages(channel=CLASS)[-1]
     body = text_of(morning)
-    for expected in ("Day 1 of 3", "10:00 AM – 10:15 AM", "Lunch: 12:00 PM – 12:30 PM", "PDT", "muted",
-                     "Hand-raise rule", "N-Number", "never your NPN", "13 green checkmarks", "Tech Issues"):
+    for expected in (
+        "Day 1 of 3",
+        "10:00 AM – 10:15 AM",
+        "Lunch: 12:00 PM – 12:30 PM",
+        "PDT",
+        "muted",
+        "Hand-raise rule",
+        "N-Number",
+        "never your NPN",
+        "13 green checkmarks",
+        "Tech Issues",
+    ):
         assert expected in body, expected
     assert [c.args["timestamp"] for c in world.slack.calls("pins.add")] == [morning["ts"]]
     # The same check-in delivered three times (Slack retries) counts once.
@@ -118,7 +138,8 @@ def test_a_three_day_cohort_across_a_daylight_saving_change_runs_itself(world):
         checkins = session.scalars(select(AttendanceCheck).where(AttendanceCheck.kind == "checkin"))
         assert sorted((c.person_id, c.late) for c in checkins) == sorted(
             (session.scalar(select(Person.id).where(Person.slack_user_id == uid)), late)
-            for uid, late in ((ANA, False), (BEN, False), (CHLOE, True)))
+            for uid, late in ((ANA, False), (BEN, False), (CHLOE, True))
+        )
 
     # Day 2 (Mon, after the change to PST): the morning post is at 8:00 local = 16:00 UTC, not 15:00.
     day2 = DST_DAYS[1]
@@ -178,7 +199,10 @@ def test_a_three_day_cohort_across_a_daylight_saving_change_runs_itself(world):
         ben = session.scalar(select(Person).where(Person.slack_user_id == BEN))
         assert attendance.mia_count(session, ben.id) == 1
         assert attendance.day_codes(session, ben.id, world.ctx.playbook) == [
-            (1, "Unresponsive or Missing During Class (MIA)"), (2, "Full Day"), (3, "Absent – Unapproved")]
+            (1, "Unresponsive or Missing During Class (MIA)"),
+            (2, "Full Day"),
+            (3, "Absent – Unapproved"),
+        ]
 
 
 def _all_notes(world) -> list[Notification]:
@@ -222,13 +246,13 @@ def test_reactions_that_are_not_check_ins_change_nothing(world):
     cid = import_cohort(world)
     world.advance_to(datetime(2026, 12, 1, 8, 0, tzinfo=CH))
     ts = prompt_ts(world, cid, 1, "morning")
-    react(world, "U0STRANGER", "white_check_mark", ts)          # not in the cohort
+    react(world, "U0STRANGER", "white_check_mark", ts)  # not in the cohort
     react(world, ANA, "white_check_mark", "1790009999.000100")  # not a prompt
-    react(world, ANA, "tada", ts)                               # another emoji
+    react(world, ANA, "tada", ts)  # another emoji
     world.driver.reaction(ANA, "white_check_mark", "C0OTHER01", ts)  # another channel
     with world.ctx.db.session() as session:
         assert list(session.scalars(select(AttendanceCheck))) == []
-    world.clock.set(datetime(2026, 12, 1, 18, 0, tzinfo=CH))    # after the day ended
+    world.clock.set(datetime(2026, 12, 1, 18, 0, tzinfo=CH))  # after the day ended
     react(world, ANA, "white_check_mark", ts)
     with world.ctx.db.session() as session:
         assert list(session.scalars(select(AttendanceCheck))) == []
@@ -249,20 +273,32 @@ def test_the_tl_excuses_an_mia_with_a_reason_and_it_is_audited(world):
         react(world, agent, "raised_hand", raise_ts, added=False)
     world.advance_to(datetime(2026, 12, 1, 10, 21, tzinfo=CH))
     [alert] = [m for m in world.slack.dms_to(TL) if "MIA" in text_of(m)]
-    [button] = [e for b in alert["blocks"] if b["type"] == "actions" for e in b["elements"]
-                if e["action_id"] == ids.ACTION_MIA_EXCUSE]
+    [button] = [
+        e
+        for b in alert["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ids.ACTION_MIA_EXCUSE
+    ]
     # An agent cannot press it.
     world.driver.action(ids.ACTION_MIA_EXCUSE, button["value"], user=ANA, channel="DTL")
     assert world.slack.calls("views.open") == []
     world.driver.action(ids.ACTION_MIA_EXCUSE, button["value"], user=TL, channel="DTL")
     [opened] = world.slack.calls("views.open")
     meta = opened.args["view"]["private_metadata"]
-    reply = world.driver.submit_view(ids.VIEW_MIA_REASON, {ids.MIA_REASON_BLOCK: {ids.FIELD_INPUT: {"value": ""}}},
-                                     user=TL, private_metadata=meta)
+    reply = world.driver.submit_view(
+        ids.VIEW_MIA_REASON,
+        {ids.MIA_REASON_BLOCK: {ids.FIELD_INPUT: {"value": ""}}},
+        user=TL,
+        private_metadata=meta,
+    )
     assert reply.json()["response_action"] == "errors"
-    world.driver.submit_view(ids.VIEW_MIA_REASON,
-                             {ids.MIA_REASON_BLOCK: {ids.FIELD_INPUT: {"value": "Doorbell; told me in chat"}}},
-                             user=TL, private_metadata=meta)
+    world.driver.submit_view(
+        ids.VIEW_MIA_REASON,
+        {ids.MIA_REASON_BLOCK: {ids.FIELD_INPUT: {"value": "Doorbell; told me in chat"}}},
+        user=TL,
+        private_metadata=meta,
+    )
     assert "Excused: Ben Okafor" in text_of(world.slack.dms_to(TL)[-1])
     with world.ctx.db.session() as session:
         [flag] = session.scalars(select(AttendanceFlag).where(AttendanceFlag.kind == "mia"))
@@ -283,14 +319,19 @@ def test_attendance_command_shows_today_an_agent_and_lets_the_tl_change_a_code(w
     assert "Ana Ruiz*: Full Day" in table
     assert "Ben Okafor*: Tardy > 1 hour" in table and "(late)" in table
     assert "Chloe Martin*: Absent – Unapproved" in table
-    reply = world.driver.command("/attendance", f"set <@{CHLOE}|chloe> 1 absent_hr_approved HR approved leave",
-                                 user=TL, channel=CLASS)
+    reply = world.driver.command(
+        "/attendance", f"set <@{CHLOE}|chloe> 1 absent_hr_approved HR approved leave", user=TL, channel=CLASS
+    )
     assert "Absent – HR Approved" in replies(world, reply)[0]
-    record = replies(world, world.driver.command("/attendance", f"<@{CHLOE}|chloe>", user=TL, channel=CLASS))[0]
+    record = replies(world, world.driver.command("/attendance", f"<@{CHLOE}|chloe>", user=TL, channel=CLASS))[
+        0
+    ]
     assert "Day 1: Absent – HR Approved _(set by TL)_" in record
     refused = replies(world, world.driver.command("/attendance", "", user=ANA, channel=CLASS))[0]
     assert "only team leads, production managers and admins" in refused
-    bad = replies(world, world.driver.command("/attendance", f"set <@{BEN}|ben> 1 late", user=TL, channel=CLASS))[0]
+    bad = replies(
+        world, world.driver.command("/attendance", f"set <@{BEN}|ben> 1 late", user=TL, channel=CLASS)
+    )[0]
     assert "not an attendance code" in bad
 
 

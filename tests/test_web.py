@@ -20,17 +20,27 @@ def test_healthz_503_when_database_unreachable(world):
     broken = Database("postgresql+psycopg://nobody@127.0.0.1:1/none")
     app = make_wsgi(world.app, broken)
     captured = {}
-    body = b"".join(app({"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"},
-                        lambda status, headers: captured.update(status=status)))
+    body = b"".join(
+        app(
+            {"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"},
+            lambda status, headers: captured.update(status=status),
+        )
+    )
     assert captured["status"].startswith("503")
     assert json.loads(body)["database"] == "unreachable"
 
 
 def test_unsigned_request_is_rejected_and_changes_nothing(world):
-    request = urllib.request.Request(f"{world.url}/slack/events", data=b"command=%2Fcohort&user_id=U0TL0001",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded",
-                                              "X-Slack-Request-Timestamp": "1", "X-Slack-Signature": "v0=bad"},
-                                     method="POST")
+    request = urllib.request.Request(
+        f"{world.url}/slack/events",
+        data=b"command=%2Fcohort&user_id=U0TL0001",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": "1",
+            "X-Slack-Signature": "v0=bad",
+        },
+        method="POST",
+    )
     try:
         urllib.request.urlopen(request, timeout=5)
         status = 200

@@ -64,57 +64,107 @@ def coach_modal(form: CoachForm) -> dict[str, Any]:
         blocks.append(section("*Related records*\n" + "\n".join(f"• {text}" for _, text in form.records)))
     else:
         blocks.append(context("No MIAs, tardies, failed attempts or coachings on record."))
-    policy_el: dict[str, Any] = {"type": "static_select", "action_id": ids.FIELD_INPUT, "options": policy_options}
+    policy_el: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": ids.FIELD_INPUT,
+        "options": policy_options,
+    }
     initial_policy = next((o for o in policy_options if o["value"] == form.policy), None)
     if initial_policy:
         policy_el["initial_option"] = initial_policy
-    level_el: dict[str, Any] = {"type": "static_select", "action_id": ids.FIELD_INPUT, "options": level_options}
+    level_el: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": ids.FIELD_INPUT,
+        "options": level_options,
+    }
     initial_level = next((o for o in level_options if o["value"] == form.level), None)
     if initial_level:
         level_el["initial_option"] = initial_level
     blocks.append(input_block(ids.COACH_POLICY_BLOCK, "Policy", policy_el))
-    blocks.append(input_block(ids.COACH_LEVEL_BLOCK, "Level", level_el,
-                              hint="A level above the proposed one needs the reason below."))
+    blocks.append(
+        input_block(
+            ids.COACH_LEVEL_BLOCK,
+            "Level",
+            level_el,
+            hint="A level above the proposed one needs the reason below.",
+        )
+    )
     if form.records:
         link_options = _options([(ref, text) for ref, text in form.records[:10]])
-        links_el: dict[str, Any] = {"type": "checkboxes", "action_id": ids.FIELD_INPUT, "options": link_options}
+        links_el: dict[str, Any] = {
+            "type": "checkboxes",
+            "action_id": ids.FIELD_INPUT,
+            "options": link_options,
+        }
         initial = [o for o in link_options if o["value"] in form.links]
         if initial:
             links_el["initial_options"] = initial
         blocks.append(input_block(ids.COACH_LINKS_BLOCK, "This coaching is about", links_el, optional=True))
-    incident_el: dict[str, Any] = {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "multiline": True,
-                                   "max_length": 2000}
+    incident_el: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": ids.FIELD_INPUT,
+        "multiline": True,
+        "max_length": 2000,
+    }
     if form.incident:
         incident_el["initial_value"] = form.incident
     blocks.append(input_block(ids.COACH_INCIDENT_BLOCK, "What happened", incident_el))
-    blocks.append(input_block(ids.COACH_EXPECTATION_BLOCK, "Expectation going forward",
-                              {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "multiline": True,
-                               "max_length": 2000},
-                              optional=True, hint="Left empty, the policy's expectation from the playbook is used."))
-    blocks.append(input_block(ids.COACH_SKIP_BLOCK, "Reason for skipping a level",
-                              {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": 500},
-                              optional=True, hint="Only when the level is above the proposed one; it is kept."))
+    blocks.append(
+        input_block(
+            ids.COACH_EXPECTATION_BLOCK,
+            "Expectation going forward",
+            {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "multiline": True, "max_length": 2000},
+            optional=True,
+            hint="Left empty, the policy's expectation from the playbook is used.",
+        )
+    )
+    blocks.append(
+        input_block(
+            ids.COACH_SKIP_BLOCK,
+            "Reason for skipping a level",
+            {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": 500},
+            optional=True,
+            hint="Only when the level is above the proposed one; it is kept.",
+        )
+    )
     return {
-        "type": "modal", "callback_id": ids.VIEW_COACH, "title": plain("Coaching"), "submit": plain("Save"),
-        "close": plain("Cancel"), "private_metadata": json.dumps({"agent": form.agent_slack_id}), "blocks": blocks,
+        "type": "modal",
+        "callback_id": ids.VIEW_COACH,
+        "title": plain("Coaching"),
+        "submit": plain("Save"),
+        "close": plain("Cancel"),
+        "private_metadata": json.dumps({"agent": form.agent_slack_id}),
+        "blocks": blocks,
     }
 
 
-def coach_open_button(label: str, *, agent: str, policy: str, level: str, incident: str = "",
-                      links: list[str] | None = None) -> dict[str, Any]:
-    value = json.dumps({"agent": agent, "policy": policy, "level": level, "incident": incident[:1500],
-                        "links": links or []})
+def coach_open_button(
+    label: str, *, agent: str, policy: str, level: str, incident: str = "", links: list[str] | None = None
+) -> dict[str, Any]:
+    value = json.dumps(
+        {"agent": agent, "policy": policy, "level": level, "incident": incident[:1500], "links": links or []}
+    )
     return button(label, ids.ACTION_COACH_OPEN, value, style="primary")
 
 
 def skip_needs_confirmation(message: str, open_button: dict[str, Any]) -> list[Block]:
-    return [section(f":warning: {message}"),
-            {"type": "actions", "elements": [open_button]},
-            context("The form opens filled in; add the reason for the skip and save.")]
+    return [
+        section(f":warning: {message}"),
+        {"type": "actions", "elements": [open_button]},
+        context("The form opens filled in; add the reason for the skip and save."),
+    ]
 
 
-def coaching_saved(*, agent_name: str, policy_title: str, level_label: str, proposed_label: str | None,
-                   skip_reason: str | None, cap: bool, dm_to: str | None) -> list[Block]:
+def coaching_saved(
+    *,
+    agent_name: str,
+    policy_title: str,
+    level_label: str,
+    proposed_label: str | None,
+    skip_reason: str | None,
+    cap: bool,
+    dm_to: str | None,
+) -> list[Block]:
     lines = [f":memo: Saved: *{level_label}* for *{agent_name}* under the {policy_title}."]
     if skip_reason:
         lines.append(f"Proposed was {proposed_label}; skipped with the reason: {skip_reason}")
@@ -127,7 +177,7 @@ def cap_document(agent_name: str, level_label: str, document: str) -> list[Block
     blocks: list[Block] = [header(f"{level_label}: {agent_name}")]
     chunk = 2800
     for start in range(0, len(document), chunk):
-        blocks.append(section("```" + document[start:start + chunk] + "```"))
+        blocks.append(section("```" + document[start : start + chunk] + "```"))
     blocks.append(context("Print it or paste it into the CAP form; both signatures are needed."))
     return blocks
 
@@ -153,18 +203,30 @@ def failcert_modal(carriers: list[tuple[str, str]], agent: str | None = None) ->
     if agent:
         agent_el["initial_user"] = agent
     return {
-        "type": "modal", "callback_id": ids.VIEW_FAILCERT, "title": plain("Failed cert exam"),
-        "submit": plain("Record"), "close": plain("Cancel"),
+        "type": "modal",
+        "callback_id": ids.VIEW_FAILCERT,
+        "title": plain("Failed cert exam"),
+        "submit": plain("Record"),
+        "close": plain("Cancel"),
         "blocks": [
             input_block(ids.FAILCERT_AGENT_BLOCK, "Agent", agent_el),
-            input_block(ids.FAILCERT_CARRIER_BLOCK, "Carrier",
-                        {"type": "static_select", "action_id": ids.FIELD_INPUT, "options": _options(carriers)}),
-            input_block(ids.FAILCERT_SCORE_BLOCK, "Score",
-                        {"type": "number_input", "action_id": ids.FIELD_INPUT, "is_decimal_allowed": False},
-                        optional=True),
-            input_block(ids.FAILCERT_NOTE_BLOCK, "Note",
-                        {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": 500},
-                        optional=True),
+            input_block(
+                ids.FAILCERT_CARRIER_BLOCK,
+                "Carrier",
+                {"type": "static_select", "action_id": ids.FIELD_INPUT, "options": _options(carriers)},
+            ),
+            input_block(
+                ids.FAILCERT_SCORE_BLOCK,
+                "Score",
+                {"type": "number_input", "action_id": ids.FIELD_INPUT, "is_decimal_allowed": False},
+                optional=True,
+            ),
+            input_block(
+                ids.FAILCERT_NOTE_BLOCK,
+                "Note",
+                {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": 500},
+                optional=True,
+            ),
         ],
     }
 
@@ -183,8 +245,11 @@ def progress_modal(steps: list[tuple[str, str]], initial: str | None) -> dict[st
     if chosen:
         element["initial_option"] = chosen
     return {
-        "type": "modal", "callback_id": ids.VIEW_PROGRESS, "title": plain("My progress"),
-        "submit": plain("Save"), "close": plain("Cancel"),
+        "type": "modal",
+        "callback_id": ids.VIEW_PROGRESS,
+        "title": plain("My progress"),
+        "submit": plain("Save"),
+        "close": plain("Cancel"),
         "blocks": [input_block(ids.PROGRESS_STEP_BLOCK, "What did you just finish?", element)],
     }
 
@@ -209,15 +274,23 @@ def class_progress(cohort_name: str, rows: list[tuple[str, str, str]], day: int 
 def behind_pace_section(day: int, rows: list[tuple[str, str]]) -> list[Block]:
     if not rows:
         return [section(f"*Timeframe:* every agent is on pace after day {day}.")]
-    return sections([f"*Behind pace after day {day}* (Agent Timeframe Expectations)",
-                     *(f"• *{name}*: missing {gap}" for name, gap in rows)])
+    return sections(
+        [
+            f"*Behind pace after day {day}* (Agent Timeframe Expectations)",
+            *(f"• *{name}*: missing {gap}" for name, gap in rows),
+        ]
+    )
 
 
 def window_flag(agent_name: str, cohort_name: str, missing: str, excuse: str | None, propose: bool) -> str:
-    text = (f":rotating_light: {agent_name} has not finished inside the {cohort_name} window. Missing: {missing}.")
+    text = (
+        f":rotating_light: {agent_name} has not finished inside the {cohort_name} window. Missing: {missing}."
+    )
     if excuse:
         text += f"\nThe TL recorded the delay as outside the agent's control: {excuse}. No CAP is proposed."
     elif propose:
-        text += "\nProposed: *Final CAP* under the Agent Timeframe Expectations (unless the delay was outside " \
-                "the agent's control: `/progress @agent excuse REASON`)."
+        text += (
+            "\nProposed: *Final CAP* under the Agent Timeframe Expectations (unless the delay was outside "
+            "the agent's control: `/progress @agent excuse REASON`)."
+        )
     return text

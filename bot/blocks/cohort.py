@@ -51,9 +51,13 @@ def agent_added(agent_name: str, n_number: str, cohort_name: str, already: bool)
 
 def cohort_created(name: str, channel_id: str, start: date, days: int) -> list[Block]:
     return [
-        section(f":white_check_mark: Created *{name}* in <#{channel_id}>, starting {show_date(start)} for {days} days."),
-        context("Add agents with `/cohort add @agent N-Number NPN` in the class channel, "
-                "or import a cohort file with `training-day cohort import FILE.yml`."),
+        section(
+            f":white_check_mark: Created *{name}* in <#{channel_id}>, starting {show_date(start)} for {days} days."
+        ),
+        context(
+            "Add agents with `/cohort add @agent N-Number NPN` in the class channel, "
+            "or import a cohort file with `training-day cohort import FILE.yml`."
+        ),
     ]
 
 
@@ -74,24 +78,57 @@ def new_cohort_modal(*, channel_id: str | None, caller_id: str, today: date) -> 
         "submit": plain("Create"),
         "close": plain("Cancel"),
         "blocks": [
-            input_block(ids.COHORT_FIELD_NAME, "Cohort name",
-                        {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": 200,
-                         "placeholder": plain("AHIP/Aetna class - Dec 1")}),
+            input_block(
+                ids.COHORT_FIELD_NAME,
+                "Cohort name",
+                {
+                    "type": "plain_text_input",
+                    "action_id": ids.FIELD_INPUT,
+                    "max_length": 200,
+                    "placeholder": plain("AHIP/Aetna class - Dec 1"),
+                },
+            ),
             input_block(ids.COHORT_FIELD_CHANNEL, "Class channel", channel_select),
-            input_block(ids.COHORT_FIELD_TIMEZONE, "Timezone",
-                        {"type": "static_select", "action_id": ids.FIELD_INPUT, "options": zone_options,
-                         "initial_option": zone_options[1]}),
-            input_block(ids.COHORT_FIELD_START, "First training day",
-                        {"type": "datepicker", "action_id": ids.FIELD_INPUT, "initial_date": today.isoformat()},
-                        hint="Training days are business days (Mon-Fri)."),
-            input_block(ids.COHORT_FIELD_DAYS, "Length",
-                        {"type": "static_select", "action_id": ids.FIELD_INPUT, "options": days_options,
-                         "initial_option": days_options[0]}),
-            input_block(ids.COHORT_FIELD_LINK, "GoTo Training link",
-                        {"type": "url_text_input", "action_id": ids.FIELD_INPUT}),
-            input_block(ids.COHORT_FIELD_TL, "Team lead",
-                        {"type": "users_select", "action_id": ids.FIELD_INPUT, "initial_user": caller_id}),
-            input_block(ids.COHORT_FIELD_PM, "Production manager",
-                        {"type": "users_select", "action_id": ids.FIELD_INPUT}),
+            input_block(
+                ids.COHORT_FIELD_TIMEZONE,
+                "Timezone",
+                {
+                    "type": "static_select",
+                    "action_id": ids.FIELD_INPUT,
+                    "options": zone_options,
+                    "initial_option": zone_options[1],
+                },
+            ),
+            input_block(
+                ids.COHORT_FIELD_START,
+                "First training day",
+                {"type": "datepicker", "action_id": ids.FIELD_INPUT, "initial_date": today.isoformat()},
+                hint="Training days are business days (Mon-Fri).",
+            ),
+            input_block(
+                ids.COHORT_FIELD_DAYS,
+                "Length",
+                {
+                    "type": "static_select",
+                    "action_id": ids.FIELD_INPUT,
+                    "options": days_options,
+                    "initial_option": days_options[0],
+                },
+            ),
+            input_block(
+                ids.COHORT_FIELD_LINK,
+                "GoTo Training link",
+                {"type": "url_text_input", "action_id": ids.FIELD_INPUT},
+            ),
+            input_block(
+                ids.COHORT_FIELD_TL,
+                "Team lead",
+                {"type": "users_select", "action_id": ids.FIELD_INPUT, "initial_user": caller_id},
+            ),
+            input_block(
+                ids.COHORT_FIELD_PM,
+                "Production manager",
+                {"type": "users_select", "action_id": ids.FIELD_INPUT},
+            ),
         ],
     }

@@ -33,10 +33,14 @@ def _zone(day: DayTimes) -> str:
 
 
 def day_times_lines(day: DayTimes) -> list[str]:
-    lines = [f"*{show_date(day.date)}*: {_t(day.start, day.timezone)} – {_t(day.end, day.timezone)} {_zone(day)}"]
+    lines = [
+        f"*{show_date(day.date)}*: {_t(day.start, day.timezone)} – {_t(day.end, day.timezone)} {_zone(day)}"
+    ]
     for spot in day.breaks:
         what = spot.label
-        lines.append(f"• {what}: {_t(spot.start, day.timezone)} – {_t(spot.end, day.timezone)} ({spot.minutes} min)")
+        lines.append(
+            f"• {what}: {_t(spot.start, day.timezone)} – {_t(spot.end, day.timezone)} ({spot.minutes} min)"
+        )
     return lines
 
 
@@ -46,18 +50,22 @@ def g2t_link(agent_name: str, cohort_name: str, link: str, day: DayTimes) -> tup
         section(f"Hi {agent_name}! Your licensing class *{cohort_name}* starts {show_date(day.date)}."),
         section(f"*Join the training here:* <{link}|GoTo Training link>\n{link}"),
         section("*Day 1*\n" + "\n".join(day_times_lines(day))),
-        context("Join a few minutes early, muted. In the class channel, check in each morning by reacting "
-                ":white_check_mark: to the bot's post."),
+        context(
+            "Join a few minutes early, muted. In the class channel, check in each morning by reacting "
+            ":white_check_mark: to the bot's post."
+        ),
     ]
 
 
 def g2t_late(cohort_name: str, names: Sequence[str], day: DayTimes) -> tuple[str, list[Block]]:
     listed = ", ".join(names)
     text = f"The training link for {cohort_name} went out late to {listed}."
-    return text, [section(
-        f":warning: The G2T training link for *{cohort_name}* went out late (less than the playbook's lead time "
-        f"before {show_date(day.date)}, {_t(day.start, day.timezone)} {_zone(day)}) to: {listed}."
-    )]
+    return text, [
+        section(
+            f":warning: The G2T training link for *{cohort_name}* went out late (less than the playbook's lead time "
+            f"before {show_date(day.date)}, {_t(day.start, day.timezone)} {_zone(day)}) to: {listed}."
+        )
+    ]
 
 
 def morning_post(cohort_name: str, day: DayTimes, days: int, playbook: Playbook) -> tuple[str, list[Block]]:
@@ -90,48 +98,59 @@ def raise_prompt(day: DayTimes, break_no: int, playbook: Playbook) -> tuple[str,
     what = "Lunch" if spot.lunch else "Break"
     starts = _t(spot.start, day.timezone)
     text = f"{what} at {starts}: react :raised_hand: before it starts."
-    return text, [section(
-        f":raised_hand: *{what} at {starts} ({spot.minutes} min).* React :raised_hand: to this message before "
-        f"the {what.lower()} starts. When it ends at {_t(spot.end, day.timezone)}, lower your hand."
-    )]
+    return text, [
+        section(
+            f":raised_hand: *{what} at {starts} ({spot.minutes} min).* React :raised_hand: to this message before "
+            f"the {what.lower()} starts. When it ends at {_t(spot.end, day.timezone)}, lower your hand."
+        )
+    ]
 
 
 def lower_prompt(day: DayTimes, break_no: int, playbook: Playbook) -> tuple[str, list[Block]]:
     minutes = playbook.attendance.lower_grace_minutes
     text = "Welcome back! React :white_check_mark: to lower your hand."
-    return text, [section(
-        f":white_check_mark: *Welcome back!* Lower your hand within {minutes} minutes: react :white_check_mark: "
-        "to this message, or remove your :raised_hand: from the break post."
-    )]
+    return text, [
+        section(
+            f":white_check_mark: *Welcome back!* Lower your hand within {minutes} minutes: react :white_check_mark: "
+            "to this message, or remove your :raised_hand: from the break post."
+        )
+    ]
 
 
 def tardy_alert(cohort_name: str, day: DayTimes, names: Sequence[str]) -> tuple[str, list[Block]]:
     listed = ", ".join(names)
     text = f"Not checked in yet on day {day.number} of {cohort_name}: {listed}"
-    return text, [section(
-        f":alarm_clock: *{cohort_name}, day {day.number}*: not checked in by {_t(day.start, day.timezone)} "
-        f"plus grace, marked tardy: {listed}. Still missing at the first break, they are marked absent."
-    )]
+    return text, [
+        section(
+            f":alarm_clock: *{cohort_name}, day {day.number}*: not checked in by {_t(day.start, day.timezone)} "
+            f"plus grace, marked tardy: {listed}. Still missing at the first break, they are marked absent."
+        )
+    ]
 
 
-def mia_alert(cohort_name: str, day: DayTimes, break_no: int,
-              agents: Sequence[tuple[int, str]]) -> tuple[str, list[Block]]:
+def mia_alert(
+    cohort_name: str, day: DayTimes, break_no: int, agents: Sequence[tuple[int, str]]
+) -> tuple[str, list[Block]]:
     """agents: (flag id, name)."""
     spot = day.break_no(break_no)
     what = spot.label.lower()
     names = ", ".join(n for _, n in agents)
     text = f"MIA after {what} on day {day.number} of {cohort_name}: {names}"
-    blocks: list[Block] = [section(
-        f":rotating_light: *{cohort_name}, day {day.number}*: missed raising or lowering the hand at {what} "
-        f"({_t(spot.start, day.timezone)}), marked *MIA*:"
-    )]
+    blocks: list[Block] = [
+        section(
+            f":rotating_light: *{cohort_name}, day {day.number}*: missed raising or lowering the hand at {what} "
+            f"({_t(spot.start, day.timezone)}), marked *MIA*:"
+        )
+    ]
     for flag_id, name in agents:
         blocks.append(section(f"*{name}*"))
-        blocks.append(actions(
-            button("Excuse", ids.ACTION_MIA_EXCUSE, str(flag_id)),
-            button("Mark present", ids.ACTION_MIA_PRESENT, str(flag_id), style="primary"),
-            block_id=f"mia_{flag_id}",
-        ))
+        blocks.append(
+            actions(
+                button("Excuse", ids.ACTION_MIA_EXCUSE, str(flag_id)),
+                button("Mark present", ids.ACTION_MIA_PRESENT, str(flag_id), style="primary"),
+                block_id=f"mia_{flag_id}",
+            )
+        )
     return text, blocks
 
 
@@ -146,8 +165,11 @@ def reason_modal(flag_id: int, decision: str, agent_name: str) -> dict[str, obje
         "close": plain("Cancel"),
         "blocks": [
             section(f"{verb}: *{agent_name}*. This goes on the attendance record with your name."),
-            input_block(ids.MIA_REASON_BLOCK, "Why?",
-                        {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": 300}),
+            input_block(
+                ids.MIA_REASON_BLOCK,
+                "Why?",
+                {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": 300},
+            ),
         ],
     }
 
@@ -186,8 +208,12 @@ def day_table(cohort_name: str, day: DayTimes, rows: Sequence[AgentDay]) -> list
 def end_of_day(cohort_name: str, day: DayTimes, rows: Sequence[AgentDay]) -> tuple[str, list[Block]]:
     text = f"End of day {day.number} of {cohort_name}: attendance"
     blocks = day_table(cohort_name, day, rows)
-    blocks.append(context("Proposed codes from what I saw. Change one with "
-                          "`/attendance set @agent DAY CODE reason` in the class channel."))
+    blocks.append(
+        context(
+            "Proposed codes from what I saw. Change one with "
+            "`/attendance set @agent DAY CODE reason` in the class channel."
+        )
+    )
     return text, blocks
 
 

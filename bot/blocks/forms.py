@@ -19,10 +19,13 @@ TITLES = {
     "ticket": "Carrier Tickets",
 }
 BUTTONS = FORM_NAMES
-FORMS_USAGE = ("Type `/forms` for the list, or open one directly: "
-               "`/forms cert|tbt|callcert|failedcert|ticket [@agent]`.")
-ESP_USAGE = ("`/esp @agent` shows the agent's ESP tracker; `/esp @agent aetna=complete equipment=complete` "
-             "updates it. In the class channel, `/esp` shows the whole class.")
+FORMS_USAGE = (
+    "Type `/forms` for the list, or open one directly: `/forms cert|tbt|callcert|failedcert|ticket [@agent]`."
+)
+ESP_USAGE = (
+    "`/esp @agent` shows the agent's ESP tracker; `/esp @agent aetna=complete equipment=complete` "
+    "updates it. In the class channel, `/esp` shows the whole class."
+)
 PROOF_FILETYPES = ["png", "jpg", "jpeg", "pdf"]
 
 
@@ -44,8 +47,10 @@ def picker(agent: str | None = None, agent_name: str | None = None) -> list[Bloc
     who = f" for {agent_name}" if agent_name else ""
     return [
         section(f"*Tracking forms{who}.* Pick one; each updates the ESP tracker."),
-        actions(*[button(BUTTONS[kind], ids.ACTION_FORM_OPEN[kind], agent or "") for kind in ids.FORM_KINDS],
-                block_id="form_picker"),
+        actions(
+            *[button(BUTTONS[kind], ids.ACTION_FORM_OPEN[kind], agent or "") for kind in ids.FORM_KINDS],
+            block_id="form_picker",
+        ),
     ]
 
 
@@ -53,16 +58,26 @@ def _options(pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
     return [{"text": plain(label), "value": value} for value, label in pairs]
 
 
-def _text_input(*, multiline: bool = False, max_length: int = 500, initial: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "multiline": multiline,
-                               "max_length": max_length}
+def _text_input(
+    *, multiline: bool = False, max_length: int = 500, initial: str | None = None
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": ids.FIELD_INPUT,
+        "multiline": multiline,
+        "max_length": max_length,
+    }
     if initial:
         element["initial_value"] = initial
     return element
 
 
 def _select(pairs: list[tuple[str, str]], initial: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "static_select", "action_id": ids.FIELD_INPUT, "options": _options(pairs)}
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": ids.FIELD_INPUT,
+        "options": _options(pairs),
+    }
     chosen = next((p for p in pairs if p[0] == initial), None)
     if chosen:
         element["initial_option"] = _options([chosen])[0]
@@ -78,8 +93,12 @@ def form_modal(kind: str, form: FormContext) -> dict[str, Any]:
         date_el["initial_date"] = form.today.isoformat()
     blocks: list[Block] = [
         input_block(ids.FORM_AGENT_BLOCK, "Agent", agent_el),
-        input_block(ids.FORM_NNUMBER_BLOCK, "Agent's N-Number", _text_input(max_length=16, initial=form.n_number),
-                    hint="The N-Number (the letter N and 7 digits), never the NPN."),
+        input_block(
+            ids.FORM_NNUMBER_BLOCK,
+            "Agent's N-Number",
+            _text_input(max_length=16, initial=form.n_number),
+            hint="The N-Number (the letter N and 7 digits), never the NPN.",
+        ),
     ]
     if kind in ("cert", "failedcert", "ticket"):
         blocks.append(input_block(ids.FORM_CARRIER_BLOCK, "Carrier", _select(form.carriers, form.carrier)))
@@ -87,45 +106,81 @@ def form_modal(kind: str, form: FormContext) -> dict[str, Any]:
         blocks.append(input_block(ids.FORM_DATE_BLOCK, "Date", date_el))
     if kind == "cert":
         names = ", ".join(name for key, name in form.carriers if key in form.proof) or "some carriers"
-        blocks.append(input_block(
-            ids.FORM_PROOF_BLOCK, "Proof screenshot",
-            {"type": "file_input", "action_id": ids.FIELD_INPUT, "filetypes": PROOF_FILETYPES, "max_files": 1},
-            optional=True, hint=f"Required for {names}.",
-        ))
+        blocks.append(
+            input_block(
+                ids.FORM_PROOF_BLOCK,
+                "Proof screenshot",
+                {
+                    "type": "file_input",
+                    "action_id": ids.FIELD_INPUT,
+                    "filetypes": PROOF_FILETYPES,
+                    "max_files": 1,
+                },
+                optional=True,
+                hint=f"Required for {names}.",
+            )
+        )
         options = [{"text": plain(text[:75]), "value": key} for key, text in form.proof.items()]
         if options:
-            blocks.append(input_block(
-                ids.FORM_CONFIRM_BLOCK, "Confirmation",
-                {"type": "checkboxes", "action_id": ids.FIELD_INPUT, "options": options[:10]},
-                optional=True, hint=f"Required for {names}.",
-            ))
+            blocks.append(
+                input_block(
+                    ids.FORM_CONFIRM_BLOCK,
+                    "Confirmation",
+                    {"type": "checkboxes", "action_id": ids.FIELD_INPUT, "options": options[:10]},
+                    optional=True,
+                    hint=f"Required for {names}.",
+                )
+            )
     elif kind == "tbt":
         blocks.append(input_block(ids.FORM_TRAINER_BLOCK, "Trainer", _text_input(max_length=100)))
         blocks.append(input_block(ids.FORM_NOTES_BLOCK, "Notes", _text_input(multiline=True), optional=True))
     elif kind == "callcert":
         blocks.append(input_block(ids.FORM_EVALUATOR_BLOCK, "Evaluator", _text_input(max_length=100)))
-        blocks.append(input_block(ids.FORM_RESULT_BLOCK, "Result", {
-            "type": "radio_buttons", "action_id": ids.FIELD_INPUT,
-            "options": _options([("pass", "Pass"), ("fail", "Fail")])}))
+        blocks.append(
+            input_block(
+                ids.FORM_RESULT_BLOCK,
+                "Result",
+                {
+                    "type": "radio_buttons",
+                    "action_id": ids.FIELD_INPUT,
+                    "options": _options([("pass", "Pass"), ("fail", "Fail")]),
+                },
+            )
+        )
         blocks.append(input_block(ids.FORM_NOTES_BLOCK, "Notes", _text_input(multiline=True), optional=True))
     elif kind == "failedcert":
-        blocks.append(input_block(ids.FORM_SCORE_BLOCK, "Score",
-                                  {"type": "number_input", "action_id": ids.FIELD_INPUT, "is_decimal_allowed": False},
-                                  optional=True))
+        blocks.append(
+            input_block(
+                ids.FORM_SCORE_BLOCK,
+                "Score",
+                {"type": "number_input", "action_id": ids.FIELD_INPUT, "is_decimal_allowed": False},
+                optional=True,
+            )
+        )
         blocks.append(input_block(ids.FORM_NOTES_BLOCK, "Note", _text_input(multiline=True), optional=True))
     elif kind == "ticket":
         blocks.append(input_block(ids.FORM_ISSUE_BLOCK, "Issue", _text_input(multiline=True)))
         blocks.append(input_block(ids.FORM_TICKET_BLOCK, "Ticket number", _text_input(max_length=64)))
         statuses = [(s, s.replace("_", " ").capitalize()) for s in form.ticket_statuses]
-        blocks.append(input_block(ids.FORM_STATUS_BLOCK, "Status", _select(statuses, statuses[0][0] if statuses else None)))
+        blocks.append(
+            input_block(
+                ids.FORM_STATUS_BLOCK, "Status", _select(statuses, statuses[0][0] if statuses else None)
+            )
+        )
     return {
-        "type": "modal", "callback_id": ids.VIEW_FORMS[kind], "title": plain(TITLES[kind][:24]),
-        "submit": plain("Submit"), "close": plain("Cancel"), "blocks": blocks,
+        "type": "modal",
+        "callback_id": ids.VIEW_FORMS[kind],
+        "title": plain(TITLES[kind][:24]),
+        "submit": plain("Submit"),
+        "close": plain("Cancel"),
+        "blocks": blocks,
         "private_metadata": json.dumps({"kind": kind}),
     }
 
 
-def saved(form_title: str, agent_name: str, summary: str, esp_changes: list[str], tracker_line: str) -> list[Block]:
+def saved(
+    form_title: str, agent_name: str, summary: str, esp_changes: list[str], tracker_line: str
+) -> list[Block]:
     changes = "; ".join(esp_changes) if esp_changes else "no change"
     return [
         section(f":white_check_mark: *{form_title}* saved for {agent_name}: {summary}."),
@@ -141,8 +196,13 @@ class TrackerRow:
     changed: str | None  # "by Tess Lead, Tue Dec 1, 3:10 PM CST"
 
 
-def tracker(agent_name: str, cohort_name: str | None, rows: list[TrackerRow], complete: bool,
-            open_flags: list[str] | None = None) -> list[Block]:
+def tracker(
+    agent_name: str,
+    cohort_name: str | None,
+    rows: list[TrackerRow],
+    complete: bool,
+    open_flags: list[str] | None = None,
+) -> list[Block]:
     blocks: list[Block] = [header(f"ESP tracker: {agent_name}")]
     if cohort_name:
         blocks.append(context(cohort_name))
@@ -156,7 +216,9 @@ def tracker(agent_name: str, cohort_name: str | None, rows: list[TrackerRow], co
     if complete:
         blocks.append(section(":tada: ESP-complete: ready for production."))
     if open_flags:
-        blocks.append(section(":triangular_flag_on_post: Open red flags:\n" + "\n".join(f"• {f}" for f in open_flags)))
+        blocks.append(
+            section(":triangular_flag_on_post: Open red flags:\n" + "\n".join(f"• {f}" for f in open_flags))
+        )
     return blocks
 
 
@@ -168,6 +230,10 @@ def class_tracker(cohort_name: str, labels: list[str], rows: list[tuple[str, lis
         return blocks
     blocks.append(context("Items: " + " · ".join(labels)))
     blocks.extend(sections([f"{' '.join(emojis)}  {name}" for name, emojis in rows]))
-    blocks.append(context(":white_circle: not started · :large_blue_circle: in progress · "
-                          ":white_check_mark: complete · :no_entry: blocked. `/esp @agent` for details."))
+    blocks.append(
+        context(
+            ":white_circle: not started · :large_blue_circle: in progress · "
+            ":white_check_mark: complete · :no_entry: blocked. `/esp @agent` for details."
+        )
+    )
     return blocks

@@ -76,12 +76,16 @@ def _view(blocks: list[Block]) -> dict[str, Any]:
 
 
 def stranger_home(help_text: str) -> dict[str, Any]:
-    return _view([
-        header("Welcome to Training Day"),
-        section("I run the three-day AHIP and Aetna licensing class: the schedule, attendance, forms and the "
-                "help queue. I don't know you yet, so there is nothing to show here."),
-        section(f"*How to get added*\n{help_text}"),
-    ])
+    return _view(
+        [
+            header("Welcome to Training Day"),
+            section(
+                "I run the three-day AHIP and Aetna licensing class: the schedule, attendance, forms and the "
+                "help queue. I don't know you yet, so there is nothing to show here."
+            ),
+            section(f"*How to get added*\n{help_text}"),
+        ]
+    )
 
 
 def _esp_text(esp: list[tuple[str, str]] | None) -> str | None:
@@ -116,9 +120,11 @@ def agent_line(row: AgentRow) -> str:
 
 
 def _flag_block(card: FlagCard) -> Block:
-    block = section(f":triangular_flag_on_post: *{card.agent_name}*"
-                    f"{f' ({card.category})' if card.category else ''}: {card.description[:500]}\n"
-                    f"_Raised by {card.raised_by}, {card.raised_at}_")
+    block = section(
+        f":triangular_flag_on_post: *{card.agent_name}*"
+        f"{f' ({card.category})' if card.category else ''}: {card.description[:500]}\n"
+        f"_Raised by {card.raised_by}, {card.raised_at}_"
+    )
     block["accessory"] = button("Resolve", ids.ACTION_REDFLAG_RESOLVE, str(card.id))
     return block
 
@@ -126,8 +132,10 @@ def _flag_block(card: FlagCard) -> Block:
 def _cohort_blocks(panel: CohortPanel, budget: int) -> list[Block]:
     """The panel in at most `budget` blocks (at least 4 are needed)."""
     attention = sum(1 for a in panel.agents if a.needs_attention)
-    summary = (f"<#{panel.channel_id}> · {panel.when} · {len(panel.agents)} agents · "
-               f"{len(panel.flags)} open red flags · {len(panel.help_lines)} in the help queue")
+    summary = (
+        f"<#{panel.channel_id}> · {panel.when} · {len(panel.agents)} agents · "
+        f"{len(panel.flags)} open red flags · {len(panel.help_lines)} in the help queue"
+    )
     if panel.role:
         summary += f" · you are the {panel.role}"
     blocks: list[Block] = [divider(), header(panel.name), section(summary)]
@@ -159,22 +167,29 @@ def _cohort_blocks(panel: CohortPanel, budget: int) -> list[Block]:
     if not ordered:
         chunks = ["No agents enrolled yet."]
     if len(chunks) > room:
-        shown_chunks = chunks[:max(0, room - 1)]
+        shown_chunks = chunks[: max(0, room - 1)]
         shown_agents = sum(c.count("\n") + 1 for c in shown_chunks)
         blocks += [section(c) for c in shown_chunks]
-        blocks.append(context(f"Showing {shown_agents} of {len(ordered)} agents ({attention} need attention, listed "
-                              "first). The tracker export has everyone."))
+        blocks.append(
+            context(
+                f"Showing {shown_agents} of {len(ordered)} agents ({attention} need attention, listed "
+                "first). The tracker export has everyone."
+            )
+        )
     else:
         blocks += [section(c) for c in chunks]
     return blocks + tail
 
 
-def staff_home(name: str, panels: list[CohortPanel], form_buttons: list[FormButton],
-               note: str | None = None) -> dict[str, Any]:
+def staff_home(
+    name: str, panels: list[CohortPanel], form_buttons: list[FormButton], note: str | None = None
+) -> dict[str, Any]:
     blocks: list[Block] = [
         header(f"Training Day · {name}"),
-        context("Your classes at a glance; open this tab again to refresh. "
-                "`/redflag @agent what happened` records a red flag; `/cohort` lists your classes."),
+        context(
+            "Your classes at a glance; open this tab again to refresh. "
+            "`/redflag @agent what happened` records a red flag; `/cohort` lists your classes."
+        ),
     ]
     if note:
         blocks.append(section(note))
@@ -229,5 +244,7 @@ def agent_home(data: AgentHome) -> dict[str, Any]:
         status.append(f"Attendance: {att}")
     if status:
         blocks.append(section("*Your status*\n" + "\n".join(status)))
-    blocks.append(context("Stuck? `/techissue what is wrong` or `/needhelp`. Open this tab again to refresh."))
+    blocks.append(
+        context("Stuck? `/techissue what is wrong` or `/needhelp`. Open this tab again to refresh.")
+    )
     return _view(blocks)

@@ -48,7 +48,9 @@ def flag_card(card: FlagCard) -> tuple[str, list[Block]]:
         text = f"Resolved: red flag for {card.agent_name}"
         return text, [
             section(_summary(card)),
-            section(f":white_check_mark: *Resolved* by {card.resolved_by}, {card.resolved_at}:\n>{card.resolution}"),
+            section(
+                f":white_check_mark: *Resolved* by {card.resolved_by}, {card.resolved_at}:\n>{card.resolution}"
+            ),
         ]
     text = f"Red flag for {card.agent_name}: {card.description}"
     return text, [
@@ -66,10 +68,12 @@ def raised(card: FlagCard, told: list[str]) -> list[Block]:
 
 def resolved_for_raiser(card: FlagCard) -> tuple[str, list[Block]]:
     text = f"Red flag for {card.agent_name} resolved by {card.resolved_by}"
-    return text, [section(
-        f":white_check_mark: The red flag you raised for *{card.agent_name}* was resolved by "
-        f"{card.resolved_by}, {card.resolved_at}:\n>{card.resolution}"
-    )]
+    return text, [
+        section(
+            f":white_check_mark: The red flag you raised for *{card.agent_name}* was resolved by "
+            f"{card.resolved_by}, {card.resolved_at}:\n>{card.resolution}"
+        )
+    ]
 
 
 def resolve_modal(card: FlagCard) -> dict[str, Any]:
@@ -83,9 +87,14 @@ def resolve_modal(card: FlagCard) -> dict[str, Any]:
         "blocks": [
             section(_summary(card)),
             input_block(
-                ids.REDFLAG_RESOLUTION_BLOCK, "How was it resolved?",
-                {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "multiline": True,
-                 "max_length": 1000},
+                ids.REDFLAG_RESOLUTION_BLOCK,
+                "How was it resolved?",
+                {
+                    "type": "plain_text_input",
+                    "action_id": ids.FIELD_INPUT,
+                    "multiline": True,
+                    "max_length": 1000,
+                },
                 hint="Recorded with your name, and shown to the PM, the ESP managers and whoever raised it.",
             ),
         ],

@@ -26,7 +26,11 @@ def import_file(args: argparse.Namespace, settings: Settings) -> int:
     ctx = build_context(settings)
     upgrade(settings.database_url)
     spec = load_cohort_file(args.file, ctx.playbook)
-    names = display_names(ctx.client, {spec.team_lead, spec.production_manager}) if settings.slack_bot_token else {}
+    names = (
+        display_names(ctx.client, {spec.team_lead, spec.production_manager})
+        if settings.slack_bot_token
+        else {}
+    )
     with ctx.db.session() as session:
         result = cohorts.import_cohort(session, spec, actor="cli", now=ctx.clock.now(), names=names)
         cohort_id, name, changes = result.cohort.id, result.cohort.name, result.changes
@@ -52,6 +56,8 @@ def list_cohorts(args: argparse.Namespace, settings: Settings) -> int:
             print("no cohorts yet: import one with `training-day cohort import FILE.yml`")
         for c in rows:
             agents = len(cohorts.active_enrollments(session, c.id))
-            print(f"{c.id:>4}  {c.name}  channel {c.channel_id}  starts {c.start_date}  {c.days} days  "
-                  f"{c.timezone}  {agents} agents  TL {c.tl.name}  PM {c.pm.name}")
+            print(
+                f"{c.id:>4}  {c.name}  channel {c.channel_id}  starts {c.start_date}  {c.days} days  "
+                f"{c.timezone}  {agents} agents  TL {c.tl.name}  PM {c.pm.name}"
+            )
     return 0

@@ -10,8 +10,9 @@ from bot.config.settings import Settings
 
 
 def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    export = sub.add_parser("export", help="write records as files").add_subparsers(dest="export_command",
-                                                                                     required=True)
+    export = sub.add_parser("export", help="write records as files").add_subparsers(
+        dest="export_command", required=True
+    )
     _add_caps(export)
     _add_tracker(export)
 
@@ -25,10 +26,15 @@ def _add_caps(export: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 def _add_tracker(export: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     tracker = export.add_parser("tracker", help="write the cohort's tracking sheet (one row per agent)")
-    tracker.add_argument("--cohort", type=int, required=True, help="cohort ID (see `training-day cohort list`)")
-    tracker.add_argument("--format", choices=["csv", "xlsx"], default="xlsx", help="file format (default xlsx)")
-    tracker.add_argument("--output", type=Path, default=None,
-                         help="file to write (default ./tracker-cohort-ID.FORMAT)")
+    tracker.add_argument(
+        "--cohort", type=int, required=True, help="cohort ID (see `training-day cohort list`)"
+    )
+    tracker.add_argument(
+        "--format", choices=["csv", "xlsx"], default="xlsx", help="file format (default xlsx)"
+    )
+    tracker.add_argument(
+        "--output", type=Path, default=None, help="file to write (default ./tracker-cohort-ID.FORMAT)"
+    )
     tracker.set_defaults(handler=export_tracker)
 
 

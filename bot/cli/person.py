@@ -25,7 +25,13 @@ def add_person(args: argparse.Namespace, settings: Settings) -> int:
     ctx = build_context(settings)
     upgrade(settings.database_url)
     with ctx.db.session() as session:
-        _person, changes = people.upsert(session, slack_user_id=args.user_id, name=args.name, role=Role(args.role),
-                                         actor="cli", now=ctx.clock.now())
+        _person, changes = people.upsert(
+            session,
+            slack_user_id=args.user_id,
+            name=args.name,
+            role=Role(args.role),
+            actor="cli",
+            now=ctx.clock.now(),
+        )
     print("; ".join(changes) or f"{args.name}: unchanged")
     return 0

@@ -23,8 +23,11 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace, settings: Settings) -> int:
     missing = settings.missing_for_run()
     if missing:
-        print("training-day: cannot start; missing " + "; and ".join(missing) + ". See README.md, "
-              "'Creating the Slack app'.", file=sys.stderr)
+        print(
+            "training-day: cannot start; missing " + "; and ".join(missing) + ". See README.md, "
+            "'Creating the Slack app'.",
+            file=sys.stderr,
+        )
         return 2
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackClientError
@@ -38,8 +41,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         app = build_bolt_app(ctx)  # checks the token with auth.test
     except (BoltError, SlackClientError, OSError) as exc:
-        print(f"training-day: cannot start; Slack did not accept SLACK_BOT_TOKEN at {settings.slack_api_url} "
-              f"({exc}). Check the token on your app's 'OAuth & Permissions' page.", file=sys.stderr)
+        print(
+            f"training-day: cannot start; Slack did not accept SLACK_BOT_TOKEN at {settings.slack_api_url} "
+            f"({exc}). Check the token on your app's 'OAuth & Permissions' page.",
+            file=sys.stderr,
+        )
         return 2
     runner = start_scheduler(ctx)
     # A deploy stops the bot with SIGTERM: leave through `finally` so the scheduler lock is released
@@ -54,9 +60,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             try:
                 handler.connect()
             except (SlackClientError, OSError) as exc:
-                print(f"training-day: cannot start; Slack did not open a Socket Mode connection with "
-                      f"SLACK_APP_TOKEN ({exc}). Create an app-level token with connections:write on your app's "
-                      f"'Basic Information' page, and check Socket Mode is on.", file=sys.stderr)
+                print(
+                    f"training-day: cannot start; Slack did not open a Socket Mode connection with "
+                    f"SLACK_APP_TOKEN ({exc}). Create an app-level token with connections:write on your app's "
+                    f"'Basic Information' page, and check Socket Mode is on.",
+                    file=sys.stderr,
+                )
                 return 2
             signal.pause()  # the connection runs in its own threads; SIGTERM ends this wait
         else:

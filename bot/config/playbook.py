@@ -72,8 +72,6 @@ def _hhmm(value: object) -> object:
     return value
 
 
-
-
 class Guide(Strict):
     title: str
     url: str
@@ -163,16 +161,31 @@ class AttendanceCode(Strict):
 
 # The codes the bot itself proposes refer to these keys; their labels are the team's to change.
 ATTENDANCE_CODE_KEYS = (
-    "full_day", "tardy_under_1h", "tardy_over_1h", "left_early_under_1h", "left_early_over_1h",
-    "absent_unapproved", "absent_hr_approved", "ncns", "mia", "no_longer_employed",
+    "full_day",
+    "tardy_under_1h",
+    "tardy_over_1h",
+    "left_early_under_1h",
+    "left_early_over_1h",
+    "absent_unapproved",
+    "absent_hr_approved",
+    "ncns",
+    "mia",
+    "no_longer_employed",
 )
 
 
 def _default_attendance_codes() -> list[AttendanceCode]:
     labels = [
-        "Full Day", "Tardy < 1 hour", "Tardy > 1 hour (up to half the shift)", "Left Early < 1 hour",
-        "Left Early > 1 hour", "Absent – Unapproved", "Absent – HR Approved", "NCNS (no call, no show)",
-        "Unresponsive or Missing During Class (MIA)", "No Longer Employed",
+        "Full Day",
+        "Tardy < 1 hour",
+        "Tardy > 1 hour (up to half the shift)",
+        "Left Early < 1 hour",
+        "Left Early > 1 hour",
+        "Absent – Unapproved",
+        "Absent – HR Approved",
+        "NCNS (no call, no show)",
+        "Unresponsive or Missing During Class (MIA)",
+        "No Longer Employed",
     ]
     return [AttendanceCode(key=k, label=v) for k, v in zip(ATTENDANCE_CODE_KEYS, labels, strict=True)]
 
@@ -278,7 +291,9 @@ class CoachingRules(Strict):
             previous = 0
             for step in policy.ladder:
                 if step.level not in keys:
-                    raise ValueError(f"policy {policy.key}: unknown level {step.level!r} (levels: {', '.join(keys)})")
+                    raise ValueError(
+                        f"policy {policy.key}: unknown level {step.level!r} (levels: {', '.join(keys)})"
+                    )
                 if step.lapses <= previous:
                     raise ValueError(f"policy {policy.key}: ladder lapses must increase")
                 previous = step.lapses
@@ -294,10 +309,23 @@ class CoachingRules(Strict):
         return next((p for p in self.policies if p.key == key.lower()), None)
 
 
-CAP_PLACEHOLDERS = frozenset({
-    "level", "agent_name", "n_number", "cohort", "cohort_dates", "date", "policy", "incident", "history",
-    "expectation", "consequence", "tl_name", "coached_by",
-})
+CAP_PLACEHOLDERS = frozenset(
+    {
+        "level",
+        "agent_name",
+        "n_number",
+        "cohort",
+        "cohort_dates",
+        "date",
+        "policy",
+        "incident",
+        "history",
+        "expectation",
+        "consequence",
+        "tl_name",
+        "coached_by",
+    }
+)
 
 DEFAULT_CAP_TEMPLATE = """# Corrective Action Plan: {level}
 
@@ -355,14 +383,18 @@ class FailedCertGuide(Strict):
     steps: list[FailStep] = Field(
         default_factory=lambda: [
             FailStep(attempt=1, coaching="verbal", text="Verbal coaching and a warning."),
-            FailStep(attempt=2, coaching="written",
-                     text="Written CAP; the last attempt must be proctored (the licensing team is told)."),
+            FailStep(
+                attempt=2,
+                coaching="written",
+                text="Written CAP; the last attempt must be proctored (the licensing team is told).",
+            ),
         ],
         min_length=1,
     )
     at_limit: FailStep = Field(
         default_factory=lambda: FailStep(
-            attempt=99, coaching="final",
+            attempt=99,
+            coaching="final",
             text="Final CAP; the agent cannot sell for {carrier} this year; termination review.",
         )
     )
@@ -455,10 +487,17 @@ class ExpectedForDay(Strict):
 
 def _default_expected_forms() -> list[ExpectedForDay]:
     return [
-        ExpectedForDay(day=3, forms=[
-            ExpectedForm(kind="cert", carrier="ahip", esp_item="ahip", label="AHIP Carrier Cert Completion"),
-            ExpectedForm(kind="cert", carrier="aetna", esp_item="aetna", label="Aetna Carrier Cert Completion"),
-        ]),
+        ExpectedForDay(
+            day=3,
+            forms=[
+                ExpectedForm(
+                    kind="cert", carrier="ahip", esp_item="ahip", label="AHIP Carrier Cert Completion"
+                ),
+                ExpectedForm(
+                    kind="cert", carrier="aetna", esp_item="aetna", label="Aetna Carrier Cert Completion"
+                ),
+            ],
+        ),
     ]
 
 
@@ -485,10 +524,13 @@ class FormsPolicy(Strict):
     """The five tracking forms: the proof some carriers need, and the carrier-ticket statuses."""
 
     proof: list[ProofRule] = Field(
-        default_factory=lambda: [ProofRule(carrier="aetna", confirmation="The screenshot shows all 13 green checkmarks")]
+        default_factory=lambda: [
+            ProofRule(carrier="aetna", confirmation="The screenshot shows all 13 green checkmarks")
+        ]
     )
-    ticket_statuses: list[str] = Field(default_factory=lambda: ["open", "pending", "escalated", "resolved"],
-                                       min_length=1)
+    ticket_statuses: list[str] = Field(
+        default_factory=lambda: ["open", "pending", "escalated", "resolved"], min_length=1
+    )
     ticket_closed: list[str] = Field(default_factory=lambda: ["resolved"])  # statuses that end a ticket
     open_ticket_blocks_carrier: bool = True  # an open ticket marks the carrier's ESP item blocked
 

@@ -13,14 +13,26 @@ def play(stage: Stage) -> None:
     world = stage.world
     stage.scene("Accountability: a coaching and a failed exam")
     with world.ctx.db.session() as session:
-        people.upsert(session, slack_user_id=ESP_MANAGER, name="Erin", role=Role.ESP_MANAGER, actor="cli",
-                      now=world.clock.now())
+        people.upsert(
+            session,
+            slack_user_id=ESP_MANAGER,
+            name="Erin",
+            role=Role.ESP_MANAGER,
+            actor="cli",
+            now=world.clock.now(),
+        )
     stage.says(TL, "/coach @Ana Ruiz attendance verbal Missed the hand-raise before lunch")
-    world.driver.command("/coach", f"<@{ANA}|ana> attendance verbal Missed the hand-raise before lunch",
-                         user=TL, channel=CLASS_CHANNEL)
+    world.driver.command(
+        "/coach",
+        f"<@{ANA}|ana> attendance verbal Missed the hand-raise before lunch",
+        user=TL,
+        channel=CLASS_CHANNEL,
+    )
     stage.show()
     stage.says(TL, "/failcert @Ana Ruiz ahip 62 module 4 questions")
-    world.driver.command("/failcert", f"<@{ANA}|ana> ahip 62 module 4 questions", user=TL, channel=CLASS_CHANNEL)
+    world.driver.command(
+        "/failcert", f"<@{ANA}|ana> ahip 62 module 4 questions", user=TL, channel=CLASS_CHANNEL
+    )
     stage.show()
     stage.says(ANA, "/progress ahip 3")
     world.driver.command("/progress", "ahip 3", user=ANA, channel=CLASS_CHANNEL)

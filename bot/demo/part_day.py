@@ -14,7 +14,11 @@ ANA, BEN, CHLOE, DEV = "U0AG0001", "U0AG0002", "U0AG0003", "U0AG0004"
 
 
 def at(hour: int, minute: int = 0, day: int = 1) -> datetime:
-    return datetime(2026, 12, day, hour, minute, tzinfo=CH) if day else datetime(2026, 11, 30, hour, minute, tzinfo=CH)
+    return (
+        datetime(2026, 12, day, hour, minute, tzinfo=CH)
+        if day
+        else datetime(2026, 11, 30, hour, minute, tzinfo=CH)
+    )
 
 
 def play(stage: Stage) -> None:
@@ -54,13 +58,24 @@ def play(stage: Stage) -> None:
     stage.show()
 
     alert = world.slack.dms_to(TL)[-1]
-    value = next(e["value"] for b in alert["blocks"] if b["type"] == "actions" for e in b["elements"]
-                 if e["action_id"] == ids.ACTION_MIA_EXCUSE)
+    value = next(
+        e["value"]
+        for b in alert["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ids.ACTION_MIA_EXCUSE
+    )
     stage.says(TL, "clicks Excuse for Ben")
-    world.driver.action(ids.ACTION_MIA_EXCUSE, value, user=TL, channel=alert["channel"], message_ts=alert["ts"])
+    world.driver.action(
+        ids.ACTION_MIA_EXCUSE, value, user=TL, channel=alert["channel"], message_ts=alert["ts"]
+    )
     stage.show()
     meta = world.slack.calls("views.open")[-1].args["view"]["private_metadata"]
     stage.says(TL, "types the reason: 'His headset died; he told me in chat' and saves")
-    world.driver.submit_view(ids.VIEW_MIA_REASON, {ids.MIA_REASON_BLOCK: {ids.FIELD_INPUT: {
-        "value": "His headset died; he told me in chat"}}}, user=TL, private_metadata=meta)
+    world.driver.submit_view(
+        ids.VIEW_MIA_REASON,
+        {ids.MIA_REASON_BLOCK: {ids.FIELD_INPUT: {"value": "His headset died; he told me in chat"}}},
+        user=TL,
+        private_metadata=meta,
+    )
     stage.show()

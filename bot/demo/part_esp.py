@@ -14,20 +14,25 @@ ANA, ANA_N, ANA_NPN = "U0AG0001", "N1234567", "19283746"
 DAY3_AFTERNOON = datetime(2026, 12, 3, 15, 30, tzinfo=ZoneInfo("America/Chicago"))
 
 
-def _values(kind: str, n_number: str = ANA_N, carrier: str | None = None, proof: bool = False,
-            **extra: dict) -> dict:
+def _values(
+    kind: str, n_number: str = ANA_N, carrier: str | None = None, proof: bool = False, **extra: dict
+) -> dict:
     values: dict = {
         ids.FORM_AGENT_BLOCK: {ids.FIELD_INPUT: {"type": "users_select", "selected_user": ANA}},
         ids.FORM_NNUMBER_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input", "value": n_number}},
         ids.FORM_DATE_BLOCK: {ids.FIELD_INPUT: {"type": "datepicker", "selected_date": "2026-12-03"}},
     }
     if carrier:
-        values[ids.FORM_CARRIER_BLOCK] = {ids.FIELD_INPUT: {"type": "static_select",
-                                                           "selected_option": {"value": carrier}}}
+        values[ids.FORM_CARRIER_BLOCK] = {
+            ids.FIELD_INPUT: {"type": "static_select", "selected_option": {"value": carrier}}
+        }
     if proof:
-        values[ids.FORM_PROOF_BLOCK] = {ids.FIELD_INPUT: {"type": "file_input", "files": [{"id": "F0ANAPROOF"}]}}
-        values[ids.FORM_CONFIRM_BLOCK] = {ids.FIELD_INPUT: {"type": "checkboxes",
-                                                           "selected_options": [{"value": carrier}]}}
+        values[ids.FORM_PROOF_BLOCK] = {
+            ids.FIELD_INPUT: {"type": "file_input", "files": [{"id": "F0ANAPROOF"}]}
+        }
+        values[ids.FORM_CONFIRM_BLOCK] = {
+            ids.FIELD_INPUT: {"type": "checkboxes", "selected_options": [{"value": carrier}]}
+        }
     for block_id, state in extra.items():
         values[block_id] = {ids.FIELD_INPUT: state}
     return values
@@ -50,19 +55,46 @@ def play(stage: Stage) -> None:
     world.driver.command(ids.FORMS, f"<@{ANA}|ana.ruiz>", user=TL, channel=CLASS_CHANNEL)
     stage.show()
 
-    _submit(stage, "cert", f"AHIP Carrier Cert Completion (N-Number typed as the NPN {ANA_NPN})",
-            _values("cert", n_number=ANA_NPN, carrier="ahip"))
+    _submit(
+        stage,
+        "cert",
+        f"AHIP Carrier Cert Completion (N-Number typed as the NPN {ANA_NPN})",
+        _values("cert", n_number=ANA_NPN, carrier="ahip"),
+    )
     _submit(stage, "cert", "AHIP Carrier Cert Completion (N-Number fixed)", _values("cert", carrier="ahip"))
-    _submit(stage, "cert", "Aetna Carrier Cert Completion, without the screenshot", _values("cert", carrier="aetna"))
-    _submit(stage, "cert", "Aetna Carrier Cert Completion with the 13-checkmark screenshot",
-            _values("cert", carrier="aetna", proof=True))
-    _submit(stage, "tbt", "TBT Completion", _values("tbt", **{
-        ids.FORM_TRAINER_BLOCK: {"type": "plain_text_input", "value": "Tess"}}))
-    _submit(stage, "callcert", "Call Certification (pass)", _values("callcert", **{
-        ids.FORM_EVALUATOR_BLOCK: {"type": "plain_text_input", "value": "Quinn (QA)"},
-        ids.FORM_RESULT_BLOCK: {"type": "radio_buttons", "selected_option": {"value": "pass"}}}))
+    _submit(
+        stage,
+        "cert",
+        "Aetna Carrier Cert Completion, without the screenshot",
+        _values("cert", carrier="aetna"),
+    )
+    _submit(
+        stage,
+        "cert",
+        "Aetna Carrier Cert Completion with the 13-checkmark screenshot",
+        _values("cert", carrier="aetna", proof=True),
+    )
+    _submit(
+        stage,
+        "tbt",
+        "TBT Completion",
+        _values("tbt", **{ids.FORM_TRAINER_BLOCK: {"type": "plain_text_input", "value": "Tess"}}),
+    )
+    _submit(
+        stage,
+        "callcert",
+        "Call Certification (pass)",
+        _values(
+            "callcert",
+            **{
+                ids.FORM_EVALUATOR_BLOCK: {"type": "plain_text_input", "value": "Quinn (QA)"},
+                ids.FORM_RESULT_BLOCK: {"type": "radio_buttons", "selected_option": {"value": "pass"}},
+            },
+        ),
+    )
 
     stage.says(TL, "/esp @Ana Ruiz equipment=complete rts=complete")
-    world.driver.command(ids.ESP, f"<@{ANA}|ana.ruiz> equipment=complete rts=complete", user=TL,
-                         channel=CLASS_CHANNEL)
+    world.driver.command(
+        ids.ESP, f"<@{ANA}|ana.ruiz> equipment=complete rts=complete", user=TL, channel=CLASS_CHANNEL
+    )
     stage.show()

@@ -35,19 +35,25 @@ def play(stage: Stage) -> None:
     card = world.slack.dms_to(TL)[-1]
     request_id = _button_value(card, ids.ACTION_HELP_CLAIM)
     stage.narrate("Three minutes later the TL clicks Claim on the card.")
-    world.driver.action(ids.ACTION_HELP_CLAIM, request_id, user=TL, channel=card["channel"], message_ts=card["ts"])
+    world.driver.action(
+        ids.ACTION_HELP_CLAIM, request_id, user=TL, channel=card["channel"], message_ts=card["ts"]
+    )
     stage.show()
 
     stage.says(TL, "breakout room 3 (and submits the form)")
     world.driver.submit_view(
-        ids.VIEW_HELP_CLAIM, {ids.HELP_ROOM_BLOCK: {ids.FIELD_INPUT: {"type": "number_input", "value": "3"}}},
-        user=TL, private_metadata=json.dumps({"request_id": int(request_id)}),
+        ids.VIEW_HELP_CLAIM,
+        {ids.HELP_ROOM_BLOCK: {ids.FIELD_INPUT: {"type": "number_input", "value": "3"}}},
+        user=TL,
+        private_metadata=json.dumps({"request_id": int(request_id)}),
     )
     stage.show()
 
     world.clock.advance(timedelta(minutes=10))
     stage.narrate("Audio fixed in the breakout room; the TL marks it resolved.")
-    world.driver.action(ids.ACTION_HELP_RESOLVE, request_id, user=TL, channel=card["channel"], message_ts=card["ts"])
+    world.driver.action(
+        ids.ACTION_HELP_RESOLVE, request_id, user=TL, channel=card["channel"], message_ts=card["ts"]
+    )
     stage.show()
 
 

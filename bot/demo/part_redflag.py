@@ -18,8 +18,14 @@ def play(stage: Stage) -> None:
     stage.scene("A red flag for Ben")
     with world.ctx.db.session() as session:
         if people.by_slack_id(session, ESP_MANAGER) is None:
-            people.upsert(session, slack_user_id=ESP_MANAGER, name="Erin", role=Role.ESP_MANAGER, actor="cli",
-                          now=world.clock.now())
+            people.upsert(
+                session,
+                slack_user_id=ESP_MANAGER,
+                name="Erin",
+                role=Role.ESP_MANAGER,
+                actor="cli",
+                now=world.clock.now(),
+            )
     text = "background Carrier background check shows a 2019 misdemeanor; needs review"
     stage.says(TL, f"/redflag @Ben Okafor {text}")
     world.driver.command("/redflag", f"<@{BEN}|ben.okafor> {text}", user=TL, channel=CLASS_CHANNEL)
@@ -30,16 +36,17 @@ def play(stage: Stage) -> None:
         flag_id = flag.id
     dm = world.slack.dms_to(ESP_MANAGER)[-1]
     stage.narrate("Erin (ESP manager) presses Resolve on her DM.")
-    world.driver.action(ids.ACTION_REDFLAG_RESOLVE, str(flag_id), user=ESP_MANAGER, channel=dm["channel"],
-                        message_ts=dm["ts"])
+    world.driver.action(
+        ids.ACTION_REDFLAG_RESOLVE, str(flag_id), user=ESP_MANAGER, channel=dm["channel"], message_ts=dm["ts"]
+    )
     stage.show()
     resolution = "Carrier approved the appointment after Ben signed the release"
     stage.narrate(f"Erin types: {resolution} (Resolve)")
     world.driver.submit_view(
         ids.VIEW_REDFLAG_RESOLVE,
-        {ids.REDFLAG_RESOLUTION_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input",
-                                                                       "value": resolution}}},
-        user=ESP_MANAGER, private_metadata=json.dumps({"flag_id": flag_id}),
+        {ids.REDFLAG_RESOLUTION_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input", "value": resolution}}},
+        user=ESP_MANAGER,
+        private_metadata=json.dumps({"flag_id": flag_id}),
     )
     stage.show()
 

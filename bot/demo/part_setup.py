@@ -14,7 +14,9 @@ SAMPLE = SHIPPED_PLAYBOOK.with_name("samples") / "cohort.yml"
 def play(stage: Stage) -> None:
     world = stage.world
     stage.scene("Setting up the class")
-    stage.narrate("The licensing team imports the cohort file (training-day cohort import bot/samples/cohort.yml).")
+    stage.narrate(
+        "The licensing team imports the cohort file (training-day cohort import bot/samples/cohort.yml)."
+    )
     spec = load_cohort_file(SAMPLE, world.ctx.playbook)
     names = display_names(world.ctx.client, {spec.team_lead, spec.production_manager})
     with world.ctx.db.session() as session:
@@ -31,8 +33,12 @@ def play(stage: Stage) -> None:
     user_id, name = NEW_AGENT
     world.slack.add_user(user_id, name)
     stage.says(TL, f"/cohort add @{name} 48213377 48213377   (the NPN typed where the N-Number goes)")
-    world.driver.command("/cohort", f"add <@{user_id}|dev.patel> 48213377 48213377", user=TL, channel=CLASS_CHANNEL)
+    world.driver.command(
+        "/cohort", f"add <@{user_id}|dev.patel> 48213377 48213377", user=TL, channel=CLASS_CHANNEL
+    )
     stage.show()
     stage.says(TL, f"/cohort add @{name} N4821337 48213377")
-    world.driver.command("/cohort", f"add <@{user_id}|dev.patel> N4821337 48213377", user=TL, channel=CLASS_CHANNEL)
+    world.driver.command(
+        "/cohort", f"add <@{user_id}|dev.patel> N4821337 48213377", user=TL, channel=CLASS_CHANNEL
+    )
     stage.show()

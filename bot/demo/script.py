@@ -37,9 +37,11 @@ def run_demo(out: TextIO) -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="training-day-demo-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'demo.db'}"
-        out.write("Training Day demo: a local Slack stand-in, a temporary SQLite database, a scripted class.\n")
+        out.write(
+            "Training Day demo: a local Slack stand-in, a temporary SQLite database, a scripted class.\n"
+        )
         with World(url, start=DEMO_START) as world:
-            for user_id, name in {**AGENTS, **{k: v.split(' (')[0] for k, v in CAST.items()}}.items():
+            for user_id, name in {**AGENTS, **{k: v.split(" (")[0] for k, v in CAST.items()}}.items():
                 world.slack.add_user(user_id, name)
             stage = Stage(world, out)
             for part in PARTS:

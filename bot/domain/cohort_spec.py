@@ -58,7 +58,9 @@ class CohortSpec(BaseModel):
     def _channel_id(cls, value: str) -> str:
         value = value.strip()
         if not SLACK_CHANNEL_ID.match(value):
-            raise ValueError("must be a Slack channel ID like C0CLASS01 (channel details > About, at the bottom)")
+            raise ValueError(
+                "must be a Slack channel ID like C0CLASS01 (channel details > About, at the bottom)"
+            )
         return value
 
     @field_validator("team_lead", "production_manager")
@@ -115,7 +117,9 @@ def check_against_playbook(spec: CohortSpec, playbook: Playbook) -> CohortSpec:
         else:
             agent.n_number = normalize_n_number(agent.n_number)
             if agent.n_number in n_numbers:
-                problems.append(f"{where}.n_number: {agent.n_number} is also given to {n_numbers[agent.n_number]}")
+                problems.append(
+                    f"{where}.n_number: {agent.n_number} is also given to {n_numbers[agent.n_number]}"
+                )
             n_numbers[agent.n_number] = agent.name
         problem = npn_problem(playbook, agent.npn)
         if problem:

@@ -82,9 +82,25 @@ def training_days(start_date: date, days: int, timezone: str, schedule: DaySched
         for index, spec in enumerate(ordered, start=1):
             begins = at(day, spec.start, timezone)
             short_breaks += 0 if spec.lunch else 1
-            breaks.append(BreakTimes(number=index, start=begins, end=begins + timedelta(minutes=spec.minutes),
-                                     lunch=spec.lunch, local_start=spec.start, minutes=spec.minutes,
-                                     label="Lunch" if spec.lunch else f"Break {short_breaks}"))
-        result.append(DayTimes(number=number, date=day, timezone=timezone, start=at(day, schedule.day_start, timezone),
-                               end=at(day, schedule.day_end, timezone), breaks=tuple(breaks)))
+            breaks.append(
+                BreakTimes(
+                    number=index,
+                    start=begins,
+                    end=begins + timedelta(minutes=spec.minutes),
+                    lunch=spec.lunch,
+                    local_start=spec.start,
+                    minutes=spec.minutes,
+                    label="Lunch" if spec.lunch else f"Break {short_breaks}",
+                )
+            )
+        result.append(
+            DayTimes(
+                number=number,
+                date=day,
+                timezone=timezone,
+                start=at(day, schedule.day_start, timezone),
+                end=at(day, schedule.day_end, timezone),
+                breaks=tuple(breaks),
+            )
+        )
     return result

@@ -39,7 +39,9 @@ HAND_REACTION = "raised_hand"
 
 # -- the plan --------------------------------------------------------------------------------
 def days_of(cohort: Cohort, playbook: Playbook) -> list[DayTimes]:
-    return training_days(cohort.start_date, cohort.days, cohort.timezone, cohorts.schedule_of(cohort, playbook))
+    return training_days(
+        cohort.start_date, cohort.days, cohort.timezone, cohorts.schedule_of(cohort, playbook)
+    )
 
 
 def day_of(cohort: Cohort, playbook: Playbook, day: int) -> DayTimes:
@@ -60,7 +62,9 @@ def prompt_key(cohort_id: int, day: int, kind: str, break_no: int = 0) -> str:
     return f"prompt:{cohort_id}:day:{day}:{kind}:{break_no}"
 
 
-def record_prompt(session: Session, *, cohort_id: int, day: int, kind: str, break_no: int, now: datetime) -> DayPrompt:
+def record_prompt(
+    session: Session, *, cohort_id: int, day: int, kind: str, break_no: int, now: datetime
+) -> DayPrompt:
     key = prompt_key(cohort_id, day, kind, break_no)
     existing = session.scalar(select(DayPrompt).where(DayPrompt.key == key))
     if existing is not None:
@@ -68,8 +72,15 @@ def record_prompt(session: Session, *, cohort_id: int, day: int, kind: str, brea
     prompt = DayPrompt(key=key, cohort_id=cohort_id, day=day, kind=kind, break_no=break_no, posted_at=now)
     session.add(prompt)
     session.flush()
-    audit.record(session, actor="bot", action=f"prompt.{kind}", entity="cohort", entity_id=cohort_id, at=now,
-                 details={"day": day, "break": break_no})
+    audit.record(
+        session,
+        actor="bot",
+        action=f"prompt.{kind}",
+        entity="cohort",
+        entity_id=cohort_id,
+        at=now,
+        details={"day": day, "break": break_no},
+    )
     return prompt
 
 
@@ -83,12 +94,23 @@ def prompt_for_message(session: Session, channel_id: str, ts: str) -> DayPrompt 
 
 
 def prompts_of_day(session: Session, cohort_id: int, day: int) -> list[DayPrompt]:
-    return list(session.scalars(select(DayPrompt).where(DayPrompt.cohort_id == cohort_id, DayPrompt.day == day)))
+    return list(
+        session.scalars(select(DayPrompt).where(DayPrompt.cohort_id == cohort_id, DayPrompt.day == day))
+    )
 
 
 # -- reactions -------------------------------------------------------------------------------
-def react(session: Session, playbook: Playbook, *, channel_id: str, ts: str, user_id: str, reaction: str,
-          added: bool, now: datetime) -> str | None:
+def react(
+    session: Session,
+    playbook: Playbook,
+    *,
+    channel_id: str,
+    ts: str,
+    user_id: str,
+    reaction: str,
+    added: bool,
+    now: datetime,
+) -> str | None:
     """Apply a reaction to a prompt; returns what it counted as, or None when it changes nothing
     (not a prompt, not an agent of the cohort, the wrong emoji, or outside the window)."""
     name = reaction.split("::")[0]
@@ -104,81 +126,171 @@ def react(session: Session, playbook: Playbook, *, channel_id: str, ts: str, use
     if now > day.end or now < prompt.posted_at - timedelta(minutes=1):
         return None
     if prompt.kind == MORNING and added and name == CHECK_REACTION:
-        return _check(session, cohort.id, person.id, day.number, CHECKIN, 0, now, now > day.checkin_closes(policy))
+        return _check(
+            session, cohort.id, person.id, day.number, CHECKIN, 0, now, now > day.checkin_closes(policy)
+        )
     if prompt.kind == RAISE and name == HAND_REACTION:
         spot = day.break_no(prompt.break_no)
         if added and now <= spot.end:
-            return _check(session, cohort.id, person.id, day.number, RAISED, spot.number, now,
-                          now > spot.raise_closes(policy))
+            return _check(
+                session,
+                cohort.id,
+                person.id,
+                day.number,
+                RAISED,
+                spot.number,
+                now,
+                now > spot.raise_closes(policy),
+            )
         if not added and now >= spot.start:
-            return _check(session, cohort.id, person.id, day.number, LOWERED, spot.number, now,
-                          now > spot.lower_closes(policy))
+            return _check(
+                session,
+                cohort.id,
+                person.id,
+                day.number,
+                LOWERED,
+                spot.number,
+                now,
+                now > spot.lower_closes(policy),
+            )
         return None
     if prompt.kind == LOWER and added and name == CHECK_REACTION:
         spot = day.break_no(prompt.break_no)
-        return _check(session, cohort.id, person.id, day.number, LOWERED, spot.number, now,
-                      now > spot.lower_closes(policy))
+        return _check(
+            session,
+            cohort.id,
+            person.id,
+            day.number,
+            LOWERED,
+            spot.number,
+            now,
+            now > spot.lower_closes(policy),
+        )
     return None
 
 
 def _enrolled(session: Session, cohort_id: int, person_id: int) -> bool:
-    return session.scalar(
-        select(Enrollment.id).where(Enrollment.cohort_id == cohort_id, Enrollment.person_id == person_id,
-                                    Enrollment.status == "active")
-    ) is not None
+    return (
+        session.scalar(
+            select(Enrollment.id).where(
+                Enrollment.cohort_id == cohort_id,
+                Enrollment.person_id == person_id,
+                Enrollment.status == "active",
+            )
+        )
+        is not None
+    )
 
 
-def _check(session: Session, cohort_id: int, person_id: int, day: int, kind: str, break_no: int,
-           now: datetime, late: bool) -> str | None:
+def _check(
+    session: Session,
+    cohort_id: int,
+    person_id: int,
+    day: int,
+    kind: str,
+    break_no: int,
+    now: datetime,
+    late: bool,
+) -> str | None:
     """The first answer counts; a repeat (or a second emoji) changes nothing."""
     if _find_check(session, cohort_id, person_id, day, kind, break_no) is not None:
         return None
     try:
         with session.begin_nested():
-            session.add(AttendanceCheck(cohort_id=cohort_id, person_id=person_id, day=day, kind=kind,
-                                        break_no=break_no, at=now, late=late))
+            session.add(
+                AttendanceCheck(
+                    cohort_id=cohort_id,
+                    person_id=person_id,
+                    day=day,
+                    kind=kind,
+                    break_no=break_no,
+                    at=now,
+                    late=late,
+                )
+            )
     except IntegrityError:
         return None
-    audit.record(session, actor="bot", action=f"attendance.{kind}", entity="person", entity_id=person_id, at=now,
-                 details={"cohort_id": cohort_id, "day": day, "break": break_no, "late": late})
+    audit.record(
+        session,
+        actor="bot",
+        action=f"attendance.{kind}",
+        entity="person",
+        entity_id=person_id,
+        at=now,
+        details={"cohort_id": cohort_id, "day": day, "break": break_no, "late": late},
+    )
     return f"{kind}{' (late)' if late else ''}"
 
 
-def _find_check(session: Session, cohort_id: int, person_id: int, day: int, kind: str,
-                break_no: int) -> AttendanceCheck | None:
-    return session.scalar(select(AttendanceCheck).where(
-        AttendanceCheck.cohort_id == cohort_id, AttendanceCheck.person_id == person_id,
-        AttendanceCheck.day == day, AttendanceCheck.kind == kind, AttendanceCheck.break_no == break_no))
+def _find_check(
+    session: Session, cohort_id: int, person_id: int, day: int, kind: str, break_no: int
+) -> AttendanceCheck | None:
+    return session.scalar(
+        select(AttendanceCheck).where(
+            AttendanceCheck.cohort_id == cohort_id,
+            AttendanceCheck.person_id == person_id,
+            AttendanceCheck.day == day,
+            AttendanceCheck.kind == kind,
+            AttendanceCheck.break_no == break_no,
+        )
+    )
 
 
 def checks_of_day(session: Session, cohort_id: int, day: int) -> list[AttendanceCheck]:
-    return list(session.scalars(select(AttendanceCheck).where(
-        AttendanceCheck.cohort_id == cohort_id, AttendanceCheck.day == day).order_by(AttendanceCheck.at)))
+    return list(
+        session.scalars(
+            select(AttendanceCheck)
+            .where(AttendanceCheck.cohort_id == cohort_id, AttendanceCheck.day == day)
+            .order_by(AttendanceCheck.at)
+        )
+    )
 
 
 # -- flags -----------------------------------------------------------------------------------
-def _flag(session: Session, cohort_id: int, person_id: int, day: int, kind: str, break_no: int,
-          now: datetime) -> AttendanceFlag | None:
+def _flag(
+    session: Session, cohort_id: int, person_id: int, day: int, kind: str, break_no: int, now: datetime
+) -> AttendanceFlag | None:
     """Mark once; returns the new flag, or None when it was already marked."""
-    existing = session.scalar(select(AttendanceFlag.id).where(
-        AttendanceFlag.cohort_id == cohort_id, AttendanceFlag.person_id == person_id, AttendanceFlag.day == day,
-        AttendanceFlag.kind == kind, AttendanceFlag.break_no == break_no))
+    existing = session.scalar(
+        select(AttendanceFlag.id).where(
+            AttendanceFlag.cohort_id == cohort_id,
+            AttendanceFlag.person_id == person_id,
+            AttendanceFlag.day == day,
+            AttendanceFlag.kind == kind,
+            AttendanceFlag.break_no == break_no,
+        )
+    )
     if existing is not None:
         return None
-    flag = AttendanceFlag(cohort_id=cohort_id, person_id=person_id, day=day, kind=kind, break_no=break_no,
-                          flagged_at=now, status=OPEN)
+    flag = AttendanceFlag(
+        cohort_id=cohort_id,
+        person_id=person_id,
+        day=day,
+        kind=kind,
+        break_no=break_no,
+        flagged_at=now,
+        status=OPEN,
+    )
     try:
         with session.begin_nested():
             session.add(flag)
     except IntegrityError:
         return None
-    audit.record(session, actor="bot", action=f"attendance.flag.{kind}", entity="person", entity_id=person_id,
-                 at=now, details={"cohort_id": cohort_id, "day": day, "break": break_no})
+    audit.record(
+        session,
+        actor="bot",
+        action=f"attendance.flag.{kind}",
+        entity="person",
+        entity_id=person_id,
+        at=now,
+        details={"cohort_id": cohort_id, "day": day, "break": break_no},
+    )
     return flag
 
 
-def flags_of_day(session: Session, cohort_id: int, day: int, kind: str | None = None,
-                 break_no: int | None = None) -> list[AttendanceFlag]:
+def flags_of_day(
+    session: Session, cohort_id: int, day: int, kind: str | None = None, break_no: int | None = None
+) -> list[AttendanceFlag]:
     stmt = select(AttendanceFlag).where(AttendanceFlag.cohort_id == cohort_id, AttendanceFlag.day == day)
     if kind is not None:
         stmt = stmt.where(AttendanceFlag.kind == kind)
@@ -188,7 +300,9 @@ def flags_of_day(session: Session, cohort_id: int, day: int, kind: str | None = 
 
 
 def _checked_in_by(session: Session, cohort_id: int, day: int, moment: datetime) -> set[int]:
-    return {c.person_id for c in checks_of_day(session, cohort_id, day) if c.kind == CHECKIN and c.at <= moment}
+    return {
+        c.person_id for c in checks_of_day(session, cohort_id, day) if c.kind == CHECKIN and c.at <= moment
+    }
 
 
 def mark_tardy(session: Session, playbook: Playbook, cohort: Cohort, day: int, now: datetime) -> list[Person]:
@@ -200,7 +314,9 @@ def mark_tardy(session: Session, playbook: Playbook, cohort: Cohort, day: int, n
     return missing
 
 
-def mark_absent(session: Session, playbook: Playbook, cohort: Cohort, day: int, now: datetime) -> list[Person]:
+def mark_absent(
+    session: Session, playbook: Playbook, cohort: Cohort, day: int, now: datetime
+) -> list[Person]:
     present = _checked_in_by(session, cohort.id, day, now)
     missing = [p for p in cohorts.active_agents(session, cohort.id) if p.id not in present]
     for person in missing:
@@ -208,8 +324,9 @@ def mark_absent(session: Session, playbook: Playbook, cohort: Cohort, day: int, 
     return missing
 
 
-def check_break(session: Session, playbook: Playbook, cohort: Cohort, day_no: int, break_no: int,
-                now: datetime) -> list[AttendanceFlag]:
+def check_break(
+    session: Session, playbook: Playbook, cohort: Cohort, day_no: int, break_no: int, now: datetime
+) -> list[AttendanceFlag]:
     """At break end plus grace: mark MIA who missed the raise or the lower (per the playbook's rule).
     Agents not checked in when the break started are absent or tardy, not MIA. Returns this
     break's MIA flags (new or not), in name order."""
@@ -228,7 +345,9 @@ def check_break(session: Session, playbook: Playbook, cohort: Cohort, day_no: in
     return sorted(flags, key=lambda f: f.person.name)
 
 
-def _missed(policy: AttendancePolicy, on_time: set[tuple[int, str, int]], person_id: int, break_no: int) -> bool:
+def _missed(
+    policy: AttendancePolicy, on_time: set[tuple[int, str, int]], person_id: int, break_no: int
+) -> bool:
     missed_raise = (person_id, RAISED, break_no) not in on_time
     missed_lower = (person_id, LOWERED, break_no) not in on_time
     if policy.mia_rule == "any_miss":
@@ -246,8 +365,9 @@ def require_flag(session: Session, flag_id: int) -> AttendanceFlag:
     return flag
 
 
-def resolve_flag(session: Session, flag_id: int, *, decision: str, actor: Person, reason: str,
-                 now: datetime) -> AttendanceFlag:
+def resolve_flag(
+    session: Session, flag_id: int, *, decision: str, actor: Person, reason: str, now: datetime
+) -> AttendanceFlag:
     """Excuse an MIA (or tardy) or mark the agent present; who, when and why are kept."""
     if decision not in (EXCUSED, PRESENT):
         raise InvalidInput("Choose Excuse or Mark present.")
@@ -261,9 +381,21 @@ def resolve_flag(session: Session, flag_id: int, *, decision: str, actor: Person
     flag.resolved_at = now
     flag.reason = reason
     session.flush()
-    audit.record(session, actor=actor.slack_user_id, action=f"attendance.flag.{decision}", entity="attendance_flag",
-                 entity_id=flag.id, at=now, details={"before": before, "reason": reason, "kind": flag.kind,
-                                                     "person_id": flag.person_id, "day": flag.day})
+    audit.record(
+        session,
+        actor=actor.slack_user_id,
+        action=f"attendance.flag.{decision}",
+        entity="attendance_flag",
+        entity_id=flag.id,
+        at=now,
+        details={
+            "before": before,
+            "reason": reason,
+            "kind": flag.kind,
+            "person_id": flag.person_id,
+            "day": flag.day,
+        },
+    )
     return flag
 
 
@@ -286,8 +418,9 @@ class AgentDay:
     late_answers: int = 0
 
 
-def _proposed_key(policy: AttendancePolicy, day: DayTimes, checkin: AttendanceCheck | None,
-                  open_mias: int) -> str:
+def _proposed_key(
+    policy: AttendancePolicy, day: DayTimes, checkin: AttendanceCheck | None, open_mias: int
+) -> str:
     if checkin is None:
         return "absent_unapproved"
     minutes_late = 0
@@ -303,15 +436,35 @@ def _proposed_key(policy: AttendancePolicy, day: DayTimes, checkin: AttendanceCh
 
 
 def agent_day(session: Session, playbook: Playbook, cohort: Cohort, person: Person, day_no: int) -> AgentDay:
-    checks = list(session.scalars(select(AttendanceCheck).where(
-        AttendanceCheck.cohort_id == cohort.id, AttendanceCheck.day == day_no, AttendanceCheck.person_id == person.id)
-        .order_by(AttendanceCheck.at)))
-    flags = list(session.scalars(select(AttendanceFlag).where(
-        AttendanceFlag.cohort_id == cohort.id, AttendanceFlag.day == day_no, AttendanceFlag.person_id == person.id)
-        .order_by(AttendanceFlag.id)))
-    choice = session.scalar(select(AttendanceCodeChoice).where(
-        AttendanceCodeChoice.cohort_id == cohort.id, AttendanceCodeChoice.person_id == person.id,
-        AttendanceCodeChoice.day == day_no))
+    checks = list(
+        session.scalars(
+            select(AttendanceCheck)
+            .where(
+                AttendanceCheck.cohort_id == cohort.id,
+                AttendanceCheck.day == day_no,
+                AttendanceCheck.person_id == person.id,
+            )
+            .order_by(AttendanceCheck.at)
+        )
+    )
+    flags = list(
+        session.scalars(
+            select(AttendanceFlag)
+            .where(
+                AttendanceFlag.cohort_id == cohort.id,
+                AttendanceFlag.day == day_no,
+                AttendanceFlag.person_id == person.id,
+            )
+            .order_by(AttendanceFlag.id)
+        )
+    )
+    choice = session.scalar(
+        select(AttendanceCodeChoice).where(
+            AttendanceCodeChoice.cohort_id == cohort.id,
+            AttendanceCodeChoice.person_id == person.id,
+            AttendanceCodeChoice.day == day_no,
+        )
+    )
     return _agent_day(playbook, day_of(cohort, playbook, day_no), person, checks, flags, choice)
 
 
@@ -323,24 +476,45 @@ def day_table(session: Session, playbook: Playbook, cohort: Cohort, day_no: int)
     flags: dict[int, list[AttendanceFlag]] = defaultdict(list)
     for flag in flags_of_day(session, cohort.id, day_no):
         flags[flag.person_id].append(flag)
-    choices = {c.person_id: c for c in session.scalars(select(AttendanceCodeChoice).where(
-        AttendanceCodeChoice.cohort_id == cohort.id, AttendanceCodeChoice.day == day_no))}
+    choices = {
+        c.person_id: c
+        for c in session.scalars(
+            select(AttendanceCodeChoice).where(
+                AttendanceCodeChoice.cohort_id == cohort.id, AttendanceCodeChoice.day == day_no
+            )
+        )
+    }
     day = day_of(cohort, playbook, day_no)
-    return [_agent_day(playbook, day, p, checks[p.id], flags[p.id], choices.get(p.id))
-            for p in cohorts.active_agents(session, cohort.id)]
+    return [
+        _agent_day(playbook, day, p, checks[p.id], flags[p.id], choices.get(p.id))
+        for p in cohorts.active_agents(session, cohort.id)
+    ]
 
 
-def _agent_day(playbook: Playbook, day: DayTimes, person: Person, checks: list[AttendanceCheck],
-               flags: list[AttendanceFlag], choice: AttendanceCodeChoice | None) -> AgentDay:
+def _agent_day(
+    playbook: Playbook,
+    day: DayTimes,
+    person: Person,
+    checks: list[AttendanceCheck],
+    flags: list[AttendanceFlag],
+    choice: AttendanceCodeChoice | None,
+) -> AgentDay:
     policy = playbook.attendance
     checkin = next((c for c in checks if c.kind == CHECKIN), None)
     open_mias = [f.break_no for f in flags if f.kind == MIA and f.status == OPEN]
     key = choice.code if choice is not None else _proposed_key(policy, day, checkin, len(open_mias))
     return AgentDay(
-        person_id=person.id, name=person.name, slack_user_id=person.slack_user_id, day=day.number, code_key=key,
-        code_label=policy.label(key), chosen=choice is not None,
-        checkin_at=checkin.at if checkin else None, checkin_late=bool(checkin and checkin.late),
-        tardy=any(f.kind == TARDY for f in flags), absent=any(f.kind == ABSENT for f in flags),
+        person_id=person.id,
+        name=person.name,
+        slack_user_id=person.slack_user_id,
+        day=day.number,
+        code_key=key,
+        code_label=policy.label(key),
+        chosen=choice is not None,
+        checkin_at=checkin.at if checkin else None,
+        checkin_late=bool(checkin and checkin.late),
+        tardy=any(f.kind == TARDY for f in flags),
+        absent=any(f.kind == ABSENT for f in flags),
         mia_breaks=sorted(open_mias),
         cleared_mia_breaks=sorted(f.break_no for f in flags if f.kind == MIA and f.status != OPEN),
         late_answers=sum(1 for c in checks if c.late and c.kind != CHECKIN),
@@ -349,43 +523,90 @@ def _agent_day(playbook: Playbook, day: DayTimes, person: Person, checks: list[A
 
 def days_held(session: Session, cohort_id: int) -> list[int]:
     """Training days that have begun (their morning post went out)."""
-    return sorted(set(session.scalars(select(DayPrompt.day).where(
-        DayPrompt.cohort_id == cohort_id, DayPrompt.kind == MORNING))))
+    return sorted(
+        set(
+            session.scalars(
+                select(DayPrompt.day).where(DayPrompt.cohort_id == cohort_id, DayPrompt.kind == MORNING)
+            )
+        )
+    )
 
 
 def agent_record(session: Session, playbook: Playbook, cohort: Cohort, person: Person) -> list[AgentDay]:
     return [agent_day(session, playbook, cohort, person, d) for d in days_held(session, cohort.id)]
 
 
-def set_code(session: Session, playbook: Playbook, cohort: Cohort, person: Person, day_no: int, code: str, *,
-             actor: Person, reason: str, now: datetime) -> AgentDay:
+def set_code(
+    session: Session,
+    playbook: Playbook,
+    cohort: Cohort,
+    person: Person,
+    day_no: int,
+    code: str,
+    *,
+    actor: Person,
+    reason: str,
+    now: datetime,
+) -> AgentDay:
     chosen = playbook.attendance.code_for(code)
     if chosen is None:
         keys = ", ".join(f"`{c.key}`" for c in playbook.attendance.codes)
         raise InvalidInput(f"`{code}` is not an attendance code. Use one of: {keys}.")
     day_of(cohort, playbook, day_no)
     before = agent_day(session, playbook, cohort, person, day_no)
-    row = session.scalar(select(AttendanceCodeChoice).where(
-        AttendanceCodeChoice.cohort_id == cohort.id, AttendanceCodeChoice.person_id == person.id,
-        AttendanceCodeChoice.day == day_no))
+    row = session.scalar(
+        select(AttendanceCodeChoice).where(
+            AttendanceCodeChoice.cohort_id == cohort.id,
+            AttendanceCodeChoice.person_id == person.id,
+            AttendanceCodeChoice.day == day_no,
+        )
+    )
     if row is None:
-        row = AttendanceCodeChoice(cohort_id=cohort.id, person_id=person.id, day=day_no, code=chosen.key,
-                                   set_by_id=actor.id, set_at=now, reason=reason or None)
+        row = AttendanceCodeChoice(
+            cohort_id=cohort.id,
+            person_id=person.id,
+            day=day_no,
+            code=chosen.key,
+            set_by_id=actor.id,
+            set_at=now,
+            reason=reason or None,
+        )
         session.add(row)
     else:
         row.code, row.set_by_id, row.set_at, row.reason = chosen.key, actor.id, now, reason or None
     session.flush()
-    audit.record(session, actor=actor.slack_user_id, action="attendance.code.set", entity="person",
-                 entity_id=person.id, at=now, details={"cohort_id": cohort.id, "day": day_no, "before": before.code_key,
-                                                       "after": chosen.key, "reason": reason})
+    audit.record(
+        session,
+        actor=actor.slack_user_id,
+        action="attendance.code.set",
+        entity="person",
+        entity_id=person.id,
+        at=now,
+        details={
+            "cohort_id": cohort.id,
+            "day": day_no,
+            "before": before.code_key,
+            "after": chosen.key,
+            "reason": reason,
+        },
+    )
     return agent_day(session, playbook, cohort, person, day_no)
 
 
 # -- what other capabilities call ------------------------------------------------------------
 def mia_count(session: Session, person_id: int) -> int:
     """MIA marks on the agent's record that nobody excused or cleared."""
-    return len(list(session.scalars(select(AttendanceFlag.id).where(
-        AttendanceFlag.person_id == person_id, AttendanceFlag.kind == MIA, AttendanceFlag.status == OPEN))))
+    return len(
+        list(
+            session.scalars(
+                select(AttendanceFlag.id).where(
+                    AttendanceFlag.person_id == person_id,
+                    AttendanceFlag.kind == MIA,
+                    AttendanceFlag.status == OPEN,
+                )
+            )
+        )
+    )
 
 
 def day_codes(session: Session, person_id: int, playbook: Playbook) -> list[tuple[int, str]]:

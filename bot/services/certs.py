@@ -68,25 +68,31 @@ def parse_score(playbook: Playbook, raw: str | int | None) -> int | None:
     try:
         value = int(str(raw).strip().rstrip("%"))
     except ValueError:
-        raise InvalidInput(f"`{raw}` is not a score: give a whole number from {low} to {high}. "
-                           "Nothing was recorded.") from None
+        raise InvalidInput(
+            f"`{raw}` is not a score: give a whole number from {low} to {high}. Nothing was recorded."
+        ) from None
     if not low <= value <= high:
-        raise InvalidInput(f"A score of {value} is out of range: scores go from {low} to {high}. "
-                           "Nothing was recorded.")
+        raise InvalidInput(
+            f"A score of {value} is out of range: scores go from {low} to {high}. Nothing was recorded."
+        )
     return value
 
 
 def attempts_by_carrier(session: Session, person_id: int) -> dict[str, int]:
     rows = session.execute(
-        select(CertAttempt.carrier_key, func.count()).where(CertAttempt.person_id == person_id)
+        select(CertAttempt.carrier_key, func.count())
+        .where(CertAttempt.person_id == person_id)
         .group_by(CertAttempt.carrier_key)
     )
     return {key: int(count) for key, count in rows}
 
 
 def attempts_of(session: Session, person_id: int) -> list[CertAttempt]:
-    stmt = select(CertAttempt).where(CertAttempt.person_id == person_id).order_by(CertAttempt.recorded_at,
-                                                                                 CertAttempt.id)
+    stmt = (
+        select(CertAttempt)
+        .where(CertAttempt.person_id == person_id)
+        .order_by(CertAttempt.recorded_at, CertAttempt.id)
+    )
     return list(session.scalars(stmt))
 
 
@@ -113,8 +119,10 @@ def record_failure(
     score = parse_score(playbook, score)
     enrollment = cohorts.enrollment_of(session, agent.id)
     if enrollment is None or agent.role != Role.AGENT:
-        raise NotFound(f"{agent.name} is not an agent in an active cohort, so there is no attempt to record. "
-                       "Nothing was recorded.")
+        raise NotFound(
+            f"{agent.name} is not an agent in an active cohort, so there is no attempt to record. "
+            "Nothing was recorded."
+        )
     done = attempts_by_carrier(session, agent.id).get(carrier.key, 0)
     if done >= carrier.attempts:
         if not override:
@@ -124,14 +132,23 @@ def record_failure(
                 f"(`/failcert @agent {carrier.key} SCORE override`)."
             )
         if actor_person.role != Role.ADMIN:
-            raise NotAllowed(f"Only an admin can override the {carrier.name} attempt limit. Nothing was recorded.")
+            raise NotAllowed(
+                f"Only an admin can override the {carrier.name} attempt limit. Nothing was recorded."
+            )
     elif override:
         override = False  # nothing to override
     attempt_no = done + 1
     cohort = enrollment.cohort
     attempt = CertAttempt(
-        person_id=agent.id, cohort_id=cohort.id, carrier_key=carrier.key, attempt_no=attempt_no, score=score,
-        note=(note or "").strip() or None, override=override, recorded_by_id=actor_person.id, recorded_at=now,
+        person_id=agent.id,
+        cohort_id=cohort.id,
+        carrier_key=carrier.key,
+        attempt_no=attempt_no,
+        score=score,
+        note=(note or "").strip() or None,
+        override=override,
+        recorded_by_id=actor_person.id,
+        recorded_at=now,
     )
     session.add(attempt)
     session.flush()
@@ -139,31 +156,58 @@ def record_failure(
     step = guide.step_for(attempt_no, carrier.attempts)
     left = max(carrier.attempts - attempt_no, 0)
     proctor_next = guide.proctor_last_attempt and left == 1
-    audit.record(session, actor=actor_person.slack_user_id,
-                 action="cert.attempt_overridden" if override else "cert.attempt_failed",
-                 entity="cert_attempt", entity_id=attempt.id, at=now,
-                 details={"person_id": agent.id, "carrier": carrier.key, "attempt": attempt_no, "score": score,
-                          "override": override, "blocked": left == 0})
+    audit.record(
+        session,
+        actor=actor_person.slack_user_id,
+        action="cert.attempt_overridden" if override else "cert.attempt_failed",
+        entity="cert_attempt",
+        entity_id=attempt.id,
+        at=now,
+        details={
+            "person_id": agent.id,
+            "carrier": carrier.key,
+            "attempt": attempt_no,
+            "score": score,
+            "override": override,
+            "blocked": left == 0,
+        },
+    )
     recipients = [cohort.tl.slack_user_id, cohort.pm.slack_user_id]
     recipients += [p.slack_user_id for p in people.by_role(session, Role.ESP_MANAGER)]
     return FailureResult(
-        attempt_id=attempt.id, agent_name=agent.name, agent_slack_id=agent.slack_user_id, carrier_key=carrier.key,
-        carrier_name=carrier.name, attempt_no=attempt_no, limit=carrier.attempts, attempts_left=left,
-        blocked=left == 0, next_step=step.text.format(carrier=carrier.name), proposed_level=step.coaching,
-        proposed_label=level_label(playbook, step.coaching), proctor_next=proctor_next, override=override,
-        score=score, note=attempt.note, recipients=list(dict.fromkeys(recipients)),
+        attempt_id=attempt.id,
+        agent_name=agent.name,
+        agent_slack_id=agent.slack_user_id,
+        carrier_key=carrier.key,
+        carrier_name=carrier.name,
+        attempt_no=attempt_no,
+        limit=carrier.attempts,
+        attempts_left=left,
+        blocked=left == 0,
+        next_step=step.text.format(carrier=carrier.name),
+        proposed_level=step.coaching,
+        proposed_label=level_label(playbook, step.coaching),
+        proctor_next=proctor_next,
+        override=override,
+        score=score,
+        note=attempt.note,
+        recipients=list(dict.fromkeys(recipients)),
         licensing_team=guide.licensing_team,
     )
 
 
 def failure_text(result: FailureResult) -> str:
     score = f" with a score of {result.score}" if result.score is not None else ""
-    lines = [f":x: {result.agent_name} failed the {result.carrier_name} exam{score}: "
-             f"{result.ordinal} of {result.limit} attempts."]
+    lines = [
+        f":x: {result.agent_name} failed the {result.carrier_name} exam{score}: "
+        f"{result.ordinal} of {result.limit} attempts."
+    ]
     if result.override:
         lines.append("Recorded past the limit with an admin override.")
     if result.blocked:
-        lines.append(f":no_entry: No attempts left: {result.agent_name} is blocked for {result.carrier_name}.")
+        lines.append(
+            f":no_entry: No attempts left: {result.agent_name} is blocked for {result.carrier_name}."
+        )
     else:
         lines.append(f"Attempts left: {result.attempts_left}.")
     lines.append(f"Failed Cert Exams Guide: {result.next_step}")
@@ -174,18 +218,37 @@ def failure_text(result: FailureResult) -> str:
     return "\n".join(lines)
 
 
-def notify_failure(db: Database, client: WebClient, result: FailureResult, now: datetime) -> list[outbox.Outcome]:
+def notify_failure(
+    db: Database, client: WebClient, result: FailureResult, now: datetime
+) -> list[outbox.Outcome]:
     """One DM each to the TL, the PM and the ESP managers; the licensing team when the next try is proctored."""
     text = failure_text(result)
     outcomes = []
     for recipient in result.recipients:
-        outcomes.append(outbox.send_once(db, client, key=f"failcert:{result.attempt_id}:{recipient}",
-                                         kind="failcert", recipient=recipient, text=text, now=now))
+        outcomes.append(
+            outbox.send_once(
+                db,
+                client,
+                key=f"failcert:{result.attempt_id}:{recipient}",
+                kind="failcert",
+                recipient=recipient,
+                text=text,
+                now=now,
+            )
+        )
     if result.proctor_next and result.licensing_team:
-        outcomes.append(outbox.send_once(
-            db, client, key=f"failcert:{result.attempt_id}:proctor", kind="failcert_proctor",
-            recipient=result.licensing_team, now=now,
-            text=(f":lock: {result.agent_name}'s next {result.carrier_name} attempt is the last "
-                  f"({result.attempts_left} left after {result.ordinal} fail) and must be proctored."),
-        ))
+        outcomes.append(
+            outbox.send_once(
+                db,
+                client,
+                key=f"failcert:{result.attempt_id}:proctor",
+                kind="failcert_proctor",
+                recipient=result.licensing_team,
+                now=now,
+                text=(
+                    f":lock: {result.agent_name}'s next {result.carrier_name} attempt is the last "
+                    f"({result.attempts_left} left after {result.ordinal} fail) and must be proctored."
+                ),
+            )
+        )
     return outcomes

@@ -78,8 +78,11 @@ def policy_title(playbook: Playbook, key: str) -> str:
 # -- the record ----------------------------------------------------------------------------------
 def history(session: Session, person_id: int) -> list[Coaching]:
     """Every coaching of the agent, newest first."""
-    stmt = select(Coaching).where(Coaching.person_id == person_id).order_by(Coaching.created_at.desc(),
-                                                                            Coaching.id.desc())
+    stmt = (
+        select(Coaching)
+        .where(Coaching.person_id == person_id)
+        .order_by(Coaching.created_at.desc(), Coaching.id.desc())
+    )
     return list(session.scalars(stmt))
 
 
@@ -87,26 +90,47 @@ def incidents(session: Session, person_id: int, playbook: Playbook, timezone: st
     """The agent's recorded lapses under every policy, oldest first."""
     found: list[Incident] = []
     for flag in session.scalars(
-        select(AttendanceFlag).where(AttendanceFlag.person_id == person_id, AttendanceFlag.status == "open",
-                                     AttendanceFlag.kind.in_(list(ATTENDANCE_KINDS)))
+        select(AttendanceFlag).where(
+            AttendanceFlag.person_id == person_id,
+            AttendanceFlag.status == "open",
+            AttendanceFlag.kind.in_(list(ATTENDANCE_KINDS)),
+        )
     ):
         what = ATTENDANCE_KINDS[flag.kind]
         where = f" after break {flag.break_no}" if flag.kind == "mia" and flag.break_no else ""
-        found.append(Incident(f"attendance:{flag.id}", "attendance", flag.flagged_at,
-                              f"{what} on day {flag.day}{where}"))
+        found.append(
+            Incident(
+                f"attendance:{flag.id}", "attendance", flag.flagged_at, f"{what} on day {flag.day}{where}"
+            )
+        )
     for attempt in session.scalars(select(CertAttempt).where(CertAttempt.person_id == person_id)):
         carrier = playbook.carrier(attempt.carrier_key)
         name = carrier.name if carrier else attempt.carrier_key
         score = f" (score {attempt.score})" if attempt.score is not None else ""
-        found.append(Incident(f"attempt:{attempt.id}", "failedcert", attempt.recorded_at,
-                              f"Failed {name} attempt {attempt.attempt_no}{score}"))
+        found.append(
+            Incident(
+                f"attempt:{attempt.id}",
+                "failedcert",
+                attempt.recorded_at,
+                f"Failed {name} attempt {attempt.attempt_no}{score}",
+            )
+        )
     for flag in session.scalars(
-        select(TimeframeFlag).where(TimeframeFlag.person_id == person_id, TimeframeFlag.flagged_at.is_not(None),
-                                    TimeframeFlag.excuse.is_(None))
+        select(TimeframeFlag).where(
+            TimeframeFlag.person_id == person_id,
+            TimeframeFlag.flagged_at.is_not(None),
+            TimeframeFlag.excuse.is_(None),
+        )
     ):
         assert flag.flagged_at is not None
-        found.append(Incident(f"flag:{flag.id}", "timeframe", flag.flagged_at,
-                              f"Not finished inside the class window ({flag.missing or 'steps missing'})"))
+        found.append(
+            Incident(
+                f"flag:{flag.id}",
+                "timeframe",
+                flag.flagged_at,
+                f"Not finished inside the class window ({flag.missing or 'steps missing'})",
+            )
+        )
     found.sort(key=lambda i: (i.at, i.ref))
     return found
 
@@ -127,8 +151,9 @@ def unaddressed(session: Session, person_id: int, policy: str, playbook: Playboo
     return [i for i in incidents(session, person_id, playbook) if i.policy == policy and i.ref not in linked]
 
 
-def propose(session: Session, person_id: int, policy_key: str, playbook: Playbook,
-            links: list[str] | None = None) -> Proposal:
+def propose(
+    session: Session, person_id: int, policy_key: str, playbook: Playbook, links: list[str] | None = None
+) -> Proposal:
     """The next level for a coaching under `policy_key` that links `links` (None: the unaddressed incidents)."""
     policy = require_policy(playbook, policy_key)
     if links is None:
@@ -192,7 +217,9 @@ def record(
         raise InvalidInput("Say what happened: the incident is part of the record.")
     if links is None:
         links = [i.ref for i in unaddressed(session, agent.id, policy_rules.key, playbook)]
-    known = {i.ref for i in incidents(session, agent.id, playbook)} | {f"coaching:{c.id}" for c in history(session, agent.id)}
+    known = {i.ref for i in incidents(session, agent.id, playbook)} | {
+        f"coaching:{c.id}" for c in history(session, agent.id)
+    }
     links = [ref for ref in links if ref in known]
     proposal = propose(session, agent.id, policy_rules.key, playbook, links)
     rank = playbook.coaching.rank
@@ -205,10 +232,17 @@ def record(
         )
     enrollment = cohorts.enrollment_of(session, agent.id)
     coaching = Coaching(
-        person_id=agent.id, cohort_id=enrollment.cohort_id if enrollment else None, policy=policy_rules.key,
-        level=level, proposed_level=proposal.level, skip_reason=skip_reason if rank(level) > rank(proposal.level) else None,
-        incident=incident, expectation=(expectation or "").strip() or policy_rules.expectation, links=links,
-        coached_by_id=actor.id, created_at=now,
+        person_id=agent.id,
+        cohort_id=enrollment.cohort_id if enrollment else None,
+        policy=policy_rules.key,
+        level=level,
+        proposed_level=proposal.level,
+        skip_reason=skip_reason if rank(level) > rank(proposal.level) else None,
+        incident=incident,
+        expectation=(expectation or "").strip() or policy_rules.expectation,
+        links=links,
+        coached_by_id=actor.id,
+        created_at=now,
     )
     session.add(coaching)
     session.flush()
@@ -216,10 +250,22 @@ def record(
     if level_rules is not None and level_rules.cap:
         coaching.document = render_cap(session, coaching, playbook)
         session.flush()
-    audit.record(session, actor=actor.slack_user_id, action="coaching.recorded", entity="coaching",
-                 entity_id=coaching.id, at=now,
-                 details={"person_id": agent.id, "policy": coaching.policy, "level": level,
-                          "proposed": proposal.level, "skip_reason": coaching.skip_reason, "links": links})
+    audit.record(
+        session,
+        actor=actor.slack_user_id,
+        action="coaching.recorded",
+        entity="coaching",
+        entity_id=coaching.id,
+        at=now,
+        details={
+            "person_id": agent.id,
+            "policy": coaching.policy,
+            "level": level,
+            "proposed": proposal.level,
+            "skip_reason": coaching.skip_reason,
+            "links": links,
+        },
+    )
     return coaching
 
 
@@ -230,11 +276,15 @@ def render_cap(session: Session, coaching: Coaching, playbook: Playbook) -> str:
     cohort = session.get(Cohort, coaching.cohort_id) if coaching.cohort_id else None
     timezone = cohort.timezone if cohort else "UTC"
     policy = require_policy(playbook, coaching.policy)
-    prior = [c for c in history(session, agent.id) if c.id != coaching.id and c.created_at <= coaching.created_at]
+    prior = [
+        c for c in history(session, agent.id) if c.id != coaching.id and c.created_at <= coaching.created_at
+    ]
     lines = []
     for c in prior:
-        lines.append(f"- {show_date(local(c.created_at, timezone).date())}: {level_label(playbook, c.level)} "
-                     f"({policy_title(playbook, c.policy)}) by {c.coached_by.name}: {c.incident}")
+        lines.append(
+            f"- {show_date(local(c.created_at, timezone).date())}: {level_label(playbook, c.level)} "
+            f"({policy_title(playbook, c.policy)}) by {c.coached_by.name}: {c.incident}"
+        )
     coach = session.get(Person, coaching.coached_by_id)
     values = {
         "level": level_label(playbook, coaching.level),
@@ -262,6 +312,9 @@ def _cohort_dates(cohort: Cohort) -> str:
 
 
 def caps_for_cohort(session: Session, cohort_id: int) -> list[Coaching]:
-    stmt = (select(Coaching).where(Coaching.cohort_id == cohort_id, Coaching.document.is_not(None))
-            .order_by(Coaching.created_at, Coaching.id))
+    stmt = (
+        select(Coaching)
+        .where(Coaching.cohort_id == cohort_id, Coaching.document.is_not(None))
+        .order_by(Coaching.created_at, Coaching.id)
+    )
     return list(session.scalars(stmt))

@@ -102,18 +102,27 @@ def import_cohort(
     `names` maps staff user IDs to display names (the file carries only their IDs)."""
     names = names or {}
     tl, changes = people.upsert(
-        session, slack_user_id=spec.team_lead,
+        session,
+        slack_user_id=spec.team_lead,
         name=names.get(spec.team_lead) or _staff_name(session, spec.team_lead, "Team lead"),
-        role=Role.TL, actor=actor, now=now,
+        role=Role.TL,
+        actor=actor,
+        now=now,
     )
     pm, pm_changes = people.upsert(
-        session, slack_user_id=spec.production_manager,
-        name=names.get(spec.production_manager) or _staff_name(session, spec.production_manager, "Production manager"),
-        role=Role.PM, actor=actor, now=now,
+        session,
+        slack_user_id=spec.production_manager,
+        name=names.get(spec.production_manager)
+        or _staff_name(session, spec.production_manager, "Production manager"),
+        role=Role.PM,
+        actor=actor,
+        now=now,
     )
     changes += pm_changes
 
-    cohort = for_channel(session, spec.channel) or session.scalar(select(Cohort).where(Cohort.name == spec.name))
+    cohort = for_channel(session, spec.channel) or session.scalar(
+        select(Cohort).where(Cohort.name == spec.name)
+    )
     fields = _cohort_fields(spec, tl, pm)
     created = cohort is None
     if cohort is None:
@@ -121,8 +130,15 @@ def import_cohort(
         cohort = Cohort(**fields, created_at=now, updated_at=now)
         session.add(cohort)
         session.flush()
-        audit.record(session, actor=actor, action="cohort.created", entity="cohort", entity_id=cohort.id,
-                     at=now, details=_plain_fields(fields))
+        audit.record(
+            session,
+            actor=actor,
+            action="cohort.created",
+            entity="cohort",
+            entity_id=cohort.id,
+            at=now,
+            details=_plain_fields(fields),
+        )
         changes.append(f"created cohort {cohort.name}")
     else:
         if spec.name != cohort.name:
@@ -134,8 +150,15 @@ def import_cohort(
                 setattr(cohort, key, value)
             cohort.updated_at = now
             session.flush()
-            audit.record(session, actor=actor, action="cohort.updated", entity="cohort", entity_id=cohort.id,
-                         at=now, details={"before": before, "after": _plain_fields(diff)})
+            audit.record(
+                session,
+                actor=actor,
+                action="cohort.updated",
+                entity="cohort",
+                entity_id=cohort.id,
+                at=now,
+                details={"before": before, "after": _plain_fields(diff)},
+            )
             changes.append(f"updated cohort: {', '.join(sorted(diff))}")
 
     result = ImportResult(cohort=cohort, created=created, changes=changes)
@@ -150,8 +173,15 @@ def import_cohort(
         if enrollment.person_id not in listed:
             enrollment.status = "removed"
             session.flush()
-            audit.record(session, actor=actor, action="enrollment.removed", entity="enrollment",
-                         entity_id=enrollment.id, at=now, details={"reason": "not in the cohort file"})
+            audit.record(
+                session,
+                actor=actor,
+                action="enrollment.removed",
+                entity="enrollment",
+                entity_id=enrollment.id,
+                at=now,
+                details={"reason": "not in the cohort file"},
+            )
             result.changes.append(f"removed {enrollment.person.name} (no longer in the file)")
     return result
 
@@ -179,8 +209,14 @@ def _enroll(
     session: Session, cohort: Cohort, agent: AgentSpec, *, actor: str, now: datetime
 ) -> tuple[Person, list[str], bool]:
     person, changes = people.upsert(
-        session, slack_user_id=agent.slack_id, name=agent.name, role=Role.AGENT,
-        n_number=agent.n_number, npn=agent.npn, actor=actor, now=now,
+        session,
+        slack_user_id=agent.slack_id,
+        name=agent.name,
+        role=Role.AGENT,
+        n_number=agent.n_number,
+        npn=agent.npn,
+        actor=actor,
+        now=now,
     )
     enrollment = session.scalar(
         select(Enrollment).where(Enrollment.cohort_id == cohort.id, Enrollment.person_id == person.id)
@@ -194,8 +230,15 @@ def _enroll(
         enrollment.status = "active"
         enrollment.enrolled_at = now
     session.flush()
-    audit.record(session, actor=actor, action="enrollment.added", entity="enrollment", entity_id=enrollment.id,
-                 at=now, details={"cohort_id": cohort.id, "person_id": person.id})
+    audit.record(
+        session,
+        actor=actor,
+        action="enrollment.added",
+        entity="enrollment",
+        entity_id=enrollment.id,
+        at=now,
+        details={"cohort_id": cohort.id, "person_id": person.id},
+    )
     return person, [*changes, f"enrolled {person.name}"], True
 
 

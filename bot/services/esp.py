@@ -39,14 +39,30 @@ STATUSES: dict[str, str] = {
     COMPLETE: "complete",
     BLOCKED: "blocked",
 }
-STATUS_EMOJI = {NOT_STARTED: ":white_circle:", IN_PROGRESS: ":large_blue_circle:", COMPLETE: ":white_check_mark:",
-                BLOCKED: ":no_entry:"}
+STATUS_EMOJI = {
+    NOT_STARTED: ":white_circle:",
+    IN_PROGRESS: ":large_blue_circle:",
+    COMPLETE: ":white_check_mark:",
+    BLOCKED: ":no_entry:",
+}
 
 # What people type for an item (besides its key): "call_cert", "no_more_forms", ...
-ITEM_ALIASES = {"call_cert": "callcert", "call": "callcert", "no_more_forms": "rts", "nmf": "rts",
-                "rts_no_more_forms": "rts"}
-STATUS_ALIASES = {"done": COMPLETE, "completed": COMPLETE, "notstarted": NOT_STARTED, "todo": NOT_STARTED,
-                  "inprogress": IN_PROGRESS, "started": IN_PROGRESS, "wip": IN_PROGRESS}
+ITEM_ALIASES = {
+    "call_cert": "callcert",
+    "call": "callcert",
+    "no_more_forms": "rts",
+    "nmf": "rts",
+    "rts_no_more_forms": "rts",
+}
+STATUS_ALIASES = {
+    "done": COMPLETE,
+    "completed": COMPLETE,
+    "notstarted": NOT_STARTED,
+    "todo": NOT_STARTED,
+    "inprogress": IN_PROGRESS,
+    "started": IN_PROGRESS,
+    "wip": IN_PROGRESS,
+}
 
 
 @dataclass(frozen=True)
@@ -124,7 +140,9 @@ def statuses(session: Session, person_id: int) -> dict[str, ItemState]:
     for key, label in ITEMS.items():
         row = found.get(key)
         result[key] = ItemState(
-            item=key, label=label, status=row.status if row else NOT_STARTED,
+            item=key,
+            label=label,
+            status=row.status if row else NOT_STARTED,
             changed_by=row.changed_by.name if row and row.changed_by else None,
             changed_at=row.changed_at if row else None,
         )
@@ -141,8 +159,11 @@ def last_changed(session: Session, person_id: int) -> datetime | None:
 
 
 def is_complete(session: Session, person_id: int) -> bool:
-    count = session.scalar(select(func.count()).select_from(EspItem).where(
-        EspItem.person_id == person_id, EspItem.status == COMPLETE, EspItem.item.in_(list(ITEMS))))
+    count = session.scalar(
+        select(func.count())
+        .select_from(EspItem)
+        .where(EspItem.person_id == person_id, EspItem.status == COMPLETE, EspItem.item.in_(list(ITEMS)))
+    )
     return int(count or 0) == len(ITEMS)
 
 
@@ -150,11 +171,21 @@ def lock(session: Session, person_id: int) -> None:
     """Serialize tracker updates of one agent (PostgreSQL row lock; SQLite writers queue anyway).
 
     NO KEY UPDATE so rows that merely reference the person (foreign keys) are not held up."""
-    session.execute(select(Person.id).where(Person.id == person_id).with_for_update(key_share=True))  # FOR NO KEY UPDATE
+    session.execute(
+        select(Person.id).where(Person.id == person_id).with_for_update(key_share=True)
+    )  # FOR NO KEY UPDATE
 
 
-def set_status(session: Session, *, person: Person, item: str, status: str, actor: Person | None, now: datetime,
-               source: str = "esp") -> bool:
+def set_status(
+    session: Session,
+    *,
+    person: Person,
+    item: str,
+    status: str,
+    actor: Person | None,
+    now: datetime,
+    source: str = "esp",
+) -> bool:
     """Set one item; True when it changed. Audited with the status before and after."""
     if item not in ITEMS:
         raise InvalidInput(f"`{item}` is not an ESP tracker item. Items: {valid_items_text()}.")
@@ -167,7 +198,9 @@ def set_status(session: Session, *, person: Person, item: str, status: str, acto
         try:
             # Two first updates of the same item may race; the loser updates the winner's row.
             with session.begin_nested():
-                row = EspItem(person_id=person.id, item=item, status=status, changed_by_id=actor_id, changed_at=now)
+                row = EspItem(
+                    person_id=person.id, item=item, status=status, changed_by_id=actor_id, changed_at=now
+                )
                 session.add(row)
             before = NOT_STARTED
         except IntegrityError:
@@ -180,39 +213,63 @@ def set_status(session: Session, *, person: Person, item: str, status: str, acto
         return False
     row.status, row.changed_by_id, row.changed_at = status, actor_id, now
     session.flush()
-    audit.record(session, actor=actor.slack_user_id if actor else "bot", action="esp.updated", entity="esp_item",
-                 entity_id=row.id, at=now,
-                 details={"person_id": person.id, "item": item, "before": before, "after": status, "source": source})
+    audit.record(
+        session,
+        actor=actor.slack_user_id if actor else "bot",
+        action="esp.updated",
+        entity="esp_item",
+        entity_id=row.id,
+        at=now,
+        details={"person_id": person.id, "item": item, "before": before, "after": status, "source": source},
+    )
     return True
 
 
-def advance(session: Session, *, person: Person, item: str, actor: Person | None, now: datetime,
-            source: str) -> bool:
+def advance(
+    session: Session, *, person: Person, item: str, actor: Person | None, now: datetime, source: str
+) -> bool:
     """Mark an item in progress unless it is already further (complete or blocked)."""
     if status_of(session, person.id, item) != NOT_STARTED:
         return False
-    return set_status(session, person=person, item=item, status=IN_PROGRESS, actor=actor, now=now, source=source)
+    return set_status(
+        session, person=person, item=item, status=IN_PROGRESS, actor=actor, now=now, source=source
+    )
 
 
-def apply_failed_attempt(session: Session, *, person: Person, carrier: str, blocked: bool, actor: Person | None,
-                         now: datetime, source: str) -> str | None:
+def apply_failed_attempt(
+    session: Session,
+    *,
+    person: Person,
+    carrier: str,
+    blocked: bool,
+    actor: Person | None,
+    now: datetime,
+    source: str,
+) -> str | None:
     """What a failed exam does to the carrier's tracker item, whichever way it was recorded
     (/failcert or the Failed Carrier Cert Exams form): blocked at the attempt limit, else in
     progress. Returns the new status when the item changed."""
     if carrier not in ITEMS:
         return None
     if blocked:
-        changed = set_status(session, person=person, item=carrier, status=BLOCKED, actor=actor, now=now,
-                             source=source)
+        changed = set_status(
+            session, person=person, item=carrier, status=BLOCKED, actor=actor, now=now, source=source
+        )
         return BLOCKED if changed else None
-    return IN_PROGRESS if advance(session, person=person, item=carrier, actor=actor, now=now, source=source) else None
+    return (
+        IN_PROGRESS
+        if advance(session, person=person, item=carrier, actor=actor, now=now, source=source)
+        else None
+    )
 
 
 # -- ESP-complete ---------------------------------------------------------------------------------
 def complete_text(agent_name: str, agent_slack_id: str, cohort_name: str, open_flags: list[str]) -> str:
     *first, last = ITEMS.values()
-    lines = [f":tada: {agent_name} is ESP-complete: {', '.join(first)} and {last} are all done ({cohort_name}). "
-             f"<@{agent_slack_id}> is ready for production."]
+    lines = [
+        f":tada: {agent_name} is ESP-complete: {', '.join(first)} and {last} are all done ({cohort_name}). "
+        f"<@{agent_slack_id}> is ready for production."
+    ]
     if open_flags:
         lines.append(":triangular_flag_on_post: Red flags still open:")
         lines += [f"• {text}" for text in open_flags]
@@ -222,8 +279,10 @@ def complete_text(agent_name: str, agent_slack_id: str, cohort_name: str, open_f
 def open_flags(session: Session, person_id: int) -> list[str]:
     from bot.services import red_flags
 
-    return [f"{flag.category}: {flag.description}" if flag.category else flag.description
-            for flag in red_flags.open_for_person(session, person_id)]
+    return [
+        f"{flag.category}: {flag.description}" if flag.category else flag.description
+        for flag in red_flags.open_for_person(session, person_id)
+    ]
 
 
 def notify_if_complete(ctx: AppContext, person_id: int) -> bool:
@@ -240,13 +299,29 @@ def notify_if_complete(ctx: AppContext, person_id: int) -> bool:
         flags = open_flags(session, person_id)
         pm, tl = cohort.pm.slack_user_id, cohort.tl.slack_user_id
         pm_text = complete_text(agent.name, agent.slack_user_id, cohort.name, flags)
-        tl_text = (f":tada: {agent.name} is ESP-complete (all six tracker items done). "
-                   f"{cohort.pm.name} (<@{pm}>) has been told they are ready for production.")
+        tl_text = (
+            f":tada: {agent.name} is ESP-complete (all six tracker items done). "
+            f"{cohort.pm.name} (<@{pm}>) has been told they are ready for production."
+        )
         if flags:
             tl_text += f" Open red flags: {len(flags)}."
-    outbox.send_once(ctx.db, ctx.client, key=f"esp-complete:{person_id}:pm", kind="esp_complete", recipient=pm,
-                     text=pm_text, now=now)
+    outbox.send_once(
+        ctx.db,
+        ctx.client,
+        key=f"esp-complete:{person_id}:pm",
+        kind="esp_complete",
+        recipient=pm,
+        text=pm_text,
+        now=now,
+    )
     if tl != pm:
-        outbox.send_once(ctx.db, ctx.client, key=f"esp-complete:{person_id}:tl", kind="esp_complete",
-                         recipient=tl, text=tl_text, now=now)
+        outbox.send_once(
+            ctx.db,
+            ctx.client,
+            key=f"esp-complete:{person_id}:tl",
+            kind="esp_complete",
+            recipient=tl,
+            text=tl_text,
+            now=now,
+        )
     return True

@@ -41,7 +41,9 @@ class Checklist:
 
 def day_window(cohort: Cohort, playbook: Playbook, day: int) -> tuple[datetime, datetime]:
     """Midnight to midnight of training day `day`, in the class's timezone."""
-    days = training_days(cohort.start_date, cohort.days, cohort.timezone, cohorts.schedule_of(cohort, playbook))
+    days = training_days(
+        cohort.start_date, cohort.days, cohort.timezone, cohorts.schedule_of(cohort, playbook)
+    )
     if not 1 <= day <= len(days):
         raise NotFound(f"{cohort.name} has no day {day}.")
     zone = ZoneInfo(cohort.timezone)
@@ -65,8 +67,12 @@ def checklist(session: Session, playbook: Playbook, cohort_id: int, day: int) ->
             state = states.get(form.esp_item) if form.esp_item else None
             if state is not None and state.status == esp.COMPLETE:
                 continue
-            if any(s.person_id == agent.id and s.kind == form.kind
-                   and (form.carrier is None or (s.data or {}).get("carrier") == form.carrier) for s in submitted):
+            if any(
+                s.person_id == agent.id
+                and s.kind == form.kind
+                and (form.carrier is None or (s.data or {}).get("carrier") == form.carrier)
+                for s in submitted
+            ):
                 continue
             missing.append(form.label)
         if missing:
@@ -77,6 +83,16 @@ def checklist(session: Session, playbook: Playbook, cohort_id: int, day: int) ->
                 stale.append(agent.name)
 
     labels = {c.key: c.label for c in playbook.red_flags.categories}
-    flags = [card_of(f, labels) for f in red_flags.open_for_cohort(session, cohort.id)] if policy.open_red_flags else []
-    return Checklist(cohort_name=cohort.name, day=day, date_text=f"{start:%a %b} {start.day}",
-                     missing_forms=missing_forms, stale_tracker=stale, open_flags=flags)
+    flags = (
+        [card_of(f, labels) for f in red_flags.open_for_cohort(session, cohort.id)]
+        if policy.open_red_flags
+        else []
+    )
+    return Checklist(
+        cohort_name=cohort.name,
+        day=day,
+        date_text=f"{start:%a %b} {start.day}",
+        missing_forms=missing_forms,
+        stale_tracker=stale,
+        open_flags=flags,
+    )

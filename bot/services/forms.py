@@ -23,8 +23,15 @@ from db.models import CarrierTicket, Enrollment, FormSubmission, Person, Role
 
 KINDS = FORM_NAMES
 # Typed after /forms: the kind, or a few words people use for it.
-KIND_ALIASES = {"certification": "cert", "completion": "cert", "call": "callcert", "call_cert": "callcert",
-                "failcert": "failedcert", "failed": "failedcert", "tickets": "ticket"}
+KIND_ALIASES = {
+    "certification": "cert",
+    "completion": "cert",
+    "call": "callcert",
+    "call_cert": "callcert",
+    "failcert": "failedcert",
+    "failed": "failedcert",
+    "tickets": "ticket",
+}
 SUBMITTERS = (Role.TL, Role.PM, Role.ADMIN)
 CALL_RESULTS = {"pass": "Pass", "fail": "Fail"}
 
@@ -54,12 +61,17 @@ def kind_of(raw: str) -> str | None:
     return key if key in KINDS else None
 
 
-def submitted_between(session: Session, cohort_id: int, start_utc: datetime, end_utc: datetime) -> list[FormSubmission]:
+def submitted_between(
+    session: Session, cohort_id: int, start_utc: datetime, end_utc: datetime
+) -> list[FormSubmission]:
     """The cohort's form submissions with start_utc <= submitted_at < end_utc, oldest first."""
     stmt = (
         select(FormSubmission)
-        .where(FormSubmission.cohort_id == cohort_id, FormSubmission.submitted_at >= start_utc,
-               FormSubmission.submitted_at < end_utc)
+        .where(
+            FormSubmission.cohort_id == cohort_id,
+            FormSubmission.submitted_at >= start_utc,
+            FormSubmission.submitted_at < end_utc,
+        )
         .order_by(FormSubmission.submitted_at, FormSubmission.id)
     )
     return list(session.scalars(stmt))
@@ -72,17 +84,25 @@ def of_person(session: Session, person_id: int, kind: str | None = None) -> list
     return list(session.scalars(stmt.order_by(FormSubmission.submitted_at, FormSubmission.id)))
 
 
-def open_tickets(session: Session, person_id: int, playbook: Playbook, carrier: str | None = None) -> list[CarrierTicket]:
-    stmt = select(CarrierTicket).where(CarrierTicket.person_id == person_id,
-                                       CarrierTicket.status.not_in(playbook.forms.ticket_closed))
+def open_tickets(
+    session: Session, person_id: int, playbook: Playbook, carrier: str | None = None
+) -> list[CarrierTicket]:
+    stmt = select(CarrierTicket).where(
+        CarrierTicket.person_id == person_id, CarrierTicket.status.not_in(playbook.forms.ticket_closed)
+    )
     if carrier:
         stmt = stmt.where(CarrierTicket.carrier_key == carrier)
     return list(session.scalars(stmt.order_by(CarrierTicket.created_at, CarrierTicket.id)))
 
 
 # -- validation -------------------------------------------------------------------------------------
-def agent_for_form(session: Session, playbook: Playbook, agent_slack_id: str | None,
-                   n_number: str | None, problems: dict[str, str]) -> tuple[Person, Enrollment] | None:
+def agent_for_form(
+    session: Session,
+    playbook: Playbook,
+    agent_slack_id: str | None,
+    n_number: str | None,
+    problems: dict[str, str],
+) -> tuple[Person, Enrollment] | None:
     """The agent named in a form, with the N-Number guard: the value must be an N-Number (an NPN
     is refused with the AHIP guide's warning) and must be the agent's own."""
     problem = n_number_problem(playbook, n_number)
@@ -97,11 +117,15 @@ def agent_for_form(session: Session, playbook: Playbook, agent_slack_id: str | N
         problems["agent"] = f"<@{agent_slack_id}> is not an agent in an active cohort."
         return None
     if not problem and agent.n_number and normalize_n_number(n_number or "") != agent.n_number:
-        problems["n_number"] = (f"`{normalize_n_number(n_number or '')}` is not {agent.name}'s N-Number "
-                                f"(their record says {agent.n_number}).")
+        problems["n_number"] = (
+            f"`{normalize_n_number(n_number or '')}` is not {agent.name}'s N-Number "
+            f"(their record says {agent.n_number})."
+        )
     if not problem and not agent.n_number:
-        problems["n_number"] = (f"{agent.name} has no N-Number on record yet; add it with "
-                                "`/cohort add @agent N-Number NPN` first.")
+        problems["n_number"] = (
+            f"{agent.name} has no N-Number on record yet; add it with "
+            "`/cohort add @agent N-Number NPN` first."
+        )
     return agent, enrollment
 
 
@@ -133,8 +157,15 @@ def _text(raw: Any, name: str, key: str, problems: dict[str, str], *, required: 
 
 
 # -- submitting -------------------------------------------------------------------------------------
-def submit(session: Session, playbook: Playbook, *, kind: str, actor_slack_id: str, fields: dict[str, Any],
-           now: datetime) -> Submitted:
+def submit(
+    session: Session,
+    playbook: Playbook,
+    *,
+    kind: str,
+    actor_slack_id: str,
+    fields: dict[str, Any],
+    now: datetime,
+) -> Submitted:
     """Validate and store one form; raises FormProblems naming every field that is wrong."""
     if kind not in KINDS:
         raise InvalidInput(f"`{kind}` is not a form. Forms: {', '.join(KINDS)}.")
@@ -157,7 +188,9 @@ def submit(session: Session, playbook: Playbook, *, kind: str, actor_slack_id: s
         if rule is not None:
             name = playbook.carrier(data["carrier"]).name  # type: ignore[union-attr]
             if not files:
-                problems["proof"] = f"{name} needs the proof: upload the screenshot of the completed certification."
+                problems["proof"] = (
+                    f"{name} needs the proof: upload the screenshot of the completed certification."
+                )
             if not data["confirmed"]:
                 problems["confirm"] = f"Confirm it: {rule.confirmation}."
     elif kind == "tbt":
@@ -178,7 +211,9 @@ def submit(session: Session, playbook: Playbook, *, kind: str, actor_slack_id: s
         data["note"] = _text(fields.get("notes"), "note", "notes", problems, required=False)
     elif kind == "ticket":
         data["issue"] = _text(fields.get("issue"), "issue", "issue", problems)
-        data["ticket_number"] = _text(fields.get("ticket_number"), "ticket number", "ticket_number", problems)[:64]
+        data["ticket_number"] = _text(
+            fields.get("ticket_number"), "ticket number", "ticket_number", problems
+        )[:64]
         status = str(fields.get("status") or "")
         if status not in playbook.forms.ticket_statuses:
             problems["status"] = "Pick the status: " + ", ".join(playbook.forms.ticket_statuses) + "."
@@ -201,58 +236,117 @@ def submit(session: Session, playbook: Playbook, *, kind: str, actor_slack_id: s
     elif kind == "callcert":
         passed = data["result"] == "pass"
         _esp(session, result, agent, "callcert", esp.COMPLETE if passed else esp.BLOCKED, actor, now)
-        result.summary = (f"Call Certification {'passed' if passed else 'failed'} on {_day(data['date'])} "
-                          f"(evaluator {data['evaluator']})")
+        result.summary = (
+            f"Call Certification {'passed' if passed else 'failed'} on {_day(data['date'])} "
+            f"(evaluator {data['evaluator']})"
+        )
     elif kind == "failedcert":
         try:
-            failure = certs.record_failure(session, agent=agent, carrier_key=data["carrier"], score=data["score"],
-                                           note=data["note"], actor=actor, now=now, playbook=playbook)
+            failure = certs.record_failure(
+                session,
+                agent=agent,
+                carrier_key=data["carrier"],
+                score=data["score"],
+                note=data["note"],
+                actor=actor,
+                now=now,
+                playbook=playbook,
+            )
         except DomainError as exc:
             raise FormProblems({"carrier": exc.message}) from exc
         result.failure = failure
         data["attempt_id"], data["attempt_no"] = failure.attempt_id, failure.attempt_no
         carrier = data["carrier"]
-        moved = esp.apply_failed_attempt(session, person=agent, carrier=carrier, blocked=failure.blocked,
-                                         actor=actor, now=now, source=f"form:{kind}")
+        moved = esp.apply_failed_attempt(
+            session,
+            person=agent,
+            carrier=carrier,
+            blocked=failure.blocked,
+            actor=actor,
+            now=now,
+            source=f"form:{kind}",
+        )
         if moved:
             result.esp_changes.append(f"{esp.ITEMS[carrier]}: {esp.STATUSES[moved]}")
-        result.summary = (f"{failure.carrier_name} exam failed on {_day(data['date'])}: "
-                          f"{failure.ordinal} of {failure.limit} attempts")
+        result.summary = (
+            f"{failure.carrier_name} exam failed on {_day(data['date'])}: "
+            f"{failure.ordinal} of {failure.limit} attempts"
+        )
     elif kind == "ticket":
         ticket = _save_ticket(session, playbook, agent, enrollment, data, actor, now)
         data["ticket_id"] = ticket.id
         _ticket_esp(session, playbook, result, agent, ticket.carrier_key, actor, now)
-        result.summary = (f"{_carrier_name(playbook, ticket.carrier_key)} ticket {ticket.ticket_number}: "
-                          f"{ticket.status} ({ticket.issue})")
+        result.summary = (
+            f"{_carrier_name(playbook, ticket.carrier_key)} ticket {ticket.ticket_number}: "
+            f"{ticket.status} ({ticket.issue})"
+        )
 
-    submission = FormSubmission(kind=kind, person_id=agent.id, cohort_id=enrollment.cohort_id,
-                                submitted_by_id=actor.id, submitted_at=now, local_date=today, data=data)
+    submission = FormSubmission(
+        kind=kind,
+        person_id=agent.id,
+        cohort_id=enrollment.cohort_id,
+        submitted_by_id=actor.id,
+        submitted_at=now,
+        local_date=today,
+        data=data,
+    )
     session.add(submission)
     session.flush()
-    audit.record(session, actor=actor.slack_user_id, action=f"form.{kind}", entity="form_submission",
-                 entity_id=submission.id, at=now, details={"person_id": agent.id, **data})
+    audit.record(
+        session,
+        actor=actor.slack_user_id,
+        action=f"form.{kind}",
+        entity="form_submission",
+        entity_id=submission.id,
+        at=now,
+        details={"person_id": agent.id, **data},
+    )
     result.submission_id = submission.id
     return result
 
 
-def _esp(session: Session, result: Submitted, agent: Person, item: str, status: str, actor: Person,
-         now: datetime) -> None:
-    if esp.set_status(session, person=agent, item=item, status=status, actor=actor, now=now,
-                      source=f"form:{result.kind}"):
+def _esp(
+    session: Session, result: Submitted, agent: Person, item: str, status: str, actor: Person, now: datetime
+) -> None:
+    if esp.set_status(
+        session, person=agent, item=item, status=status, actor=actor, now=now, source=f"form:{result.kind}"
+    ):
         result.esp_changes.append(f"{esp.ITEMS[item]}: {esp.STATUSES[status]}")
 
 
-def _save_ticket(session: Session, playbook: Playbook, agent: Person, enrollment: Enrollment,
-                 data: dict[str, Any], actor: Person, now: datetime) -> CarrierTicket:
-    ticket = session.scalar(select(CarrierTicket).where(CarrierTicket.carrier_key == data["carrier"],
-                                                        CarrierTicket.ticket_number == data["ticket_number"]))
+def _save_ticket(
+    session: Session,
+    playbook: Playbook,
+    agent: Person,
+    enrollment: Enrollment,
+    data: dict[str, Any],
+    actor: Person,
+    now: datetime,
+) -> CarrierTicket:
+    ticket = session.scalar(
+        select(CarrierTicket).where(
+            CarrierTicket.carrier_key == data["carrier"], CarrierTicket.ticket_number == data["ticket_number"]
+        )
+    )
     if ticket is not None and ticket.person_id != agent.id:
-        raise FormProblems({"ticket_number": f"{_carrier_name(playbook, data['carrier'])} ticket "
-                                             f"{data['ticket_number']} belongs to {ticket.person.name}."})
+        raise FormProblems(
+            {
+                "ticket_number": f"{_carrier_name(playbook, data['carrier'])} ticket "
+                f"{data['ticket_number']} belongs to {ticket.person.name}."
+            }
+        )
     if ticket is None:
-        ticket = CarrierTicket(person_id=agent.id, cohort_id=enrollment.cohort_id, carrier_key=data["carrier"],
-                               ticket_number=data["ticket_number"], issue=data["issue"], status=data["status"],
-                               opened_by_id=actor.id, created_at=now, updated_at=now)
+        ticket = CarrierTicket(
+            person_id=agent.id,
+            cohort_id=enrollment.cohort_id,
+            carrier_key=data["carrier"],
+            ticket_number=data["ticket_number"],
+            issue=data["issue"],
+            status=data["status"],
+            opened_by_id=actor.id,
+            created_at=now,
+            updated_at=now,
+        )
         session.add(ticket)
     else:
         ticket.issue, ticket.status, ticket.updated_at = data["issue"], data["status"], now
@@ -260,8 +354,15 @@ def _save_ticket(session: Session, playbook: Playbook, agent: Person, enrollment
     return ticket
 
 
-def _ticket_esp(session: Session, playbook: Playbook, result: Submitted, agent: Person, carrier: str,
-                actor: Person, now: datetime) -> None:
+def _ticket_esp(
+    session: Session,
+    playbook: Playbook,
+    result: Submitted,
+    agent: Person,
+    carrier: str,
+    actor: Person,
+    now: datetime,
+) -> None:
     """An open ticket blocks the carrier (unless it is complete); closing the last one unblocks it."""
     if carrier not in esp.ITEMS or not playbook.forms.open_ticket_blocks_carrier:
         return

@@ -27,20 +27,31 @@ def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None 
         days = attendance.days_of(cohort, ctx.playbook)
         if now < due - timedelta(minutes=1) or now > days[-1].end:
             return []
-        agents = [p for p in cohorts.active_agents(session, cohort_id) if person_ids is None or p.id in person_ids]
+        agents = [
+            p for p in cohorts.active_agents(session, cohort_id) if person_ids is None or p.id in person_ids
+        ]
         targets = [(p.id, p.name, p.slack_user_id) for p in agents]
         name, link, tl = cohort.name, cohort.training_link, cohort.tl.slack_user_id
     sent: list[tuple[int, str]] = []
     for person_id, person_name, slack_id in targets:
         text, blocks = day_blocks.g2t_link(person_name, name, link, days[0])
-        outcome = outbox.send_once(ctx.db, ctx.client, key=f"g2t:{cohort_id}:{person_id}", kind="g2t",
-                                   recipient=slack_id, text=text, blocks=blocks, now=now)
+        outcome = outbox.send_once(
+            ctx.db,
+            ctx.client,
+            key=f"g2t:{cohort_id}:{person_id}",
+            kind="g2t",
+            recipient=slack_id,
+            text=text,
+            blocks=blocks,
+            now=now,
+        )
         if not outcome.duplicate:
             sent.append((person_id, person_name))
     late = now > due + timedelta(minutes=ctx.playbook.attendance.late_prompt_grace_minutes)
     if sent and late:
         text, blocks = day_blocks.g2t_late(name, [n for _, n in sent], days[0])
         key = f"g2t-late:{cohort_id}:" + ",".join(str(i) for i, _ in sent)
-        outbox.send_once(ctx.db, ctx.client, key=key, kind="g2t_late", recipient=tl, text=text, blocks=blocks,
-                         now=now)
+        outbox.send_once(
+            ctx.db, ctx.client, key=key, kind="g2t_late", recipient=tl, text=text, blocks=blocks, now=now
+        )
     return [n for _, n in sent]

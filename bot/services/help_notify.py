@@ -40,8 +40,16 @@ def notify_staff(ctx: AppContext, request_id: int) -> outbox.Outcome:
         _, waiting = help_queue.queue_position(session, request)
         text, blocks = help_blocks.request_card(card(ctx, request), waiting=waiting)
         tl_id = request.cohort.tl.slack_user_id
-    outcome = outbox.send_once(ctx.db, ctx.client, key=staff_key(request_id), kind="help.request",
-                               recipient=tl_id, text=text, blocks=blocks, now=ctx.clock.now())
+    outcome = outbox.send_once(
+        ctx.db,
+        ctx.client,
+        key=staff_key(request_id),
+        kind="help.request",
+        recipient=tl_id,
+        text=text,
+        blocks=blocks,
+        now=ctx.clock.now(),
+    )
     if outcome.sent and outcome.channel_id and outcome.ts:
         with ctx.db.session() as session:
             help_queue.remember_staff_message(session, request_id, outcome.channel_id, outcome.ts)
@@ -56,8 +64,11 @@ def refresh_staff_message(ctx: AppContext, request_id: int, *, only_if_changed: 
         request = help_queue.get(session, request_id)
         if not request.tl_channel_id or not request.tl_message_ts:
             # The card may have gone out later, when the outbox retried a failed send.
-            sent = session.scalar(select(Notification).where(Notification.key == staff_key(request_id),
-                                                             Notification.status == "sent"))
+            sent = session.scalar(
+                select(Notification).where(
+                    Notification.key == staff_key(request_id), Notification.status == "sent"
+                )
+            )
             if sent is None or not sent.channel_id or not sent.ts:
                 return
             help_queue.remember_staff_message(session, request_id, sent.channel_id, sent.ts)
@@ -69,7 +80,9 @@ def refresh_staff_message(ctx: AppContext, request_id: int, *, only_if_changed: 
         ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
     except SlackApiError as exc:
         # The claim is recorded and the agent told; a stale card is only cosmetic.
-        log.warning("could not update the help card for request %s: %s", request_id, exc.response.get("error"))
+        log.warning(
+            "could not update the help card for request %s: %s", request_id, exc.response.get("error")
+        )
 
 
 def tell_agent_claimed(ctx: AppContext, request_id: int) -> outbox.Outcome:
@@ -77,7 +90,17 @@ def tell_agent_claimed(ctx: AppContext, request_id: int) -> outbox.Outcome:
     with ctx.db.session() as session:
         request = help_queue.get(session, request_id)
         assert request.claimed_by is not None and request.room is not None
-        text, blocks = help_blocks.agent_claimed(room=request.room, claimer_id=request.claimed_by.slack_user_id)
+        text, blocks = help_blocks.agent_claimed(
+            room=request.room, claimer_id=request.claimed_by.slack_user_id
+        )
         agent_id = request.person.slack_user_id
-    return outbox.send_once(ctx.db, ctx.client, key=f"help:{request_id}:claimed", kind="help.claimed",
-                            recipient=agent_id, text=text, blocks=blocks, now=ctx.clock.now())
+    return outbox.send_once(
+        ctx.db,
+        ctx.client,
+        key=f"help:{request_id}:claimed",
+        kind="help.claimed",
+        recipient=agent_id,
+        text=text,
+        blocks=blocks,
+        now=ctx.clock.now(),
+    )

@@ -97,7 +97,9 @@ def may_see_steps(session: Session, slack_user_id: str) -> bool:
     return True
 
 
-def require_claimer(session: Session, slack_user_id: str, cohort: Cohort, doing: str = "claim help requests") -> Person:
+def require_claimer(
+    session: Session, slack_user_id: str, cohort: Cohort, doing: str = "claim help requests"
+) -> Person:
     """Staff of this class (its TL or PM) or an admin."""
     person = people.require_staff(session, slack_user_id, doing)
     if person.role != Role.ADMIN and person.id not in (cohort.tl_id, cohort.pm_id):
@@ -131,8 +133,14 @@ def enqueue(
     created = False
     if existing is None:
         request = HelpRequest(
-            cohort_id=cohort_id, person_id=person.id, source=source, topic_key=topic_key,
-            text=(text or "").strip()[:MAX_TEXT], status=WAITING, requested_at=now, open_slot=slot,
+            cohort_id=cohort_id,
+            person_id=person.id,
+            source=source,
+            topic_key=topic_key,
+            text=(text or "").strip()[:MAX_TEXT],
+            status=WAITING,
+            requested_at=now,
+            open_slot=slot,
         )
         try:
             with session.begin_nested():
@@ -145,10 +153,15 @@ def enqueue(
         else:
             created = True
             existing = request
-            audit.record(session, actor=person.slack_user_id, action="help.requested", entity="help_request",
-                         entity_id=request.id, at=now,
-                         details={"cohort_id": cohort_id, "source": source, "topic": topic_key,
-                                  "text": request.text})
+            audit.record(
+                session,
+                actor=person.slack_user_id,
+                action="help.requested",
+                entity="help_request",
+                entity_id=request.id,
+                at=now,
+                details={"cohort_id": cohort_id, "source": source, "topic": topic_key, "text": request.text},
+            )
     position, waiting = queue_position(session, existing)
     return Enqueued(request=existing, created=created, position=position, waiting=waiting)
 
@@ -203,9 +216,15 @@ def claim(session: Session, request_id: int, *, claimer: Person, room: int, now:
     assert request is not None
     if result.rowcount != 1:
         raise Conflict(taken_message(request))
-    audit.record(session, actor=claimer.slack_user_id, action="help.claimed", entity="help_request",
-                 entity_id=request.id, at=now,
-                 details={"room": room, "wait_seconds": int(wait_of(request).total_seconds())})
+    audit.record(
+        session,
+        actor=claimer.slack_user_id,
+        action="help.claimed",
+        entity="help_request",
+        entity_id=request.id,
+        at=now,
+        details={"room": room, "wait_seconds": int(wait_of(request).total_seconds())},
+    )
     return request
 
 
@@ -222,8 +241,15 @@ def resolve(session: Session, request_id: int, *, by: Person, now: datetime) -> 
     assert request is not None
     if result.rowcount != 1:
         return request, False
-    audit.record(session, actor=by.slack_user_id, action="help.resolved", entity="help_request",
-                 entity_id=request.id, at=now, details={})
+    audit.record(
+        session,
+        actor=by.slack_user_id,
+        action="help.resolved",
+        entity="help_request",
+        entity_id=request.id,
+        at=now,
+        details={},
+    )
     return request, True
 
 
@@ -237,12 +263,16 @@ def remember_staff_message(session: Session, request_id: int, channel_id: str, t
 def taken_message(request: HelpRequest) -> str:
     tz = request.cohort.timezone
     if request.status == CLAIMED and request.claimed_by is not None and request.claimed_at is not None:
-        return (f"{request.claimed_by.name} already claimed {request.person.name}'s request at "
-                f"{clock_time(local(request.claimed_at, tz).time())} (breakout room {request.room}).")
+        return (
+            f"{request.claimed_by.name} already claimed {request.person.name}'s request at "
+            f"{clock_time(local(request.claimed_at, tz).time())} (breakout room {request.room})."
+        )
     if request.status == RESOLVED and request.resolved_at is not None:
         who = f" by {request.resolved_by.name}" if request.resolved_by is not None else ""
-        return (f"{request.person.name}'s request was already resolved{who} at "
-                f"{clock_time(local(request.resolved_at, tz).time())}.")
+        return (
+            f"{request.person.name}'s request was already resolved{who} at "
+            f"{clock_time(local(request.resolved_at, tz).time())}."
+        )
     return f"{request.person.name}'s request is not waiting any more."
 
 
@@ -254,21 +284,31 @@ def wait_of(request: HelpRequest) -> timedelta:
     return request.claimed_at - request.requested_at
 
 
-def requested_between(session: Session, cohort_id: int, start_utc: datetime, end_utc: datetime) -> list[HelpRequest]:
+def requested_between(
+    session: Session, cohort_id: int, start_utc: datetime, end_utc: datetime
+) -> list[HelpRequest]:
     stmt = (
         select(HelpRequest)
-        .where(HelpRequest.cohort_id == cohort_id, HelpRequest.requested_at >= start_utc,
-               HelpRequest.requested_at < end_utc)
+        .where(
+            HelpRequest.cohort_id == cohort_id,
+            HelpRequest.requested_at >= start_utc,
+            HelpRequest.requested_at < end_utc,
+        )
         .order_by(HelpRequest.requested_at, HelpRequest.id)
     )
     return list(session.scalars(stmt))
 
 
-def wait_times(session: Session, cohort_id: int, day_start_utc: datetime, day_end_utc: datetime) -> list[timedelta]:
+def wait_times(
+    session: Session, cohort_id: int, day_start_utc: datetime, day_end_utc: datetime
+) -> list[timedelta]:
     """How long each request asked in [day_start_utc, day_end_utc) waited to be claimed, in the
     order they were asked. Requests still waiting are not in it (see `requested_between`)."""
-    return [wait_of(r) for r in requested_between(session, cohort_id, day_start_utc, day_end_utc)
-            if r.claimed_at is not None]
+    return [
+        wait_of(r)
+        for r in requested_between(session, cohort_id, day_start_utc, day_end_utc)
+        if r.claimed_at is not None
+    ]
 
 
 @dataclass(frozen=True)

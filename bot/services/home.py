@@ -42,7 +42,9 @@ def when_text(cohort: Cohort, playbook: Playbook, now: datetime) -> str:
 def cohorts_days(cohort: Cohort, playbook: Playbook) -> list[Any]:
     from bot.domain.dayplan import training_days
 
-    return training_days(cohort.start_date, cohort.days, cohort.timezone, cohorts.schedule_of(cohort, playbook))
+    return training_days(
+        cohort.start_date, cohort.days, cohort.timezone, cohorts.schedule_of(cohort, playbook)
+    )
 
 
 # -- staff -----------------------------------------------------------------------------------
@@ -54,8 +56,9 @@ def _role_in(person: Person, cohort: Cohort) -> str:
     return "admin" if person.role == Role.ADMIN else ""
 
 
-def cohort_panel(session: Session, playbook: Playbook, cohort: Cohort, viewer: Person,
-                 now: datetime) -> home_blocks.CohortPanel:
+def cohort_panel(
+    session: Session, playbook: Playbook, cohort: Cohort, viewer: Person, now: datetime
+) -> home_blocks.CohortPanel:
     labels = {c.key: c.label for c in playbook.red_flags.categories}
     flags = red_flags.open_for_cohort(session, cohort.id)
     flag_count: dict[int, int] = {}
@@ -67,17 +70,26 @@ def cohort_panel(session: Session, playbook: Playbook, cohort: Cohort, viewer: P
 
     rows = []
     for person in cohorts.active_agents(session, cohort.id):
-        rows.append(home_blocks.AgentRow(
-            name=person.name, slack_id=person.slack_user_id,
-            esp=esp_statuses(session, person.id),
-            attendance=attendance.day_codes(session, person.id, playbook),
-            mia=attendance.mia_count(session, person.id),
-            coaching=coaching.current_level(session, person.id, playbook),
-            red_flags=flag_count.get(person.id, 0), in_help_queue=person.id in in_queue,
-        ))
+        rows.append(
+            home_blocks.AgentRow(
+                name=person.name,
+                slack_id=person.slack_user_id,
+                esp=esp_statuses(session, person.id),
+                attendance=attendance.day_codes(session, person.id, playbook),
+                mia=attendance.mia_count(session, person.id),
+                coaching=coaching.current_level(session, person.id, playbook),
+                red_flags=flag_count.get(person.id, 0),
+                in_help_queue=person.id in in_queue,
+            )
+        )
     return home_blocks.CohortPanel(
-        name=cohort.name, channel_id=cohort.channel_id, when=when_text(cohort, playbook, now), agents=rows,
-        flags=[card_of(f, labels) for f in flags], help_lines=help_lines, role=_role_in(viewer, cohort),
+        name=cohort.name,
+        channel_id=cohort.channel_id,
+        when=when_text(cohort, playbook, now),
+        agents=rows,
+        flags=[card_of(f, labels) for f in flags],
+        help_lines=help_lines,
+        role=_role_in(viewer, cohort),
     )
 
 
@@ -87,13 +99,17 @@ def _help_line(request: Any, timezone: str) -> str:
     asked = clock_time(local(request.requested_at, timezone).time())
     where = f"in room {room}" if room else status
     topic = (getattr(request, "text", "") or getattr(request, "topic_key", "") or "").strip()
-    return f":raising_hand: *{request.person.name}* since {asked} ({where}){f': {topic[:80]}' if topic else ''}"
+    return (
+        f":raising_hand: *{request.person.name}* since {asked} ({where}){f': {topic[:80]}' if topic else ''}"
+    )
 
 
 def form_buttons() -> list[home_blocks.FormButton]:
     """The buttons that open the five tracking forms (value "": the agent is picked in the form)."""
-    return [home_blocks.FormButton(label=FORM_NAMES[kind], action_id=action_id, value="")
-            for kind, action_id in ids.ACTION_FORM_OPEN.items()]
+    return [
+        home_blocks.FormButton(label=FORM_NAMES[kind], action_id=action_id, value="")
+        for kind, action_id in ids.ACTION_FORM_OPEN.items()
+    ]
 
 
 # -- everyone ----------------------------------------------------------------------------------
@@ -104,16 +120,21 @@ def view_for(session: Session, playbook: Playbook, slack_user_id: str, now: date
         return home_blocks.stranger_home(people.UNKNOWN_USER_HELP)
     if person.role == Role.ESP_MANAGER:
         labels = {c.key: c.label for c in playbook.red_flags.categories}
-        return home_blocks.esp_manager_home(person.name, [card_of(f, labels) for f in red_flags.open_flags(session)])
+        return home_blocks.esp_manager_home(
+            person.name, [card_of(f, labels) for f in red_flags.open_flags(session)]
+        )
     if person.role == Role.AGENT:
         return home_blocks.agent_home(agent_home(session, playbook, person, now))
-    panels = [cohort_panel(session, playbook, c, person, now) for c in _current_first(
-        cohorts.visible_to(session, person), playbook, now)]
+    panels = [
+        cohort_panel(session, playbook, c, person, now)
+        for c in _current_first(cohorts.visible_to(session, person), playbook, now)
+    ]
     return home_blocks.staff_home(person.name, panels, form_buttons())
 
 
 def _current_first(found: list[Cohort], playbook: Playbook, now: datetime) -> list[Cohort]:
     """Classes running or coming first, then finished ones newest first."""
+
     def finished(c: Cohort) -> bool:
         days = cohorts_days(c, playbook)
         return bool(days) and days[-1].date < local(now, c.timezone).date()
@@ -141,8 +162,12 @@ def agent_home(session: Session, playbook: Playbook, person: Person, now: dateti
             schedule.append(f"{_at(spot.start, cohort.timezone)} {kind} ({spot.minutes} min)")
         schedule.append(f"{_at(day.end, cohort.timezone)} class ends")
     return home_blocks.AgentHome(
-        name=person.name, cohort_name=cohort.name, channel_id=cohort.channel_id,
-        when=when_text(cohort, playbook, now), schedule=schedule, schedule_title=title,
+        name=person.name,
+        cohort_name=cohort.name,
+        channel_id=cohort.channel_id,
+        when=when_text(cohort, playbook, now),
+        schedule=schedule,
+        schedule_title=title,
         next_step=progress.next_step(session, person.id, playbook),
         progress=progress.summary(session, person.id, playbook),
         esp=esp_statuses(session, person.id),
@@ -152,4 +177,3 @@ def agent_home(session: Session, playbook: Playbook, person: Person, now: dateti
 
 def _at(moment: datetime, timezone: str) -> str:
     return clock_time(local(moment, timezone).time())
-

@@ -55,8 +55,15 @@ def send_once(
         with db.session() as session:
             session.add(
                 Notification(
-                    key=key, kind=kind, recipient=recipient, text=text, blocks=blocks,
-                    status="sending", attempts=0, created_at=now, expires_at=expires_at,
+                    key=key,
+                    kind=kind,
+                    recipient=recipient,
+                    text=text,
+                    blocks=blocks,
+                    status="sending",
+                    attempts=0,
+                    created_at=now,
+                    expires_at=expires_at,
                 )
             )
     except IntegrityError:
@@ -74,18 +81,24 @@ def retry_failed(db: Database, client: WebClient, now: datetime) -> list[Outcome
     with db.session() as session:
         keys = list(
             session.scalars(
-                select(Notification.key).where(
-                    Notification.status == "failed", Notification.attempts < MAX_ATTEMPTS
-                ).order_by(Notification.id)
+                select(Notification.key)
+                .where(Notification.status == "failed", Notification.attempts < MAX_ATTEMPTS)
+                .order_by(Notification.id)
             )
         )
     with db.session() as session:
-        expired = session.execute(
-            update(Notification)
-            .where(Notification.key.in_(keys), Notification.status == "failed", Notification.expires_at < now)
-            .values(status="expired")
-            .returning(Notification.key)
-        ).scalars().all()
+        expired = (
+            session.execute(
+                update(Notification)
+                .where(
+                    Notification.key.in_(keys), Notification.status == "failed", Notification.expires_at < now
+                )
+                .values(status="expired")
+                .returning(Notification.key)
+            )
+            .scalars()
+            .all()
+        )
     for key in expired:
         log.warning("not retrying %s: it expired before it could be sent", key)
     outcomes = []

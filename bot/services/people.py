@@ -13,7 +13,7 @@ from db.models import STAFF_ROLES, Person, Role
 UNKNOWN_USER_HELP = (
     "I don't know you yet. If you are an agent, ask your team lead to add you with "
     "`/cohort add @you N-Number NPN`; staff are added by an admin "
-    "(`training-day person add USER_ID \"Name\" --role tl`)."
+    '(`training-day person add USER_ID "Name" --role tl`).'
 )
 
 ROLE_NAMES = {
@@ -43,7 +43,9 @@ def require_role(session: Session, slack_user_id: str, roles: Iterable[Role], do
     if person.role not in allowed:
         names = [ROLE_NAMES[r] + "s" for r in Role if r in allowed]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        raise NotAllowed(f"Sorry, only {listed} can {doing}. You are set up as {_a(ROLE_NAMES[person.role])}.")
+        raise NotAllowed(
+            f"Sorry, only {listed} can {doing}. You are set up as {_a(ROLE_NAMES[person.role])}."
+        )
     return person
 
 
@@ -135,15 +137,24 @@ def placeholder_name(role_title: str, slack_user_id: str) -> str:
     return f"{role_title} {slack_user_id}"
 
 
-def adopt_directory_name(session: Session, slack_user_id: str, name: str, *, actor: str, now: datetime) -> bool:
+def adopt_directory_name(
+    session: Session, slack_user_id: str, name: str, *, actor: str, now: datetime
+) -> bool:
     """Replace a placeholder name with the one Slack's directory gives; a real name is kept."""
     person = by_slack_id(session, slack_user_id)
     if person is None or not person.name.endswith(f" {slack_user_id}") or person.name == name:
         return False
     before, person.name, person.updated_at = person.name, name, now
     session.flush()
-    audit.record(session, actor=actor, action="person.updated", entity="person", entity_id=person.id, at=now,
-                 details={"before": {"name": before}, "after": {"name": name}})
+    audit.record(
+        session,
+        actor=actor,
+        action="person.updated",
+        entity="person",
+        entity_id=person.id,
+        at=now,
+        details={"before": {"name": before}, "after": {"name": name}},
+    )
     return True
 
 

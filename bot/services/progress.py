@@ -63,8 +63,9 @@ def parse_step(playbook: Playbook, carrier: str, raw: str) -> str:
 
 
 def mark_of(session: Session, person_id: int, carrier: str) -> ProgressMark | None:
-    return session.scalar(select(ProgressMark).where(ProgressMark.person_id == person_id,
-                                                     ProgressMark.carrier_key == carrier))
+    return session.scalar(
+        select(ProgressMark).where(ProgressMark.person_id == person_id, ProgressMark.carrier_key == carrier)
+    )
 
 
 def done_steps(session: Session, person_id: int, playbook: Playbook) -> set[str]:
@@ -82,8 +83,16 @@ def done_steps(session: Session, person_id: int, playbook: Playbook) -> set[str]
     return done
 
 
-def report(session: Session, *, agent: Person, carrier: str, step: str, actor: Person, now: datetime,
-           playbook: Playbook) -> ProgressMark:
+def report(
+    session: Session,
+    *,
+    agent: Person,
+    carrier: str,
+    step: str,
+    actor: Person,
+    now: datetime,
+    playbook: Playbook,
+) -> ProgressMark:
     """Record that the agent finished `step` of `carrier` (the latest report wins, so a slip can be fixed)."""
     carrier = carrier.lower()
     step = parse_step(playbook, carrier, step)
@@ -92,20 +101,33 @@ def report(session: Session, *, agent: Person, carrier: str, step: str, actor: P
     mark = mark_of(session, agent.id, carrier)
     before = mark.step if mark else None
     if mark is None:
-        mark = ProgressMark(person_id=agent.id, carrier_key=carrier, step=step, complete=False,
-                            updated_by_id=actor.id, updated_at=now)
+        mark = ProgressMark(
+            person_id=agent.id,
+            carrier_key=carrier,
+            step=step,
+            complete=False,
+            updated_by_id=actor.id,
+            updated_at=now,
+        )
         session.add(mark)
     else:
         mark.step, mark.updated_by_id, mark.updated_at = step, actor.id, now
     session.flush()
-    audit.record(session, actor=actor.slack_user_id, action="progress.reported", entity="progress_mark",
-                 entity_id=mark.id, at=now,
-                 details={"person_id": agent.id, "carrier": carrier, "step": step, "before": before})
+    audit.record(
+        session,
+        actor=actor.slack_user_id,
+        action="progress.reported",
+        entity="progress_mark",
+        entity_id=mark.id,
+        at=now,
+        details={"person_id": agent.id, "carrier": carrier, "step": step, "before": before},
+    )
     return mark
 
 
-def mark_carrier_complete(session: Session, *, agent: Person, carrier_key: str, actor: Person | str,
-                          now: datetime) -> ProgressMark:
+def mark_carrier_complete(
+    session: Session, *, agent: Person, carrier_key: str, actor: Person | str, now: datetime
+) -> ProgressMark:
     """The proof-backed completion: every step of the carrier is done."""
     from bot.services import people
 
@@ -113,8 +135,15 @@ def mark_carrier_complete(session: Session, *, agent: Person, carrier_key: str, 
     carrier_key = carrier_key.lower()
     mark = mark_of(session, agent.id, carrier_key)
     if mark is None:
-        mark = ProgressMark(person_id=agent.id, carrier_key=carrier_key, step=None, complete=True,
-                            completed_at=now, updated_by_id=actor_person.id, updated_at=now)
+        mark = ProgressMark(
+            person_id=agent.id,
+            carrier_key=carrier_key,
+            step=None,
+            complete=True,
+            completed_at=now,
+            updated_by_id=actor_person.id,
+            updated_at=now,
+        )
         session.add(mark)
     elif mark.complete:
         return mark
@@ -122,8 +151,15 @@ def mark_carrier_complete(session: Session, *, agent: Person, carrier_key: str, 
         mark.complete, mark.completed_at = True, now
         mark.updated_by_id, mark.updated_at = actor_person.id, now
     session.flush()
-    audit.record(session, actor=actor_person.slack_user_id, action="progress.completed", entity="progress_mark",
-                 entity_id=mark.id, at=now, details={"person_id": agent.id, "carrier": carrier_key})
+    audit.record(
+        session,
+        actor=actor_person.slack_user_id,
+        action="progress.completed",
+        entity="progress_mark",
+        entity_id=mark.id,
+        at=now,
+        details={"person_id": agent.id, "carrier": carrier_key},
+    )
     return mark
 
 
@@ -162,7 +198,9 @@ def all_steps(playbook: Playbook) -> list[str]:
     return due_by(playbook, 10_000)
 
 
-def missing(session: Session, person_id: int, playbook: Playbook, day: int, last_day: int | None = None) -> list[str]:
+def missing(
+    session: Session, person_id: int, playbook: Playbook, day: int, last_day: int | None = None
+) -> list[str]:
     done = done_steps(session, person_id, playbook)
     return [k for k in due_by(playbook, day, last_day=last_day) if k not in done]
 
@@ -171,7 +209,9 @@ def describe(playbook: Playbook, keys: list[str]) -> str:
     return ", ".join(step_label(playbook, *k.split(" ", 1)) for k in keys)
 
 
-def behind_pace(session: Session, cohort: Cohort, playbook: Playbook, day: int) -> list[tuple[Person, list[str]]]:
+def behind_pace(
+    session: Session, cohort: Cohort, playbook: Playbook, day: int
+) -> list[tuple[Person, list[str]]]:
     """Agents who have not done what is due by the end of `day`, with what is missing."""
     last = check_day(cohort, playbook)
     found = []
@@ -188,7 +228,9 @@ def next_step(session: Session, person_id: int, playbook: Playbook) -> str:
     for mark in sorted(playbook.timeframe.pace, key=lambda m: m.day):
         for key in mark.due:
             if key not in done:
-                return f"Finish {step_label(playbook, *key.split(' ', 1))} (due by the end of day {mark.day})."
+                return (
+                    f"Finish {step_label(playbook, *key.split(' ', 1))} (due by the end of day {mark.day})."
+                )
     return "You have finished every step. Well done!"
 
 
@@ -208,16 +250,21 @@ def summary(session: Session, person_id: int, playbook: Playbook) -> str:
 
 # -- the window -------------------------------------------------------------------------------------
 def flag_of(session: Session, person_id: int, cohort_id: int) -> TimeframeFlag | None:
-    return session.scalar(select(TimeframeFlag).where(TimeframeFlag.person_id == person_id,
-                                                      TimeframeFlag.cohort_id == cohort_id))
+    return session.scalar(
+        select(TimeframeFlag).where(
+            TimeframeFlag.person_id == person_id, TimeframeFlag.cohort_id == cohort_id
+        )
+    )
 
 
 def excuse(session: Session, *, agent: Person, reason: str, actor: Person, now: datetime) -> TimeframeFlag:
     """The TL records that the agent's delay was outside their control: no timeframe CAP is proposed."""
     reason = reason.strip()
     if not reason:
-        raise InvalidInput("Say why the delay was outside the agent's control, e.g. "
-                           "`/progress @agent excuse N-Number arrived late`.")
+        raise InvalidInput(
+            "Say why the delay was outside the agent's control, e.g. "
+            "`/progress @agent excuse N-Number arrived late`."
+        )
     enrollment = cohorts.enrollment_of(session, agent.id)
     if enrollment is None:
         raise NotFound(f"{agent.name} is not an agent in an active cohort; nothing was recorded.")
@@ -227,12 +274,21 @@ def excuse(session: Session, *, agent: Person, reason: str, actor: Person, now: 
         session.add(flag)
     flag.excuse, flag.excused_by_id, flag.excused_at = reason, actor.id, now
     session.flush()
-    audit.record(session, actor=actor.slack_user_id, action="timeframe.excused", entity="timeframe_flag",
-                 entity_id=flag.id, at=now, details={"person_id": agent.id, "reason": reason})
+    audit.record(
+        session,
+        actor=actor.slack_user_id,
+        action="timeframe.excused",
+        entity="timeframe_flag",
+        entity_id=flag.id,
+        at=now,
+        details={"person_id": agent.id, "reason": reason},
+    )
     return flag
 
 
-def flag_unfinished(session: Session, cohort: Cohort, playbook: Playbook, now: datetime) -> list[TimeframeFlag]:
+def flag_unfinished(
+    session: Session, cohort: Cohort, playbook: Playbook, now: datetime
+) -> list[TimeframeFlag]:
     """After the window: a flag for each agent who has not finished (kept once per agent and cohort)."""
     flags = []
     for agent in cohorts.active_agents(session, cohort.id):
@@ -246,7 +302,14 @@ def flag_unfinished(session: Session, cohort: Cohort, playbook: Playbook, now: d
         if flag.flagged_at is None:
             flag.flagged_at, flag.missing = now, describe(playbook, gap)
             session.flush()
-            audit.record(session, actor="bot", action="timeframe.flagged", entity="timeframe_flag",
-                         entity_id=flag.id, at=now, details={"person_id": agent.id, "missing": gap})
+            audit.record(
+                session,
+                actor="bot",
+                action="timeframe.flagged",
+                entity="timeframe_flag",
+                entity_id=flag.id,
+                at=now,
+                details={"person_id": agent.id, "missing": gap},
+            )
         flags.append(flag)
     return flags

@@ -23,8 +23,13 @@ def card_of(flag: RedFlag, playbook_labels: dict[str, str] | None = None) -> fla
     tz = flag.cohort.timezone
     labels = playbook_labels or {}
     return flag_blocks.FlagCard(
-        id=flag.id, agent_name=flag.person.name, agent_id=flag.person.slack_user_id, cohort_name=flag.cohort.name,
-        raised_by=flag.raised_by.name, raised_at=show(flag.raised_at, tz), description=flag.description,
+        id=flag.id,
+        agent_name=flag.person.name,
+        agent_id=flag.person.slack_user_id,
+        cohort_name=flag.cohort.name,
+        raised_by=flag.raised_by.name,
+        raised_at=show(flag.raised_at, tz),
+        description=flag.description,
         category=labels.get(flag.category or "", flag.category),
         resolved_by=flag.resolved_by.name if flag.resolved_by else None,
         resolved_at=show(flag.resolved_at, tz) if flag.resolved_at else None,
@@ -41,13 +46,23 @@ def notify(ctx: AppContext, flag_id: int) -> list[str]:
     with ctx.db.session() as session:
         flag = red_flags.get(session, flag_id)
         text, blocks = flag_blocks.flag_card(card(ctx, flag))
-        targets = [(p.id, p.slack_user_id, p.name, p.id == flag.cohort.pm_id)
-                   for p in red_flags.recipients(session, flag, ctx.playbook)]
+        targets = [
+            (p.id, p.slack_user_id, p.name, p.id == flag.cohort.pm_id)
+            for p in red_flags.recipients(session, flag, ctx.playbook)
+        ]
     told = []
     for person_id, slack_id, name, is_pm in targets:
         key = f"redflag:{flag_id}:pm" if is_pm else f"redflag:{flag_id}:esp:{person_id}"
-        outcome = outbox.send_once(ctx.db, ctx.client, key=key, kind="redflag.raised", recipient=slack_id,
-                                   text=text, blocks=blocks, now=ctx.clock.now())
+        outcome = outbox.send_once(
+            ctx.db,
+            ctx.client,
+            key=key,
+            kind="redflag.raised",
+            recipient=slack_id,
+            text=text,
+            blocks=blocks,
+            now=ctx.clock.now(),
+        )
         if outcome.sent or outcome.duplicate:
             told.append(name)
     # A resolution that landed while the DMs were on their way found no message to update.
@@ -78,5 +93,13 @@ def tell_raiser_resolved(ctx: AppContext, flag_id: int) -> None:
             return
         text, blocks = flag_blocks.resolved_for_raiser(card(ctx, flag))
         raiser = flag.raised_by.slack_user_id
-    outbox.send_once(ctx.db, ctx.client, key=f"redflag:{flag_id}:resolved", kind="redflag.resolved",
-                     recipient=raiser, text=text, blocks=blocks, now=ctx.clock.now())
+    outbox.send_once(
+        ctx.db,
+        ctx.client,
+        key=f"redflag:{flag_id}:resolved",
+        kind="redflag.resolved",
+        recipient=raiser,
+        text=text,
+        blocks=blocks,
+        now=ctx.clock.now(),
+    )

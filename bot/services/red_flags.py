@@ -77,7 +77,9 @@ def open_flags(session: Session) -> list[RedFlag]:
 def require_raiser(session: Session, slack_user_id: str, cohort: Cohort) -> Person:
     person = people.require_staff(session, slack_user_id, "raise red flags")
     if person.role != Role.ADMIN and person.id not in (cohort.tl_id, cohort.pm_id):
-        raise NotAllowed(f"Only the team lead or production manager of {cohort.name} can raise red flags there.")
+        raise NotAllowed(
+            f"Only the team lead or production manager of {cohort.name} can raise red flags there."
+        )
     return person
 
 
@@ -97,12 +99,20 @@ def require_resolver(session: Session, slack_user_id: str, flag: RedFlag) -> Per
 
 
 def raise_flag(
-    session: Session, *, agent: Person, raised_by: Person, description: str,
-    category: str | None, now: datetime, cohort: Cohort | None = None,
+    session: Session,
+    *,
+    agent: Person,
+    raised_by: Person,
+    description: str,
+    category: str | None,
+    now: datetime,
+    cohort: Cohort | None = None,
 ) -> RedFlag:
     description = description.strip()
     if not description:
-        raise InvalidInput("Say what happened after the agent, e.g. `/redflag @agent background DUI found in the check`.")
+        raise InvalidInput(
+            "Say what happened after the agent, e.g. `/redflag @agent background DUI found in the check`."
+        )
     if len(description) > MAX_DESCRIPTION:
         raise InvalidInput(f"Keep the description under {MAX_DESCRIPTION} characters.")
     if cohort is None:
@@ -110,18 +120,36 @@ def raise_flag(
         if enrollment is None:
             raise NotFound(f"{agent.name} is not enrolled in a class, so there is nobody to tell.")
         cohort = enrollment.cohort
-    flag = RedFlag(person_id=agent.id, cohort_id=cohort.id, raised_by_id=raised_by.id, raised_at=now,
-                   description=description, category=category)
+    flag = RedFlag(
+        person_id=agent.id,
+        cohort_id=cohort.id,
+        raised_by_id=raised_by.id,
+        raised_at=now,
+        description=description,
+        category=category,
+    )
     session.add(flag)
     session.flush()
-    audit.record(session, actor=raised_by.slack_user_id, action="red_flag.raised", entity="red_flag",
-                 entity_id=flag.id, at=now,
-                 details={"person_id": agent.id, "cohort_id": cohort.id, "category": category,
-                          "description": description})
+    audit.record(
+        session,
+        actor=raised_by.slack_user_id,
+        action="red_flag.raised",
+        entity="red_flag",
+        entity_id=flag.id,
+        at=now,
+        details={
+            "person_id": agent.id,
+            "cohort_id": cohort.id,
+            "category": category,
+            "description": description,
+        },
+    )
     return flag
 
 
-def resolve(session: Session, flag_id: int, *, by: Person, resolution: str, now: datetime) -> tuple[RedFlag, bool]:
+def resolve(
+    session: Session, flag_id: int, *, by: Person, resolution: str, now: datetime
+) -> tuple[RedFlag, bool]:
     """Record the resolution; (flag, False) when someone else resolved it first."""
     resolution = resolution.strip()
     if not resolution:
@@ -138,8 +166,15 @@ def resolve(session: Session, flag_id: int, *, by: Person, resolution: str, now:
     flag = get(session, flag_id)
     session.refresh(flag)
     if changed:
-        audit.record(session, actor=by.slack_user_id, action="red_flag.resolved", entity="red_flag",
-                     entity_id=flag.id, at=now, details={"resolution": resolution})
+        audit.record(
+            session,
+            actor=by.slack_user_id,
+            action="red_flag.resolved",
+            entity="red_flag",
+            entity_id=flag.id,
+            at=now,
+            details={"resolution": resolution},
+        )
     return flag, bool(changed)
 
 
@@ -160,8 +195,11 @@ def sent_messages(session: Session, flag_id: int) -> list[tuple[str, str]]:
     """(channel, ts) of every DM about this flag that reached Slack, so they can show the resolution."""
     stmt = (
         select(Notification.channel_id, Notification.ts)
-        .where(Notification.key.like(f"redflag:{flag_id}:%"), Notification.kind == "redflag.raised",
-               Notification.status == "sent")
+        .where(
+            Notification.key.like(f"redflag:{flag_id}:%"),
+            Notification.kind == "redflag.raised",
+            Notification.status == "sent",
+        )
         .order_by(Notification.id)
     )
     return [(channel, ts) for channel, ts in session.execute(stmt) if channel and ts]

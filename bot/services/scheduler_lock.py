@@ -42,8 +42,11 @@ def acquire(session: Session, *, owner: str, now: datetime, ttl: timedelta) -> N
     if row.owner != owner and row.heartbeat_at > now - ttl:
         raise SchedulerAlreadyRunning(refusal(row.owner, row.heartbeat_at, ttl))
     if row.owner != owner:
-        log.warning("taking over the scheduler from %s (no heartbeat since %s)", row.owner,
-                    row.heartbeat_at.isoformat())
+        log.warning(
+            "taking over the scheduler from %s (no heartbeat since %s)",
+            row.owner,
+            row.heartbeat_at.isoformat(),
+        )
     row.owner, row.acquired_at, row.heartbeat_at = owner, now, now
     session.flush()
 
@@ -55,11 +58,14 @@ def holder(session: Session) -> SchedulerLock | None:
 def beat(session: Session, *, owner: str, now: datetime) -> bool:
     """Refresh the heartbeat; False if another process took the lock over."""
     changed = session.execute(
-        update(SchedulerLock).where(SchedulerLock.name == LOCK_NAME, SchedulerLock.owner == owner)
+        update(SchedulerLock)
+        .where(SchedulerLock.name == LOCK_NAME, SchedulerLock.owner == owner)
         .values(heartbeat_at=now)
     ).rowcount
     return bool(changed)
 
 
 def release(session: Session, *, owner: str) -> None:
-    session.execute(delete(SchedulerLock).where(SchedulerLock.name == LOCK_NAME, SchedulerLock.owner == owner))
+    session.execute(
+        delete(SchedulerLock).where(SchedulerLock.name == LOCK_NAME, SchedulerLock.owner == owner)
+    )

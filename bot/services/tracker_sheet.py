@@ -15,8 +15,13 @@ from bot.services import attendance, certs, coaching, cohorts, esp, red_flags
 
 
 def headers(playbook: Playbook) -> list[str]:
-    return (["Agent", "Slack ID", "N-Number"] + list(esp.ITEMS.values()) + ["ESP complete", "Attendance", "MIAs",
-            "Coaching level"] + [f"Failed {c.name} attempts" for c in playbook.carriers] + ["Open red flags"])
+    return (
+        ["Agent", "Slack ID", "N-Number"]
+        + list(esp.ITEMS.values())
+        + ["ESP complete", "Attendance", "MIAs", "Coaching level"]
+        + [f"Failed {c.name} attempts" for c in playbook.carriers]
+        + ["Open red flags"]
+    )
 
 
 def rows(session: Session, cohort_id: int, playbook: Playbook) -> list[list[Any]]:
@@ -31,10 +36,12 @@ def rows(session: Session, cohort_id: int, playbook: Playbook) -> list[list[Any]
         table.append(
             [agent.name, agent.slack_user_id, agent.n_number or ""]
             + [states[key].status_label for key in esp.ITEMS]
-            + ["yes" if esp.is_complete(session, agent.id) else "no",
-               "; ".join(f"Day {day}: {label}" for day, label in codes),
-               attendance.mia_count(session, agent.id),
-               coaching.current_level(session, agent.id, playbook) or ""]
+            + [
+                "yes" if esp.is_complete(session, agent.id) else "no",
+                "; ".join(f"Day {day}: {label}" for day, label in codes),
+                attendance.mia_count(session, agent.id),
+                coaching.current_level(session, agent.id, playbook) or "",
+            ]
             + [failed.get(c.key, 0) for c in playbook.carriers]
             + ["; ".join(f.description for f in flags)]
         )

@@ -17,15 +17,31 @@ PROGRESS = "/progress"
 FORMS = "/forms"
 ESP = "/esp"
 REDFLAG = "/redflag"
-COMMANDS: tuple[str, ...] = (COHORT, ATTENDANCE, TECHISSUE, NEEDHELP, COACH, COACHING, FAILCERT, PROGRESS, FORMS,
-                             ESP, REDFLAG)
+COMMANDS: tuple[str, ...] = (
+    COHORT,
+    ATTENDANCE,
+    TECHISSUE,
+    NEEDHELP,
+    COACH,
+    COACHING,
+    FAILCERT,
+    PROGRESS,
+    FORMS,
+    ESP,
+    REDFLAG,
+)
 
 # Bot events the app subscribes to (the manifest's bot_events, checked the same way).
 EVENT_MEMBER_JOINED = "member_joined_channel"
 EVENT_REACTION_ADDED = "reaction_added"
 EVENT_REACTION_REMOVED = "reaction_removed"
 EVENT_APP_HOME_OPENED = "app_home_opened"
-EVENTS: tuple[str, ...] = (EVENT_MEMBER_JOINED, EVENT_REACTION_ADDED, EVENT_REACTION_REMOVED, EVENT_APP_HOME_OPENED)
+EVENTS: tuple[str, ...] = (
+    EVENT_MEMBER_JOINED,
+    EVENT_REACTION_ADDED,
+    EVENT_REACTION_REMOVED,
+    EVENT_APP_HOME_OPENED,
+)
 
 # The action_id of the single input in each modal block (every block has one input).
 FIELD_INPUT = "value"

@@ -23,5 +23,7 @@ def user_mention(token: str, usage: str) -> tuple[str, str | None]:
     """(user_id, handle) from <@U123|handle>; a clear message for anything else."""
     match = MENTION.match(token.strip())
     if not match:
-        raise InvalidInput(f"`{token}` is not a mention of a person. Type @ and pick them from the list.\n{usage}")
+        raise InvalidInput(
+            f"`{token}` is not a mention of a person. Type @ and pick them from the list.\n{usage}"
+        )
     return match.group(1), match.group(2)

@@ -8,9 +8,21 @@ from typing import Any
 def big_cohort(n: int, *, channel: str = "C0BIGCLS1", start_date: str = "2026-12-01") -> dict[str, Any]:
     """A cohort file's data with `n` agents U0AG0001..., N-Numbers N1000001..., NPNs 10000001..."""
     return {
-        "name": f"Big class ({n} agents)", "channel": channel, "timezone": "America/Chicago",
-        "start_date": start_date, "days": 3, "training_link": "https://example.gotowebinar.com/join/1",
-        "team_lead": "U0TL0001", "production_manager": "U0PM0001",
-        "agents": [{"slack_id": f"U0AG{i:04d}", "name": f"Agent {i}", "n_number": f"N{1000000 + i}",
-                    "npn": f"{10000000 + i}"} for i in range(1, n + 1)],
+        "name": f"Big class ({n} agents)",
+        "channel": channel,
+        "timezone": "America/Chicago",
+        "start_date": start_date,
+        "days": 3,
+        "training_link": "https://example.gotowebinar.com/join/1",
+        "team_lead": "U0TL0001",
+        "production_manager": "U0PM0001",
+        "agents": [
+            {
+                "slack_id": f"U0AG{i:04d}",
+                "name": f"Agent {i}",
+                "n_number": f"N{1000000 + i}",
+                "npn": f"{10000000 + i}",
+            }
+            for i in range(1, n + 1)
+        ],
     }

@@ -32,8 +32,13 @@ class Reply:
 
 
 class SlackDriver:
-    def __init__(self, app_url: str, signing_secret: str, standin: SlackStandIn,
-                 settle: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        app_url: str,
+        signing_secret: str,
+        standin: SlackStandIn,
+        settle: Callable[[], None] | None = None,
+    ) -> None:
         self.app_url = app_url.rstrip("/") + "/slack/events"
         self._verifier = SignatureVerifier(signing_secret)
         self.standin = standin
@@ -42,30 +47,60 @@ class SlackDriver:
         self.response_owner: dict[str, str] = {}
 
     # -- requests ----------------------------------------------------------------------------
-    def command(self, command: str, text: str = "", *, user: str, channel: str = "C0GENERAL1",
-                settle: bool = True) -> Reply:
+    def command(
+        self, command: str, text: str = "", *, user: str, channel: str = "C0GENERAL1", settle: bool = True
+    ) -> Reply:
         token = self._token("cmd")
         self.response_owner[token] = user
         form = {
-            "token": "legacy", "team_id": TEAM_ID, "team_domain": "training-day", "channel_id": channel,
-            "channel_name": "class", "user_id": user, "user_name": user.lower(), "command": command,
-            "text": text, "api_app_id": "A0TRAINDAY", "is_enterprise_install": "false",
-            "response_url": f"{self.standin.url}/response/{token}", "trigger_id": self._token("trigger"),
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "team_domain": "training-day",
+            "channel_id": channel,
+            "channel_name": "class",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": "A0TRAINDAY",
+            "is_enterprise_install": "false",
+            "response_url": f"{self.standin.url}/response/{token}",
+            "trigger_id": self._token("trigger"),
         }
         reply = self._post(urlencode(form), "application/x-www-form-urlencoded", settle=settle)
         reply.response_url_token = token
         return reply
 
-    def action(self, action_id: str, value: str = "", *, user: str, channel: str | None = None,
-               message_ts: str | None = None, block_id: str = "b", view: dict[str, Any] | None = None,
-               settle: bool = True) -> Reply:
+    def action(
+        self,
+        action_id: str,
+        value: str = "",
+        *,
+        user: str,
+        channel: str | None = None,
+        message_ts: str | None = None,
+        block_id: str = "b",
+        view: dict[str, Any] | None = None,
+        settle: bool = True,
+    ) -> Reply:
         token = self._token("act")
         self.response_owner[token] = user
         payload: dict[str, Any] = {
-            "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": user, "team_id": TEAM_ID},
-            "api_app_id": "A0TRAINDAY", "token": "legacy", "trigger_id": self._token("trigger"),
-            "actions": [{"type": "button", "action_id": action_id, "block_id": block_id, "value": value,
-                         "action_ts": f"{time.time():.6f}"}],
+            "type": "block_actions",
+            "team": {"id": TEAM_ID},
+            "user": {"id": user, "team_id": TEAM_ID},
+            "api_app_id": "A0TRAINDAY",
+            "token": "legacy",
+            "trigger_id": self._token("trigger"),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": block_id,
+                    "value": value,
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
             "response_url": f"{self.standin.url}/response/{token}",
         }
         if channel:
@@ -76,30 +111,60 @@ class SlackDriver:
             payload["view"] = view
             payload["container"] = {"type": "view", "view_id": view.get("id", "V0")}
             del payload["response_url"]
-        reply = self._post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded",
-                           settle=settle)
+        reply = self._post(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded", settle=settle
+        )
         reply.response_url_token = token
         return reply
 
-    def submit_view(self, callback_id: str, values: dict[str, dict[str, Any]], *, user: str,
-                    private_metadata: str = "", view_id: str = "V0SUBMIT", settle: bool = True) -> Reply:
+    def submit_view(
+        self,
+        callback_id: str,
+        values: dict[str, dict[str, Any]],
+        *,
+        user: str,
+        private_metadata: str = "",
+        view_id: str = "V0SUBMIT",
+        settle: bool = True,
+    ) -> Reply:
         """values: {block_id: {action_id: element_state}} exactly as Slack sends view.state.values."""
         payload = {
-            "type": "view_submission", "team": {"id": TEAM_ID}, "user": {"id": user, "team_id": TEAM_ID},
-            "api_app_id": "A0TRAINDAY", "token": "legacy", "trigger_id": self._token("trigger"),
-            "view": {"id": view_id, "type": "modal", "callback_id": callback_id,
-                     "private_metadata": private_metadata, "state": {"values": values}},
+            "type": "view_submission",
+            "team": {"id": TEAM_ID},
+            "user": {"id": user, "team_id": TEAM_ID},
+            "api_app_id": "A0TRAINDAY",
+            "token": "legacy",
+            "trigger_id": self._token("trigger"),
+            "view": {
+                "id": view_id,
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": private_metadata,
+                "state": {"values": values},
+            },
             "response_urls": [],
         }
-        return self._post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded",
-                          settle=settle)
+        return self._post(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded", settle=settle
+        )
 
-    def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
-              settle: bool = True) -> Reply:
+    def event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        settle: bool = True,
+    ) -> Reply:
         event_id = event_id or self._token("Ev")
         body = {
-            "token": "legacy", "team_id": TEAM_ID, "api_app_id": "A0TRAINDAY", "event": event,
-            "type": "event_callback", "event_id": event_id, "event_time": int(time.time()),
+            "token": "legacy",
+            "team_id": TEAM_ID,
+            "api_app_id": "A0TRAINDAY",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
             "authorizations": [{"team_id": TEAM_ID, "user_id": "UBOTTD001", "is_bot": True}],
         }
         headers = {}
@@ -107,21 +172,42 @@ class SlackDriver:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
         return self._post(json.dumps(body), "application/json", extra_headers=headers, settle=settle)
 
-    def reaction(self, user: str, name: str, channel: str, ts: str, *, added: bool = True,
-                 event_id: str | None = None, retry_num: int | None = None) -> Reply:
+    def reaction(
+        self,
+        user: str,
+        name: str,
+        channel: str,
+        ts: str,
+        *,
+        added: bool = True,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+    ) -> Reply:
         return self.event(
-            {"type": "reaction_added" if added else "reaction_removed", "user": user, "reaction": name,
-             "item": {"type": "message", "channel": channel, "ts": ts}, "item_user": "UBOTTD001",
-             "event_ts": f"{time.time():.6f}"},
-            event_id=event_id, retry_num=retry_num,
+            {
+                "type": "reaction_added" if added else "reaction_removed",
+                "user": user,
+                "reaction": name,
+                "item": {"type": "message", "channel": channel, "ts": ts},
+                "item_user": "UBOTTD001",
+                "event_ts": f"{time.time():.6f}",
+            },
+            event_id=event_id,
+            retry_num=retry_num,
         )
 
     # -- plumbing ----------------------------------------------------------------------------
     def _token(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids):06d}"
 
-    def _post(self, body: str, content_type: str, *, extra_headers: dict[str, str] | None = None,
-              settle: bool = True) -> Reply:
+    def _post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        extra_headers: dict[str, str] | None = None,
+        settle: bool = True,
+    ) -> Reply:
         timestamp = str(int(time.time()))
         headers = {
             "Content-Type": content_type,

@@ -32,15 +32,26 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class World:
-    def __init__(self, database_url: str, *, start: datetime, standin: SlackStandIn | None = None,
-                 playbook: Path = SHIPPED_PLAYBOOK, migrate: bool = True) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        start: datetime,
+        standin: SlackStandIn | None = None,
+        playbook: Path = SHIPPED_PLAYBOOK,
+        migrate: bool = True,
+    ) -> None:
         self.database_url = database_url
         self.clock = ManualClock(start)
         self._own_standin = standin is None
         self.slack = standin or SlackStandIn().start()
         self.settings = Settings(
-            slack_bot_token="xoxb-standin", slack_signing_secret=SIGNING_SECRET, slack_app_token=None,
-            slack_api_url=self.slack.api_url, database_url=database_url, playbook=playbook,
+            slack_bot_token="xoxb-standin",
+            slack_signing_secret=SIGNING_SECRET,
+            slack_app_token=None,
+            slack_api_url=self.slack.api_url,
+            database_url=database_url,
+            playbook=playbook,
         )
         if migrate:
             from db.migrate import upgrade
@@ -48,10 +59,12 @@ class World:
             upgrade(database_url)
         self.executor = TrackingExecutor()
         self.ctx, self.app = self._build()
-        self._http = make_server("127.0.0.1", 0, self._wsgi(), server_class=_ThreadingWSGIServer,
-                                 handler_class=_QuietHandler)
-        self._http_thread = threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.02},
-                                             name="bot-http", daemon=True)
+        self._http = make_server(
+            "127.0.0.1", 0, self._wsgi(), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+        )
+        self._http_thread = threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.02}, name="bot-http", daemon=True
+        )
         self._http_thread.start()
         host, port = self._http.server_address[:2]
         self.url = f"http://{host}:{port}"

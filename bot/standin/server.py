@@ -109,12 +109,23 @@ class SlackStandIn:
     def add_user(self, user_id: str, real_name: str, tz: str = "America/Chicago") -> None:
         with self._lock:
             self.state.users[user_id] = {
-                "id": user_id, "name": real_name.lower().replace(" ", "."), "real_name": real_name,
-                "tz": tz, "profile": {"real_name": real_name, "display_name": real_name.split()[0]},
+                "id": user_id,
+                "name": real_name.lower().replace(" ", "."),
+                "real_name": real_name,
+                "tz": tz,
+                "profile": {"real_name": real_name, "display_name": real_name.split()[0]},
             }
 
-    def fail(self, method: str, *, status: int = 200, error: str | None = None,
-             retry_after: int | None = None, times: int = 1, channel: str | None = None) -> None:
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+        channel: str | None = None,
+    ) -> None:
         """Make the next `times` calls of `method` (to `channel`, if given) fail: status 429/5xx,
         or ok=false with `error`."""
         with self._lock:
@@ -139,7 +150,11 @@ class SlackStandIn:
         return self.messages(channel=dm_channel_for(user_id))
 
     def ephemerals_to(self, user_id: str) -> list[dict[str, Any]]:
-        return [c.args for c in self.calls("chat.postEphemeral") if c.args.get("user") == user_id and c.response.get("ok")]
+        return [
+            c.args
+            for c in self.calls("chat.postEphemeral")
+            if c.args.get("user") == user_id and c.response.get("ok")
+        ]
 
     def responses(self) -> list[ResponseUrlPost]:
         with self._lock:
@@ -176,8 +191,11 @@ class SlackStandIn:
         problems = _payload_problems(method, args)
         if problems:
             # What Slack does with a payload it cannot render; kept for the test that asks why.
-            body = {"ok": False, "error": "invalid_blocks" if method.startswith("chat.") else "invalid_arguments",
-                    "response_metadata": {"messages": problems}}
+            body = {
+                "ok": False,
+                "error": "invalid_blocks" if method.startswith("chat.") else "invalid_arguments",
+                "response_metadata": {"messages": problems},
+            }
             with self._lock:
                 self.state.rejected.append((method, problems))
         else:
@@ -192,8 +210,14 @@ class SlackStandIn:
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
         if method == "auth.test":
-            return ok | {"url": "https://training-day.example.slack.com/", "team": "Training Day",
-                         "user": "training_day", "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+            return ok | {
+                "url": "https://training-day.example.slack.com/",
+                "team": "Training Day",
+                "user": "training_day",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+            }
         if method == "conversations.open":
             users = str(args.get("users", "")).split(",")
             return ok | {"channel": {"id": dm_channel_for(users[0])}}
@@ -204,8 +228,11 @@ class SlackStandIn:
             if channel.startswith(("U", "W")):
                 channel = dm_channel_for(channel)
             ts = str(args.get("ts")) if method == "chat.update" else self._next_ts()
-            return ok | {"channel": channel, "ts": ts,
-                         "message": {"text": args.get("text"), "user": BOT_USER_ID, "ts": ts}}
+            return ok | {
+                "channel": channel,
+                "ts": ts,
+                "message": {"text": args.get("text"), "user": BOT_USER_ID, "ts": ts},
+            }
         if method == "chat.postEphemeral":
             return ok | {"message_ts": self._next_ts()}
         if method == "chat.delete":
@@ -279,12 +306,16 @@ def _handler_for(standin: SlackStandIn) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(length).decode("utf-8")
             args = _parse_body(raw, self.headers.get("Content-Type", ""))
             if self.path.startswith("/api/"):
-                method = self.path[len("/api/"):].split("?")[0]
+                method = self.path[len("/api/") :].split("?")[0]
                 status, body, headers = standin.handle_api(method, args)
                 self._send(status, body, headers)
             elif self.path.startswith("/response/"):
-                accepted = standin.handle_response_url(self.path[len("/response/"):], args)
-                self._send(200 if accepted else 400, {"ok": accepted} | ({} if accepted else {"error": "invalid_blocks"}), {})
+                accepted = standin.handle_response_url(self.path[len("/response/") :], args)
+                self._send(
+                    200 if accepted else 400,
+                    {"ok": accepted} | ({} if accepted else {"error": "invalid_blocks"}),
+                    {},
+                )
             else:
                 self._send(404, {"ok": False, "error": "not_found"}, {})
 

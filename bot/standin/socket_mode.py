@@ -31,11 +31,19 @@ class SocketModeEndpoint:
         threading.Thread(target=self._accept_loop, name="standin-socket-mode", daemon=True).start()
 
     # -- what tests use ------------------------------------------------------------------------
-    def send(self, envelope_type: str, payload: dict[str, Any], *, accepts_response_payload: bool = True) -> str:
+    def send(
+        self, envelope_type: str, payload: dict[str, Any], *, accepts_response_payload: bool = True
+    ) -> str:
         """Deliver an envelope as Slack would; returns its envelope_id."""
         envelope_id = f"env-{next(self._ids):06d}"
-        frame = {"envelope_id": envelope_id, "type": envelope_type, "payload": payload,
-                 "accepts_response_payload": accepts_response_payload, "retry_attempt": 0, "retry_reason": ""}
+        frame = {
+            "envelope_id": envelope_id,
+            "type": envelope_type,
+            "payload": payload,
+            "accepts_response_payload": accepts_response_payload,
+            "retry_attempt": 0,
+            "retry_reason": "",
+        }
         self._send_text(json.dumps(frame))
         return envelope_id
 
@@ -68,8 +76,11 @@ class SocketModeEndpoint:
                 return
             with self._lock:
                 self._connection = connection
-            self._send_text(json.dumps({"type": "hello", "num_connections": 1,
-                                        "connection_info": {"app_id": "A0TRAINDAY"}}))
+            self._send_text(
+                json.dumps(
+                    {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0TRAINDAY"}}
+                )
+            )
             self.connected.set()
             while not self._stop.is_set():
                 opcode, data = self._read_frame(connection)
@@ -105,8 +116,12 @@ class SocketModeEndpoint:
         if not key:
             return False
         accept = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
-        connection.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                            f"Sec-WebSocket-Accept: {accept}\r\n\r\n").encode())
+        connection.sendall(
+            (
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Accept: {accept}\r\n\r\n"
+            ).encode()
+        )
         return True
 
     def _send_text(self, text: str) -> None:

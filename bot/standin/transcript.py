@@ -8,8 +8,16 @@ from typing import Any
 
 from bot.standin.server import Call, ResponseUrlPost, SlackStandIn
 
-SHOWN_METHODS = {"chat.postMessage", "chat.postEphemeral", "chat.update", "views.open", "views.publish",
-                 "pins.add", "views.update", "views.push"}
+SHOWN_METHODS = {
+    "chat.postMessage",
+    "chat.postEphemeral",
+    "chat.update",
+    "views.open",
+    "views.publish",
+    "pins.add",
+    "views.update",
+    "views.push",
+}
 
 
 def flatten_blocks(blocks: list[dict[str, Any]] | None) -> list[str]:
@@ -26,9 +34,13 @@ def flatten_blocks(blocks: list[dict[str, Any]] | None) -> list[str]:
             if accessory and accessory.get("type") == "button":
                 lines.append(f"[{accessory['text']['text']}]")
         elif kind == "context":
-            lines.append(" ".join(e.get("text", "") for e in block.get("elements", []) if isinstance(e, dict)))
+            lines.append(
+                " ".join(e.get("text", "") for e in block.get("elements", []) if isinstance(e, dict))
+            )
         elif kind == "actions":
-            labels = [f"[{e['text']['text']}]" for e in block.get("elements", []) if e.get("type") == "button"]
+            labels = [
+                f"[{e['text']['text']}]" for e in block.get("elements", []) if e.get("type") == "button"
+            ]
             if labels:
                 lines.append(" ".join(labels))
         elif kind == "input":
@@ -52,9 +64,9 @@ class Transcript:
         calls = self.standin.calls()
         responses = self.standin.responses()
         lines: list[str] = []
-        for call in calls[self._calls_seen:]:
+        for call in calls[self._calls_seen :]:
             lines.extend(self._describe_call(call))
-        for post in responses[self._responses_seen:]:
+        for post in responses[self._responses_seen :]:
             lines.extend(self._describe_response(post))
         self._calls_seen, self._responses_seen = len(calls), len(responses)
         return [humanize(line, self.name_of) for line in lines]
@@ -73,9 +85,13 @@ class Transcript:
             return _box(f"form '{title}' opens", flatten_blocks(view.get("blocks")))
         if call.method == "views.publish":
             view = args.get("view") or {}
-            return _box(f"App Home of {self.name_of(str(args.get('user_id')))}", flatten_blocks(view.get("blocks")))
+            return _box(
+                f"App Home of {self.name_of(str(args.get('user_id')))}", flatten_blocks(view.get("blocks"))
+            )
         if call.method == "chat.postEphemeral":
-            where = f"{self.name_of(str(args.get('channel')))}, only {self.name_of(str(args.get('user')))} sees"
+            where = (
+                f"{self.name_of(str(args.get('channel')))}, only {self.name_of(str(args.get('user')))} sees"
+            )
         else:
             channel = str(call.response.get("channel") or args.get("channel"))
             where = self.name_of(channel)
@@ -100,6 +116,7 @@ LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 
 def humanize(line: str, name_of: Callable[[str], str]) -> str:
     """Slack's markup as a person sees it: <@U1> as @Name, <#C1> as #channel, <url|title> as title."""
+
     def mention(match: re.Match[str]) -> str:
         sigil, target = match.group(1), match.group(2)
         name = name_of(target)

@@ -28,7 +28,13 @@ class Person(Base):
     slack_user_id: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="person_role", native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            Role,
+            name="person_role",
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
     n_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     npn: Mapped[str | None] = mapped_column(String(32))

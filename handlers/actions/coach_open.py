@@ -28,10 +28,22 @@ def register(app: App, ctx: AppContext) -> None:
             policy, level = data.get("policy"), data.get("level")
             note = None
             if policy and level and ctx.playbook.coaching.policy(policy):
-                proposal = coaching.propose(session, agent.id, policy, ctx.playbook, data.get("links") or None)
+                proposal = coaching.propose(
+                    session, agent.id, policy, ctx.playbook, data.get("links") or None
+                )
                 if ctx.playbook.coaching.rank(level) > ctx.playbook.coaching.rank(proposal.level):
-                    note = (f"Proposed: {proposal.label} ({proposal.why}). "
-                            f"{coaching.level_label(ctx.playbook, level)} skips a level: give the reason below.")
-            form = form_data(session, agent, ctx.playbook, policy=policy, level=level,
-                             incident=data.get("incident"), links=data.get("links"), skip_note=note)
+                    note = (
+                        f"Proposed: {proposal.label} ({proposal.why}). "
+                        f"{coaching.level_label(ctx.playbook, level)} skips a level: give the reason below."
+                    )
+            form = form_data(
+                session,
+                agent,
+                ctx.playbook,
+                policy=policy,
+                level=level,
+                incident=data.get("incident"),
+                links=data.get("links"),
+                skip_note=note,
+            )
         client.views_open(trigger_id=body["trigger_id"], view=blocks.coach_modal(form))

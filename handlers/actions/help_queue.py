@@ -33,16 +33,32 @@ def register(app: App, ctx: AppContext) -> None:
         topic = help_queue.topic_by_key(ctx.playbook, topic_key)
         with ctx.db.session() as session:
             asker = help_queue.requester(session, body["user"]["id"])
-            result = help_queue.enqueue(session, asker, source="techissue", text=asked,
-                                        topic_key=topic.key if topic else None, now=ctx.clock.now())
+            result = help_queue.enqueue(
+                session,
+                asker,
+                source="techissue",
+                text=asked,
+                topic_key=topic.key if topic else None,
+                now=ctx.clock.now(),
+            )
             request_id, tl_id = result.request.id, asker.enrollment.cohort.tl.slack_user_id
             asked_at = clock_time(local(result.request.requested_at, asker.enrollment.cohort.timezone).time())
         steps = help_blocks.troubleshooting(
-            topic, ctx.playbook.tech_issues.general, ctx.playbook.guides.tech_issues, asked=asked,
-            button_value=None, topics=[], staff_note=False,
+            topic,
+            ctx.playbook.tech_issues.general,
+            ctx.playbook.guides.tech_issues,
+            asked=asked,
+            button_value=None,
+            topics=[],
+            staff_note=False,
         )
-        queued = help_blocks.queued(created=result.created, position=result.position, waiting=result.waiting,
-                                    tl_id=tl_id, asked_at=asked_at)
+        queued = help_blocks.queued(
+            created=result.created,
+            position=result.position,
+            waiting=result.waiting,
+            tl_id=tl_id,
+            asked_at=asked_at,
+        )
         respond(text="You're in the help queue.", blocks=steps + queued, replace_original=True)
         if result.created:
             help_notify.notify_staff(ctx, request_id)
@@ -58,8 +74,10 @@ def register(app: App, ctx: AppContext) -> None:
             if request.status != "waiting":
                 raise Conflict(help_queue.taken_message(request))
             card = help_notify.card(ctx, request)
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=help_blocks.claim_modal(card, ctx.playbook.help_queue.max_breakout_room))
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=help_blocks.claim_modal(card, ctx.playbook.help_queue.max_breakout_room),
+        )
 
     @app.action(ids.ACTION_HELP_RESOLVE)
     @listener
@@ -68,8 +86,9 @@ def register(app: App, ctx: AppContext) -> None:
         request_id = _request_id(body)
         with ctx.db.session() as session:
             request = help_queue.get(session, request_id)
-            staff = help_queue.require_claimer(session, body["user"]["id"], request.cohort,
-                                               "resolve help requests")
+            staff = help_queue.require_claimer(
+                session, body["user"]["id"], request.cohort, "resolve help requests"
+            )
             request, changed = help_queue.resolve(session, request_id, by=staff, now=ctx.clock.now())
             message = None if changed else help_queue.taken_message(request)
         if message:

@@ -29,7 +29,9 @@ def register(app: App, ctx: AppContext) -> None:
         _open(ctx, body, action, client, PRESENT)
 
 
-def _open(ctx: AppContext, body: dict[str, Any], action: dict[str, Any], client: WebClient, decision: str) -> None:
+def _open(
+    ctx: AppContext, body: dict[str, Any], action: dict[str, Any], client: WebClient, decision: str
+) -> None:
     caller = body["user"]["id"]
     with ctx.db.session() as session:
         people.require_staff(session, caller, "excuse or clear an MIA")

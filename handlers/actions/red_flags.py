@@ -33,6 +33,8 @@ def register(app: App, ctx: AppContext) -> None:
             red_flags.require_resolver(session, body["user"]["id"], flag)
             card = red_flag_notify.card(ctx, flag)
         if card.resolved_at:
-            raise Conflict(f"{card.resolved_by} already resolved this red flag for {card.agent_name} "
-                           f"({card.resolved_at}): {card.resolution}")
+            raise Conflict(
+                f"{card.resolved_by} already resolved this red flag for {card.agent_name} "
+                f"({card.resolved_at}): {card.resolution}"
+            )
         client.views_open(trigger_id=body["trigger_id"], view=flag_blocks.resolve_modal(card))

@@ -49,7 +49,9 @@ def _today(ctx: AppContext, caller: str, channel: str, respond: Respond) -> None
             if not held:
                 raise NotFound(f"{cohort.name} has no class day today, and none held yet.")
             day = attendance.day_of(cohort, ctx.playbook, held[-1])
-        blocks = day_blocks.day_table(cohort.name, day, attendance.day_table(session, ctx.playbook, cohort, day.number))
+        blocks = day_blocks.day_table(
+            cohort.name, day, attendance.day_table(session, ctx.playbook, cohort, day.number)
+        )
     respond(text=f"Attendance, day {day.number}", blocks=blocks, response_type="ephemeral")
 
 
@@ -80,6 +82,15 @@ def _set(ctx: AppContext, caller: str, channel: str, args: list[str], respond: R
         person = people.by_slack_id(session, user_id)
         if person is None or all(p.id != person.id for p in cohorts.active_agents(session, cohort.id)):
             raise NotFound(f"<@{user_id}> is not an agent of {cohort.name}.")
-        row = attendance.set_code(session, ctx.playbook, cohort, person, int(args[1]), args[2], actor=actor,
-                                  reason=reason, now=ctx.clock.now())
+        row = attendance.set_code(
+            session,
+            ctx.playbook,
+            cohort,
+            person,
+            int(args[1]),
+            args[2],
+            actor=actor,
+            reason=reason,
+            now=ctx.clock.now(),
+        )
     respond(text=f"{row.name}, day {row.day}: {row.code_label}.", response_type="ephemeral")

@@ -19,7 +19,9 @@ from bot.slack.directory import display_name
 from bot.slack.parsing import user_mention, words
 from handlers.errors import listener
 
-ADD_USAGE = "Type `/cohort add @agent N1234567 19283746` (the agent, their N-Number, their NPN) in the class channel."
+ADD_USAGE = (
+    "Type `/cohort add @agent N1234567 19283746` (the agent, their N-Number, their NPN) in the class channel."
+)
 
 
 def register(app: App, ctx: AppContext) -> None:
@@ -46,9 +48,14 @@ def _list(ctx: AppContext, caller: str, respond: Respond) -> None:
         person = people.require_staff(session, caller, "list cohorts")
         rows = [
             {
-                "name": c.name, "channel_id": c.channel_id, "start_date": c.start_date, "days": c.days,
-                "timezone": c.timezone, "agents": len(cohorts.active_enrollments(session, c.id)),
-                "tl_name": c.tl.name, "pm_name": c.pm.name,
+                "name": c.name,
+                "channel_id": c.channel_id,
+                "start_date": c.start_date,
+                "days": c.days,
+                "timezone": c.timezone,
+                "agents": len(cohorts.active_enrollments(session, c.id)),
+                "tl_name": c.tl.name,
+                "pm_name": c.pm.name,
             }
             for c in cohorts.visible_to(session, person)
         ]
@@ -62,12 +69,15 @@ def _open_new(ctx: AppContext, caller: str, command: dict[str, Any], client: Web
     today = local(ctx.clock.now(), "America/Chicago").date()
     client.views_open(
         trigger_id=command["trigger_id"],
-        view=cohort_blocks.new_cohort_modal(channel_id=command.get("channel_id"), caller_id=caller, today=today),
+        view=cohort_blocks.new_cohort_modal(
+            channel_id=command.get("channel_id"), caller_id=caller, today=today
+        ),
     )
 
 
-def _add(ctx: AppContext, caller: str, channel_id: str, args: list[str], respond: Respond,
-         client: WebClient) -> None:
+def _add(
+    ctx: AppContext, caller: str, channel_id: str, args: list[str], respond: Respond, client: WebClient
+) -> None:
     if len(args) != 3:
         raise InvalidInput(f"I need three things after `add`. {ADD_USAGE}")
     user_id, handle = user_mention(args[0], ADD_USAGE)
@@ -89,4 +99,3 @@ def _add(ctx: AppContext, caller: str, channel_id: str, args: list[str], respond
     )
     if newly:
         g2t_links.deliver_links(ctx, cohort_id, [person_id])
-

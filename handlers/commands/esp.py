@@ -28,10 +28,17 @@ def tracker_blocks(session: Session, agent: Person) -> list[dict[str, Any]]:
         changed = None
         if state.changed_at is not None:
             changed = f"{'by ' + state.changed_by + ', ' if state.changed_by else ''}{show(state.changed_at, timezone)}"
-        rows.append(blocks.TrackerRow(state.label, esp.STATUS_EMOJI[state.status], state.status_label, changed))
+        rows.append(
+            blocks.TrackerRow(state.label, esp.STATUS_EMOJI[state.status], state.status_label, changed)
+        )
     flags = esp.open_flags(session, agent.id)
-    return blocks.tracker(agent.name, enrollment.cohort.name if enrollment else None, rows,
-                          esp.is_complete(session, agent.id), flags)
+    return blocks.tracker(
+        agent.name,
+        enrollment.cohort.name if enrollment else None,
+        rows,
+        esp.is_complete(session, agent.id),
+        flags,
+    )
 
 
 def register(app: App, ctx: AppContext) -> None:
@@ -47,9 +54,13 @@ def register(app: App, ctx: AppContext) -> None:
                 person = people.require_person(session, caller)
                 cohort = cohorts.for_channel(session, command.get("channel_id") or "")
                 if not args and cohort is not None and person.role in STAFF_ROLES:
-                    rows = [(agent.name,
-                             [esp.STATUS_EMOJI[s.status] for s in esp.statuses(session, agent.id).values()])
-                            for agent in cohorts.active_agents(session, cohort.id)]
+                    rows = [
+                        (
+                            agent.name,
+                            [esp.STATUS_EMOJI[s.status] for s in esp.statuses(session, agent.id).values()],
+                        )
+                        for agent in cohorts.active_agents(session, cohort.id)
+                    ]
                     view = blocks.class_tracker(cohort.name, list(esp.ITEMS.values()), rows)
             # Slack is answered after the unit of work: no transaction stays open over a network call.
             if view is None:
@@ -76,7 +87,11 @@ def register(app: App, ctx: AppContext) -> None:
             agent = people.require_person(session, agent_id)
             view = tracker_blocks(session, agent)
             person_id = agent.id
-        note = f"Updated: {'; '.join(changed)}." if changed else "Nothing changed: the tracker already said that."
+        note = (
+            f"Updated: {'; '.join(changed)}."
+            if changed
+            else "Nothing changed: the tracker already said that."
+        )
         respond(text=note, blocks=[section(note), *view], response_type="ephemeral")
         esp.notify_if_complete(ctx, person_id)
 

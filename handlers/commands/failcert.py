@@ -39,33 +39,67 @@ def register(app: App, ctx: AppContext) -> None:
         score = None
         if rest and rest[0].rstrip("%").lstrip("-").isdigit():
             score, rest = rest[0], rest[1:]
-        result = record(ctx, caller=caller, agent_id=agent_id, carrier=args[1], score=score,
-                        note=" ".join(rest), override=override)
+        result = record(
+            ctx,
+            caller=caller,
+            agent_id=agent_id,
+            carrier=args[1],
+            score=score,
+            note=" ".join(rest),
+            override=override,
+        )
         certs.notify_failure(ctx.db, client, result, ctx.clock.now())
         respond(text=certs.failure_text(result), blocks=reply_blocks(ctx, result), response_type="ephemeral")
 
 
-def record(ctx: AppContext, *, caller: str, agent_id: str, carrier: str, score: str | int | None,
-           note: str | None, override: bool) -> certs.FailureResult:
+def record(
+    ctx: AppContext,
+    *,
+    caller: str,
+    agent_id: str,
+    carrier: str,
+    score: str | int | None,
+    note: str | None,
+    override: bool,
+) -> certs.FailureResult:
     """One unit of work; the DMs go after it commits (`certs.notify_failure`)."""
     now = ctx.clock.now()
     with ctx.db.session() as session:
         actor = people.require_role(session, caller, COACHES, "record failed exams")
         agent = require_agent(session, agent_id)
-        result = certs.record_failure(session, agent=agent, carrier_key=carrier,
-                                      score=certs.parse_score(ctx.playbook, score), note=note, actor=actor, now=now,
-                                      playbook=ctx.playbook, override=override)
-        esp.apply_failed_attempt(session, person=agent, carrier=result.carrier_key, blocked=result.blocked,
-                                 actor=actor, now=now, source="failcert")
+        result = certs.record_failure(
+            session,
+            agent=agent,
+            carrier_key=carrier,
+            score=certs.parse_score(ctx.playbook, score),
+            note=note,
+            actor=actor,
+            now=now,
+            playbook=ctx.playbook,
+            override=override,
+        )
+        esp.apply_failed_attempt(
+            session,
+            person=agent,
+            carrier=result.carrier_key,
+            blocked=result.blocked,
+            actor=actor,
+            now=now,
+            source="failcert",
+        )
     return result
 
 
 def reply_blocks(ctx: AppContext, result: certs.FailureResult) -> list[dict[str, Any]]:
     button = blocks.coach_open_button(
-        f"Document the {result.proposed_label}…", agent=result.agent_slack_id, policy="failedcert",
-        level=result.proposed_level, links=[f"attempt:{result.attempt_id}"],
+        f"Document the {result.proposed_label}…",
+        agent=result.agent_slack_id,
+        policy="failedcert",
+        level=result.proposed_level,
+        links=[f"attempt:{result.attempt_id}"],
         incident=f"Failed the {result.carrier_name} exam ({result.ordinal} of {result.limit} attempts"
-                 + (f", score {result.score}" if result.score is not None else "") + ").",
+        + (f", score {result.score}" if result.score is not None else "")
+        + ").",
     )
     text = certs.failure_text(result) + f"\nProposed coaching: *{result.proposed_label}*."
     return blocks.failure_reply(text, button)

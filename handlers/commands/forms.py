@@ -20,8 +20,15 @@ from bot.slack.parsing import user_mention, words
 from handlers.errors import listener
 
 
-def open_form(ctx: AppContext, client: WebClient, trigger_id: str, kind: str, *, caller: str,
-              agent_id: str | None = None) -> None:
+def open_form(
+    ctx: AppContext,
+    client: WebClient,
+    trigger_id: str,
+    kind: str,
+    *,
+    caller: str,
+    agent_id: str | None = None,
+) -> None:
     """Open the `kind` form modal for `caller` (TLs, PMs, admins), the agent preselected if given."""
     form = blocks.FormContext(
         carriers=[(c.key, c.name) for c in ctx.playbook.carriers],
@@ -37,7 +44,11 @@ def open_form(ctx: AppContext, client: WebClient, trigger_id: str, kind: str, *,
             enrollment = cohorts.enrollment_of(session, agent.id) if agent is not None else None
             if agent is None or enrollment is None:
                 raise InvalidInput(f"<@{agent_id}> is not an agent in an active cohort.")
-            form.agent, form.n_number, timezone = agent.slack_user_id, agent.n_number, enrollment.cohort.timezone
+            form.agent, form.n_number, timezone = (
+                agent.slack_user_id,
+                agent.n_number,
+                enrollment.cohort.timezone,
+            )
         else:
             caller_person = people.require_person(session, caller)
             mine = cohorts.visible_to(session, caller_person)

@@ -28,19 +28,27 @@ def register(app: App, ctx: AppContext) -> None:
             staff_view = None
             if person is not None and person.role != Role.AGENT:
                 rows = help_queue.open_for_staff(session, person)
-                staff_view = help_blocks.staff_queue([(r.cohort.name, help_notify.card(ctx, r)) for r in rows], now)
+                staff_view = help_blocks.staff_queue(
+                    [(r.cohort.name, help_notify.card(ctx, r)) for r in rows], now
+                )
         if staff_view is not None:
             respond(text="The help queue is for agents.", blocks=staff_view, response_type="ephemeral")
             return
         with ctx.db.session() as session:
             asker = help_queue.requester(session, caller)
             topic = help_queue.match_topic(ctx.playbook, asked)
-            result = help_queue.enqueue(session, asker, source="needhelp", text=asked,
-                                        topic_key=topic.key if topic else None, now=now)
+            result = help_queue.enqueue(
+                session, asker, source="needhelp", text=asked, topic_key=topic.key if topic else None, now=now
+            )
             request_id, tl_id = result.request.id, asker.enrollment.cohort.tl.slack_user_id
             asked_at = clock_time(local(result.request.requested_at, asker.enrollment.cohort.timezone).time())
-        blocks = help_blocks.queued(created=result.created, position=result.position, waiting=result.waiting,
-                                    tl_id=tl_id, asked_at=asked_at)
+        blocks = help_blocks.queued(
+            created=result.created,
+            position=result.position,
+            waiting=result.waiting,
+            tl_id=tl_id,
+            asked_at=asked_at,
+        )
         respond(text="You're in the help queue.", blocks=blocks, response_type="ephemeral")
         if result.created:
             help_notify.notify_staff(ctx, request_id)

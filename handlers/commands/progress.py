@@ -37,19 +37,28 @@ def register(app: App, ctx: AppContext) -> None:
             me = people.require_person(session, caller)
             if me.role != Role.AGENT:
                 if args:
-                    raise InvalidInput(f"Name the agent first: `/progress @agent {' '.join(args)}`.\n"
-                                       f"{blocks.PROGRESS_USAGE}")
+                    raise InvalidInput(
+                        f"Name the agent first: `/progress @agent {' '.join(args)}`.\n{blocks.PROGRESS_USAGE}"
+                    )
                 cohort = cohorts.require_for_channel(session, command.get("channel_id", ""))
                 day = _training_day(ctx, cohort)
                 rows = []
                 for agent in cohorts.active_agents(session, cohort.id):
                     gap = progress.missing(session, agent.id, ctx.playbook, day) if day else []
-                    rows.append((agent.name, progress.summary(session, agent.id, ctx.playbook),
-                                 progress.describe(ctx.playbook, gap)))
+                    rows.append(
+                        (
+                            agent.name,
+                            progress.summary(session, agent.id, ctx.playbook),
+                            progress.describe(ctx.playbook, gap),
+                        )
+                    )
                 class_view = (f"Progress of {cohort.name}", blocks.class_progress(cohort.name, rows, day))
             elif not args:
-                steps = [(f"{carrier} {s.key}", progress.step_label(ctx.playbook, carrier, s.key))
-                         for carrier, carrier_steps in ctx.playbook.timeframe.steps.items() for s in carrier_steps]
+                steps = [
+                    (f"{carrier} {s.key}", progress.step_label(ctx.playbook, carrier, s.key))
+                    for carrier, carrier_steps in ctx.playbook.timeframe.steps.items()
+                    for s in carrier_steps
+                ]
                 done = progress.done_steps(session, me.id, ctx.playbook)
                 upcoming = next((key for key, _ in steps if key not in done), None)
                 modal = blocks.progress_modal(steps, upcoming)
@@ -73,23 +82,42 @@ def _for_agent(ctx: AppContext, caller: str, args: list[str], respond: Respond) 
             agent = require_agent(session, agent_id)
             progress.excuse(session, agent=agent, reason=" ".join(args[2:]), actor=actor, now=ctx.clock.now())
             name = agent.name
-        respond(text=f"Recorded: {name}'s delay was outside their control. No timeframe CAP will be proposed.",
-                response_type="ephemeral")
+        respond(
+            text=f"Recorded: {name}'s delay was outside their control. No timeframe CAP will be proposed.",
+            response_type="ephemeral",
+        )
         return
     if len(args) < 3:
         raise InvalidInput(f"Say the carrier and the step after the agent.\n{blocks.PROGRESS_USAGE}")
     save(ctx, respond, caller=caller, agent_id=agent_id, carrier=args[1], step=" ".join(args[2:]))
 
 
-def save(ctx: AppContext, respond: Respond | None, *, caller: str, agent_id: str, carrier: str, step: str,
-         client: WebClient | None = None) -> None:
+def save(
+    ctx: AppContext,
+    respond: Respond | None,
+    *,
+    caller: str,
+    agent_id: str,
+    carrier: str,
+    step: str,
+    client: WebClient | None = None,
+) -> None:
     with ctx.db.session() as session:
         actor = people.require_person(session, caller)
         if agent_id != caller and actor.role not in COACHES:
-            raise NotAllowed("Only team leads, production managers and admins can set another agent's progress.")
+            raise NotAllowed(
+                "Only team leads, production managers and admins can set another agent's progress."
+            )
         agent = require_agent(session, agent_id)
-        mark = progress.report(session, agent=agent, carrier=carrier, step=step, actor=actor, now=ctx.clock.now(),
-                               playbook=ctx.playbook)
+        mark = progress.report(
+            session,
+            agent=agent,
+            carrier=carrier,
+            step=step,
+            actor=actor,
+            now=ctx.clock.now(),
+            playbook=ctx.playbook,
+        )
         label = progress.step_label(ctx.playbook, mark.carrier_key, mark.step or "")
         nxt = progress.next_step(session, agent.id, ctx.playbook)
         name = agent.name

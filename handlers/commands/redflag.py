@@ -36,13 +36,20 @@ def register(app: App, ctx: AppContext) -> None:
                 raise NotFound(f"<@{user_id}> is not an agent in any class I run, so I recorded nothing.")
             raiser = red_flags.require_raiser(session, command["user_id"], enrollment.cohort)
             flag = red_flags.raise_flag(
-                session, agent=agent, raised_by=raiser, description=parsed.description,
-                category=parsed.category.key if parsed.category else None, now=ctx.clock.now(),
+                session,
+                agent=agent,
+                raised_by=raiser,
+                description=parsed.description,
+                category=parsed.category.key if parsed.category else None,
+                now=ctx.clock.now(),
                 cohort=enrollment.cohort,
             )
             flag_id = flag.id
         told = red_flag_notify.notify(ctx, flag_id)
         with ctx.db.session() as session:
             card = red_flag_notify.card(ctx, red_flags.get(session, flag_id))
-        respond(text=f"Red flag recorded for {card.agent_name}.", blocks=flag_blocks.raised(card, told),
-                response_type="ephemeral")
+        respond(
+            text=f"Red flag recorded for {card.agent_name}.",
+            blocks=flag_blocks.raised(card, told),
+            response_type="ephemeral",
+        )

@@ -25,8 +25,12 @@ def register(app: App, ctx: AppContext) -> None:
         topic = help_queue.match_topic(ctx.playbook, asked)
         value = help_blocks.still_stuck_value(topic.key if topic else None, asked) if can_queue else None
         blocks = help_blocks.troubleshooting(
-            topic, ctx.playbook.tech_issues.general, ctx.playbook.guides.tech_issues, asked=asked,
-            button_value=value, topics=ctx.playbook.tech_issues.topics,
+            topic,
+            ctx.playbook.tech_issues.general,
+            ctx.playbook.guides.tech_issues,
+            asked=asked,
+            button_value=value,
+            topics=ctx.playbook.tech_issues.topics,
         )
         title = topic.title if topic else "General checklist"
         respond(text=f"Tech issue: {title}", blocks=blocks, response_type="ephemeral")

@@ -31,8 +31,9 @@ def register(app: App, ctx: AppContext) -> None:
                 return
             cohort_name, blocks = cohort.name, welcome(person.name, cohort.name, ctx.playbook)
         try:
-            client.chat_postEphemeral(channel=event["channel"], user=event["user"],
-                                      text=f"Welcome to {cohort_name}!", blocks=blocks)
+            client.chat_postEphemeral(
+                channel=event["channel"], user=event["user"], text=f"Welcome to {cohort_name}!", blocks=blocks
+            )
         except SlackApiError:
             # Not welcomed: forget the event so Slack's retry gets another chance.
             with ctx.db.session() as session:

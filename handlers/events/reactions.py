@@ -37,6 +37,13 @@ def _apply(ctx: AppContext, event: dict[str, Any], body: dict[str, Any], *, adde
     with ctx.db.session() as session:
         if not events.claim(session, body.get("event_id"), now):
             return
-        attendance.react(session, ctx.playbook, channel_id=item["channel"], ts=str(item["ts"]),
-                         user_id=str(event.get("user", "")), reaction=str(event.get("reaction", "")),
-                         added=added, now=now)
+        attendance.react(
+            session,
+            ctx.playbook,
+            channel_id=item["channel"],
+            ts=str(item["ts"]),
+            user_id=str(event.get("user", "")),
+            reaction=str(event.get("reaction", "")),
+            added=added,
+            now=now,
+        )

@@ -39,9 +39,17 @@ def register(app: App, ctx: AppContext) -> None:
         links = [o["value"] for o in _element(values, ids.COACH_LINKS_BLOCK).get("selected_options") or []]
         # The write happens before the ack so a skip without a reason shows on its field.
         try:
-            result = write(ctx, caller=caller, agent_id=agent_id, policy=policy, level=level, incident=incident,
-                           expectation=_text(values, ids.COACH_EXPECTATION_BLOCK), links=links,
-                           skip_reason=_text(values, ids.COACH_SKIP_BLOCK))
+            result = write(
+                ctx,
+                caller=caller,
+                agent_id=agent_id,
+                policy=policy,
+                level=level,
+                incident=incident,
+                expectation=_text(values, ids.COACH_EXPECTATION_BLOCK),
+                links=links,
+                skip_reason=_text(values, ids.COACH_SKIP_BLOCK),
+            )
         except coaching.SkipNeedsReason as exc:
             ack(response_action="errors", errors={ids.COACH_SKIP_BLOCK: _short(exc.message)})
             return

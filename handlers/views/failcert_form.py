@@ -35,12 +35,15 @@ def register(app: App, ctx: AppContext) -> None:
             ack(response_action="errors", errors={ids.FAILCERT_SCORE_BLOCK: exc.message[:150]})
             return
         try:
-            result = record(ctx, caller=caller, agent_id=agent_id, carrier=carrier, score=score, note=note,
-                            override=False)
+            result = record(
+                ctx, caller=caller, agent_id=agent_id, carrier=carrier, score=score, note=note, override=False
+            )
         except DomainError as exc:
             block = ids.FAILCERT_CARRIER_BLOCK if "carrier" in exc.message else ids.FAILCERT_AGENT_BLOCK
             ack(response_action="errors", errors={block: exc.message[:150]})
             return
         ack()
         certs.notify_failure(ctx.db, client, result, ctx.clock.now())
-        client.chat_postMessage(channel=caller, text=certs.failure_text(result), blocks=reply_blocks(ctx, result))
+        client.chat_postMessage(
+            channel=caller, text=certs.failure_text(result), blocks=reply_blocks(ctx, result)
+        )

@@ -17,11 +17,20 @@ from bot.slack import ids
 from handlers.errors import listener
 
 FIELD_BLOCKS = {
-    "agent": ids.FORM_AGENT_BLOCK, "n_number": ids.FORM_NNUMBER_BLOCK, "carrier": ids.FORM_CARRIER_BLOCK,
-    "date": ids.FORM_DATE_BLOCK, "proof": ids.FORM_PROOF_BLOCK, "confirm": ids.FORM_CONFIRM_BLOCK,
-    "trainer": ids.FORM_TRAINER_BLOCK, "evaluator": ids.FORM_EVALUATOR_BLOCK, "result": ids.FORM_RESULT_BLOCK,
-    "notes": ids.FORM_NOTES_BLOCK, "score": ids.FORM_SCORE_BLOCK, "issue": ids.FORM_ISSUE_BLOCK,
-    "ticket_number": ids.FORM_TICKET_BLOCK, "status": ids.FORM_STATUS_BLOCK,
+    "agent": ids.FORM_AGENT_BLOCK,
+    "n_number": ids.FORM_NNUMBER_BLOCK,
+    "carrier": ids.FORM_CARRIER_BLOCK,
+    "date": ids.FORM_DATE_BLOCK,
+    "proof": ids.FORM_PROOF_BLOCK,
+    "confirm": ids.FORM_CONFIRM_BLOCK,
+    "trainer": ids.FORM_TRAINER_BLOCK,
+    "evaluator": ids.FORM_EVALUATOR_BLOCK,
+    "result": ids.FORM_RESULT_BLOCK,
+    "notes": ids.FORM_NOTES_BLOCK,
+    "score": ids.FORM_SCORE_BLOCK,
+    "issue": ids.FORM_ISSUE_BLOCK,
+    "ticket_number": ids.FORM_TICKET_BLOCK,
+    "status": ids.FORM_STATUS_BLOCK,
 }
 
 
@@ -42,9 +51,16 @@ def read_fields(view: dict[str, Any]) -> dict[str, Any]:
         "date": element(ids.FORM_DATE_BLOCK).get("selected_date"),
         # Slack puts each uploaded file's details in the submitted state: no files.info call (and
         # no rate-limit wait) before the ack.
-        "proof": [{"id": f["id"], "name": f.get("name"), "mimetype": f.get("mimetype"),
-                   "permalink": f.get("permalink")}
-                  for f in element(ids.FORM_PROOF_BLOCK).get("files") or [] if f.get("id")],
+        "proof": [
+            {
+                "id": f["id"],
+                "name": f.get("name"),
+                "mimetype": f.get("mimetype"),
+                "permalink": f.get("permalink"),
+            }
+            for f in element(ids.FORM_PROOF_BLOCK).get("files") or []
+            if f.get("id")
+        ],
         "confirmed": [o.get("value") for o in element(ids.FORM_CONFIRM_BLOCK).get("selected_options") or []],
         "trainer": element(ids.FORM_TRAINER_BLOCK).get("value"),
         "evaluator": element(ids.FORM_EVALUATOR_BLOCK).get("value"),
@@ -67,13 +83,22 @@ def register(app: App, ctx: AppContext) -> None:
         fields["confirmed"] = bool(fields["carrier"]) and fields["carrier"] in fields["confirmed"]
         try:
             with ctx.db.session() as session:
-                result = forms.submit(session, ctx.playbook, kind=kind, actor_slack_id=caller, fields=fields,
-                                      now=ctx.clock.now())
-                tracker_line = " · ".join(f"{s.label} {s.status_label}"
-                                          for s in esp.statuses(session, result.person_id).values())
+                result = forms.submit(
+                    session,
+                    ctx.playbook,
+                    kind=kind,
+                    actor_slack_id=caller,
+                    fields=fields,
+                    now=ctx.clock.now(),
+                )
+                tracker_line = " · ".join(
+                    f"{s.label} {s.status_label}" for s in esp.statuses(session, result.person_id).values()
+                )
         except forms.FormProblems as exc:
-            ack(response_action="errors",
-                errors={FIELD_BLOCKS.get(k, ids.FORM_AGENT_BLOCK): v for k, v in exc.problems.items()})
+            ack(
+                response_action="errors",
+                errors={FIELD_BLOCKS.get(k, ids.FORM_AGENT_BLOCK): v for k, v in exc.problems.items()},
+            )
             return
         except DomainError as exc:
             ack(response_action="errors", errors={ids.FORM_AGENT_BLOCK: exc.message})
@@ -84,7 +109,8 @@ def register(app: App, ctx: AppContext) -> None:
             certs.notify_failure(ctx.db, client, result.failure, now)
         title = forms.KINDS[kind]
         client.chat_postMessage(
-            channel=caller, text=f"{title} saved for {result.agent_name}: {result.summary}.",
+            channel=caller,
+            text=f"{title} saved for {result.agent_name}: {result.summary}.",
             blocks=blocks.saved(title, result.agent_name, result.summary, result.esp_changes, tracker_line),
         )
         esp.notify_if_complete(ctx, result.person_id)

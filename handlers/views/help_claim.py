@@ -29,7 +29,9 @@ def register(app: App, ctx: AppContext) -> None:
     def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         caller = body["user"]["id"]
         request_id = int(json.loads(view.get("private_metadata") or "{}").get("request_id", 0))
-        state = (view.get("state", {}).get("values", {}).get(ids.HELP_ROOM_BLOCK) or {}).get(ids.FIELD_INPUT) or {}
+        state = (view.get("state", {}).get("values", {}).get(ids.HELP_ROOM_BLOCK) or {}).get(
+            ids.FIELD_INPUT
+        ) or {}
         room, problem = room_problem(state.get("value"), ctx.playbook.help_queue.max_breakout_room)
         if problem is not None or room is None:
             ack(response_action="errors", errors={ids.HELP_ROOM_BLOCK: problem or "Type a room number."})

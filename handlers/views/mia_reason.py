@@ -29,12 +29,20 @@ def register(app: App, ctx: AppContext) -> None:
         try:
             with ctx.db.session() as session:
                 actor = people.require_staff(session, caller, "excuse or clear an MIA")
-                flag = attendance.resolve_flag(session, int(flag_text or 0), decision=decision, actor=actor,
-                                               reason=reason, now=ctx.clock.now())
+                flag = attendance.resolve_flag(
+                    session,
+                    int(flag_text or 0),
+                    decision=decision,
+                    actor=actor,
+                    reason=reason,
+                    now=ctx.clock.now(),
+                )
                 name, day, break_no = flag.person.name, flag.day, flag.break_no
         except DomainError as exc:
             ack(response_action="errors", errors={ids.MIA_REASON_BLOCK: exc.message[:150]})
             return
         ack()
         verb = "Excused" if decision == EXCUSED else "Marked present"
-        client.chat_postMessage(channel=caller, text=f"{verb}: {name}, day {day}, break {break_no} ({reason}).")
+        client.chat_postMessage(
+            channel=caller, text=f"{verb}: {name}, day {day}, break {break_no} ({reason})."
+        )

@@ -19,7 +19,9 @@ def register(app: App, ctx: AppContext) -> None:
     def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         caller = body["user"]["id"]
         values = view.get("state", {}).get("values", {})
-        option = ((values.get(ids.PROGRESS_STEP_BLOCK) or {}).get(ids.FIELD_INPUT) or {}).get("selected_option")
+        option = ((values.get(ids.PROGRESS_STEP_BLOCK) or {}).get(ids.FIELD_INPUT) or {}).get(
+            "selected_option"
+        )
         if not option:
             ack(response_action="errors", errors={ids.PROGRESS_STEP_BLOCK: "Pick what you finished."})
             return

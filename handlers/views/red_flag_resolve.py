@@ -26,7 +26,7 @@ def register(app: App, ctx: AppContext) -> None:
     def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         caller = body["user"]["id"]
         flag_id = int(json.loads(view.get("private_metadata") or "{}").get("flag_id", 0))
-        state = (view.get("state", {}).get("values", {}).get(ids.REDFLAG_RESOLUTION_BLOCK) or {})
+        state = view.get("state", {}).get("values", {}).get(ids.REDFLAG_RESOLUTION_BLOCK) or {}
         resolution = str((state.get(ids.FIELD_INPUT) or {}).get("value") or "").strip()
         if len(resolution) < 3:
             ack(response_action="errors", errors={ids.REDFLAG_RESOLUTION_BLOCK: "Say how it was resolved."})
@@ -35,10 +35,16 @@ def register(app: App, ctx: AppContext) -> None:
             with ctx.db.session() as session:
                 flag = red_flags.get(session, flag_id)
                 resolver = red_flags.require_resolver(session, caller, flag)
-                flag, changed = red_flags.resolve(session, flag_id, by=resolver, resolution=resolution,
-                                                  now=ctx.clock.now())
-                message = None if changed else red_flags.resolved_message(
-                    flag, show(flag.resolved_at, flag.cohort.timezone) if flag.resolved_at else "")
+                flag, changed = red_flags.resolve(
+                    session, flag_id, by=resolver, resolution=resolution, now=ctx.clock.now()
+                )
+                message = (
+                    None
+                    if changed
+                    else red_flags.resolved_message(
+                        flag, show(flag.resolved_at, flag.cohort.timezone) if flag.resolved_at else ""
+                    )
+                )
         except DomainError as exc:
             ack(response_action="errors", errors={ids.REDFLAG_RESOLUTION_BLOCK: exc.message[:150]})
             return
