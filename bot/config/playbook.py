@@ -7,6 +7,7 @@ Later capabilities add their own sections; each section has defaults so an older
 from __future__ import annotations
 
 import re
+from datetime import date as date_type
 from datetime import time
 from pathlib import Path
 from typing import Literal
@@ -545,6 +546,40 @@ class FormsPolicy(Strict):
         return self
 
 
+# -- the class calendar (issue 11) -------------------------------------------------------------
+class ClosedDate(Strict):
+    """A date the class does not meet; a bare date in YAML gets the default reason."""
+
+    date: date_type
+    name: str = Field(default="Closed", min_length=1, max_length=100)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_date(cls, value: object) -> object:
+        if isinstance(value, date_type | str):
+            return {"date": value}
+        return value
+
+
+class CalendarPolicy(Strict):
+    """Public holidays (country and optional subdivision, as the `holidays` package names them;
+    null for none) and the company's own closed dates. Training days skip them like weekends."""
+
+    country: str | None = "US"
+    subdivision: str | None = None
+    closed: list[ClosedDate] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _known_region(self) -> CalendarPolicy:
+        from bot.domain.class_calendar import check_region
+
+        if self.country:
+            check_region(self.country, self.subdivision)
+        elif self.subdivision:
+            raise ValueError("a subdivision needs a country")
+        return self
+
+
 class Playbook(Strict):
     version: str = "1"
     day: DaySchedule = Field(default_factory=DaySchedule)
@@ -562,6 +597,7 @@ class Playbook(Strict):
     forms: FormsPolicy = Field(default_factory=FormsPolicy)
     red_flags: RedFlagPolicy = Field(default_factory=RedFlagPolicy)
     evening_check: EveningCheckPolicy = Field(default_factory=EveningCheckPolicy)
+    calendar: CalendarPolicy = Field(default_factory=CalendarPolicy)
 
     @field_validator("carriers")
     @classmethod

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from bot.config.playbook import AttendancePolicy, Playbook
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.timefmt import local
-from bot.domain.dayplan import DayTimes, training_days
-from bot.services import audit, cohorts
+from bot.domain.dayplan import DayTimes
+from bot.services import audit, class_days, cohorts
 from db.models import (
     AttendanceCheck,
     AttendanceCodeChoice,
@@ -39,9 +39,7 @@ HAND_REACTION = "raised_hand"
 
 # -- the plan --------------------------------------------------------------------------------
 def days_of(cohort: Cohort, playbook: Playbook) -> list[DayTimes]:
-    return training_days(
-        cohort.start_date, cohort.days, cohort.timezone, cohorts.schedule_of(cohort, playbook)
-    )
+    return class_days.days_of(cohort, playbook)
 
 
 def day_of(cohort: Cohort, playbook: Playbook, day: int) -> DayTimes:

@@ -264,6 +264,7 @@ def _cohort_fields(spec: CohortSpec, tl: Person, pm: Person) -> dict[str, Any]:
         "tl_id": tl.id,
         "pm_id": pm.id,
         "schedule": spec.schedule.model_dump(mode="json") if spec.schedule else None,
+        "skip_dates": [d.model_dump(mode="json") for d in spec.skip_dates] or None,
     }
 
 

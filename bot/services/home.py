@@ -13,7 +13,17 @@ from bot.blocks import home as home_blocks
 from bot.config.playbook import Playbook
 from bot.core.timefmt import clock_time, local, show_date
 from bot.domain.form_kinds import FORM_NAMES
-from bot.services import attendance, coaching, cohorts, esp, help_queue, people, progress, red_flags
+from bot.services import (
+    attendance,
+    class_days,
+    coaching,
+    cohorts,
+    esp,
+    help_queue,
+    people,
+    progress,
+    red_flags,
+)
 from bot.services.red_flag_notify import card_of
 from bot.slack import ids
 from db.models import Cohort, Person, Role
@@ -40,11 +50,7 @@ def when_text(cohort: Cohort, playbook: Playbook, now: datetime) -> str:
 
 
 def cohorts_days(cohort: Cohort, playbook: Playbook) -> list[Any]:
-    from bot.domain.dayplan import training_days
-
-    return training_days(
-        cohort.start_date, cohort.days, cohort.timezone, cohorts.schedule_of(cohort, playbook)
-    )
+    return class_days.days_of(cohort, playbook)
 
 
 # -- staff -----------------------------------------------------------------------------------

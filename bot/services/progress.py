@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.config.playbook import Playbook, ProgressStep
 from bot.core.errors import InvalidInput, NotFound
-from bot.services import audit, cohorts
+from bot.services import audit, class_days, cohorts
 from db.models import Cohort, Person, ProgressMark, TimeframeFlag
 
 DONE_WORDS = {"done", "complete", "completed", "passed", "finished"}
@@ -164,15 +164,9 @@ def mark_carrier_complete(
 
 
 # -- the pace -------------------------------------------------------------------------------------
-def training_dates(cohort: Cohort) -> list[date]:
-    """The cohort's training days (business days from its first day)."""
-    found: list[date] = []
-    day = cohort.start_date
-    while len(found) < max(cohort.days, 1):
-        if day.weekday() < 5:
-            found.append(day)
-        day += timedelta(days=1)
-    return found
+def training_dates(cohort: Cohort, playbook: Playbook) -> list[date]:
+    """The cohort's training days, on its calendar (weekends, holidays and skip dates skipped)."""
+    return class_days.dates_of(cohort, playbook)
 
 
 def window_days(cohort: Cohort, playbook: Playbook) -> float:

@@ -132,5 +132,5 @@ def save(
 def _training_day(ctx: AppContext, cohort: Any) -> int | None:
     """The last finished training day (1-based), whose pace is due; None before the end of day 1."""
     today = local(ctx.clock.now(), cohort.timezone).date()
-    finished = [i + 1 for i, d in enumerate(progress.training_dates(cohort)) if d < today]
+    finished = [i + 1 for i, d in enumerate(progress.training_dates(cohort, ctx.playbook)) if d < today]
     return finished[-1] if finished else None

@@ -12,7 +12,7 @@ from bot.blocks import cohort as cohort_blocks
 from bot.context import AppContext
 from bot.core.errors import DomainError
 from bot.domain.cohort_spec import CohortSpec
-from bot.services import cohorts, g2t_links, people
+from bot.services import calendar_notice, cohorts, g2t_links, people
 from bot.slack import ids
 from bot.slack.directory import display_names
 from handlers.errors import listener
@@ -56,10 +56,13 @@ def register(app: App, ctx: AppContext) -> None:
         with ctx.db.session() as session:
             for user_id, name in names.items():
                 people.adopt_directory_name(session, user_id, name, actor=caller, now=ctx.clock.now())
+        notice = calendar_notice.tell_team_lead(ctx, cohort_id)
         client.chat_postMessage(
             channel=caller,
             text=f"Created {spec.name}.",
-            blocks=cohort_blocks.cohort_created(spec.name, spec.channel, spec.start_date, spec.days),
+            blocks=cohort_blocks.cohort_created(
+                spec.name, spec.channel, spec.start_date, spec.days, notice.line
+            ),
         )
         g2t_links.deliver_links(ctx, cohort_id)
 

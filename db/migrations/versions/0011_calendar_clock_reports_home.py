@@ -1,0 +1,28 @@
+"""issue 11: cohort skip dates, moved to production, App Home opened
+
+Revision ID: 0011
+Revises: 0008
+Create Date: 2026-12-01
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import db.types
+
+revision: str = "0011"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("cohorts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("skip_dates", sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("cohorts", schema=None) as batch_op:
+        batch_op.drop_column("skip_dates")
