@@ -30,11 +30,11 @@ def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None 
         agents = [
             p for p in cohorts.active_agents(session, cohort_id) if person_ids is None or p.id in person_ids
         ]
-        targets = [(p.id, p.name, p.slack_user_id) for p in agents]
-        name, link, tl = cohort.name, cohort.training_link, cohort.tl.slack_user_id
+        targets = [(p.id, p.name, p.slack_user_id, p.timezone) for p in agents]
+        name, link, tl, tl_zone = cohort.name, cohort.training_link, cohort.tl.slack_user_id, cohort.tl.timezone
     sent: list[tuple[int, str]] = []
-    for person_id, person_name, slack_id in targets:
-        text, blocks = day_blocks.g2t_link(person_name, name, link, days[0])
+    for person_id, person_name, slack_id, zone in targets:
+        text, blocks = day_blocks.g2t_link(person_name, name, link, days[0], zone)
         outcome = outbox.send_once(
             ctx.db,
             ctx.client,
@@ -49,7 +49,7 @@ def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None 
             sent.append((person_id, person_name))
     late = now > due + timedelta(minutes=ctx.playbook.attendance.late_prompt_grace_minutes)
     if sent and late:
-        text, blocks = day_blocks.g2t_late(name, [n for _, n in sent], days[0])
+        text, blocks = day_blocks.g2t_late(name, [n for _, n in sent], days[0], tl_zone)
         key = f"g2t-late:{cohort_id}:" + ",".join(str(i) for i, _ in sent)
         outbox.send_once(
             ctx.db, ctx.client, key=key, kind="g2t_late", recipient=tl, text=text, blocks=blocks, now=now

@@ -26,7 +26,8 @@ def staff_key(request_id: int) -> str:
 
 def card(ctx: AppContext, request: HelpRequest) -> help_blocks.HelpCard:
     topic = help_queue.topic_by_key(ctx.playbook, request.topic_key)
-    return help_blocks.card_of(request, topic.title if topic else None)
+    # The card goes to the class's TL (their DM, their end-of-day report): their clock.
+    return help_blocks.card_of(request, topic.title if topic else None, request.cohort.tl.timezone)
 
 
 def notify_staff(ctx: AppContext, request_id: int) -> outbox.Outcome:
