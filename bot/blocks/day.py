@@ -200,7 +200,9 @@ def _row(row: AgentDay, day: DayTimes, reader: str | None = None) -> str:
     timezone = day.timezone
     parts = [f"*{row.name}*: {row.code_label}" + (" _(set by TL)_" if row.chosen else "")]
     if row.checkin_at:
-        parts.append(f"checked in {_t(row.checkin_at, timezone, reader)}" + (" (late)" if row.checkin_late else ""))
+        parts.append(
+            f"checked in {_t(row.checkin_at, timezone, reader)}" + (" (late)" if row.checkin_late else "")
+        )
     else:
         parts.append("no check-in")
     if row.tardy:

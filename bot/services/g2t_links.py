@@ -31,7 +31,12 @@ def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None 
             p for p in cohorts.active_agents(session, cohort_id) if person_ids is None or p.id in person_ids
         ]
         targets = [(p.id, p.name, p.slack_user_id, p.timezone) for p in agents]
-        name, link, tl, tl_zone = cohort.name, cohort.training_link, cohort.tl.slack_user_id, cohort.tl.timezone
+        name, link, tl, tl_zone = (
+            cohort.name,
+            cohort.training_link,
+            cohort.tl.slack_user_id,
+            cohort.tl.timezone,
+        )
     sent: list[tuple[int, str]] = []
     for person_id, person_name, slack_id, zone in targets:
         text, blocks = day_blocks.g2t_link(person_name, name, link, days[0], zone)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
-from handlers.events import app_home, member_joined, reactions
+from bot.slack import ids
+from handlers.events import app_home, member_joined, reactions, user_change
+from handlers.listener import event
 
 
 def register(app: App, ctx: AppContext) -> None:
+    app.event(ids.EVENT_USER_CHANGE)(event(ctx, user_change.user_change_event))
     # Not yet converted to the listener framework (issue 8): they register themselves.
     for module in (member_joined, reactions, app_home):
         module.register(app, ctx)

@@ -12,7 +12,7 @@ from bot.blocks import cohort as cohort_blocks
 from bot.context import AppContext
 from bot.core.errors import DomainError
 from bot.domain.cohort_spec import CohortSpec
-from bot.services import calendar_notice, cohorts, g2t_links, people
+from bot.services import calendar_notice, cohorts, g2t_links, people, person_clock
 from bot.slack import ids
 from bot.slack.directory import display_names
 from handlers.errors import listener
@@ -56,6 +56,7 @@ def register(app: App, ctx: AppContext) -> None:
         with ctx.db.session() as session:
             for user_id, name in names.items():
                 people.adopt_directory_name(session, user_id, name, actor=caller, now=ctx.clock.now())
+        person_clock.learn_for_cohort(ctx, cohort_id)
         notice = calendar_notice.tell_team_lead(ctx, cohort_id)
         client.chat_postMessage(
             channel=caller,
