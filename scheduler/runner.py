@@ -210,6 +210,24 @@ class Runner:
             name="plan:reconcile",
             replace_existing=True,
         )
+        self.add_morning_report()
+
+    def add_morning_report(self) -> None:
+        """The managers' morning report, daily at the playbook's time in its timezone (issue 11)."""
+        from apscheduler.triggers.cron import CronTrigger
+
+        from scheduler import morning_report
+
+        policy = self.ctx.playbook.morning_report
+        self.scheduler.add_job(
+            morning_report.FUNC,
+            trigger=CronTrigger(hour=policy.at.hour, minute=policy.at.minute, timezone=policy.timezone),
+            id=morning_report.JOB_ID,
+            name=morning_report.JOB_ID,
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=3 * 3600,
+        )
 
     def shutdown(self) -> None:
         global _active
