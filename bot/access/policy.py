@@ -58,6 +58,7 @@ class Action(enum.StrEnum):
     REDFLAG_RESOLVE = "redflag.resolve"
     HOME_VIEW = "home.view"
     ROLE_CHANGE = "person.role_change"
+    PRODUCTION_MOVE = "agent.production_move"
 
 
 class Relation(enum.StrEnum):
@@ -97,6 +98,7 @@ DOING: dict[Action, str] = {
     Action.REDFLAG_RESOLVE: "resolve red flags",
     Action.HOME_VIEW: "open the Home tab",
     Action.ROLE_CHANGE: "change anybody's role",
+    Action.PRODUCTION_MOVE: "mark agents moved to production",
 }
 
 ANY = frozenset(Relation)
@@ -139,6 +141,8 @@ TABLE: dict[Action, dict[Role, frozenset[Relation]]] = {
     Action.REDFLAG_RESOLVE: {**_TL_PM, Role.ESP_MANAGER: ACROSS},
     Action.HOME_VIEW: {role: ANY for role in Role},
     Action.ROLE_CHANGE: {},
+    # The PM takes the agent to production (issue 11): the button on their ESP-complete DM.
+    Action.PRODUCTION_MOVE: {Role.PM: OWN},
 }
 
 

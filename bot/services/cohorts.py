@@ -74,6 +74,17 @@ def active_enrollments(session: Session, cohort_id: int) -> list[Enrollment]:
     return list(session.scalars(stmt))
 
 
+def tracked_enrollments(session: Session, cohort_id: int) -> list[Enrollment]:
+    """Active agents and those moved to production (the tracker keeps them), by name."""
+    stmt = (
+        select(Enrollment)
+        .join(Person, Enrollment.person_id == Person.id)
+        .where(Enrollment.cohort_id == cohort_id, Enrollment.status.in_(("active", "production")))
+        .order_by(Person.name)
+    )
+    return list(session.scalars(stmt))
+
+
 def active_agents(session: Session, cohort_id: int) -> list[Person]:
     return [e.person for e in active_enrollments(session, cohort_id)]
 

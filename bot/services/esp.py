@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.blocks import production as production_blocks
 from bot.core.errors import InvalidInput
 from bot.services import audit, cohorts, outbox
 from db.models import EspItem, Person
@@ -299,6 +300,7 @@ def notify_if_complete(ctx: AppContext, person_id: int) -> bool:
         flags = open_flags(session, person_id)
         pm, tl = cohort.pm.slack_user_id, cohort.tl.slack_user_id
         pm_text = complete_text(agent.name, agent.slack_user_id, cohort.name, flags)
+        pm_blocks = production_blocks.complete_for_pm(pm_text, enrollment.id)
         tl_text = (
             f":tada: {agent.name} is ESP-complete (all six tracker items done). "
             f"{cohort.pm.name} (<@{pm}>) has been told they are ready for production."
@@ -312,6 +314,7 @@ def notify_if_complete(ctx: AppContext, person_id: int) -> bool:
         kind="esp_complete",
         recipient=pm,
         text=pm_text,
+        blocks=pm_blocks,
         now=now,
     )
     if tl != pm:

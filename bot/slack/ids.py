@@ -115,3 +115,6 @@ FORM_SCORE_BLOCK = "form_score"
 FORM_ISSUE_BLOCK = "form_issue"
 FORM_TICKET_BLOCK = "form_ticket_number"
 FORM_STATUS_BLOCK = "form_status"
+
+# The managers' morning report and production (issue 11).
+ACTION_MOVED_TO_PRODUCTION = "esp_moved_to_production"  # value: the enrollment id
