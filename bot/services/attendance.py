@@ -615,3 +615,16 @@ def day_codes(session: Session, person_id: int, playbook: Playbook) -> list[tupl
     person = session.get(Person, person_id)
     assert person is not None
     return [(row.day, row.code_label) for row in agent_record(session, playbook, enrollment.cohort, person)]
+
+
+# -- many classes at once (issue 11: App Home) --------------------------------------------------------
+def agent_day_from(
+    playbook: Playbook,
+    day: DayTimes,
+    person: Person,
+    checks: list[AttendanceCheck],
+    flags: list[AttendanceFlag],
+    choice: AttendanceCodeChoice | None,
+) -> AgentDay:
+    """An agent's day from rows the caller read for many classes at once (same rules as day_table)."""
+    return _agent_day(playbook, day, person, checks, flags, choice)

@@ -29,6 +29,21 @@ def calendar_of(cohort: Cohort, playbook: Playbook) -> ClassCalendar:
     return ClassCalendar(policy.country, policy.subdivision, closed)
 
 
+def held_dates_of_classes(session: Session, classes: list[Cohort]) -> dict[int, dict[int, date]]:
+    """held_dates for many classes from one query: cohort id -> {day: date}."""
+    zones = {c.id: c.timezone for c in classes}
+    found: dict[int, dict[int, date]] = {c.id: {} for c in classes}
+    if classes:
+        rows = session.execute(
+            select(DayPrompt.cohort_id, DayPrompt.day, DayPrompt.posted_at).where(
+                DayPrompt.cohort_id.in_(list(zones)), DayPrompt.kind == MORNING
+            )
+        )
+        for cohort_id, day, posted_at in rows:
+            found[cohort_id][day] = local(posted_at, zones[cohort_id]).date()
+    return found
+
+
 def held_dates(session: Session, cohort: Cohort) -> dict[int, date]:
     """Days whose morning post went out, with the date (class timezone) they were held on."""
     rows = session.execute(
@@ -39,9 +54,13 @@ def held_dates(session: Session, cohort: Cohort) -> dict[int, date]:
     return {day: local(posted_at, cohort.timezone).date() for day, posted_at in rows}
 
 
-def days_of(cohort: Cohort, playbook: Playbook, session: Session | None = None) -> list[DayTimes]:
-    session = session or (object_session(cohort) if cohort.id is not None else None)
-    held = held_dates(session, cohort) if session is not None else {}
+def days_of(
+    cohort: Cohort, playbook: Playbook, session: Session | None = None, held: dict[int, date] | None = None
+) -> list[DayTimes]:
+    """`held`: the days already held, when the caller read them for many classes at once."""
+    if held is None:
+        session = session or (object_session(cohort) if cohort.id is not None else None)
+        held = held_dates(session, cohort) if session is not None else {}
     return training_days(
         cohort.start_date,
         cohort.days,
