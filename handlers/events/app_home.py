@@ -12,7 +12,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.context import AppContext
-from bot.services import home
+from bot.services import home, home_refresh
 from bot.slack import ids
 from handlers.errors import listener
 
@@ -25,5 +25,6 @@ def register(app: App, ctx: AppContext) -> None:
         if not user or event.get("tab", "home") != "home":
             return
         with ctx.db.session() as session:
+            home_refresh.opened(session, user, ctx.clock.now())
             view = home.view_for(session, ctx.playbook, user, ctx.clock.now())
         client.views_publish(user_id=user, view=view)

@@ -27,9 +27,13 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             "fk_enrollments_moved_to_production_by_id_people", "people", ["moved_to_production_by_id"], ["id"]
         )
+    with op.batch_alter_table("people", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("home_opened_at", db.types.UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("people", schema=None) as batch_op:
+        batch_op.drop_column("home_opened_at")
     with op.batch_alter_table("enrollments", schema=None) as batch_op:
         batch_op.drop_constraint("fk_enrollments_moved_to_production_by_id_people", type_="foreignkey")
         batch_op.drop_column("moved_to_production_by_id")
