@@ -63,3 +63,16 @@ def test_a_user_change_event_updates_the_zone_and_a_bad_zone_is_ignored(world):
         assert [
             a.details["after"] for a in audits if a.details and a.details.get("before") == "America/Chicago"
         ] == ["America/New_York"]
+
+
+def test_a_red_flag_dm_reads_in_the_pms_zone_and_keeps_it_when_resolved(world):
+    from tests.helpers import PM
+
+    world.slack.add_user(PM, "Paolo Manager", tz="America/Denver")
+    world.clock.set(datetime(2026, 12, 1, 9, 30, tzinfo=CH))
+    import_cohort(world)
+    world.driver.command("/redflag", f"<@{BEN}|ben> Misdemeanor found", user=TL, channel=CLASS)
+    dm = text_of(world.slack.dms_to(PM)[-1])
+    assert "Tue Dec 1, 8:30 AM MST (9:30 AM CST)" in dm
+    tl_side = [text_of(m) for m in world.slack.dms_to(TL)]
+    assert not any("MST" in t for t in tl_side)

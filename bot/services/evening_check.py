@@ -81,7 +81,7 @@ def checklist(session: Session, playbook: Playbook, cohort_id: int, day: int) ->
 
     labels = {c.key: c.label for c in playbook.red_flags.categories}
     flags = (
-        [card_of(f, labels) for f in red_flags.open_for_cohort(session, cohort.id)]
+        [card_of(f, labels, cohort.tl.timezone) for f in red_flags.open_for_cohort(session, cohort.id)]
         if policy.open_red_flags
         else []
     )

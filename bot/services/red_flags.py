@@ -203,3 +203,18 @@ def sent_messages(session: Session, flag_id: int) -> list[tuple[str, str]]:
         .order_by(Notification.id)
     )
     return [(channel, ts) for channel, ts in session.execute(stmt) if channel and ts]
+
+
+def sent_messages_to(session: Session, flag_id: int) -> list[tuple[str, str, str | None]]:
+    """sent_messages with each DM's recipient and their timezone, to show times in their own zone."""
+    stmt = (
+        select(Notification.channel_id, Notification.ts, Person.timezone)
+        .outerjoin(Person, Person.slack_user_id == Notification.recipient)
+        .where(
+            Notification.key.like(f"redflag:{flag_id}:%"),
+            Notification.kind == "redflag.raised",
+            Notification.status == "sent",
+        )
+        .order_by(Notification.id)
+    )
+    return [(channel, ts, zone) for channel, ts, zone in session.execute(stmt) if channel and ts]
