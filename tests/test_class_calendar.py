@@ -143,3 +143,23 @@ def test_a_cohort_skip_date_and_a_closed_date_added_later_move_only_future_days(
 def _keys(world) -> list[str]:
     with world.ctx.db.session() as session:
         return list(session.scalars(select(Notification.key)))
+
+
+def test_cohort_new_tells_which_dates_are_skipped_and_the_real_last_day(world):
+    from db.models import Role
+    from tests.test_cohort_command import _modal_values
+    from tests.test_red_flags import add_staff
+
+    world.clock.set(ch(2026, 11, 20, 9))
+    add_staff(world, TL, "Tess Lead", Role.TL)
+    world.slack.add_user("U0TL0002", "Tina Other")
+    values = _modal_values(name="Thanksgiving week", channel="C0NEWCLS1", start="2026-11-25", pm="U0PM0001")
+    values["cohort_tl"] = {"value": {"type": "users_select", "selected_user": "U0TL0002"}}
+    reply = world.driver.submit_view("cohort_new", values, user=TL)
+    assert reply.status == 200 and reply.body == ""
+    created = text_of(world.slack.dms_to(TL)[-1])
+    assert "Skipped (no class): Thu Nov 26, 2026 (Thanksgiving Day)" in created
+    assert "last day is *Mon Nov 30, 2026*" in created
+    # The class's own TL, who did not fill in the form, is told as well.
+    told = text_of(world.slack.dms_to("U0TL0002")[-1])
+    assert "Thanksgiving Day" in told and "Mon Nov 30, 2026" in told
