@@ -39,7 +39,7 @@ def keep(session: Session, slack_user_id: str, zone: object, *, now: datetime) -
     session.flush()
     audit.record(
         session,
-        actor=slack_user_id,
+        actor="slack",  # Slack's directory said so, not a person of ours
         action="person.timezone",
         entity="person",
         entity_id=person.id,
