@@ -42,11 +42,25 @@ def agents_of_classes(session: Session, cohort_ids: list[int]) -> dict[int, list
     return found
 
 
-def esp_of(session: Session, person_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+def _in_classes(cohort_ids: list[int]) -> Any:
+    """The agents active in these classes, as a subquery: a thousand agents' IDs as bound
+    parameters cost the driver more than the query itself."""
+    return (
+        select(Enrollment.person_id)
+        .where(Enrollment.cohort_id.in_(cohort_ids), Enrollment.status == "active")
+        .scalar_subquery()
+    )
+
+
+def esp_of(
+    session: Session, cohort_ids: list[int], person_ids: list[int]
+) -> dict[int, list[tuple[str, str]]]:
     """(item label, status key) in tracker order for each agent; items never set are not started."""
     found: dict[int, dict[str, str]] = defaultdict(dict)
     rows = session.execute(
-        select(EspItem.person_id, EspItem.item, EspItem.status).where(EspItem.person_id.in_(person_ids))
+        select(EspItem.person_id, EspItem.item, EspItem.status).where(
+            EspItem.person_id.in_(_in_classes(cohort_ids))
+        )
     )
     for person_id, item, status in rows:
         found[person_id][item] = status
@@ -59,11 +73,13 @@ def esp_of(session: Session, person_ids: list[int]) -> dict[int, list[tuple[str,
     return result
 
 
-def coaching_levels(session: Session, playbook: Playbook, person_ids: list[int]) -> dict[int, str]:
+def coaching_levels(session: Session, playbook: Playbook, cohort_ids: list[int]) -> dict[int, str]:
     """The highest level each agent has been coached at (its label), as coaching.current_level."""
     best: dict[int, tuple[int, int, str]] = {}
     rows = session.execute(
-        select(Coaching.person_id, Coaching.id, Coaching.level).where(Coaching.person_id.in_(person_ids))
+        select(Coaching.person_id, Coaching.id, Coaching.level).where(
+            Coaching.person_id.in_(_in_classes(cohort_ids))
+        )
     )
     for person_id, coaching_id, level in rows:
         rank = (playbook.coaching.rank(level), coaching_id, level)
@@ -100,8 +116,8 @@ def rows_of_classes(
         return {}
     agents = agents_of_classes(session, ids)
     person_ids = sorted({p.id for people in agents.values() for p in people})
-    esp_rows = esp_of(session, person_ids) if person_ids else {}
-    levels = coaching_levels(session, playbook, person_ids) if person_ids else {}
+    esp_rows = esp_of(session, ids, person_ids) if person_ids else {}
+    levels = coaching_levels(session, playbook, ids) if person_ids else {}
     checks = _by_class_day_person(session, AttendanceCheck, ids)
     flags = _by_class_day_person(session, AttendanceFlag, ids)
     choices = _by_class_day_person(session, AttendanceCodeChoice, ids)
