@@ -71,3 +71,34 @@ def test_before_the_fourth_day_nobody_is_listed_for_carriers(world):
     assert "day 2 of 3" in report
     assert "AHIP/Aetna not finished" not in report
     assert "Ana Ruiz: AHIP module 1, AHIP module 2" in report  # day 1's pace is due
+
+
+def test_the_report_is_a_housekeeping_job_at_the_playbooks_time(world):
+    from sqlalchemy import text
+
+    from scheduler import runner
+
+    active = runner.start_scheduler(world.ctx, paused=True)
+    try:
+        job = active.scheduler.get_job("report:morning")
+        assert (
+            job is not None
+            and job.func_ref == "scheduler.morning_report:send_today"
+            and tuple(job.args) == ()
+        )
+        fields = {f.name: str(f) for f in job.trigger.fields}
+        assert (fields["hour"], fields["minute"]) == ("7", "30")
+        assert str(job.trigger.timezone) == "America/Chicago"
+    finally:
+        active.shutdown()
+        with world.ctx.db.engine.begin() as connection:
+            connection.execute(text(f"DELETE FROM {runner.JOB_TABLE}"))
+
+
+def test_no_report_on_a_weekend(world):
+    world.clock.set(ch(2026, 11, 27, 9))
+    import_cohort(world)
+    add_staff(world, ESP, "Erin Esp", Role.ESP_MANAGER)
+    world.clock.set(ch(2026, 12, 5, 7, 30))  # a Saturday
+    world.run_job("scheduler.morning_report:send_today")
+    assert not [m for m in world.slack.dms_to(ESP) if "Morning report" in text_of(m)]
