@@ -15,6 +15,7 @@ from bot.context import AppContext
 from bot.core.clock import ManualClock
 from bot.slack.executor import TrackingExecutor
 from bot.standin.driver import SlackDriver
+from bot.standin.g2t import G2TStandIn, g2t_settings
 from bot.standin.server import SlackStandIn
 
 SIGNING_SECRET = "standin-signing-secret"
@@ -40,6 +41,7 @@ class World:
         standin: SlackStandIn | None = None,
         playbook: Path = SHIPPED_PLAYBOOK,
         migrate: bool = True,
+        g2t: G2TStandIn | None = None,
     ) -> None:
         self.database_url = database_url
         self.clock = ManualClock(start)
@@ -53,6 +55,10 @@ class World:
             database_url=database_url,
             playbook=playbook,
         )
+        self.g2t = g2t
+        if g2t is not None:
+            self.settings = self.settings.model_copy(update=g2t_settings(g2t))
+            g2t.now = self.clock.now
         if migrate:
             from db.migrate import upgrade
 

@@ -1,0 +1,1 @@
+"""Clients of external services other than Slack (each optional, configured by settings)."""
