@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     g2t_api_url: str = "https://api.getgo.com/G2T/rest"
     g2t_auth_url: str = "https://authentication.logmeininc.com"
     g2t_token_key: str | None = None
+    # Where GoTo sends the admin back with the code: the bot's https://HOST/g2t/oauth/callback in
+    # HTTP mode (registered in the GoTo OAuth client). `g2t connect` uses it unless told another.
+    g2t_redirect_uri: str | None = None
     # The first wait before retrying a G2T call GoTo did not answer (doubles each time, 3 tries).
     g2t_retry_backoff_seconds: float = Field(default=0.5, ge=0)
 

@@ -9,6 +9,8 @@ the race finds the newer tokens in the table and uses those.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import threading
 from dataclasses import dataclass
@@ -62,8 +64,11 @@ def _oauth(settings: Settings) -> OAuthClient:
     return OAuthClient(settings.g2t_auth_url, settings.g2t_client_id or "", settings.g2t_client_secret or "")
 
 
-def authorization_url(settings: Settings, redirect_uri: str) -> str:
-    return authorize_url(settings.g2t_auth_url, settings.g2t_client_id or "", redirect_uri)
+def authorization_url(settings: Settings, redirect_uri: str, now: datetime) -> str:
+    _require_settings(settings)
+    return authorize_url(
+        settings.g2t_auth_url, settings.g2t_client_id or "", redirect_uri, new_state(settings, now)
+    )
 
 
 # -- the row -----------------------------------------------------------------------------------
@@ -278,3 +283,25 @@ def status(ctx: AppContext) -> Status:
         f"token renewal works (access token valid until {renewed.access_expires_at:%Y-%m-%d %H:%M} UTC)"
     )
     return Status(True, lines)
+
+
+# -- the OAuth state: proves a callback comes from a `g2t connect` this bot started -----------
+STATE_TTL = timedelta(minutes=30)
+
+
+def new_state(settings: Settings, now: datetime) -> str:
+    stamp = str(int(now.timestamp()))
+    return f"{stamp}.{_sign(settings, stamp)}"
+
+
+def state_ok(settings: Settings, state: str, now: datetime) -> bool:
+    stamp, _, signature = state.partition(".")
+    if not stamp.isdigit() or not hmac.compare_digest(signature, _sign(settings, stamp)):
+        return False
+    issued = datetime.fromtimestamp(int(stamp), tz=now.tzinfo)
+    return timedelta(0) <= now - issued <= STATE_TTL
+
+
+def _sign(settings: Settings, stamp: str) -> str:
+    key = (settings.g2t_token_key or "").encode()
+    return hmac.new(key, f"g2t-connect:{stamp}".encode(), hashlib.sha256).hexdigest()[:32]

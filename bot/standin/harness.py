@@ -85,9 +85,12 @@ class World:
         return ctx, build_bolt_app(ctx, executor=self.executor)
 
     def _wsgi(self) -> Any:
+        from bot.integrations.g2t.callback import routes as g2t_routes
         from bot.slack.web import make_wsgi
 
-        return lambda environ, start_response: make_wsgi(self.app, self.ctx.db)(environ, start_response)
+        return lambda environ, start_response: make_wsgi(self.app, self.ctx.db, g2t_routes(self.ctx))(
+            environ, start_response
+        )
 
     def restart(self) -> None:
         """Simulate a process restart: a new context and Bolt app over the same database."""
