@@ -60,7 +60,6 @@ def test_a_bad_code_and_missing_settings_are_plain_refusals(g2t_cli, capsys, mon
 
 
 def test_the_callback_connects_when_goto_redirects_the_admin_back(g2t_world):
-    standin = g2t(g2t_world)
     callback = g2t_world.url + CALLBACK_PATH
     url = g2t_tokens.authorization_url(g2t_world.ctx.settings, callback, g2t_world.clock.now())
     with urllib.request.urlopen(url, timeout=5) as response:  # follows the 302 to the callback
