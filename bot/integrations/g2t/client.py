@@ -151,7 +151,10 @@ class G2TClient:
             # Agents get their join link from the bot; GoTo's own email would be a second copy.
             "registrationSettings": {"disableWebRegistration": True, "disableConfirmationEmail": True},
         }
-        answer = self._call("POST", f"{self._org}/trainings", json=body, ok=(201, 200)).json()
+        # Not retried after a 5xx or a timeout: GoTo may have created it (the service looks first).
+        answer = self._call(
+            "POST", f"{self._org}/trainings", json=body, ok=(201, 200), repeatable=False
+        ).json()
         return str(answer["trainingKey"] if isinstance(answer, dict) else answer)
 
     def trainings(self) -> list[dict[str, Any]]:
@@ -277,8 +280,17 @@ class G2TClient:
         return f"/organizers/{self.tokens.organizer_key}"
 
     def _call(
-        self, method: str, path: str, *, json: Any = None, ok: tuple[int, ...] = (200,)
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        ok: tuple[int, ...] = (200,),
+        repeatable: bool = True,
     ) -> httpx.Response:
+        """`repeatable`: sending the request twice does no harm (GET, PUT, DELETE, and the
+        registration, whose repeat is a 409). Otherwise only a request GoTo never received
+        (no connection, 429) is sent again."""
         token = self.tokens.access_token()
         renewed = False
         attempt = 0
@@ -293,7 +305,8 @@ class G2TClient:
                     headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
                 )
             except httpx.TransportError as exc:  # timeouts, refused or dropped connections
-                if attempt < self._retries:
+                unsent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+                if attempt < self._retries and (repeatable or unsent):
                     self._sleep(self._backoff * 2**attempt)
                     attempt += 1
                     continue
@@ -307,7 +320,7 @@ class G2TClient:
                 token, renewed = self.tokens.renew(), True
                 continue
             if status == 429 or status >= 500:
-                if attempt < self._retries:
+                if attempt < self._retries and (repeatable or status == 429):
                     wait = _retry_after(response) if status == 429 else None
                     self._sleep(
                         min(self._max_retry_after, wait if wait is not None else self._backoff * 2**attempt)
