@@ -73,4 +73,4 @@ def sync() -> None:
 
 
 def report_pending(session: Session, ctx: AppContext, cohort_id: int, day: int) -> list[dict[str, Any]]:
-    return g2t_attendance.end_of_day_note(session, ctx, cohort_id, day)  # type: ignore[return-value]
+    return g2t_attendance.end_of_day_note(session, ctx, cohort_id, day)

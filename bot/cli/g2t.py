@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from bot.config.settings import Settings
 
 
-def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add(sub: argparse._SubParsersAction) -> None:
     g2t = sub.add_parser("g2t", help="GoTo Training connection").add_subparsers(
         dest="g2t_command", required=True
     )

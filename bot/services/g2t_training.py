@@ -222,8 +222,8 @@ def _sync(ctx: AppContext, api: G2TClient, cohort_id: int) -> SyncResult:
         log.warning("G2T for cohort %s: %s", cohort_id, exc.message)
         result.error = exc.message
         with ctx.db.session() as session:
-            row = _training_row(session, cohort_id)
-            row.last_error, row.updated_at = exc.message[:500], ctx.clock.now()
+            training = _training_row(session, cohort_id)
+            training.last_error, training.updated_at = exc.message[:500], ctx.clock.now()
     return result
 
 

@@ -113,7 +113,7 @@ class G2TStandIn:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def api_url(self) -> str:
@@ -428,10 +428,11 @@ class G2TStandIn:
         if held is None or held.end > ended:
             return 404, {"errorCode": "NotFound", "description": "Session not found"}
         people = self.trainings[held.training_key].registrants.values()
-        came, missed = [], []
+        came: list[dict[str, Any]] = []
+        missed: list[dict[str, Any]] = []
         for r in people:
             parts = sorted(held.presence.get(r["email"], []))
-            times = [
+            times: list[dict[str, Any]] = [
                 {
                     "joinTime": _iso(join),
                     "leaveTime": _iso(leave),
@@ -443,7 +444,7 @@ class G2TStandIn:
                 "email": r["email"],
                 "givenName": r["givenName"],
                 "surname": r["surname"],
-                "timeInSession": sum(t["timeInPartOfSession"] for t in times),
+                "timeInSession": sum(int(t["timeInPartOfSession"]) for t in times),
                 "inSessionTimes": times,
             }
             (came if times else missed).append(row)
