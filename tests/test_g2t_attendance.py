@@ -115,3 +115,39 @@ def _schedule():
     from bot.config.playbook import DaySchedule
 
     return DaySchedule()
+
+
+def test_an_mia_is_confirmed_or_questioned_by_the_g2t_gap_around_that_break(g2t_world):
+    connect(g2t_world)
+    import_linkless(g2t_world)
+    g2t_world.advance_to(at(8, 0))
+    morning = g2t_world.slack.messages(channel=CLASS)[-1]
+    for agent in (ANA, BEN, CHLOE):
+        g2t_world.driver.reaction(agent, "white_check_mark", CLASS, morning["ts"])
+    g2t_world.advance_to(at(9, 55))
+    raise_post = g2t_world.slack.messages(channel=CLASS)[-1]
+    for agent in (BEN, CHLOE):  # Ana forgets to raise her hand
+        g2t_world.driver.reaction(agent, "raised_hand", CLASS, raise_post["ts"])
+    g2t_world.advance_to(at(10, 15))
+    back = g2t_world.slack.messages(channel=CLASS)[-1]
+    for agent in (ANA, CHLOE):  # Ben does not come back on time
+        g2t_world.driver.reaction(agent, "white_check_mark", CLASS, back["ts"])
+    standin = g2t(g2t_world)
+    standin.hold_session(
+        standin.only_training().key,
+        at(8, 0),
+        at(17, 0),
+        {
+            EMAILS[ANA]: [(at(8, 0), at(17, 0))],
+            EMAILS[BEN]: [(at(8, 0), at(10, 0)), (at(10, 50), at(17, 0))],
+            EMAILS[CHLOE]: [(at(8, 0), at(17, 0))],
+        },
+    )
+    g2t_world.advance_to(at(17, 20))
+    g2t_world.clock.set(at(17, 40))
+    g2t_world.run_job("scheduler.g2t:sync")
+    [report] = _g2t_dms(g2t_world)
+    lines = {line.split("*")[1]: line for line in report.split("\n") if line.startswith("*")}
+    assert "away at break 1: MIA confirmed" in lines["Ben Okafor"]
+    assert "away 10:15 AM–10:50 AM" in lines["Ben Okafor"]
+    assert "in the session at break 1: MIA questioned" in lines["Ana Ruiz"]

@@ -204,3 +204,55 @@ def test_without_a_connection_the_tl_hears_once_that_there_is_no_link(g2t_world)
     [told] = _dm_texts(g2t_world, TL)
     assert "no training link" in told and "training-day g2t connect" in told
     assert g2t(g2t_world).calls() == []
+
+
+def test_cohort_new_without_a_link_makes_the_training_after_the_ack_even_with_goto_down(g2t_world):
+    connect(g2t_world)
+    import_cohort(g2t_world)  # the TL's first class (with a link of its own)
+    standin = g2t(g2t_world)
+    standin.down()
+    values = {
+        "cohort_name": {"value": {"type": "plain_text_input", "value": "Class - Jan 5"}},
+        "cohort_channel": {"value": {"type": "conversations_select", "selected_conversation": "C0NEWCLS1"}},
+        "cohort_timezone": {
+            "value": {"type": "static_select", "selected_option": {"value": "America/Chicago"}}
+        },
+        "cohort_start": {"value": {"type": "datepicker", "selected_date": "2027-01-05"}},
+        "cohort_days": {"value": {"type": "static_select", "selected_option": {"value": "3"}}},
+        "cohort_link": {"value": {"type": "url_text_input", "value": None}},
+        "cohort_tl": {"value": {"type": "users_select", "selected_user": TL}},
+        "cohort_pm": {"value": {"type": "users_select", "selected_user": "U0PM0001"}},
+    }
+    reply = g2t_world.driver.submit_view("cohort_new", values, user=TL)
+    assert reply.status == 200 and reply.body == "" and reply.seconds < 1.5
+    assert standin.trainings == {}
+    standin.up()
+    _sync(g2t_world)
+    training = standin.only_training()
+    assert training.name == "Class - Jan 5" and training.times[0]["startDate"] == "2027-01-05T14:00:00Z"
+
+
+def test_no_unit_of_work_is_open_across_a_goto_call():
+    """Like tests/test_layering.py's Slack rule: a GoTo call (retries and Retry-After waits
+    included) must never hold a transaction open."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    files = [*(root / "bot" / "services").glob("g2t_*.py"), root / "scheduler" / "g2t.py"]
+    call = re.compile(r"\b(api|_oauth\([^)]*\))\.\w+\(")
+    offenders = []
+    for path in files:
+        lines = path.read_text().split("\n")
+        for i, line in enumerate(lines):
+            opened = re.match(r"(\s*)with .*\.session\(\) as ", line)
+            if not opened:
+                continue
+            indent = len(opened.group(1))
+            for j in range(i + 1, len(lines)):
+                body = lines[j]
+                if body.strip() and len(body) - len(body.lstrip()) <= indent:
+                    break
+                if call.search(body):
+                    offenders.append(f"{path.name}:{j + 1}")
+    assert offenders == []
