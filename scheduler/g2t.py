@@ -5,7 +5,8 @@ own training_link, or when the bot is not connected to GoTo.
   each morning (once each: outbox keys).
 - ATTENDANCE: after each day, the attendee report (retried by `sync` while GoTo has none).
 - `sync` (housekeeping, every few minutes): cohorts GoTo is behind on (a registration GoTo was
-  down for, a moved schedule, an agent added or removed) and attendee reports still pending.
+  down for, a moved schedule, an agent added or removed), start links GoTo could not give in
+  time, and attendee reports still pending.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def sync() -> None:
             g2t_links.deliver_links(ctx, cohort_id)
         except Exception:  # noqa: BLE001 - one cohort's trouble must not stop the others
             log.exception("G2T sync of cohort %s failed", cohort_id)
+    g2t_training.send_due_start_links(ctx)
     g2t_attendance.fetch_due(ctx)
 
 

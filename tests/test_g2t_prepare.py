@@ -256,3 +256,18 @@ def test_no_unit_of_work_is_open_across_a_goto_call():
                 if call.search(body):
                     offenders.append(f"{path.name}:{j + 1}")
     assert offenders == []
+
+
+def test_a_start_link_goto_could_not_give_in_time_follows_once_it_can(g2t_world):
+    connect(g2t_world)
+    standin = g2t(g2t_world)
+    import_linkless(g2t_world)
+    g2t_world.advance_to(datetime(2026, 12, 1, 7, 0, tzinfo=CH))
+    standin.down()
+    g2t_world.advance_to(datetime(2026, 12, 1, 7, 35, tzinfo=CH))  # the morning link's moment: 7:30
+    assert len([t for t in _dm_texts(g2t_world, TL) if "Start the training" in t]) == 1  # the eve's
+    standin.up()
+    _sync(g2t_world)
+    _sync(g2t_world)
+    starts = [t for t in _dm_texts(g2t_world, TL) if "Start the training" in t]
+    assert len(starts) == 2 and "day 1 today" in starts[1]

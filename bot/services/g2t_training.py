@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import select
@@ -395,3 +395,21 @@ def send_start_link(ctx: AppContext, cohort_id: int, day_no: int, *, eve: bool) 
         now=ctx.clock.now(),
     )
     return True
+
+
+def send_due_start_links(ctx: AppContext) -> None:
+    """Start links whose moment came while GoTo was down: sent now, still once each."""
+    now = ctx.clock.now()
+    lead = timedelta(minutes=ctx.playbook.g2t.start_link_minutes_before)
+    wanted: list[tuple[int, int, bool]] = []
+    with ctx.db.session() as session:
+        for cohort in cohorts.all_cohorts(session):
+            training = training_of(session, cohort.id)
+            if not managed(cohort) or training is None or training.training_key is None:
+                continue
+            days = attendance.days_of(cohort, ctx.playbook)
+            if days and days[0].start - timedelta(days=1) <= now < days[0].start - lead:
+                wanted.append((cohort.id, 1, True))
+            wanted += [(cohort.id, d.number, False) for d in days if d.start - lead <= now <= d.end]
+    for cohort_id, day, eve in wanted:
+        send_start_link(ctx, cohort_id, day, eve=eve)
