@@ -40,6 +40,7 @@ class World:
         standin: SlackStandIn | None = None,
         playbook: Path = SHIPPED_PLAYBOOK,
         migrate: bool = True,
+        extra_settings: dict[str, Any] | None = None,
     ) -> None:
         self.database_url = database_url
         self.clock = ManualClock(start)
@@ -52,6 +53,7 @@ class World:
             slack_api_url=self.slack.api_url,
             database_url=database_url,
             playbook=playbook,
+            **(extra_settings or {}),
         )
         if migrate:
             from db.migrate import upgrade
