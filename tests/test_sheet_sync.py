@@ -357,3 +357,55 @@ def test_pull_reads_all_columns_in_one_batch_get(sworld, sheets):
     gets = sheets.calls("spreadsheets.values.batchGet")[before:]
     assert len(gets) == 1 and gets[0].params["majorDimension"] == "COLUMNS"
     assert sheets.writes() == []
+
+
+# -- disagreement -----------------------------------------------------------------------------------
+def sheet_notes_to(world: World, user: str) -> list[dict]:
+    return [m for m in world.slack.dms_to(user) if "tracking sheet" in text_of(m)]
+
+
+def test_a_bot_cell_typed_over_is_kept_told_to_the_tl_once_and_can_be_taken(sworld, sheets):
+    import_cohort(sworld)
+    sworld.driver.command(ids.ESP, f"<@{ANA}|ana> aetna=complete", user=TL, channel=CLASS)
+    push(sworld)
+    sheets.type_into(SHEET_ID, TAB, "N-Number", ANA_N, "Aetna", "In Progress")
+    sheets.type_into(SHEET_ID, TAB, "N-Number", ANA_N, "AHIP", "not started")  # same meaning: no fuss
+    writes_before = len(sheets.writes())
+    result = pull(sworld)
+    push(sworld)
+    assert result.disagreements == []  # the second read says nothing new
+    assert len(sheets.writes()) == writes_before  # the bot does not write over them
+    notes = sheet_notes_to(sworld, TL)
+    assert len(notes) == 1
+    note = text_of(notes[0])
+    assert "Ana Ruiz" in note and "Aetna" in note and "“In Progress”" in note and "“Complete”" in note
+    button = next(b for b in notes[0]["blocks"] if b["type"] == "actions")["elements"][0]
+    assert button["action_id"] == ids.ACTION_SHEET_TAKE_VALUE
+
+    # The agent's own attempt is refused; the TL's is taken, audited, and the sheet left as is.
+    refused = sworld.driver.action(ids.ACTION_SHEET_TAKE_VALUE, button["value"], user=ANA)
+    assert replies(sworld, refused)[0].startswith("Sorry")
+    taken = sworld.driver.action(ids.ACTION_SHEET_TAKE_VALUE, button["value"], user=TL)
+    assert "now “In Progress”" in replies(sworld, taken)[0]
+    with sworld.ctx.db.session() as session:
+        ana = session.scalar(select(esp.Person).where(esp.Person.slack_user_id == ANA))
+        assert esp.status_of(session, ana.id, "aetna") == esp.IN_PROGRESS
+    push(sworld)
+    pull(sworld)
+    assert len(sheets.writes()) == writes_before and row(sheets, ANA_N)["Aetna"] == "In Progress"
+    again = sworld.driver.action(ids.ACTION_SHEET_TAKE_VALUE, button["value"], user=TL)
+    assert "already agrees" in replies(sworld, again)[0]
+    assert len(sheet_notes_to(sworld, TL)) == 1
+
+
+def test_a_new_value_in_slack_replaces_the_typed_over_cell(sworld, sheets):
+    import_cohort(sworld)
+    push(sworld)
+    sheets.type_into(SHEET_ID, TAB, "N-Number", BEN_N, "Equipment", "Shipped?")
+    pull(sworld)
+    assert len(sheet_notes_to(sworld, TL)) == 1
+    sworld.driver.command(ids.ESP, f"<@{BEN}|ben> equipment=complete", user=TL, channel=CLASS)
+    push(sworld)
+    assert row(sheets, BEN_N)["Equipment"] == "Complete"
+    pull(sworld)
+    assert len(sheet_notes_to(sworld, TL)) == 1
