@@ -7,7 +7,7 @@ import argparse
 from bot.config.settings import Settings
 
 
-def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     sheet = sub.add_parser("sheet", help="the team's Google Sheet ESP tracker").add_subparsers(
         dest="sheet_command", required=True
     )

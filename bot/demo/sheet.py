@@ -40,7 +40,7 @@ def start_sheet() -> tuple[SheetsStandIn, dict[str, object]]:
         )
     ]
     sheets.add_spreadsheet(SHEET_ID, TAB, rows, title="Licensing - ESP Tracker")
-    settings = {
+    settings: dict[str, object] = {
         "tracker_sheet_id": SHEET_ID,
         "google_service_account_json": json.dumps(key),
         "sheets_api_url": sheets.api_url,

@@ -104,8 +104,8 @@ def desired(session: Session, playbook: Playbook, agents: list[SyncedAgent]) -> 
     for cohort_id, members in _by_cohort(agents).items():
         cohort = cohorts.by_id(session, cohort_id)
         for day in attendance.days_held(session, cohort_id):
-            for row in attendance.day_table(session, playbook, cohort, day):
-                codes[(row.person_id, day)] = row.code_label
+            for agent_day in attendance.day_table(session, playbook, cohort, day):
+                codes[(agent_day.person_id, day)] = agent_day.code_label
         wanted = {a.person_id for a in members}
         zone = ZoneInfo(cohort.timezone)
         for flag in red_flags.open_for_cohort(session, cohort_id):

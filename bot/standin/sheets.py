@@ -135,7 +135,7 @@ class SheetsStandIn:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def api_url(self) -> str:
@@ -308,6 +308,7 @@ class SheetsStandIn:
     def _token(self, form: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
         """RFC 7523's JWT-bearer grant, as google-auth's service_account.Credentials sends it."""
         problem = self._jwt_problem(form)
+        body: dict[str, Any]
         if problem:
             body = {"error": "invalid_grant", "error_description": problem}
             status = 400
@@ -453,7 +454,7 @@ class SheetsStandIn:
     def _values_batch_update(self, book: Spreadsheet, body: dict[str, Any]) -> dict[str, Any]:
         if body.get("valueInputOption") not in ("RAW", "USER_ENTERED"):
             raise ApiError(400, "Invalid valueInputOption: must be RAW or USER_ENTERED.")
-        responses = []
+        responses: list[dict[str, Any]] = []
         for entry in body.get("data") or []:
             sheet, grid = self._locate(book, entry.get("range", ""))
             values = entry.get("values") or []
