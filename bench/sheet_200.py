@@ -56,7 +56,9 @@ def main() -> None:
             timed("push with nothing new", sheet_push.push)
             with world.ctx.db.session() as session:
                 agent = people.require_person(session, "U0AG0100")
-                esp.set_status(session, person=agent, item="aetna", status="complete", actor=None, now=world.clock.now())
+                esp.set_status(
+                    session, person=agent, item="aetna", status="complete", actor=None, now=world.clock.now()
+                )
             timed("push after one tracker change", sheet_push.push)
             timed("pull (one batchGet)", sheet_pull.pull)
             rows = sheets.rows(SHEET_ID, TAB)

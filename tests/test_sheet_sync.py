@@ -409,3 +409,80 @@ def test_a_new_value_in_slack_replaces_the_typed_over_cell(sworld, sheets):
     assert row(sheets, BEN_N)["Equipment"] == "Complete"
     pull(sworld)
     assert len(sheet_notes_to(sworld, TL)) == 1
+
+
+# -- set-up problems and protection ------------------------------------------------------------------
+def test_a_sheet_not_shared_or_missing_backs_off_without_losing_the_queue(sworld, sheets):
+    import_cohort(sworld)
+    sheets.spreadsheets.pop(SHEET_ID)
+    sworld.clock.advance(timedelta(seconds=20))
+    failed = sheet_push.push(sworld.ctx)
+    assert failed.error and "404" in failed.error
+    sworld.clock.advance(timedelta(minutes=5))
+    assert sheet_push.push(sworld.ctx).skipped.startswith("backing off")
+    sheets.add_spreadsheet(SHEET_ID, TAB, initial_rows())
+    sworld.clock.advance(timedelta(minutes=6))
+    assert sheet_push.push(sworld.ctx).error is None
+    assert row(sheets, CHLOE_N)["AHIP"] == "Not Started"
+
+
+def test_a_push_every_20_seconds_signs_in_once(sworld, sheets):
+    import_cohort(sworld)
+    tokens = len(sheets.calls("token"))
+    for status in ("in_progress", "complete", "blocked"):
+        sworld.driver.command(ids.ESP, f"<@{ANA}|ana> rts={status}", user=TL, channel=CLASS)
+        push(sworld)
+    assert len(sheets.calls("token")) - tokens <= 1
+    assert row(sheets, ANA_N)["RTS/No More Forms"] == "Blocked"
+
+
+def test_warning_only_protection_of_the_bot_columns(database_url, standin, sheets, key_json, tmp_path):
+    import yaml
+
+    from bot.config.settings import SHIPPED_PLAYBOOK
+
+    raw = yaml.safe_load(SHIPPED_PLAYBOOK.read_text())
+    raw["sheet_sync"]["protect_bot_columns"] = True
+    playbook = tmp_path / "playbook.yml"
+    playbook.write_text(yaml.safe_dump(raw))
+    standin.reset()
+    sheets.reset()
+    sheets.add_spreadsheet(SHEET_ID, TAB, initial_rows())
+    with World(
+        database_url,
+        start=DEFAULT_START,
+        standin=standin,
+        migrate=False,
+        playbook=playbook,
+        extra_settings=sheet_settings(sheets, key_json),
+    ) as world:
+        try:
+            push(world)
+            push(world)
+            protected = sheets.protected_ranges(SHEET_ID, TAB)
+            columns = sorted(HEADER[p["range"]["startColumnIndex"]] for p in protected)
+            assert columns == sorted(
+                ["AHIP", "Aetna", "Equipment", "RTS/No More Forms", "Day 1", "Day 2", "Day 3", "Red Flags"]
+            )
+            assert all(p["warningOnly"] is True and p["range"]["startRowIndex"] == 1 for p in protected)
+        finally:
+            db = Database(database_url)
+            db.delete_all_rows()
+            db.dispose()
+
+
+def test_attendance_codes_and_red_flag_notes_reach_their_columns(sworld, sheets):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import_cohort(sworld)
+    sworld.advance_to(datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("America/Chicago")))
+    reply = sworld.driver.command(
+        ids.REDFLAG, f"<@{BEN}|ben> background Carrier background check pending", user=TL, channel=CLASS
+    )
+    assert replies(sworld, reply)
+    push(sworld)
+    ben = row(sheets, BEN_N)
+    assert ben["Day 1"] == sworld.ctx.playbook.attendance.label("absent_unapproved")  # not checked in yet
+    assert ben["Red Flags"] == "Tess Lead - 12/1/2026 - Carrier background check pending"
+    assert ben["Day 2"] == ""

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot.blocks import sheet as sheet_blocks
 from bot.config.playbook import Playbook, SheetColumn
 from bot.context import AppContext
-from bot.integrations.sheets.client import SheetError, open_tracker
+from bot.integrations.sheets.client import SheetError, forget, open_tracker
 from bot.integrations.sheets.layout import Layout, normal, same_meaning, status_for
 from bot.services import audit, esp, outbox, sheet_sync
 from bot.services.sheet_sync import SyncedAgent
@@ -62,6 +62,8 @@ def pull(ctx: AppContext) -> PullResult:
         columns = [c for c in policy.columns if c.source != "other" and where.column(c.header) is not None]
         read = sheet.read_columns([where.id_column] + [where.column(c.header) or 0 for c in columns])
     except SheetError as exc:
+        if not exc.transient:
+            forget(settings, policy.worksheet)
         with ctx.db.session() as session:
             state = sheet_sync.state_of(session, spreadsheet_id)
             sheet_sync.record_failure(
@@ -86,6 +88,8 @@ def pull(ctx: AppContext) -> PullResult:
             agent = agents[agent_id]
             column = next(c for c in columns if c.header == header)
             cell = cells.get((agent.person_id, header))
+            if cell is None and column.owner == "bot":
+                continue  # never written by the bot: nothing to disagree with (and push creates it)
             if cell is None:
                 cell = SheetCell(person_id=agent.person_id, header=header)
                 session.add(cell)

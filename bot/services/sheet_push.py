@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass, field
 
 from bot.context import AppContext
-from bot.integrations.sheets.client import SheetError, Tag, TrackerSheet, open_tracker
+from bot.integrations.sheets.client import SheetError, Tag, TrackerSheet, forget, open_tracker
 from bot.integrations.sheets.layout import Layout, cell
 from bot.services import sheet_sync
 from bot.services.sheet_sync import PendingWrite
@@ -62,6 +62,8 @@ def push(ctx: AppContext) -> PushResult:
         sent = _send(sheet, ctx, writes, protect, result)
     except SheetError as exc:
         error = exc
+        if not exc.transient:
+            forget(settings, policy.worksheet)
     with ctx.db.session() as session:
         state = sheet_sync.state_of(session, spreadsheet_id)
         sheet_sync.count_writes(state, now, result.write_requests)

@@ -9,7 +9,9 @@ with the writes still queued in the database.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -195,7 +197,37 @@ class TrackerSheet:
             _call(self.spreadsheet.batch_update, {"requests": requests_})
 
 
+# The opened sheet is kept for the process: google-auth refreshes its token when it expires
+# (hourly), so a push every 20 seconds neither asks for a token nor re-reads the spreadsheet each time.
+_opened: dict[tuple[str, ...], TrackerSheet] = {}
+_opened_lock = threading.Lock()
+
+
+def _cache_key(settings: Settings, worksheet: str) -> tuple[str, ...]:
+    key = settings.google_service_account_json or str(settings.google_service_account_file)
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return (settings.tracker_sheet_id or "", worksheet, settings.sheets_api_url, digest)
+
+
 def open_tracker(settings: Settings, worksheet: str) -> TrackerSheet:
+    """The worksheet, opened once per process (see `forget`)."""
+    key = _cache_key(settings, worksheet)
+    with _opened_lock:
+        found = _opened.get(key)
+    if found is None:
+        found = _open(settings, worksheet)
+        with _opened_lock:
+            _opened[key] = found
+    return found
+
+
+def forget(settings: Settings, worksheet: str) -> None:
+    """Open afresh next time (after an error: a renamed worksheet, a new key, a sheet unshared)."""
+    with _opened_lock:
+        _opened.pop(_cache_key(settings, worksheet), None)
+
+
+def _open(settings: Settings, worksheet: str) -> TrackerSheet:
     """Authorize (the service account's JWT goes to the key's token_uri) and find the worksheet."""
     if not settings.tracker_sheet_id:
         raise SheetError("TRACKER_SHEET_ID is not set")
