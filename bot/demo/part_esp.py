@@ -1,7 +1,7 @@
 """Day 3: the TL submits Ana's tracking forms (AHIP cert, Aetna cert with the 13-checkmark
 screenshot, TBT), updates the ESP tracker with /esp, and the team's Google Sheet follows within a
-minute. The Call Cert team records Ana's pass in the sheet, as it always has; that sixth item
-finishes her tracker and the PM hears that Ana is ready for production. Runs last: it moves the
+minute. The Call Cert team records Ana's pass in the sheet, as it always has (without a sheet, the
+TL submits the Call Certification form); that sixth item finishes her tracker and the PM hears that Ana is ready for production. Runs last: it moves the
 clock to the afternoon of day 3."""
 
 from __future__ import annotations
@@ -83,6 +83,20 @@ def play(stage: Stage) -> None:
         "TBT Completion",
         _values("tbt", **{ids.FORM_TRAINER_BLOCK: {"type": "plain_text_input", "value": "Tess"}}),
     )
+    if stage.sheets is None:
+        # Without the team's sheet, the TL records the call certification with its form.
+        _submit(
+            stage,
+            "callcert",
+            "Call Certification (pass)",
+            _values(
+                "callcert",
+                **{
+                    ids.FORM_EVALUATOR_BLOCK: {"type": "plain_text_input", "value": "Quinn (QA)"},
+                    ids.FORM_RESULT_BLOCK: {"type": "radio_buttons", "selected_option": {"value": "pass"}},
+                },
+            ),
+        )
     stage.says(TL, "/esp @Ana Ruiz equipment=complete rts=complete")
     world.driver.command(
         ids.ESP, f"<@{ANA}|ana.ruiz> equipment=complete rts=complete", user=TL, channel=CLASS_CHANNEL
