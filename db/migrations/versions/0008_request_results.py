@@ -23,7 +23,7 @@ def upgrade() -> None:
         "request_results",
         sa.Column("key", sa.String(length=200), nullable=False),
         sa.Column("operation", sa.String(length=100), nullable=False),
-        sa.Column("result", sa.JSON(), nullable=True),
+        sa.Column("result", sa.JSON(), nullable=False),
         sa.Column("created_at", db.types.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("key"),
     )
