@@ -486,3 +486,14 @@ def test_attendance_codes_and_red_flag_notes_reach_their_columns(sworld, sheets)
     assert ben["Day 1"] == sworld.ctx.playbook.attendance.label("absent_unapproved")  # not checked in yet
     assert ben["Red Flags"] == "Tess Lead - 12/1/2026 - Carrier background check pending"
     assert ben["Day 2"] == ""
+
+
+def test_a_key_file_that_does_not_load_is_reported_not_retried_every_run(sworld, tmp_path):
+    sworld.settings.google_service_account_json = None
+    sworld.settings.google_service_account_file = tmp_path / "missing-key.json"
+    import_cohort(sworld)
+    sworld.clock.advance(timedelta(seconds=20))
+    failed = sheet_push.push(sworld.ctx)
+    assert failed.error and "does not load" in failed.error
+    sworld.clock.advance(timedelta(minutes=1))
+    assert sheet_push.push(sworld.ctx).skipped.startswith("backing off")

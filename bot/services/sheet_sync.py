@@ -175,10 +175,13 @@ def queue_changes(session: Session, playbook: Playbook, now: datetime) -> int:
 
 def pending_writes(session: Session, playbook: Playbook, now: datetime) -> list[PendingWrite]:
     agents = {a.person_id: a for a in synced_agents(session, playbook, now)}
+    owned = {c.header for c in bot_columns(playbook)}
     writes = []
     for row in session.scalars(select(SheetWrite).order_by(SheetWrite.id)):
         agent = agents.get(row.person_id)
-        if agent is None:  # no longer synced (left the class, lost the N-Number): nothing to write
+        if agent is None or row.header not in owned:
+            # No longer synced (left the class, lost the N-Number), or the playbook gave the column
+            # to a team since: the bot never writes a column it does not own.
             session.delete(row)
             continue
         row.attempts += 1

@@ -236,8 +236,9 @@ def _open(settings: Settings, worksheet: str) -> TrackerSheet:
             auth=credentials(settings), http_client=_http_client_for(settings.sheets_api_url)
         )
         client.set_timeout(TIMEOUT_SECONDS)
-    except ValueError as exc:
-        raise SheetError(f"the service-account key does not load: {exc}") from exc
+    except (OSError, ValueError, KeyError) as exc:
+        # A key file missing or not a service-account key: no use retrying every minute.
+        raise SheetError(f"the service-account key does not load: {exc!r}", status=400) from exc
     spreadsheet = _call(client.open_by_key, settings.tracker_sheet_id)
     metadata = _call(spreadsheet.fetch_sheet_metadata)
     for sheet in metadata.get("sheets", []):
