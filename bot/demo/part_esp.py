@@ -7,6 +7,7 @@ clock to the afternoon of day 3."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.demo import sheet
@@ -18,7 +19,11 @@ DAY3_AFTERNOON = datetime(2026, 12, 3, 15, 30, tzinfo=ZoneInfo("America/Chicago"
 
 
 def _values(
-    kind: str, n_number: str = ANA_N, carrier: str | None = None, proof: bool = False, **extra: dict
+    kind: str,
+    n_number: str = ANA_N,
+    carrier: str | None = None,
+    proof: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> dict:
     values: dict = {
         ids.FORM_AGENT_BLOCK: {ids.FIELD_INPUT: {"type": "users_select", "selected_user": ANA}},
@@ -36,7 +41,7 @@ def _values(
         values[ids.FORM_CONFIRM_BLOCK] = {
             ids.FIELD_INPUT: {"type": "checkboxes", "selected_options": [{"value": carrier}]}
         }
-    for block_id, state in extra.items():
+    for block_id, state in (extra or {}).items():
         values[block_id] = {ids.FIELD_INPUT: state}
     return values
 
@@ -81,7 +86,7 @@ def play(stage: Stage) -> None:
         stage,
         "tbt",
         "TBT Completion",
-        _values("tbt", **{ids.FORM_TRAINER_BLOCK: {"type": "plain_text_input", "value": "Tess"}}),
+        _values("tbt", extra={ids.FORM_TRAINER_BLOCK: {"type": "plain_text_input", "value": "Tess"}}),
     )
     if stage.sheets is None:
         # Without the team's sheet, the TL records the call certification with its form.
@@ -91,7 +96,7 @@ def play(stage: Stage) -> None:
             "Call Certification (pass)",
             _values(
                 "callcert",
-                **{
+                extra={
                     ids.FORM_EVALUATOR_BLOCK: {"type": "plain_text_input", "value": "Quinn (QA)"},
                     ids.FORM_RESULT_BLOCK: {"type": "radio_buttons", "selected_option": {"value": "pass"}},
                 },

@@ -69,7 +69,7 @@ class World:
         )
         self._http_thread.start()
         host, port = self._http.server_address[:2]
-        self.url = f"http://{host}:{port}"
+        self.url = f"http://{host!s}:{port}"
         self.driver = SlackDriver(self.url, SIGNING_SECRET, self.slack, settle=self.settle)
 
     def _build(self) -> tuple[AppContext, Any]:
