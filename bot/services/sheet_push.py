@@ -111,7 +111,9 @@ def _send(
             if where.name_column is not None:
                 row[where.name_column - 1] = by_agent[agent][0].name
             for write in by_agent[agent]:
-                row[where.column(write.header) - 1] = write.value  # type: ignore[operator]
+                column = where.column(write.header)
+                if column is not None:
+                    row[column - 1] = write.value
             new_rows.append(row)
         result.write_requests += 1
         numbers = sheet.append_rows(new_rows)
