@@ -281,9 +281,14 @@ def test_writes_stay_under_the_per_minute_quota(sworld, sheets):
 
 
 def test_the_scheduler_runs_push_and_pull_as_housekeeping_jobs(sworld):
+    from datetime import UTC
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
     from scheduler import runner
 
-    scheduler = runner.build_scheduler(sworld.ctx)
+    # A memory job store: the real one would leave its table in the shared test database.
+    scheduler = BackgroundScheduler(timezone=UTC)
     run = runner.Runner(ctx=sworld.ctx, scheduler=scheduler)
     scheduler.start(paused=True)
     try:
