@@ -1,1 +1,1 @@
-"""Clients of external services other than Slack (each optional, configured by settings)."""
+"""Clients of outside services the bot talks to besides Slack, each optional and set up by settings."""

@@ -41,6 +41,7 @@ class World:
         standin: SlackStandIn | None = None,
         playbook: Path = SHIPPED_PLAYBOOK,
         migrate: bool = True,
+        extra_settings: dict[str, Any] | None = None,
         g2t: G2TStandIn | None = None,
     ) -> None:
         self.database_url = database_url
@@ -54,6 +55,7 @@ class World:
             slack_api_url=self.slack.api_url,
             database_url=database_url,
             playbook=playbook,
+            **(extra_settings or {}),
         )
         self.g2t = g2t
         if g2t is not None:
@@ -73,7 +75,7 @@ class World:
         )
         self._http_thread.start()
         host, port = self._http.server_address[:2]
-        self.url = f"http://{host}:{port}"
+        self.url = f"http://{host!s}:{port}"
         self.driver = SlackDriver(self.url, SIGNING_SECRET, self.slack, settle=self.settle)
 
     def _build(self) -> tuple[AppContext, Any]:
