@@ -246,8 +246,13 @@ def client_for(ctx: AppContext) -> G2TClient | None:
     with ctx.db.session() as session:
         if not is_connected(session):
             return None
+    try:
+        tokens = StoredTokens(ctx)
+    except NotConnected as exc:  # a G2T_TOKEN_KEY that is not a Fernet key: say so, work as before
+        log.error("GoTo Training is off: %s", exc.message)
+        return None
     return G2TClient(
-        StoredTokens(ctx),
+        tokens,
         base_url=ctx.settings.g2t_api_url,
         backoff_seconds=ctx.settings.g2t_retry_backoff_seconds,
         limiter=_limiter,
