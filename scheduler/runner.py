@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 OUTBOX_RETRY_SECONDS = 60
 PLAN_WATCH_SECONDS = 15
 RECONCILE_SECONDS = 300
+G2T_SYNC_SECONDS = 300
 
 _active_lock = threading.Lock()
 _active: Runner | None = None
@@ -203,6 +204,14 @@ class Runner:
             name="outbox:retry",
             replace_existing=True,
         )
+        # GoTo Training (issue 10): registrations GoTo missed, moved schedules, pending reports.
+        self.scheduler.add_job(
+            "scheduler.g2t:sync",
+            trigger=IntervalTrigger(seconds=G2T_SYNC_SECONDS),
+            id="g2t:sync",
+            name="g2t:sync",
+            replace_existing=True,
+        )
         self.scheduler.add_job(
             "scheduler.jobs:reconcile",
             trigger=IntervalTrigger(seconds=PLAN_WATCH_SECONDS),
@@ -210,7 +219,29 @@ class Runner:
             name="plan:reconcile",
             replace_existing=True,
         )
+        self._add_sheet_sync_jobs()
         self.add_morning_report()
+
+    def _add_sheet_sync_jobs(self) -> None:
+        """The Google Sheet sync (issue 12): push every few seconds, pull every few minutes."""
+        if not self.ctx.settings.sheet_sync_enabled():
+            return
+        from scheduler import sheet_jobs
+
+        policy = self.ctx.playbook.sheet_sync
+        for func, job_id, trigger in (
+            (
+                "scheduler.sheet_jobs:push_sheet",
+                sheet_jobs.PUSH_JOB_ID,
+                IntervalTrigger(seconds=policy.push_every_seconds),
+            ),
+            (
+                "scheduler.sheet_jobs:pull_sheet",
+                sheet_jobs.PULL_JOB_ID,
+                IntervalTrigger(minutes=policy.pull_every_minutes),
+            ),
+        ):
+            self.scheduler.add_job(func, trigger=trigger, id=job_id, name=job_id, replace_existing=True)
 
     def add_morning_report(self) -> None:
         """The managers' morning report, daily at the playbook's time in its timezone (issue 11)."""

@@ -116,5 +116,8 @@ FORM_ISSUE_BLOCK = "form_issue"
 FORM_TICKET_BLOCK = "form_ticket_number"
 FORM_STATUS_BLOCK = "form_status"
 
+# The team's Google Sheet ESP tracker: the TL's button taking a value typed over a bot-owned cell
+# (value: the sheet cell's id).
+ACTION_SHEET_TAKE_VALUE = "sheet_take_value"
 # The managers' morning report and production (issue 11).
 ACTION_MOVED_TO_PRODUCTION = "esp_moved_to_production"  # value: the enrollment id

@@ -12,6 +12,10 @@ from db.models.day_prompt import DayPrompt
 from db.models.enrollment import Enrollment
 from db.models.esp_item import EspItem
 from db.models.form_submission import FormSubmission
+from db.models.g2t_connection import G2TConnection
+from db.models.g2t_presence import G2TPresence, G2TReport
+from db.models.g2t_registration import G2TRegistration
+from db.models.g2t_training import G2TTraining
 from db.models.help_request import HelpRequest
 from db.models.notification import Notification
 from db.models.person import STAFF_ROLES, Person, Role
@@ -20,6 +24,9 @@ from db.models.progress_mark import ProgressMark
 from db.models.red_flag import RedFlag
 from db.models.request_result import RequestResult
 from db.models.scheduler_lock import SchedulerLock
+from db.models.sheet_cell import SheetCell
+from db.models.sheet_sync_state import SheetSyncState
+from db.models.sheet_write import SheetWrite
 from db.models.timeframe_flag import TimeframeFlag
 
 __all__ = [
@@ -36,6 +43,11 @@ __all__ = [
     "Enrollment",
     "EspItem",
     "FormSubmission",
+    "G2TConnection",
+    "G2TPresence",
+    "G2TRegistration",
+    "G2TReport",
+    "G2TTraining",
     "HelpRequest",
     "Notification",
     "Person",
@@ -45,5 +57,8 @@ __all__ = [
     "RequestResult",
     "Role",
     "SchedulerLock",
+    "SheetCell",
+    "SheetSyncState",
+    "SheetWrite",
     "TimeframeFlag",
 ]

@@ -6,11 +6,12 @@ from slack_bolt import App
 
 from bot.context import AppContext
 from bot.slack import ids
-from handlers.actions import coach_open, forms, help_queue, mia, production, red_flags
+from handlers.actions import coach_open, forms, help_queue, mia, production, red_flags, sheet_take_value
 from handlers.listener import action
 
 
 def register(app: App, ctx: AppContext) -> None:
+    app.action(ids.ACTION_SHEET_TAKE_VALUE)(action(ctx, sheet_take_value.take_sheet_value))
     app.action(ids.ACTION_MOVED_TO_PRODUCTION)(action(ctx, production.moved_to_production_action))
     # Not yet converted to the listener framework (issue 8): they register themselves.
     for module in (mia, help_queue, coach_open, forms, red_flags):
