@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from bot.config.playbook import Playbook, RedFlagCategory
@@ -157,12 +159,13 @@ def resolve(
     if len(resolution) > MAX_RESOLUTION:
         raise InvalidInput(f"Keep the resolution under {MAX_RESOLUTION} characters.")
     # A conditional update: of two racing resolutions exactly one matches the open row.
-    changed = session.execute(
+    result = session.execute(
         update(RedFlag)
         .where(RedFlag.id == flag_id, RedFlag.resolved_at.is_(None))
         .values(resolved_at=now, resolved_by_id=by.id, resolution=resolution)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    changed = cast("CursorResult[Any]", result).rowcount
     flag = get(session, flag_id)
     session.refresh(flag)
     if changed:
