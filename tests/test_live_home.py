@@ -6,8 +6,10 @@ from __future__ import annotations
 import time
 
 from bot.services import home_refresh
+from db.models import RedFlag
 from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, text_of
 from tests.test_app_home import open_home
+from tests.test_red_flags import submit_resolution
 
 
 def _refresher(world) -> home_refresh.Refresher:
@@ -66,3 +68,25 @@ def test_a_rolled_back_change_publishes_nothing(world):
     assert refresher.wait_idle(5)
     time.sleep(0.3)
     assert _publishes(world, TL) == before
+
+
+def test_a_help_request_claimed_and_a_red_flag_resolved_republish_too(world):
+    import_cohort(world)
+    refresher = _refresher(world)
+    refresher.interval = 0.2
+    open_home(world, TL)
+    open_home(world, ANA)
+    world.driver.command("/needhelp", "my audio is gone", user=ANA, channel=CLASS)
+    assert refresher.wait_idle(10)
+    assert ":raising_hand:" in text_of(world.slack.state.home[TL])
+    world.driver.command("/redflag", f"<@{ANA}|ana> Misdemeanor found", user=TL, channel=CLASS)
+    assert refresher.wait_idle(10)
+    assert "Misdemeanor found" in text_of(world.slack.state.home[TL])
+    with world.ctx.db.session() as session:
+        flag_id = session.query(RedFlag.id).scalar()
+    before = _publishes(world, TL)
+    reply = submit_resolution(world, TL, flag_id, "Cleared by HR")
+    assert reply.status == 200
+    assert refresher.wait_idle(10)
+    assert _publishes(world, TL) == before + 1
+    assert "Misdemeanor found" not in text_of(world.slack.state.home[TL])

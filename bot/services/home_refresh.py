@@ -23,12 +23,14 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from bot.context import AppContext
 from db.models import (
     AttendanceCheck,
     AttendanceCodeChoice,
     AttendanceFlag,
+    AuditEntry,
     Coaching,
     Cohort,
     Enrollment,
@@ -124,8 +126,15 @@ def stop(ctx: AppContext) -> None:
         refresher.stop()
 
 
+# Changes made with a conditional UPDATE (a claim, a resolution) flush no object; their audit entry
+# names the record, which the session that made the change has loaded.
+_AUDITED = {"help_request": HelpRequest, "red_flag": RedFlag}
+
+
 def _after_flush(session: Session, _context: object) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, AuditEntry) and obj.entity in _AUDITED and obj.entity_id is not None:
+            obj = session.identity_map.get(identity_key(_AUDITED[obj.entity], int(obj.entity_id)))
         if isinstance(obj, WATCHED):
             person_id = getattr(obj, "person_id", None)
             if isinstance(person_id, int):
