@@ -74,7 +74,7 @@ def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None 
             ctx.db, ctx.client, key=key, kind="g2t_late", recipient=tl, text=text, blocks=blocks, now=now
         )
     if problem is not None:
-        text, blocks = g2t_blocks.not_ready(name, days[0], problem, waiting)
+        text, blocks = g2t_blocks.not_ready(name, days[0], problem, waiting, tl_zone)
         outbox.send_once(
             ctx.db,
             ctx.client,
