@@ -74,13 +74,19 @@ def test_before_the_fourth_day_nobody_is_listed_for_carriers(world):
 
 
 def test_the_report_is_a_housekeeping_job_at_the_playbooks_time(world):
-    from sqlalchemy import text
+    from datetime import UTC
+
+    from apscheduler.schedulers.background import BackgroundScheduler
 
     from scheduler import runner
 
-    active = runner.start_scheduler(world.ctx, paused=True)
+    # A memory job store: the real one would leave its table in the shared test database.
+    scheduler = BackgroundScheduler(timezone=UTC)
+    run = runner.Runner(ctx=world.ctx, scheduler=scheduler)
+    scheduler.start(paused=True)
     try:
-        job = active.scheduler.get_job("report:morning")
+        run.add_housekeeping()
+        job = scheduler.get_job("report:morning")
         assert (
             job is not None
             and job.func_ref == "scheduler.morning_report:send_today"
@@ -90,9 +96,7 @@ def test_the_report_is_a_housekeeping_job_at_the_playbooks_time(world):
         assert (fields["hour"], fields["minute"]) == ("7", "30")
         assert str(job.trigger.timezone) == "America/Chicago"
     finally:
-        active.shutdown()
-        with world.ctx.db.engine.begin() as connection:
-            connection.execute(text(f"DELETE FROM {runner.JOB_TABLE}"))
+        scheduler.shutdown(wait=False)
 
 
 def test_no_report_on_a_weekend(world):
