@@ -200,7 +200,7 @@ def test_coaching_history_is_newest_first_and_private_to_the_agent(world):
     own = _answer(world, world.driver.command("/coaching", "", user=ANA, channel=CLASS))
     assert "First thing" in own
     other = _answer(world, world.driver.command("/coaching", f"<@{ANA}|ana>", user=BEN, channel=CLASS))
-    assert "private" in other and "First thing" not in other
+    assert "records are private" in other and "First thing" not in other
     refused = _answer(
         world, world.driver.command("/coach", f"<@{ANA}|ana> conduct verbal x", user=BEN, channel=CLASS)
     )

@@ -231,6 +231,9 @@ def refusal(
     if not may_ever(actor.role, action, grants):
         return _role_refusal(actor, action, grants)
     who = target.person.name if target.person is not None and target.person.id != actor.id else None
+    if actor.role == Role.AGENT and who:
+        # An agent's classmates are not "another class" to them: their records are simply private.
+        return f"Sorry, {who}'s records are private: you can only {doing} for yourself."
     if rel == Relation.OTHER_CLASS and target.cohort is not None:
         whose = f"{who} is in {target.cohort.name}" if who else f"That is {target.cohort.name}"
         return f"Sorry, {whose}, which is not one of your classes: only its team lead and production manager can {doing} there."

@@ -15,8 +15,10 @@ from bot.services import cohorts, people, progress
 from bot.slack import ids
 from bot.slack.parsing import MENTION, user_mention, words
 from db.models import Role
-from handlers.commands.coach import COACHES, require_agent
 from handlers.errors import listener
+
+COACHES = (Role.TL, Role.PM, Role.ADMIN)
+require_agent = people.require_agent
 
 
 def register(app: App, ctx: AppContext) -> None:

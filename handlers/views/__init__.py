@@ -28,6 +28,9 @@ def register(app: App, ctx: AppContext) -> None:
             error_field=ids.FAILCERT_AGENT_BLOCK,
         )
     )
+    app.view(ids.VIEW_COACH)(
+        view(ctx, coach_form.coach_submitted, fields=coach_form.FIELDS, error_field=ids.COACH_INCIDENT_BLOCK)
+    )
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (cohort_new, mia_reason, help_claim, coach_form, progress_form, forms, red_flag_resolve):
+    for module in (cohort_new, mia_reason, help_claim, progress_form, forms, red_flag_resolve):
         module.register(app, ctx)

@@ -1,0 +1,168 @@
+"""Issue 8 in the accountability area, as an insider would try it: the TL of class A acting on an
+agent of class B, double submissions, oversized text and forged buttons or metadata."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.services import people
+from bot.slack import ids
+from db.models import Coaching
+from tests.access_cases.base import A1, A2, B1, CLASS_A, CLASS_B, TL_A, TL_B, build
+from tests.helpers import replies, text_of
+
+
+@pytest.fixture
+def classes(world):
+    build(world)
+    return world
+
+
+def _answer(world, reply) -> str:
+    found = replies(world, reply)
+    return found[-1] if found else ""
+
+
+def _count(world, model) -> int:
+    with world.ctx.db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _coach_values(incident="Talked over the trainer", level="verbal", skip=None, expectation=None):
+    return {
+        ids.COACH_POLICY_BLOCK: {
+            ids.FIELD_INPUT: {"type": "static_select", "selected_option": {"value": "conduct"}}
+        },
+        ids.COACH_LEVEL_BLOCK: {
+            ids.FIELD_INPUT: {"type": "static_select", "selected_option": {"value": level}}
+        },
+        ids.COACH_INCIDENT_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input", "value": incident}},
+        ids.COACH_EXPECTATION_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input", "value": expectation}},
+        ids.COACH_SKIP_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input", "value": skip}},
+    }
+
+
+# -- coaching ---------------------------------------------------------------------------------------
+def test_the_tl_of_class_a_cannot_coach_or_read_an_agent_of_class_b(classes):
+    world = classes
+    typed = _answer(
+        world, world.driver.command("/coach", f"<@{B1}|b> conduct verbal Rude", user=TL_A, channel=CLASS_B)
+    )
+    assert typed.startswith("Sorry, Bea One is in Class B") and "\n" not in typed
+    world.driver.command("/coach", f"<@{B1}|b>", user=TL_A, channel=CLASS_B)
+    assert world.slack.calls("views.open") == []
+    button = json.dumps({"agent": B1, "policy": "conduct", "level": "final"})
+    opened = _answer(world, world.driver.action(ids.ACTION_COACH_OPEN, button, user=TL_A, channel=CLASS_A))
+    assert opened.startswith("Sorry") and world.slack.calls("views.open") == []
+    body = world.driver.submit_view(
+        ids.VIEW_COACH, _coach_values(), user=TL_A, private_metadata=json.dumps({"agent": B1})
+    ).json()
+    assert body["response_action"] == "errors"
+    assert body["errors"][ids.COACH_INCIDENT_BLOCK].startswith("Sorry, Bea One is in Class B")
+    assert _count(world, Coaching) == 0
+
+    # B's own TL writes one; A's TL cannot read it, nor can a classmate.
+    world.driver.command(
+        "/coach", f"<@{B1}|b> conduct verbal Rude to a classmate", user=TL_B, channel=CLASS_B
+    )
+    assert _count(world, Coaching) == 1
+    history = _answer(world, world.driver.command("/coaching", f"<@{B1}|b>", user=TL_A, channel=CLASS_B))
+    assert history.startswith("Sorry") and "Rude" not in history
+    classmate = _answer(world, world.driver.command("/coaching", f"<@{A2}|a>", user=A1, channel=CLASS_A))
+    assert classmate.startswith("Sorry, Abe Two's records are private")
+    own = _answer(world, world.driver.command("/coaching", "", user=B1, channel=CLASS_B))
+    assert "Rude to a classmate" in own
+
+
+def test_the_same_coaching_form_submitted_twice_writes_once_and_sends_one_cap(classes):
+    world = classes
+    world.driver.command("/coach", f"<@{A1}|a> conduct verbal First", user=TL_A, channel=CLASS_A)
+    metadata = json.dumps({"agent": A1})
+    for _ in range(2):
+        reply = world.driver.submit_view(
+            ids.VIEW_COACH,
+            _coach_values("Second", level="written"),
+            user=TL_A,
+            private_metadata=metadata,
+            view_id="V0COACH1",
+        )
+        assert reply.body == ""
+    assert _count(world, Coaching) == 2
+    caps = [m for m in world.slack.dms_to(TL_A) if "Corrective Action Plan" in text_of(m)]
+    assert len(caps) == 1
+    # Both submissions were answered with the saved coaching.
+    saved = [m for m in world.slack.dms_to(TL_A) if "Saved: *Written CAP*" in text_of(m)]
+    assert len(saved) == 2
+
+
+def test_oversized_coaching_text_is_refused_with_the_limit_on_its_field(classes):
+    world = classes
+    metadata = json.dumps({"agent": A1})
+    body = world.driver.submit_view(
+        ids.VIEW_COACH, _coach_values("x" * 1501), user=TL_A, private_metadata=metadata
+    ).json()
+    assert "the limit is 1,500" in body["errors"][ids.COACH_INCIDENT_BLOCK]
+    body = world.driver.submit_view(
+        ids.VIEW_COACH, _coach_values(expectation="y" * 1001), user=TL_A, private_metadata=metadata
+    ).json()
+    assert "the limit is 1,000" in body["errors"][ids.COACH_EXPECTATION_BLOCK]
+    body = world.driver.submit_view(
+        ids.VIEW_COACH, _coach_values(level="final", skip="z" * 501), user=TL_A, private_metadata=metadata
+    ).json()
+    assert "the limit is 500" in body["errors"][ids.COACH_SKIP_BLOCK]
+    typed = _answer(
+        world,
+        world.driver.command("/coach", f"<@{A1}|a> conduct verbal {'w' * 1600}", user=TL_A, channel=CLASS_A),
+    )
+    assert "the limit is 1,500" in typed and "Nothing was saved" in typed
+    assert _count(world, Coaching) == 0
+
+
+def test_a_5000_character_incident_stored_earlier_still_shows_in_coaching(classes):
+    world = classes
+    with world.ctx.db.session() as session:
+        agent = people.require_person(session, A1)
+        tl = people.require_person(session, TL_A)
+        for i in range(60):  # more than a message's 50 blocks, too
+            session.add(
+                Coaching(
+                    person_id=agent.id,
+                    cohort_id=None,
+                    policy="conduct",
+                    level="verbal",
+                    proposed_level="verbal",
+                    incident=f"{i} " + "x" * 5000,
+                    expectation="Be kind",
+                    links=[],
+                    coached_by_id=tl.id,
+                    created_at=world.clock.now(),
+                )
+            )
+    reply = world.driver.command("/coaching", f"<@{A1}|a>", user=TL_A, channel=CLASS_A)
+    [shown] = replies(world, reply)
+    assert "Coaching history: Ann One" in shown and "xxx…" in shown and "older coaching(s) not shown" in shown
+
+
+@pytest.mark.parametrize(
+    "value", ["abc", "null", "12345678901234567890", "{not json", json.dumps({"agent": 5})]
+)
+def test_a_forged_coach_button_is_answered_plainly(classes, value):
+    world = classes
+    reply = world.driver.action(ids.ACTION_COACH_OPEN, value, user=TL_A, channel=CLASS_A)
+    assert reply.status == 200
+    assert "out of date" in _answer(world, reply)
+    assert world.slack.calls("views.open") == []
+
+
+@pytest.mark.parametrize(
+    "metadata", ["abc", "null", "12345678901234567890", "{not json", json.dumps({"agent": 5})]
+)
+def test_forged_coach_form_metadata_is_answered_plainly(classes, metadata):
+    world = classes
+    reply = world.driver.submit_view(ids.VIEW_COACH, _coach_values(), user=TL_A, private_metadata=metadata)
+    assert reply.status == 200
+    assert "out of date" in reply.json()["errors"][ids.COACH_INCIDENT_BLOCK]
+    assert _count(world, Coaching) == 0
