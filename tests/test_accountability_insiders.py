@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.services import people
 from bot.slack import ids
-from db.models import Coaching
+from db.models import AuditEntry, Coaching, ProgressMark, TimeframeFlag
 from tests.access_cases.base import A1, A2, B1, CLASS_A, CLASS_B, TL_A, TL_B, build
 from tests.helpers import replies, text_of
 
@@ -166,3 +166,61 @@ def test_forged_coach_form_metadata_is_answered_plainly(classes, metadata):
     assert reply.status == 200
     assert "out of date" in reply.json()["errors"][ids.COACH_INCIDENT_BLOCK]
     assert _count(world, Coaching) == 0
+
+
+# -- progress ---------------------------------------------------------------------------------------
+def _audits(world, action: str) -> int:
+    with world.ctx.db.session() as session:
+        return int(
+            session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action))
+            or 0
+        )
+
+
+def test_the_tl_of_class_a_cannot_set_excuse_or_see_the_progress_of_class_b(classes):
+    world = classes
+    for text in (f"<@{B1}|b> ahip 3", f"<@{B1}|b> excuse Arrived late"):
+        answer = _answer(world, world.driver.command("/progress", text, user=TL_A, channel=CLASS_B))
+        assert answer.startswith("Sorry, Bea One is in Class B") and "\n" not in answer
+    for text in ("", "class"):
+        answer = _answer(world, world.driver.command("/progress", text, user=TL_A, channel=CLASS_B))
+        assert answer.startswith("Sorry, that is Class B") and "Bea One" not in answer
+    agent = _answer(world, world.driver.command("/progress", "class", user=A1, channel=CLASS_A))
+    assert agent.startswith("Sorry, only") and "Abe Two" not in agent
+    assert _count(world, ProgressMark) == 0 and _count(world, TimeframeFlag) == 0
+    assert "Abe Two" in _answer(world, world.driver.command("/progress", "", user=TL_A, channel=CLASS_A))
+
+
+@pytest.mark.parametrize("step", ["3.5", "²", "1e3", "３"])
+def test_progress_steps_are_parsed_strictly(classes, step):
+    world = classes
+    answer = _answer(world, world.driver.command("/progress", f"ahip {step}", user=A1, channel=CLASS_A))
+    assert "is not a AHIP step. Use one of: `1`, `2`" in answer
+    assert _count(world, ProgressMark) == 0
+    assert "finished *AHIP module 3*" in _answer(
+        world, world.driver.command("/progress", "ahip 3", user=A1, channel=CLASS_A)
+    )
+
+
+def test_an_oversized_excuse_is_refused_with_the_limit(classes):
+    world = classes
+    answer = _answer(
+        world, world.driver.command("/progress", f"<@{A2}|a> excuse {'r' * 600}", user=TL_A, channel=CLASS_A)
+    )
+    assert "the limit is 500" in answer
+    assert _count(world, TimeframeFlag) == 0
+
+
+def test_the_progress_form_submitted_twice_writes_once(classes):
+    world = classes
+    values = {
+        ids.PROGRESS_STEP_BLOCK: {
+            ids.FIELD_INPUT: {"type": "static_select", "selected_option": {"value": "ahip 2"}}
+        }
+    }
+    for _ in range(2):
+        assert world.driver.submit_view(ids.VIEW_PROGRESS, values, user=A1, view_id="V0PROG1").body == ""
+    assert _audits(world, "progress.reported") == 1
+    forged = {ids.PROGRESS_STEP_BLOCK: {ids.FIELD_INPUT: {"type": "static_select", "selected_option": None}}}
+    body = world.driver.submit_view(ids.VIEW_PROGRESS, forged, user=A1).json()
+    assert body["errors"][ids.PROGRESS_STEP_BLOCK] == "Pick what you finished."

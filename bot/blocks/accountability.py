@@ -13,6 +13,7 @@ from bot.slack import ids
 if TYPE_CHECKING:
     from bot.services.certs import FailureResult
     from bot.services.coaching import CoachingSaved, History
+    from bot.services.progress import ProgressSaved
 
 # Slack shows at most 50 blocks in a message; a long history shows its newest coachings.
 HISTORY_ROWS = 40
@@ -31,7 +32,8 @@ PROGRESS_USAGE = (
     "*/progress* — report what you finished: `/progress ahip 3` (AHIP module 3), `/progress ahip final`, "
     "`/progress aetna done`, or `/progress` for the form.\n"
     "Team leads: `/progress @agent ahip 3` sets it for an agent; `/progress @agent excuse REASON` records "
-    "that a delay was outside the agent's control; `/progress` in the class channel shows the class."
+    "that a delay was outside the agent's control; `/progress` (or `/progress class`) in the class channel "
+    "shows the class."
 )
 
 
@@ -295,9 +297,9 @@ def progress_modal(steps: list[tuple[str, str]], initial: str | None) -> dict[st
     }
 
 
-def progress_saved(agent_name: str, label: str, next_step: str, own: bool) -> list[Block]:
-    who = "You" if own else agent_name
-    return [section(f":white_check_mark: {who} finished *{label}*."), context(next_step)]
+def progress_saved(saved: ProgressSaved) -> list[Block]:
+    who = "You" if saved.own else saved.agent_name
+    return [section(f":white_check_mark: {who} finished *{saved.label}*."), context(saved.next_step)]
 
 
 def class_progress(cohort_name: str, rows: list[tuple[str, str, str]], day: int | None) -> list[Block]:

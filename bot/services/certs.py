@@ -151,10 +151,8 @@ def record_failure(
                 f"{carrier.name}. Nothing was recorded; only an admin can record another attempt "
                 f"(`/failcert @agent {carrier.key} SCORE override`)."
             )
-        if not policy.may_ever(actor_person.role, Action.CERT_LIMIT_OVERRIDE):
-            raise NotAllowed(
-                f"Only an admin can override the {carrier.name} attempt limit. Nothing was recorded."
-            )
+        target = policy.Target(cohort=enrollment.cohort, person=agent)
+        policy.require(actor_person, Action.CERT_LIMIT_OVERRIDE, target, playbook.access.grants)
     elif override:
         override = False  # nothing to override
     attempt_no = done + 1

@@ -31,6 +31,9 @@ def register(app: App, ctx: AppContext) -> None:
     app.view(ids.VIEW_COACH)(
         view(ctx, coach_form.coach_submitted, fields=coach_form.FIELDS, error_field=ids.COACH_INCIDENT_BLOCK)
     )
+    app.view(ids.VIEW_PROGRESS)(
+        view(ctx, progress_form.progress_submitted, error_field=ids.PROGRESS_STEP_BLOCK)
+    )
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (cohort_new, mia_reason, help_claim, progress_form, forms, red_flag_resolve):
+    for module in (cohort_new, mia_reason, help_claim, forms, red_flag_resolve):
         module.register(app, ctx)

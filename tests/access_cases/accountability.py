@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.access.policy import Action, Relation
+from bot.services import people
 from bot.standin.harness import World
-from db.models import CertAttempt, Coaching
+from db.models import AuditEntry, CertAttempt, Coaching
 from tests.access_cases.base import CLASS_A, Case, answer_of
 
 
@@ -43,8 +44,81 @@ def _nothing(world: World) -> int:
     return 0
 
 
+def _audited(action: str):
+    def count(world: World) -> int:
+        with world.ctx.db.session() as session:
+            return int(
+                session.scalar(
+                    select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action)
+                )
+                or 0
+            )
+
+    return count
+
+
+def _override(world: World, actor: str, agent: str | None, relation: Relation) -> str:
+    # The agent has used every Aetna attempt: only an override records another.
+    assert agent is not None
+    with world.ctx.db.session() as session:
+        person = people.require_person(session, agent)
+        done = session.scalar(
+            select(func.count()).select_from(CertAttempt).where(CertAttempt.person_id == person.id)
+        )
+        for n in range(int(done or 0) + 1, 4):
+            session.add(
+                CertAttempt(
+                    person_id=person.id,
+                    cohort_id=None,
+                    carrier_key="aetna",
+                    attempt_no=n,
+                    score=50,
+                    override=False,
+                    recorded_by_id=person.id,
+                    recorded_at=world.clock.now(),
+                )
+            )
+    return answer_of(
+        world,
+        world.driver.command("/failcert", f"<@{agent}|x> aetna 55 override", user=actor, channel=CLASS_A),
+    )
+
+
+def _overrides(world: World) -> int:
+    with world.ctx.db.session() as session:
+        return int(
+            session.scalar(
+                select(func.count()).select_from(CertAttempt).where(CertAttempt.override.is_(True))
+            )
+            or 0
+        )
+
+
+def _progress(world: World, actor: str, agent: str | None, relation: Relation) -> str:
+    return answer_of(
+        world, world.driver.command("/progress", f"<@{agent}|x> ahip 3", user=actor, channel=CLASS_A)
+    )
+
+
+def _excuse(world: World, actor: str, agent: str | None, relation: Relation) -> str:
+    return answer_of(
+        world,
+        world.driver.command(
+            "/progress", f"<@{agent}|x> excuse N-Number arrived late", user=actor, channel=CLASS_A
+        ),
+    )
+
+
+def _class_progress(world: World, actor: str, channel: str | None, relation: Relation) -> str:
+    return answer_of(world, world.driver.command("/progress", "class", user=actor, channel=channel or ""))
+
+
 CASES: dict[Action, Case] = {
     Action.CERT_FAILURE_RECORD: Case(run=_failcert, written=_attempts),
     Action.COACHING_WRITE: Case(run=_coach, written=_coachings),
     Action.COACHING_READ: Case(run=_coaching_history, written=_nothing),
+    Action.CERT_LIMIT_OVERRIDE: Case(run=_override, written=_overrides),
+    Action.PROGRESS_REPORT: Case(run=_progress, written=_audited("progress.reported")),
+    Action.PROGRESS_EXCUSE: Case(run=_excuse, written=_audited("timeframe.excused")),
+    Action.PROGRESS_CLASS_READ: Case(run=_class_progress, written=_nothing, class_level=True),
 }
