@@ -8,10 +8,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from bot.services import people
+from bot.services import esp, people
 from bot.slack import ids
-from db.models import AuditEntry, Coaching, ProgressMark, TimeframeFlag
-from tests.access_cases.base import A1, A2, B1, CLASS_A, CLASS_B, TL_A, TL_B, build
+from db.models import AuditEntry, Coaching, EspItem, ProgressMark, TimeframeFlag
+from tests.access_cases.base import A1, A2, B1, CLASS_A, CLASS_B, PM_A, TL_A, TL_B, build
 from tests.helpers import replies, text_of
 
 
@@ -224,3 +224,46 @@ def test_the_progress_form_submitted_twice_writes_once(classes):
     forged = {ids.PROGRESS_STEP_BLOCK: {ids.FIELD_INPUT: {"type": "static_select", "selected_option": None}}}
     body = world.driver.submit_view(ids.VIEW_PROGRESS, forged, user=A1).json()
     assert body["errors"][ids.PROGRESS_STEP_BLOCK] == "Pick what you finished."
+
+
+# -- the ESP tracker --------------------------------------------------------------------------------
+def test_the_tl_of_class_a_cannot_update_or_read_the_tracker_of_class_b(classes):
+    world = classes
+    world.driver.command(
+        "/redflag", f"<@{B1}|b> release Needs a release for a 2019 finding", user=TL_B, channel=CLASS_B
+    )
+    update = _answer(
+        world, world.driver.command("/esp", f"<@{B1}|b> equipment=complete", user=TL_A, channel=CLASS_B)
+    )
+    assert update.startswith("Sorry, Bea One is in Class B") and "\n" not in update
+    assert _count(world, EspItem) == 0
+    for text in (f"<@{B1}|b>", "", "class"):
+        shown = _answer(world, world.driver.command("/esp", text, user=TL_A, channel=CLASS_B))
+        assert shown.startswith("Sorry") and "\n" not in shown
+        assert "2019 finding" not in shown and "ESP tracker:" not in shown
+    classmate = _answer(world, world.driver.command("/esp", f"<@{A2}|a>", user=A1, channel=CLASS_A))
+    assert classmate.startswith("Sorry, Abe Two's records are private")
+    own = _answer(world, world.driver.command("/esp", "", user=B1, channel=CLASS_B))
+    assert "ESP tracker: Bea One" in own and "2019 finding" in own
+    assert "2019 finding" in _answer(
+        world, world.driver.command("/esp", f"<@{B1}|b>", user=TL_B, channel=CLASS_B)
+    )
+
+
+def test_a_failed_esp_complete_dm_does_not_ask_to_try_again(classes):
+    world = classes
+    world.driver.command(
+        "/esp",
+        f"<@{A1}|a> ahip=complete aetna=complete tbt=complete callcert=complete equipment=complete",
+        user=TL_A,
+        channel=CLASS_A,
+    )
+    world.slack.fail("chat.postMessage", error="channel_not_found")  # the first DM: the PM's
+    answer = _answer(
+        world, world.driver.command("/esp", f"<@{A1}|a> rts=complete", user=TL_A, channel=CLASS_A)
+    )
+    assert "Updated: RTS/No More Forms complete." in answer
+    assert f"could not reach <@{PM_A}>" in answer and "try again" not in answer.replace("keep trying", "")
+    with world.ctx.db.session() as session:
+        agent = people.require_person(session, A1)
+        assert esp.is_complete(session, agent.id)

@@ -281,7 +281,7 @@ def test_agents_cannot_update_the_tracker(world, cohort):
     reply = world.driver.command("/esp", f"<@{ANA}|ana> equipment=complete", user=ANA, channel=CLASS)
     assert "can update the ESP tracker" in replies(world, reply)[0]
     reply = world.driver.command("/esp", f"<@{BEN}|ben>", user=ANA, channel=CLASS)
-    assert "Only staff" in replies(world, reply)[0]
+    assert "Ben Okafor's records are private" in replies(world, reply)[0]
     assert count(world, EspItem) == 0
 
 

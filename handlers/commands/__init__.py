@@ -27,6 +27,7 @@ def register(app: App, ctx: AppContext) -> None:
     app.command(ids.COACH)(command(ctx, coach.coach_command))
     app.command(ids.COACHING)(command(ctx, coaching_history.coaching_command))
     app.command(ids.PROGRESS)(command(ctx, progress.progress_command))
+    app.command(ids.ESP)(command(ctx, esp.esp_command))
     # Not yet converted to the listener framework (issue 8): they register themselves.
     for module in (
         cohort,
@@ -34,7 +35,6 @@ def register(app: App, ctx: AppContext) -> None:
         techissue,
         needhelp,
         forms,
-        esp,
         redflag,
     ):
         module.register(app, ctx)

@@ -1,4 +1,4 @@
-"""Coaching, failed exams and progress."""
+"""Coaching, failed exams, progress, the tracking forms and the ESP tracker."""
 
 from __future__ import annotations
 
@@ -113,6 +113,22 @@ def _class_progress(world: World, actor: str, channel: str | None, relation: Rel
     return answer_of(world, world.driver.command("/progress", "class", user=actor, channel=channel or ""))
 
 
+def _esp_read(world: World, actor: str, agent: str | None, relation: Relation) -> str:
+    return answer_of(world, world.driver.command("/esp", f"<@{agent}|x>", user=actor, channel=CLASS_A))
+
+
+def _esp_write(world: World, actor: str, agent: str | None, relation: Relation) -> str:
+    # Alternating statuses, so every allowed update writes.
+    status = "in_progress" if _audited("esp.updated")(world) % 2 else "complete"
+    return answer_of(
+        world, world.driver.command("/esp", f"<@{agent}|x> equipment={status}", user=actor, channel=CLASS_A)
+    )
+
+
+def _class_tracker(world: World, actor: str, channel: str | None, relation: Relation) -> str:
+    return answer_of(world, world.driver.command("/esp", "class", user=actor, channel=channel or ""))
+
+
 CASES: dict[Action, Case] = {
     Action.CERT_FAILURE_RECORD: Case(run=_failcert, written=_attempts),
     Action.COACHING_WRITE: Case(run=_coach, written=_coachings),
@@ -121,4 +137,7 @@ CASES: dict[Action, Case] = {
     Action.PROGRESS_REPORT: Case(run=_progress, written=_audited("progress.reported")),
     Action.PROGRESS_EXCUSE: Case(run=_excuse, written=_audited("timeframe.excused")),
     Action.PROGRESS_CLASS_READ: Case(run=_class_progress, written=_nothing, class_level=True),
+    Action.ESP_READ: Case(run=_esp_read, written=_nothing),
+    Action.ESP_WRITE: Case(run=_esp_write, written=_audited("esp.updated")),
+    Action.ESP_CLASS_READ: Case(run=_class_tracker, written=_nothing, class_level=True),
 }
