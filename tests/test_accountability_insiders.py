@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from bot.services import esp, people
 from bot.slack import ids
-from db.models import AuditEntry, Coaching, EspItem, ProgressMark, TimeframeFlag
-from tests.access_cases.base import A1, A2, B1, CLASS_A, CLASS_B, PM_A, TL_A, TL_B, build
+from db.models import AuditEntry, CertAttempt, Coaching, EspItem, FormSubmission, ProgressMark, TimeframeFlag
+from tests.access_cases.base import A1, A2, B1, CLASS_A, CLASS_B, PM_A, PM_B, TL_A, TL_B, build
 from tests.helpers import replies, text_of
 
 
@@ -267,3 +267,65 @@ def test_a_failed_esp_complete_dm_does_not_ask_to_try_again(classes):
     with world.ctx.db.session() as session:
         agent = people.require_person(session, A1)
         assert esp.is_complete(session, agent.id)
+
+
+# -- the tracking forms -----------------------------------------------------------------------------
+def _form_values(agent=A1, n_number="N1000001", notes="Ran out of time", carrier="aetna"):
+    return {
+        ids.FORM_AGENT_BLOCK: {ids.FIELD_INPUT: {"type": "users_select", "selected_user": agent}},
+        ids.FORM_NNUMBER_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input", "value": n_number}},
+        ids.FORM_CARRIER_BLOCK: {
+            ids.FIELD_INPUT: {"type": "static_select", "selected_option": {"value": carrier}}
+        },
+        ids.FORM_DATE_BLOCK: {ids.FIELD_INPUT: {"type": "datepicker", "selected_date": "2026-11-26"}},
+        ids.FORM_SCORE_BLOCK: {ids.FIELD_INPUT: {"type": "number_input", "value": "61"}},
+        ids.FORM_NOTES_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input", "value": notes}},
+    }
+
+
+def test_the_tl_of_class_a_cannot_open_or_submit_forms_for_class_b(classes):
+    world = classes
+    picker = _answer(world, world.driver.command("/forms", f"<@{B1}|b>", user=TL_A, channel=CLASS_B))
+    assert picker.startswith("Sorry, Bea One is in Class B")
+    world.driver.command("/forms", f"failedcert <@{B1}|b>", user=TL_A, channel=CLASS_B)
+    opened = _answer(world, world.driver.action(ids.ACTION_FORM_OPEN["tbt"], B1, user=TL_A, channel=CLASS_B))
+    assert opened.startswith("Sorry, Bea One is in Class B")
+    assert world.slack.calls("views.open") == []
+    body = world.driver.submit_view(
+        ids.VIEW_FORMS["failedcert"], _form_values(agent=B1, n_number="N2000001"), user=TL_A
+    ).json()
+    assert body["errors"][ids.FORM_AGENT_BLOCK].startswith("Sorry, Bea One is in Class B")
+    assert _count(world, FormSubmission) == 0 and _count(world, CertAttempt) == 0
+    assert world.slack.dms_to(PM_B) == [] and world.slack.dms_to(TL_B) == []
+
+
+def test_the_failed_exam_form_submitted_twice_records_one_attempt_and_one_dm_each(classes):
+    world = classes
+    for _ in range(2):
+        reply = world.driver.submit_view(
+            ids.VIEW_FORMS["failedcert"], _form_values(), user=TL_A, view_id="V0FAILFORM1"
+        )
+        assert reply.body == ""
+    assert _count(world, FormSubmission) == 1 and _count(world, CertAttempt) == 1
+    pm = [text_of(m) for m in world.slack.dms_to(PM_A) if "failed the Aetna exam" in text_of(m)]
+    assert len(pm) == 1
+    saved = [m for m in world.slack.dms_to(TL_A) if "Failed Carrier Cert Exams* saved" in text_of(m)]
+    assert len(saved) == 2  # each submission is answered; the second with the first's result
+
+
+def test_oversized_form_notes_are_refused_with_the_limit_on_the_field(classes):
+    world = classes
+    body = world.driver.submit_view(
+        ids.VIEW_FORMS["failedcert"], _form_values(notes="n" * 501), user=TL_A
+    ).json()
+    assert "the limit is 500" in body["errors"][ids.FORM_NOTES_BLOCK]
+    assert _count(world, FormSubmission) == 0 and _count(world, CertAttempt) == 0
+
+
+@pytest.mark.parametrize("value", ["abc", "12345678901234567890", "null", "<@U0AGA0001>"])
+def test_a_forged_form_button_is_answered_plainly(classes, value):
+    world = classes
+    reply = world.driver.action(ids.ACTION_FORM_OPEN["tbt"], value, user=TL_A, channel=CLASS_A)
+    assert reply.status == 200
+    assert "out of date" in _answer(world, reply) or "not an agent I know" in _answer(world, reply)
+    assert world.slack.calls("views.open") == []

@@ -4,6 +4,7 @@ moves on the tracker, /esp, and the PM's ESP-complete DM exactly once, even when
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import timedelta
 
@@ -80,8 +81,15 @@ def form_values(
     return values
 
 
-def submit(world, kind: str, user: str = TL, **kwargs):
-    return world.driver.submit_view(ids.VIEW_FORMS[kind], form_values(kind, **kwargs), user=user)
+OPENED = itertools.count(1)
+
+
+def submit(world, kind: str, user: str = TL, view_id: str | None = None, **kwargs):
+    # Each call is a form opened afresh (its own view id); the same view id is the same submission.
+    view_id = view_id or f"V0FORM{next(OPENED):04d}"
+    return world.driver.submit_view(
+        ids.VIEW_FORMS[kind], form_values(kind, **kwargs), user=user, view_id=view_id
+    )
 
 
 def errors_of(reply) -> dict:

@@ -4,7 +4,9 @@ that Ana is ready for production. Runs last: it moves the clock to the afternoon
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.demo.stage import CLASS_CHANNEL, TL, Stage
@@ -12,10 +14,16 @@ from bot.slack import ids
 
 ANA, ANA_N, ANA_NPN = "U0AG0001", "N1234567", "19283746"
 DAY3_AFTERNOON = datetime(2026, 12, 3, 15, 30, tzinfo=ZoneInfo("America/Chicago"))
+# Each form is opened afresh, so each submission has its own view id (the same one is a double click).
+OPENED = itertools.count(1)
 
 
 def _values(
-    kind: str, n_number: str = ANA_N, carrier: str | None = None, proof: bool = False, **extra: dict
+    kind: str,
+    n_number: str = ANA_N,
+    carrier: str | None = None,
+    proof: bool = False,
+    extra: dict[str, dict[str, Any]] | None = None,
 ) -> dict:
     values: dict = {
         ids.FORM_AGENT_BLOCK: {ids.FIELD_INPUT: {"type": "users_select", "selected_user": ANA}},
@@ -33,14 +41,16 @@ def _values(
         values[ids.FORM_CONFIRM_BLOCK] = {
             ids.FIELD_INPUT: {"type": "checkboxes", "selected_options": [{"value": carrier}]}
         }
-    for block_id, state in extra.items():
+    for block_id, state in (extra or {}).items():
         values[block_id] = {ids.FIELD_INPUT: state}
     return values
 
 
 def _submit(stage: Stage, kind: str, what: str, values: dict) -> None:
     stage.narrate(f"Tess fills in the {what} form and presses Submit.")
-    reply = stage.world.driver.submit_view(ids.VIEW_FORMS[kind], values, user=TL)
+    reply = stage.world.driver.submit_view(
+        ids.VIEW_FORMS[kind], values, user=TL, view_id=f"V0DEMOFORM{next(OPENED)}"
+    )
     for message in (reply.json().get("errors") or {}).values():
         stage.out.write(f"  [form refuses] {message}\n")
     stage.show()
@@ -78,7 +88,7 @@ def play(stage: Stage) -> None:
         stage,
         "tbt",
         "TBT Completion",
-        _values("tbt", **{ids.FORM_TRAINER_BLOCK: {"type": "plain_text_input", "value": "Tess"}}),
+        _values("tbt", extra={ids.FORM_TRAINER_BLOCK: {"type": "plain_text_input", "value": "Tess"}}),
     )
     _submit(
         stage,
@@ -86,7 +96,7 @@ def play(stage: Stage) -> None:
         "Call Certification (pass)",
         _values(
             "callcert",
-            **{
+            extra={
                 ids.FORM_EVALUATOR_BLOCK: {"type": "plain_text_input", "value": "Quinn (QA)"},
                 ids.FORM_RESULT_BLOCK: {"type": "radio_buttons", "selected_option": {"value": "pass"}},
             },

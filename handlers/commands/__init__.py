@@ -28,13 +28,13 @@ def register(app: App, ctx: AppContext) -> None:
     app.command(ids.COACHING)(command(ctx, coaching_history.coaching_command))
     app.command(ids.PROGRESS)(command(ctx, progress.progress_command))
     app.command(ids.ESP)(command(ctx, esp.esp_command))
+    app.command(ids.FORMS)(command(ctx, forms.forms_command))
     # Not yet converted to the listener framework (issue 8): they register themselves.
     for module in (
         cohort,
         attendance,
         techissue,
         needhelp,
-        forms,
         redflag,
     ):
         module.register(app, ctx)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+
 from sqlalchemy import func, select
 
 from bot.access.policy import Action, Relation
 from bot.services import people
+from bot.slack import ids
 from bot.standin.harness import World
-from db.models import AuditEntry, CertAttempt, Coaching
-from tests.access_cases.base import CLASS_A, Case, answer_of
+from db.models import AuditEntry, CertAttempt, Coaching, FormSubmission
+from tests.access_cases.base import A1, A2, B1, CLASS_A, N1, Case, answer_of
 
 
 def _failcert(world: World, actor: str, agent: str | None, relation: Relation) -> str:
@@ -129,6 +132,30 @@ def _class_tracker(world: World, actor: str, channel: str | None, relation: Rela
     return answer_of(world, world.driver.command("/esp", "class", user=actor, channel=channel or ""))
 
 
+N_NUMBERS = {A1: "N1000001", A2: "N1000002", B1: "N2000001", N1: "N3000001"}
+FORM_SEQUENCE = itertools.count(1)
+
+
+def _form(world: World, actor: str, agent: str | None, relation: Relation) -> str:
+    assert agent is not None
+    values = {
+        ids.FORM_AGENT_BLOCK: {ids.FIELD_INPUT: {"type": "users_select", "selected_user": agent}},
+        ids.FORM_NNUMBER_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input", "value": N_NUMBERS[agent]}},
+        ids.FORM_DATE_BLOCK: {ids.FIELD_INPUT: {"type": "datepicker", "selected_date": "2026-11-26"}},
+        ids.FORM_TRAINER_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input", "value": "Tess"}},
+    }
+    reply = world.driver.submit_view(
+        ids.VIEW_FORMS["tbt"], values, user=actor, view_id=f"V0TABLE{next(FORM_SEQUENCE)}"
+    )
+    errors = (reply.json() if reply.body else {}).get("errors") or {}
+    return next(iter(errors.values()), "saved")
+
+
+def _submissions(world: World) -> int:
+    with world.ctx.db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(FormSubmission)) or 0)
+
+
 CASES: dict[Action, Case] = {
     Action.CERT_FAILURE_RECORD: Case(run=_failcert, written=_attempts),
     Action.COACHING_WRITE: Case(run=_coach, written=_coachings),
@@ -140,4 +167,5 @@ CASES: dict[Action, Case] = {
     Action.ESP_READ: Case(run=_esp_read, written=_nothing),
     Action.ESP_WRITE: Case(run=_esp_write, written=_audited("esp.updated")),
     Action.ESP_CLASS_READ: Case(run=_class_tracker, written=_nothing, class_level=True),
+    Action.FORMS_SUBMIT: Case(run=_form, written=_submissions),
 }
