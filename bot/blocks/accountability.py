@@ -198,6 +198,8 @@ def coaching_saved(saved: CoachingSaved) -> list[Block]:
 def cap_document(agent_name: str, level_label: str, document: str) -> list[Block]:
     blocks: list[Block] = [header(f"{level_label}: {agent_name}")]
     chunk = 2800
+    # A message holds at most 50 blocks; a CAP longer than that is cut (the export has it whole).
+    document = shorten(document, chunk * 45)
     for start in range(0, len(document), chunk):
         blocks.append(section("```" + document[start : start + chunk] + "```"))
     blocks.append(context("Print it or paste it into the CAP form; both signatures are needed."))

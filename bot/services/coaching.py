@@ -19,7 +19,7 @@ from bot.access.policy import Action
 from bot.blocks import accountability as blocks
 from bot.config.playbook import CoachingPolicy, Playbook
 from bot.core.errors import Conflict, InvalidInput
-from bot.core.text import EXPECTATION, INCIDENT, NOTE, require_length
+from bot.core.text import EXPECTATION, INCIDENT, NOTE, require_length, shorten
 from bot.core.timefmt import local, show_date
 from bot.services import access, audit, cohorts, people
 from bot.services.work import Work, use_case
@@ -288,7 +288,7 @@ def render_cap(session: Session, coaching: Coaching, playbook: Playbook) -> str:
     for c in prior:
         lines.append(
             f"- {show_date(local(c.created_at, timezone).date())}: {level_label(playbook, c.level)} "
-            f"({policy_title(playbook, c.policy)}) by {c.coached_by.name}: {c.incident}"
+            f"({policy_title(playbook, c.policy)}) by {c.coached_by.name}: {shorten(c.incident, INCIDENT)}"
         )
     coach = session.get(Person, coaching.coached_by_id)
     values = {
