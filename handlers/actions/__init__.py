@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot.context import AppContext
 from bot.slack import ids
-from handlers.actions import coach_open, forms, help_queue, mia, red_flags
+from handlers.actions import coach_open, forms, help_queue, mia, red_flags, sheet_take_value
 from handlers.listener import action
 
 
@@ -15,6 +15,7 @@ def register(app: App, ctx: AppContext) -> None:
     opened = action(ctx, forms.form_button_clicked)
     for action_id in ids.ACTION_FORM_OPEN.values():
         app.action(action_id)(opened)
+    app.action(ids.ACTION_SHEET_TAKE_VALUE)(action(ctx, sheet_take_value.take_sheet_value))
     # Not yet converted to the listener framework (issue 8): they register themselves.
     for module in (mia, help_queue, red_flags):
         module.register(app, ctx)
