@@ -11,8 +11,12 @@ from handlers.listener import action
 
 
 def register(app: App, ctx: AppContext) -> None:
+    app.action(ids.ACTION_COACH_OPEN)(action(ctx, coach_open.coach_open_clicked))
+    opened = action(ctx, forms.form_button_clicked)
+    for action_id in ids.ACTION_FORM_OPEN.values():
+        app.action(action_id)(opened)
     app.action(ids.ACTION_SHEET_TAKE_VALUE)(action(ctx, sheet_take_value.take_sheet_value))
     app.action(ids.ACTION_MOVED_TO_PRODUCTION)(action(ctx, production.moved_to_production_action))
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (mia, help_queue, coach_open, forms, red_flags):
+    for module in (mia, help_queue, red_flags):
         module.register(app, ctx)
