@@ -7,15 +7,15 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.slack.request_guard import GuardedRequestHandler, refuse_size
 from db.session import Database
 
 SLACK_PATH = "/slack/events"
 
 
 def make_wsgi(bolt_app: App, db: Database) -> Callable[..., Iterable[bytes]]:
-    slack = SlackRequestHandler(bolt_app, path=SLACK_PATH)
+    slack = GuardedRequestHandler(bolt_app, path=SLACK_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
@@ -24,6 +24,10 @@ def make_wsgi(bolt_app: App, db: Database) -> Callable[..., Iterable[bytes]]:
             status = "200 OK" if healthy else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
+        refused = refuse_size(environ)
+        if refused:
+            start_response(refused, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "0")])
+            return [b""]
         return slack(environ, start_response)
 
     return application

@@ -196,6 +196,11 @@ class SlackDriver:
             retry_num=retry_num,
         )
 
+    def raw(self, body: str, content_type: str, *, settle: bool = True) -> Reply:
+        """Any body, correctly signed: what a forger holding the signing secret, or a Slack bug,
+        could send (tests of malformed payloads)."""
+        return self._post(body, content_type, settle=settle)
+
     # -- plumbing ----------------------------------------------------------------------------
     def _token(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids):06d}"
