@@ -7,7 +7,6 @@ before it is done too. `mark_carrier_complete` (the proof-backed completion form
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -19,16 +18,6 @@ from bot.services import audit, cohorts
 from db.models import Cohort, Person, ProgressMark, TimeframeFlag
 
 DONE_WORDS = {"done", "complete", "completed", "passed", "finished"}
-
-
-@dataclass(frozen=True)
-class StepRef:
-    carrier: str
-    step: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.carrier} {self.step}"
 
 
 def carrier_name(playbook: Playbook, key: str) -> str:
