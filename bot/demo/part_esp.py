@@ -5,6 +5,7 @@ that Ana is ready for production. Runs last: it moves the clock to the afternoon
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.demo.stage import CLASS_CHANNEL, TL, Stage
@@ -15,9 +16,14 @@ DAY3_AFTERNOON = datetime(2026, 12, 3, 15, 30, tzinfo=ZoneInfo("America/Chicago"
 
 
 def _values(
-    kind: str, n_number: str = ANA_N, carrier: str | None = None, proof: bool = False, **extra: dict
-) -> dict:
-    values: dict = {
+    kind: str,
+    n_number: str = ANA_N,
+    carrier: str | None = None,
+    proof: bool = False,
+    extra: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A form's state values as Slack sends them; `extra` maps more block ids to their input."""
+    values: dict[str, Any] = {
         ids.FORM_AGENT_BLOCK: {ids.FIELD_INPUT: {"type": "users_select", "selected_user": ANA}},
         ids.FORM_NNUMBER_BLOCK: {ids.FIELD_INPUT: {"type": "plain_text_input", "value": n_number}},
         ids.FORM_DATE_BLOCK: {ids.FIELD_INPUT: {"type": "datepicker", "selected_date": "2026-12-03"}},
@@ -33,12 +39,12 @@ def _values(
         values[ids.FORM_CONFIRM_BLOCK] = {
             ids.FIELD_INPUT: {"type": "checkboxes", "selected_options": [{"value": carrier}]}
         }
-    for block_id, state in extra.items():
+    for block_id, state in (extra or {}).items():
         values[block_id] = {ids.FIELD_INPUT: state}
     return values
 
 
-def _submit(stage: Stage, kind: str, what: str, values: dict) -> None:
+def _submit(stage: Stage, kind: str, what: str, values: dict[str, Any]) -> None:
     stage.narrate(f"Tess fills in the {what} form and presses Submit.")
     reply = stage.world.driver.submit_view(ids.VIEW_FORMS[kind], values, user=TL)
     for message in (reply.json().get("errors") or {}).values():
@@ -78,7 +84,7 @@ def play(stage: Stage) -> None:
         stage,
         "tbt",
         "TBT Completion",
-        _values("tbt", **{ids.FORM_TRAINER_BLOCK: {"type": "plain_text_input", "value": "Tess"}}),
+        _values("tbt", extra={ids.FORM_TRAINER_BLOCK: {"type": "plain_text_input", "value": "Tess"}}),
     )
     _submit(
         stage,
@@ -86,7 +92,7 @@ def play(stage: Stage) -> None:
         "Call Certification (pass)",
         _values(
             "callcert",
-            **{
+            extra={
                 ids.FORM_EVALUATOR_BLOCK: {"type": "plain_text_input", "value": "Quinn (QA)"},
                 ids.FORM_RESULT_BLOCK: {"type": "radio_buttons", "selected_option": {"value": "pass"}},
             },

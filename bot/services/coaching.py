@@ -115,20 +115,20 @@ def incidents(session: Session, person_id: int, playbook: Playbook, timezone: st
                 f"Failed {name} attempt {attempt.attempt_no}{score}",
             )
         )
-    for flag in session.scalars(
+    for behind in session.scalars(
         select(TimeframeFlag).where(
             TimeframeFlag.person_id == person_id,
             TimeframeFlag.flagged_at.is_not(None),
             TimeframeFlag.excuse.is_(None),
         )
     ):
-        assert flag.flagged_at is not None
+        assert behind.flagged_at is not None
         found.append(
             Incident(
-                f"flag:{flag.id}",
+                f"flag:{behind.id}",
                 "timeframe",
-                flag.flagged_at,
-                f"Not finished inside the class window ({flag.missing or 'steps missing'})",
+                behind.flagged_at,
+                f"Not finished inside the class window ({behind.missing or 'steps missing'})",
             )
         )
     found.sort(key=lambda i: (i.at, i.ref))

@@ -191,10 +191,10 @@ def submit(
         data["notes"] = _text(fields.get("notes"), "notes", "notes", problems, required=False)
     elif kind == "callcert":
         data["evaluator"] = _text(fields.get("evaluator"), "evaluator", "evaluator", problems)
-        result = str(fields.get("result") or "")
-        if result not in CALL_RESULTS:
+        outcome = str(fields.get("result") or "")
+        if outcome not in CALL_RESULTS:
             problems["result"] = "Pick pass or fail."
-        data["result"] = result
+        data["result"] = outcome
         data["notes"] = _text(fields.get("notes"), "notes", "notes", problems, required=False)
     elif kind == "failedcert":
         try:

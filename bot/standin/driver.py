@@ -214,10 +214,12 @@ class SlackDriver:
         settle: bool = True,
     ) -> Reply:
         timestamp = str(int(time.time()))
+        # None only when the timestamp or the body is missing.
+        signature = self._verifier.generate_signature(timestamp=timestamp, body=body) or ""
         headers = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": self._verifier.generate_signature(timestamp=timestamp, body=body),
+            "X-Slack-Signature": signature,
             **(extra_headers or {}),
         }
         request = urllib.request.Request(self.app_url, data=body.encode(), headers=headers, method="POST")

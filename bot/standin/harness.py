@@ -66,7 +66,7 @@ class World:
             target=self._http.serve_forever, kwargs={"poll_interval": 0.02}, name="bot-http", daemon=True
         )
         self._http_thread.start()
-        host, port = self._http.server_address[:2]
+        host, port = self._http.socket.getsockname()[:2]
         self.url = f"http://{host}:{port}"
         self.driver = SlackDriver(self.url, SIGNING_SECRET, self.slack, settle=self.settle)
 
