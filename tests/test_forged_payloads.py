@@ -152,16 +152,28 @@ CASES: dict[str, tuple[str, str]] = {
         json.dumps({"type": "event_callback", "team_id": TEAM_ID, "event": "x", "api_app_id": "A0TRAINDAY"}),
         JSON,
     ),
+    "event: null": (
+        json.dumps({"type": "event_callback", "team_id": TEAM_ID, "event": None, "api_app_id": "A0TRAINDAY"}),
+        JSON,
+    ),
+    "event: channel a number": (_event({"type": "member_joined_channel", "user": AGENT, "channel": 7}), JSON),
+    "team: a number": (_form(_block_actions(team=5)), FORM),
+    "authorizations: an object": (
+        json.dumps({**json.loads(_event({"type": "app_home_opened", "user": AGENT})), "authorizations": {}}),
+        JSON,
+    ),
 }
 
 # Bodies that Bolt could not parse or read (not a JSON object, a part of the wrong JSON type) are
 # answered 400 before Bolt sees them (bot/slack/request_guard.py). Everything else is signed and
 # well-formed but incomplete: ignored with a 200 (handlers.listener.IgnoreMalformed).
 DO_NOT_PARSE = {
-    "actions: not a list",
-    "view: not an object",
     "event: user not a string",
     "event: not an object",
+    "event: null",
+    "event: channel a number",
+    "team: a number",
+    "authorizations: an object",
     "payload: not JSON",
     "payload: JSON null",
     "payload: JSON list",

@@ -25,19 +25,11 @@ log = logging.getLogger(__name__)
 # JSON parse it would cost.
 MAX_BODY_BYTES = 1024 * 1024
 
-# The parts of a payload Bolt reads itself (request context, authorization, self-event filter,
-# listener matching) and the JSON types it assumes they have.
-_BOLT_READS: dict[str, tuple[type, ...]] = {
-    "event": (dict,),
-    "user": (dict, str),
-    "team": (dict, str),
-    "enterprise": (dict, str, type(None)),
-    "channel": (dict, str),
-    "container": (dict,),
-    "view": (dict,),
-    "actions": (list,),
-    "authorizations": (list,),
-}
+# Bolt reads ids out of these parts of a payload while building the request context (team, user,
+# channel, enterprise), at the top and inside the nested objects it looks into, and assumes a
+# string or an object ("id" in part): a number there was a TypeError.
+_ID_PARTS = ("user", "channel", "team", "enterprise")
+_NESTED = ("event", "message", "previous_message", "item", "assistant_thread")
 
 
 def refuse_size(environ: dict[str, Any]) -> str | None:
@@ -53,12 +45,28 @@ def unreadable(body: object) -> str | None:
     """Why Bolt could not read this parsed body, or None."""
     if not isinstance(body, dict):
         return f"a JSON {type(body).__name__}, not an object"
-    for key, kinds in _BOLT_READS.items():
-        if key in body and not isinstance(body[key], kinds):
-            return f"{key} is a JSON {type(body[key]).__name__}"
-    authorizations = body.get("authorizations") or []
-    if not all(isinstance(a, dict) for a in authorizations):
-        return "an authorization that is not an object"
+    # Bolt's own middleware calls body.get("event", {}).get(...): present, it must be an object.
+    if "event" in body and not isinstance(body["event"], dict):
+        return "event is not an object"
+    authorizations = body.get("authorizations")
+    if authorizations is not None and not (
+        isinstance(authorizations, list) and all(isinstance(a, dict) for a in authorizations)
+    ):
+        return "authorizations is not a list of objects"
+    return _wrong_id_part(body, depth=0)
+
+
+def _wrong_id_part(part: dict[str, Any], depth: int) -> str | None:
+    for key in _ID_PARTS:
+        if not isinstance(part.get(key), (dict, str, type(None))):
+            return f"{key} is a JSON {type(part[key]).__name__}"
+    nested = [part[k] for k in _NESTED if isinstance(part.get(k), dict)]
+    if depth == 0:
+        nested += part.get("authorizations") or []
+    for inner in nested:
+        problem = _wrong_id_part(inner, depth + 1) if depth < 3 else None
+        if problem:
+            return problem
     return None
 
 
