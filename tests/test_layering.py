@@ -131,7 +131,7 @@ def test_no_sql_outside_db_and_services():
             func = call.func
             if isinstance(func, ast.Attribute) and func.attr in SESSION_METHODS:
                 receiver = _receiver(func.value)
-                if receiver.split(".")[-1] in ("session", "s") or receiver.endswith("_session"):
+                if receiver.split(".")[-1] == "session" or receiver.endswith("_session"):
                     offenders.append(f"{_rel(path)}:{call.lineno} calls {receiver}.{func.attr}()")
     assert offenders == []
 
