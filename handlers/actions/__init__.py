@@ -5,10 +5,14 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
+from bot.slack import ids
 from handlers.actions import coach_open, forms, help_queue, mia, red_flags
+from handlers.listener import action
 
 
 def register(app: App, ctx: AppContext) -> None:
+    app.action(ids.ACTION_MIA_EXCUSE)(action(ctx, mia.mia_excuse))
+    app.action(ids.ACTION_MIA_PRESENT)(action(ctx, mia.mia_present))
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (mia, help_queue, coach_open, forms, red_flags):
+    for module in (help_queue, coach_open, forms, red_flags):
         module.register(app, ctx)

@@ -28,6 +28,9 @@ def register(app: App, ctx: AppContext) -> None:
             error_field=ids.FAILCERT_AGENT_BLOCK,
         )
     )
+    app.view(ids.VIEW_MIA_REASON)(
+        view(ctx, mia_reason.mia_reason_submitted, fields=mia_reason.FIELDS, error_field=ids.MIA_REASON_BLOCK)
+    )
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (cohort_new, mia_reason, help_claim, coach_form, progress_form, forms, red_flag_resolve):
+    for module in (cohort_new, help_claim, coach_form, progress_form, forms, red_flag_resolve):
         module.register(app, ctx)

@@ -1,0 +1,99 @@
+"""The training day, the help queue, red flags and App Home."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.access.policy import Action, Relation
+from bot.services import cohorts, people
+from bot.slack import ids
+from bot.standin.harness import World
+from db.models import AttendanceCodeChoice, AttendanceFlag
+from tests.access_cases.base import CLASS_A, Case, answer_of
+from tests.helpers import text_of
+
+_breaks = itertools.count(1)
+
+
+def _count(world: World, stmt: Any) -> int:
+    with world.ctx.db.session() as session:
+        return int(session.scalar(stmt) or 0)
+
+
+def view_answer(world: World, reply: Any, user: str, dms_before: int) -> str:
+    """What a modal submission told the person: its field errors, or the DM it sent."""
+    errors = (reply.json() or {}).get("errors") if reply.body else None
+    if errors:
+        return " ".join(errors.values())
+    dms = world.slack.dms_to(user)[dms_before:]
+    return text_of(dms[-1]) if dms else ""
+
+
+# -- attendance ------------------------------------------------------------------------------
+def _read(world: World, actor: str, agent: str | None, relation: Relation) -> str:
+    return answer_of(world, world.driver.command("/attendance", f"<@{agent}|x>", user=actor, channel=CLASS_A))
+
+
+def _set(world: World, actor: str, agent: str | None, relation: Relation) -> str:
+    text = f"set <@{agent}|x> 1 absent_hr_approved HR said so"
+    return answer_of(world, world.driver.command("/attendance", text, user=actor, channel=CLASS_A))
+
+
+def _codes(world: World) -> int:
+    return _count(world, select(func.count()).select_from(AttendanceCodeChoice))
+
+
+def mia_flag(world: World, agent: str) -> int:
+    """An open MIA mark on the agent, in their class (or the class they left)."""
+    with world.ctx.db.session() as session:
+        person = people.by_slack_id(session, agent)
+        assert person is not None
+        enrollment = cohorts.enrollment_of(session, person.id)
+        cohort = enrollment.cohort if enrollment else cohorts.for_channel(session, "C0OLDCLS1")
+        assert cohort is not None
+        flag = AttendanceFlag(
+            cohort_id=cohort.id,
+            person_id=person.id,
+            day=1,
+            kind="mia",
+            break_no=next(_breaks),
+            flagged_at=world.clock.now(),
+            status="open",
+        )
+        session.add(flag)
+        session.flush()
+        return flag.id
+
+
+def _excuse(world: World, actor: str, agent: str | None, relation: Relation) -> str:
+    assert agent is not None
+    flag_id = mia_flag(world, agent)
+    pressed = answer_of(world, world.driver.action(ids.ACTION_MIA_EXCUSE, str(flag_id), user=actor))
+    # The form is submitted too (as a forged request would), so a refusal there is checked as well.
+    before = len(world.slack.dms_to(actor))
+    submitted = world.driver.submit_view(
+        ids.VIEW_MIA_REASON,
+        {ids.MIA_REASON_BLOCK: {ids.FIELD_INPUT: {"value": "Doorbell"}}},
+        user=actor,
+        private_metadata=json.dumps({"flag_id": flag_id, "decision": "excused"}),
+        view_id=f"V0MIA{flag_id}",
+    )
+    answer = view_answer(world, submitted, actor, before)
+    return pressed if pressed.startswith("Sorry") else answer
+
+
+def _cleared(world: World) -> int:
+    return _count(
+        world, select(func.count()).select_from(AttendanceFlag).where(AttendanceFlag.status != "open")
+    )
+
+
+CASES: dict[Action, Case] = {
+    Action.ATTENDANCE_READ: Case(run=_read, written=_codes),
+    Action.ATTENDANCE_SET: Case(run=_set, written=_codes),
+    Action.MIA_RESOLVE: Case(run=_excuse, written=_cleared),
+}

@@ -1,0 +1,134 @@
+"""Issue 8 in the training day, the help queue, red flags and App Home: an insider acts only on
+their own classes' agents, a double submission writes once, malformed input is answered clearly."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.slack import ids
+from db.models import AttendanceCodeChoice, AttendanceFlag, AuditEntry
+from tests.access_cases.base import A2, B1, CLASS_A, CLASS_B, TL_A, TL_B, build
+from tests.access_cases.day import mia_flag, view_answer
+from tests.helpers import replies
+
+
+def _count(world, model, *where) -> int:
+    with world.ctx.db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+@pytest.fixture
+def two_classes(world, caplog):
+    build(world)
+    caplog.set_level(logging.INFO)
+    yield world
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "a traceback was logged"
+
+
+def _say(world, *args, **kwargs) -> str:
+    [answer] = replies(world, world.driver.command(*args, **kwargs))
+    return answer
+
+
+# -- /attendance ------------------------------------------------------------------------------
+def test_attendance_set_in_another_class_is_refused_in_one_line_and_writes_nothing(two_classes):
+    world = two_classes
+    text = f"set <@{B1}|bea> 1 absent_hr_approved HR said so"
+    refused = _say(world, "/attendance", text, user=TL_A, channel=CLASS_B)
+    assert refused.startswith("Sorry, Bea One is in Class B") and "\n" not in refused
+    assert _count(world, AttendanceCodeChoice) == 0
+    # Nor can A's TL read B's agent; B's TL can do both.
+    assert _say(world, "/attendance", f"<@{B1}|bea>", user=TL_A, channel=CLASS_A).startswith("Sorry")
+    assert "Absent – HR Approved" in _say(world, "/attendance", text, user=TL_B, channel=CLASS_B)
+    assert _count(world, AttendanceCodeChoice) == 1
+
+
+@pytest.mark.parametrize("day", ["²", "1e3", "2.0", "-1", "0", "x"])
+def test_attendance_set_with_a_day_that_is_not_plain_digits_is_refused_with_the_form(two_classes, day):
+    world = two_classes
+    answer = _say(world, "/attendance", f"set <@{A2}|abe> {day} full_day why", user=TL_A, channel=CLASS_A)
+    assert "is not a day number" in answer and "/attendance set @agent DAY CODE reason" in answer
+    assert _count(world, AttendanceCodeChoice) == 0
+
+
+def test_an_oversized_attendance_reason_is_refused_with_the_limit(two_classes):
+    world = two_classes
+    answer = _say(world, "/attendance", f"set <@{A2}|abe> 1 full_day {'x' * 600}", user=TL_A, channel=CLASS_A)
+    assert "the limit is 500" in answer
+    assert _count(world, AttendanceCodeChoice) == 0
+
+
+# -- the MIA buttons and the reason modal ---------------------------------------------------------
+def _submit_reason(world, user, metadata, reason="Doorbell", view_id="V0MIA1"):
+    before = len(world.slack.dms_to(user))
+    reply = world.driver.submit_view(
+        ids.VIEW_MIA_REASON,
+        {ids.MIA_REASON_BLOCK: {ids.FIELD_INPUT: {"value": reason}}},
+        user=user,
+        private_metadata=metadata,
+        view_id=view_id,
+    )
+    return view_answer(world, reply, user, before)
+
+
+def test_a_tl_cannot_excuse_another_class_s_mia_by_button_or_by_form(two_classes):
+    world = two_classes
+    flag_id = mia_flag(world, B1)
+    pressed = replies(world, world.driver.action(ids.ACTION_MIA_EXCUSE, str(flag_id), user=TL_A))
+    assert pressed[0].startswith("Sorry, Bea One is in Class B")
+    assert world.slack.calls("views.open") == []
+    meta = json.dumps({"flag_id": flag_id, "decision": "excused"})
+    assert _submit_reason(world, TL_A, meta).startswith("Sorry, Bea One is in Class B")
+    assert _count(world, AttendanceFlag, AttendanceFlag.status != "open") == 0
+    assert "Excused: Bea One" in _submit_reason(world, TL_B, meta, view_id="V0MIA2")
+
+
+def test_the_reason_modal_submitted_twice_writes_once(two_classes):
+    world = two_classes
+    meta = json.dumps({"flag_id": mia_flag(world, A2), "decision": "present"})
+    first = _submit_reason(world, TL_A, meta, view_id="V0TWICE")
+    second = _submit_reason(world, TL_A, meta, view_id="V0TWICE")
+    assert "Marked present: Abe Two" in first and "Marked present: Abe Two" in second
+    assert _count(world, AuditEntry, AuditEntry.action == "attendance.flag.present") == 1
+    # Another TL's later form is told who did it first, and changes nothing.
+    again = _submit_reason(world, TL_A, meta, reason="Other reason", view_id="V0LATER")
+    assert "already marked present Abe Two" in again
+    assert _count(world, AuditEntry, AuditEntry.action.like("attendance.flag.%")) == 1
+
+
+@pytest.mark.parametrize("value", ["abc", "1" * 20, "", "-3", "1.5"])
+def test_a_forged_mia_button_value_is_answered_clearly(two_classes, value):
+    world = two_classes
+    [answer] = replies(world, world.driver.action(ids.ACTION_MIA_PRESENT, value, user=TL_A))
+    assert answer == "That button or form is out of date; nothing changed."
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        "abc",
+        "null",
+        "{not json",
+        "1" * 20,
+        json.dumps({"flag_id": "1" * 20, "decision": "excused"}),
+        json.dumps({"flag_id": 1, "decision": "deleted"}),
+        json.dumps({"flag_id": None, "decision": "excused"}),
+    ],
+)
+def test_forged_reason_modal_metadata_is_answered_clearly_and_writes_nothing(two_classes, metadata):
+    world = two_classes
+    mia_flag(world, A2)
+    answer = _submit_reason(world, TL_A, metadata)
+    assert "out of date" in answer
+    assert _count(world, AttendanceFlag, AttendanceFlag.status != "open") == 0
+
+
+def test_an_oversized_mia_reason_is_refused_on_the_field(two_classes):
+    world = two_classes
+    meta = json.dumps({"flag_id": mia_flag(world, A2), "decision": "excused"})
+    assert "the limit is 500" in _submit_reason(world, TL_A, meta, reason="y" * 501)
+    assert _count(world, AttendanceFlag, AttendanceFlag.status != "open") == 0
