@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.slack import ids
-from db.models import AttendanceCodeChoice, AttendanceFlag, AuditEntry
-from tests.access_cases.base import A2, B1, CLASS_A, CLASS_B, TL_A, TL_B, build
-from tests.access_cases.day import mia_flag, view_answer
-from tests.helpers import replies
+from db.models import AttendanceCodeChoice, AttendanceFlag, AuditEntry, RedFlag
+from tests.access_cases.base import A2, ADMIN, B1, CLASS_A, CLASS_B, ESP, PM_A, TL_A, TL_B, build
+from tests.access_cases.day import mia_flag, red_flag, view_answer
+from tests.helpers import replies, text_of
 
 
 def _count(world, model, *where) -> int:
@@ -132,3 +132,79 @@ def test_an_oversized_mia_reason_is_refused_on_the_field(two_classes):
     meta = json.dumps({"flag_id": mia_flag(world, A2), "decision": "excused"})
     assert "the limit is 500" in _submit_reason(world, TL_A, meta, reason="y" * 501)
     assert _count(world, AttendanceFlag, AttendanceFlag.status != "open") == 0
+
+
+# -- red flags ----------------------------------------------------------------------------------
+def _submit_resolution(world, user, metadata, text="Cleared by the carrier", view_id="V0RF1"):
+    before = len(world.slack.dms_to(user))
+    reply = world.driver.submit_view(
+        ids.VIEW_REDFLAG_RESOLVE,
+        {ids.REDFLAG_RESOLUTION_BLOCK: {ids.FIELD_INPUT: {"value": text}}},
+        user=user,
+        private_metadata=metadata,
+        view_id=view_id,
+    )
+    return reply, view_answer(world, reply, user, before)
+
+
+def test_an_oversized_red_flag_is_refused_with_the_limit_and_an_old_one_still_renders(two_classes):
+    world = two_classes
+    answer = _say(world, "/redflag", f"<@{A2}|abe> {'z' * 1501}", user=TL_A, channel=CLASS_A)
+    assert "the limit is 1,500" in answer
+    assert _count(world, RedFlag) == 0
+    # Stored before the caps: shown cut short wherever it appears (the stand-in refuses invalid blocks).
+    flag_id = red_flag(world, A2, "w" * 5000)
+    listed = _say(world, "/redflag", "list", user=TL_A, channel=CLASS_A)
+    assert "w" * 1499 + "…" in listed and "w" * 1500 not in listed
+    world.driver.action(ids.ACTION_REDFLAG_RESOLVE, str(flag_id), user=TL_A)
+    [opened] = world.slack.calls("views.open")
+    assert "…" in str(opened.args["view"])
+
+
+def test_the_resolve_modal_submitted_twice_writes_once(two_classes):
+    world = two_classes
+    meta = json.dumps({"flag_id": red_flag(world, A2)})
+    first, _ = _submit_resolution(world, PM_A, meta, view_id="V0TWICE")
+    second, _ = _submit_resolution(world, PM_A, meta, view_id="V0TWICE")
+    assert first.json() == {} and second.json() == {}
+    assert _count(world, AuditEntry, AuditEntry.action == "red_flag.resolved") == 1
+    assert len([n for n in world.slack.dms_to(ADMIN) if "resolved by Pat Alpha" in text_of(n)]) == 1
+
+
+def test_another_class_s_tl_cannot_resolve_or_list_its_flags(two_classes):
+    world = two_classes
+    flag_id = red_flag(world, B1, "Only class B knows")
+    pressed = replies(world, world.driver.action(ids.ACTION_REDFLAG_RESOLVE, str(flag_id), user=TL_A))
+    assert pressed[0].startswith("Sorry, Bea One is in Class B")
+    _, answer = _submit_resolution(world, TL_A, json.dumps({"flag_id": flag_id}))
+    assert answer.startswith("Sorry, Bea One is in Class B")
+    assert _count(world, RedFlag, RedFlag.resolved_at.is_not(None)) == 0
+    assert _say(world, "/redflag", "list", user=TL_A, channel=CLASS_B).startswith("Sorry")
+    assert "Only class B knows" not in _say(world, "/redflag", "list", user=TL_A, channel="D0SOMEDM")
+    assert "Only class B knows" in _say(world, "/redflag", "list", user=ESP, channel="D0SOMEDM")
+
+
+@pytest.mark.parametrize(
+    "metadata", ["abc", "null", "{not json", "1" * 20, json.dumps({"flag_id": "1" * 20})]
+)
+def test_forged_resolve_metadata_is_answered_clearly_and_writes_nothing(two_classes, metadata):
+    world = two_classes
+    red_flag(world, A2)
+    _, answer = _submit_resolution(world, PM_A, metadata)
+    assert "out of date" in answer
+    assert _count(world, RedFlag, RedFlag.resolved_at.is_not(None)) == 0
+
+
+@pytest.mark.parametrize("value", ["abc", "1" * 20, ""])
+def test_a_forged_resolve_button_value_is_answered_clearly(two_classes, value):
+    [answer] = replies(two_classes, two_classes.driver.action(ids.ACTION_REDFLAG_RESOLVE, value, user=PM_A))
+    assert answer == "That button or form is out of date; nothing changed."
+
+
+def test_an_oversized_resolution_is_refused_on_the_field(two_classes):
+    world = two_classes
+    reply, answer = _submit_resolution(
+        world, PM_A, json.dumps({"flag_id": red_flag(world, A2)}), text="r" * 501
+    )
+    assert reply.json()["errors"][ids.REDFLAG_RESOLUTION_BLOCK].startswith("The resolution is 501 characters")
+    assert _count(world, RedFlag, RedFlag.resolved_at.is_not(None)) == 0

@@ -13,6 +13,7 @@ from handlers.listener import action
 def register(app: App, ctx: AppContext) -> None:
     app.action(ids.ACTION_MIA_EXCUSE)(action(ctx, mia.mia_excuse))
     app.action(ids.ACTION_MIA_PRESENT)(action(ctx, mia.mia_present))
+    app.action(ids.ACTION_REDFLAG_RESOLVE)(action(ctx, red_flags.redflag_resolve_button))
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (help_queue, coach_open, forms, red_flags):
+    for module in (help_queue, coach_open, forms):
         module.register(app, ctx)

@@ -25,6 +25,7 @@ from handlers.listener import command
 def register(app: App, ctx: AppContext) -> None:
     app.command(ids.FAILCERT)(command(ctx, failcert.failcert_command))
     app.command(ids.ATTENDANCE)(command(ctx, attendance.attendance_command))
+    app.command(ids.REDFLAG)(command(ctx, redflag.redflag_command))
     # Not yet converted to the listener framework (issue 8): they register themselves.
     for module in (
         cohort,
@@ -35,6 +36,5 @@ def register(app: App, ctx: AppContext) -> None:
         progress,
         forms,
         esp,
-        redflag,
     ):
         module.register(app, ctx)

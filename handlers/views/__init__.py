@@ -31,6 +31,14 @@ def register(app: App, ctx: AppContext) -> None:
     app.view(ids.VIEW_MIA_REASON)(
         view(ctx, mia_reason.mia_reason_submitted, fields=mia_reason.FIELDS, error_field=ids.MIA_REASON_BLOCK)
     )
+    app.view(ids.VIEW_REDFLAG_RESOLVE)(
+        view(
+            ctx,
+            red_flag_resolve.redflag_resolve_submitted,
+            fields=red_flag_resolve.FIELDS,
+            error_field=ids.REDFLAG_RESOLUTION_BLOCK,
+        )
+    )
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (cohort_new, help_claim, coach_form, progress_form, forms, red_flag_resolve):
+    for module in (cohort_new, help_claim, coach_form, progress_form, forms):
         module.register(app, ctx)

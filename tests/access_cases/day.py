@@ -12,7 +12,7 @@ from bot.access.policy import Action, Relation
 from bot.services import cohorts, people
 from bot.slack import ids
 from bot.standin.harness import World
-from db.models import AttendanceCodeChoice, AttendanceFlag
+from db.models import AttendanceCodeChoice, AttendanceFlag, RedFlag
 from tests.access_cases.base import CLASS_A, Case, answer_of
 from tests.helpers import text_of
 
@@ -92,8 +92,66 @@ def _cleared(world: World) -> int:
     )
 
 
+# -- red flags -------------------------------------------------------------------------------
+def _raise(world: World, actor: str, agent: str | None, relation: Relation) -> str:
+    text = f"<@{agent}|x> background Found in the check"
+    return answer_of(world, world.driver.command("/redflag", text, user=actor, channel=CLASS_A))
+
+
+def _flags(world: World) -> int:
+    return _count(world, select(func.count()).select_from(RedFlag))
+
+
+def red_flag(world: World, agent: str, description: str = "Found in the check") -> int:
+    """An open red flag on the agent, in their class (or the class they left), raised by an admin."""
+    with world.ctx.db.session() as session:
+        person = people.by_slack_id(session, agent)
+        raiser = people.by_slack_id(session, "U0ADM001")
+        assert person is not None and raiser is not None
+        enrollment = cohorts.enrollment_of(session, person.id)
+        cohort = enrollment.cohort if enrollment else cohorts.for_channel(session, "C0OLDCLS1")
+        assert cohort is not None
+        flag = RedFlag(
+            person_id=person.id,
+            cohort_id=cohort.id,
+            raised_by_id=raiser.id,
+            raised_at=world.clock.now(),
+            description=description,
+        )
+        session.add(flag)
+        session.flush()
+        return flag.id
+
+
+def _list(world: World, actor: str, channel: str | None, relation: Relation) -> str:
+    return answer_of(world, world.driver.command("/redflag", "list", user=actor, channel=channel or ""))
+
+
+def _resolve(world: World, actor: str, agent: str | None, relation: Relation) -> str:
+    assert agent is not None
+    flag_id = red_flag(world, agent)
+    pressed = answer_of(world, world.driver.action(ids.ACTION_REDFLAG_RESOLVE, str(flag_id), user=actor))
+    before = len(world.slack.dms_to(actor))
+    submitted = world.driver.submit_view(
+        ids.VIEW_REDFLAG_RESOLVE,
+        {ids.REDFLAG_RESOLUTION_BLOCK: {ids.FIELD_INPUT: {"value": "Cleared by the carrier"}}},
+        user=actor,
+        private_metadata=json.dumps({"flag_id": flag_id}),
+        view_id=f"V0RF{flag_id}",
+    )
+    answer = view_answer(world, submitted, actor, before)
+    return pressed if pressed.startswith("Sorry") else answer
+
+
+def _resolved(world: World) -> int:
+    return _count(world, select(func.count()).select_from(RedFlag).where(RedFlag.resolved_at.is_not(None)))
+
+
 CASES: dict[Action, Case] = {
     Action.ATTENDANCE_READ: Case(run=_read, written=_codes),
     Action.ATTENDANCE_SET: Case(run=_set, written=_codes),
     Action.MIA_RESOLVE: Case(run=_excuse, written=_cleared),
+    Action.REDFLAG_RAISE: Case(run=_raise, written=_flags),
+    Action.REDFLAG_READ: Case(run=_list, written=_flags, class_level=True),
+    Action.REDFLAG_RESOLVE: Case(run=_resolve, written=_resolved),
 }
