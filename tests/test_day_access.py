@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.slack import ids
-from db.models import AttendanceCodeChoice, AttendanceFlag, AuditEntry, RedFlag
+from db.models import AttendanceCodeChoice, AttendanceFlag, AuditEntry, HelpRequest, RedFlag
 from tests.access_cases.base import A2, ADMIN, B1, CLASS_A, CLASS_B, ESP, PM_A, TL_A, TL_B, build
-from tests.access_cases.day import mia_flag, red_flag, view_answer
+from tests.access_cases.day import help_request, mia_flag, red_flag, view_answer
 from tests.helpers import replies, text_of
 
 
@@ -208,3 +208,80 @@ def test_an_oversized_resolution_is_refused_on_the_field(two_classes):
     )
     assert reply.json()["errors"][ids.REDFLAG_RESOLUTION_BLOCK].startswith("The resolution is 501 characters")
     assert _count(world, RedFlag, RedFlag.resolved_at.is_not(None)) == 0
+
+
+# -- the help queue -----------------------------------------------------------------------------
+def _submit_claim(world, user, metadata, room="3", view_id="V0HQ1"):
+    before = len(world.slack.dms_to(user))
+    reply = world.driver.submit_view(
+        ids.VIEW_HELP_CLAIM,
+        {ids.HELP_ROOM_BLOCK: {ids.FIELD_INPUT: {"value": room}}},
+        user=user,
+        private_metadata=metadata,
+        view_id=view_id,
+    )
+    return reply, view_answer(world, reply, user, before)
+
+
+def test_the_claim_modal_submitted_twice_writes_once_and_dms_the_agent_once(two_classes):
+    world = two_classes
+    meta = json.dumps({"request_id": help_request(world, A2)})
+    first, _ = _submit_claim(world, TL_A, meta, view_id="V0TWICE")
+    second, _ = _submit_claim(world, TL_A, meta, view_id="V0TWICE")
+    assert first.body == "" and second.body == ""
+    assert _count(world, AuditEntry, AuditEntry.action == "help.claimed") == 1
+    assert len(world.slack.dms_to(A2)) == 1
+
+
+def test_another_class_s_tl_cannot_claim_resolve_or_read_its_queue(two_classes):
+    world = two_classes
+    request_id = help_request(world, B1)
+    for action_id in (ids.ACTION_HELP_CLAIM, ids.ACTION_HELP_RESOLVE):
+        [answer] = replies(world, world.driver.action(action_id, str(request_id), user=TL_A))
+        assert answer.startswith("Sorry, Bea One is in Class B") and "\n" not in answer
+    _, answer = _submit_claim(world, TL_A, json.dumps({"request_id": request_id}))
+    assert "Bea One is in Class B" in answer
+    assert _count(world, HelpRequest, HelpRequest.status != "waiting") == 0
+    assert _say(world, "/needhelp", "", user=TL_A, channel=CLASS_B).startswith("Sorry")
+    assert "Bea One" not in _say(world, "/needhelp", "", user=TL_A, channel="D0SOMEDM")
+    assert "Bea One" in _say(world, "/needhelp", "", user=TL_B, channel="D0SOMEDM")
+
+
+@pytest.mark.parametrize(
+    "metadata", ["abc", "null", "{not json", "1" * 20, json.dumps({"request_id": "1" * 20})]
+)
+def test_forged_claim_metadata_is_answered_clearly_and_writes_nothing(two_classes, metadata):
+    world = two_classes
+    help_request(world, A2)
+    _, answer = _submit_claim(world, TL_A, metadata)
+    assert "out of date" in answer
+    assert _count(world, HelpRequest, HelpRequest.status != "waiting") == 0
+
+
+@pytest.mark.parametrize("room", ["²", "1e1", "3.0", "-3", "51"])
+def test_a_room_that_is_not_plain_digits_in_range_is_refused(two_classes, room):
+    world = two_classes
+    reply, _ = _submit_claim(world, TL_A, json.dumps({"request_id": help_request(world, A2)}), room=room)
+    assert reply.json()["errors"][ids.HELP_ROOM_BLOCK] == "Type a breakout room number from 1 to 50."
+    assert _count(world, HelpRequest, HelpRequest.status != "waiting") == 0
+
+
+@pytest.mark.parametrize("action_id", [ids.ACTION_HELP_CLAIM, ids.ACTION_HELP_RESOLVE])
+@pytest.mark.parametrize("value", ["abc", "1" * 20, ""])
+def test_a_forged_help_button_value_is_answered_clearly(two_classes, action_id, value):
+    [answer] = replies(two_classes, two_classes.driver.action(action_id, value, user=TL_A))
+    assert answer == "That button or form is out of date; nothing changed."
+
+
+def test_an_oversized_help_topic_is_refused_with_the_limit(two_classes):
+    world = two_classes
+    for command in ("/needhelp", "/techissue"):
+        answer = _say(world, command, "q" * 501, user=A2, channel=CLASS_A)
+        assert "the limit is 500" in answer
+    assert _count(world, HelpRequest) == 0
+    # A forged Still stuck value carrying more is cut to the cap.
+    value = json.dumps({"t": "", "q": "q" * 5000})
+    world.driver.action(ids.ACTION_HELP_STILL_STUCK, value, user=A2)
+    with world.ctx.db.session() as session:
+        [text] = session.scalars(select(HelpRequest.text))
+    assert len(text) == 500 and text.endswith("…")

@@ -8,25 +8,13 @@ commit too (handlers/replies.py EditMessage).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from bot.blocks import red_flags as flag_blocks
 from bot.config.playbook import Playbook
 from bot.core.text import INCIDENT, NOTE, shorten
 from bot.core.timefmt import show
+from bot.services.outbox import MessageEdit
 from bot.services.work import Work
 from db.models import Person, RedFlag
-
-
-@dataclass(frozen=True)
-class MessageEdit:
-    """A DM sent about a flag, and what it should show now."""
-
-    channel: str
-    ts: str
-    text: str
-    blocks: list[dict[str, Any]]
 
 
 def card_of(flag: RedFlag, playbook_labels: dict[str, str] | None = None) -> flag_blocks.FlagCard:

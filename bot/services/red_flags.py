@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from bot.access.policy import Action, Target
@@ -19,8 +20,8 @@ from bot.config.playbook import Playbook, RedFlagCategory
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.text import INCIDENT, NOTE, require_length, shorten
 from bot.core.timefmt import show
-from bot.services import access, audit, cohorts, people, red_flag_notify
-from bot.services.red_flag_notify import MessageEdit
+from bot.services import access, audit, cohorts, outbox, people, red_flag_notify
+from bot.services.outbox import MessageEdit
 from bot.services.work import Work, use_case
 from db.models import Cohort, Notification, Person, RedFlag, Role
 
@@ -138,11 +139,14 @@ def resolve(
     if len(resolution) > MAX_RESOLUTION:
         raise InvalidInput(f"Keep the resolution under {MAX_RESOLUTION} characters.")
     # A conditional update: of two racing resolutions exactly one matches the open row.
-    changed = session.execute(  # type: ignore[attr-defined]
-        update(RedFlag)
-        .where(RedFlag.id == flag_id, RedFlag.resolved_at.is_(None))
-        .values(resolved_at=now, resolved_by_id=by.id, resolution=resolution)
-        .execution_options(synchronize_session=False)
+    changed = cast(
+        CursorResult[Any],
+        session.execute(
+            update(RedFlag)
+            .where(RedFlag.id == flag_id, RedFlag.resolved_at.is_(None))
+            .values(resolved_at=now, resolved_by_id=by.id, resolution=resolution)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     flag = get(session, flag_id)
     session.refresh(flag)
@@ -304,16 +308,5 @@ def require_resolution(text: str) -> str:
 
 
 def _resolved_card_for_unsent(session: Session, playbook: Playbook, flag: RedFlag) -> None:
-    """A DM still waiting in the outbox (Slack refused it a moment ago) goes out showing the
-    resolution, not a Resolve button for a settled flag."""
     text, blocks = flag_blocks.flag_card(red_flag_notify.card(playbook, flag))
-    session.execute(
-        update(Notification)
-        .where(
-            Notification.key.like(f"redflag:{flag.id}:%"),
-            Notification.kind == "redflag.raised",
-            Notification.status.in_(("pending", "failed")),
-        )
-        .values(text=text, blocks=blocks)
-        .execution_options(synchronize_session=False)
-    )
+    outbox.rewrite_unsent(session, f"redflag:{flag.id}:%", "redflag.raised", text, blocks)

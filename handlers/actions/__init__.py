@@ -14,6 +14,9 @@ def register(app: App, ctx: AppContext) -> None:
     app.action(ids.ACTION_MIA_EXCUSE)(action(ctx, mia.mia_excuse))
     app.action(ids.ACTION_MIA_PRESENT)(action(ctx, mia.mia_present))
     app.action(ids.ACTION_REDFLAG_RESOLVE)(action(ctx, red_flags.redflag_resolve_button))
+    app.action(ids.ACTION_HELP_STILL_STUCK)(action(ctx, help_queue.still_stuck))
+    app.action(ids.ACTION_HELP_CLAIM)(action(ctx, help_queue.claim_button))
+    app.action(ids.ACTION_HELP_RESOLVE)(action(ctx, help_queue.resolve_button))
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (help_queue, coach_open, forms):
+    for module in (coach_open, forms):
         module.register(app, ctx)

@@ -26,11 +26,11 @@ def register(app: App, ctx: AppContext) -> None:
     app.command(ids.FAILCERT)(command(ctx, failcert.failcert_command))
     app.command(ids.ATTENDANCE)(command(ctx, attendance.attendance_command))
     app.command(ids.REDFLAG)(command(ctx, redflag.redflag_command))
+    app.command(ids.TECHISSUE)(command(ctx, techissue.techissue_command))
+    app.command(ids.NEEDHELP)(command(ctx, needhelp.needhelp_command))
     # Not yet converted to the listener framework (issue 8): they register themselves.
     for module in (
         cohort,
-        techissue,
-        needhelp,
         coach,
         coaching_history,
         progress,

@@ -39,6 +39,9 @@ def register(app: App, ctx: AppContext) -> None:
             error_field=ids.REDFLAG_RESOLUTION_BLOCK,
         )
     )
+    app.view(ids.VIEW_HELP_CLAIM)(
+        view(ctx, help_claim.claim_submitted, fields=help_claim.FIELDS, error_field=ids.HELP_ROOM_BLOCK)
+    )
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (cohort_new, help_claim, coach_form, progress_form, forms):
+    for module in (cohort_new, coach_form, progress_form, forms):
         module.register(app, ctx)

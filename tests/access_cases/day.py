@@ -12,7 +12,7 @@ from bot.access.policy import Action, Relation
 from bot.services import cohorts, people
 from bot.slack import ids
 from bot.standin.harness import World
-from db.models import AttendanceCodeChoice, AttendanceFlag, RedFlag
+from db.models import AttendanceCodeChoice, AttendanceFlag, HelpRequest, RedFlag
 from tests.access_cases.base import CLASS_A, Case, answer_of
 from tests.helpers import text_of
 
@@ -147,6 +147,66 @@ def _resolved(world: World) -> int:
     return _count(world, select(func.count()).select_from(RedFlag).where(RedFlag.resolved_at.is_not(None)))
 
 
+# -- the help queue ----------------------------------------------------------------------------
+def _techissue(world: World, actor: str, channel: str | None, relation: Relation) -> str:
+    return answer_of(world, world.driver.command("/techissue", "audio", user=actor, channel=channel or ""))
+
+
+def _requests(world: World) -> int:
+    return _count(world, select(func.count()).select_from(HelpRequest))
+
+
+def _queue(world: World, actor: str, channel: str | None, relation: Relation) -> str:
+    return answer_of(world, world.driver.command("/needhelp", "", user=actor, channel=channel or ""))
+
+
+def _saw_no_queue(answer: str) -> bool:
+    # An agent typing /needhelp joins the queue instead of reading it (HELP_REQUEST).
+    return not answer.startswith("The help queue is for agents")
+
+
+def _claimed(world: World) -> int:
+    return _count(world, select(func.count()).select_from(HelpRequest).where(HelpRequest.status != "waiting"))
+
+
+def help_request(world: World, agent: str) -> int:
+    """A waiting help request of the agent, in their class (or the class they left)."""
+    with world.ctx.db.session() as session:
+        person = people.by_slack_id(session, agent)
+        assert person is not None
+        enrollment = cohorts.enrollment_of(session, person.id)
+        cohort = enrollment.cohort if enrollment else cohorts.for_channel(session, "C0OLDCLS1")
+        assert cohort is not None
+        request = HelpRequest(
+            cohort_id=cohort.id,
+            person_id=person.id,
+            source="needhelp",
+            text="no audio",
+            status="waiting",
+            requested_at=world.clock.now(),
+            open_slot=None,
+        )
+        session.add(request)
+        session.flush()
+        return request.id
+
+
+def _claim(world: World, actor: str, agent: str | None, relation: Relation) -> str:
+    assert agent is not None
+    request_id = help_request(world, agent)
+    pressed = answer_of(world, world.driver.action(ids.ACTION_HELP_CLAIM, str(request_id), user=actor))
+    before = len(world.slack.dms_to(actor))
+    submitted = world.driver.submit_view(
+        ids.VIEW_HELP_CLAIM,
+        {ids.HELP_ROOM_BLOCK: {ids.FIELD_INPUT: {"value": "3"}}},
+        user=actor,
+        private_metadata=json.dumps({"request_id": request_id}),
+        view_id=f"V0HQ{request_id}",
+    )
+    answer = view_answer(world, submitted, actor, before)
+    return pressed if pressed.startswith("Sorry") else answer
+
+
 CASES: dict[Action, Case] = {
     Action.ATTENDANCE_READ: Case(run=_read, written=_codes),
     Action.ATTENDANCE_SET: Case(run=_set, written=_codes),
@@ -154,4 +214,7 @@ CASES: dict[Action, Case] = {
     Action.REDFLAG_RAISE: Case(run=_raise, written=_flags),
     Action.REDFLAG_READ: Case(run=_list, written=_flags, class_level=True),
     Action.REDFLAG_RESOLVE: Case(run=_resolve, written=_resolved),
+    Action.TECH_HELP: Case(run=_techissue, written=_requests, class_level=True),
+    Action.HELP_QUEUE_READ: Case(run=_queue, written=_claimed, refused=_saw_no_queue, class_level=True),
+    Action.HELP_CLAIM: Case(run=_claim, written=_claimed),
 }
