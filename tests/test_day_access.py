@@ -285,3 +285,17 @@ def test_an_oversized_help_topic_is_refused_with_the_limit(two_classes):
     with world.ctx.db.session() as session:
         [text] = session.scalars(select(HelpRequest.text))
     assert len(text) == 500 and text.endswith("…")
+
+
+# -- App Home -----------------------------------------------------------------------------------
+def test_home_shows_only_one_s_own_classes_and_old_oversized_text_renders(two_classes):
+    world = two_classes
+    for _ in range(3):
+        red_flag(world, A2, "v" * 5000)
+    red_flag(world, B1, "Only class B knows")
+    for user in (TL_A, ESP, ADMIN):
+        world.driver.event({"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home"})
+    published = {c.args["user_id"]: text_of(c.args["view"]) for c in world.slack.calls("views.publish")}
+    assert "Only class B knows" not in published[TL_A] and "v" * 200 in published[TL_A]
+    assert "Only class B knows" in published[ESP] and "Only class B knows" in published[ADMIN]
+    # (the stand-in refuses any view Slack would refuse: the autouse fixture checks)

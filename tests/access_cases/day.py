@@ -207,6 +207,21 @@ def _claim(world: World, actor: str, agent: str | None, relation: Relation) -> s
     return pressed if pressed.startswith("Sorry") else answer
 
 
+# -- App Home ----------------------------------------------------------------------------------
+def _home(world: World, actor: str, channel: str | None, relation: Relation) -> str:
+    before = len(world.slack.dms_to(actor))
+    world.driver.event({"type": "app_home_opened", "user": actor, "channel": "D0HOME", "tab": "home"})
+    dms = world.slack.dms_to(actor)[before:]
+    if dms:
+        return text_of(dms[-1])
+    published = [c for c in world.slack.calls("views.publish") if c.args.get("user_id") == actor]
+    return text_of(published[-1].args["view"]) if published else ""
+
+
+def _nothing(world: World) -> int:
+    return 0
+
+
 CASES: dict[Action, Case] = {
     Action.ATTENDANCE_READ: Case(run=_read, written=_codes),
     Action.ATTENDANCE_SET: Case(run=_set, written=_codes),
@@ -217,4 +232,5 @@ CASES: dict[Action, Case] = {
     Action.TECH_HELP: Case(run=_techissue, written=_requests, class_level=True),
     Action.HELP_QUEUE_READ: Case(run=_queue, written=_claimed, refused=_saw_no_queue, class_level=True),
     Action.HELP_CLAIM: Case(run=_claim, written=_claimed),
+    Action.HOME_VIEW: Case(run=_home, written=_nothing, class_level=True),
 }
