@@ -304,7 +304,6 @@ def test_racing_claims_only_one_wins(world):
             _room(str(n)),
             user=TL if n % 2 else PM,
             private_metadata=_meta(request.id),
-            view_id=f"V0RACE{n}",  # six modals: a repeat of one view would answer with its first result
             settle=False,
         )
         for n in range(1, 7)
@@ -320,9 +319,7 @@ def test_only_the_classes_staff_may_claim(world):
     import_cohort(world)
     request = _queue(world)
     [answer] = replies(world, world.driver.action("help_claim", str(request.id), user=ANA))
-    assert (
-        "Sorry, only team leads, production managers and admins can claim or resolve help requests" in answer
-    )
+    assert "Sorry, only team leads, production managers and admins can claim or resolve" in answer
     import_cohort(
         world,
         name="Other class",
@@ -345,13 +342,7 @@ def test_resolving_records_it_and_updates_the_card(world):
     import_cohort(world)
     world.clock.set(DAY1_10AM)
     request = _queue(world)
-    world.driver.submit_view(
-        "help_claim_room",
-        _room("3"),
-        user=TL,
-        private_metadata=_meta(request.id),
-        view_id=f"V0CLAIM{request.id}",
-    )
+    world.driver.submit_view("help_claim_room", _room("3"), user=TL, private_metadata=_meta(request.id))
     world.clock.advance(timedelta(minutes=15))
     reply = world.driver.action("help_resolve", str(request.id), user=TL)
     assert replies(world, reply) == []
@@ -375,12 +366,8 @@ def test_open_for_cohort_lists_waiting_and_claimed_oldest_first(world):
     ben = _queue(world, BEN)
     world.clock.advance(timedelta(minutes=1))
     chloe = _queue(world, CHLOE)
-    world.driver.submit_view(
-        "help_claim_room", _room("1"), user=TL, private_metadata=_meta(ben.id), view_id=f"V0CLAIM{ben.id}"
-    )
-    world.driver.submit_view(
-        "help_claim_room", _room("2"), user=TL, private_metadata=_meta(chloe.id), view_id=f"V0CLAIM{chloe.id}"
-    )
+    world.driver.submit_view("help_claim_room", _room("1"), user=TL, private_metadata=_meta(ben.id))
+    world.driver.submit_view("help_claim_room", _room("2"), user=TL, private_metadata=_meta(chloe.id))
     world.driver.action("help_resolve", str(chloe.id), user=TL)
     with world.ctx.db.session() as session:
         assert [(r.id, r.status) for r in help_queue.open_for_cohort(session, cohort_id)] == [
@@ -401,13 +388,7 @@ def test_the_tl_card_survives_a_slack_hiccup(world):
     [outcome] = outbox.retry_failed(world.ctx.db, world.ctx.client, world.clock.now())
     assert outcome.sent
     [card] = world.slack.dms_to(TL)
-    world.driver.submit_view(
-        "help_claim_room",
-        _room("4"),
-        user=TL,
-        private_metadata=_meta(request.id),
-        view_id=f"V0CLAIM{request.id}",
-    )
+    world.driver.submit_view("help_claim_room", _room("4"), user=TL, private_metadata=_meta(request.id))
     [update] = world.slack.calls("chat.update")
     assert update.args["ts"] == card["ts"] and "breakout room 4" in text_of(update.args)
 
@@ -433,13 +414,7 @@ def _day_of_requests(world) -> int:
         world.clock.set(DAY1_10AM + timedelta(minutes=at))
         request = _queue(world, user)
         world.clock.advance(timedelta(minutes=wait))
-        world.driver.submit_view(
-            "help_claim_room",
-            _room("5"),
-            user=TL,
-            private_metadata=_meta(request.id),
-            view_id=f"V0CLAIM{request.id}",
-        )
+        world.driver.submit_view("help_claim_room", _room("5"), user=TL, private_metadata=_meta(request.id))
     world.clock.set(datetime(2026, 12, 2, 16, 50, tzinfo=CHICAGO))
     _queue(world, ANA)
     return cohort_id
@@ -481,13 +456,7 @@ def test_the_end_of_day_dm_carries_the_help_queue_section(world):
     world.clock.set(DAY1_10AM)
     request = _queue(world, BEN)
     world.clock.advance(timedelta(minutes=6))
-    world.driver.submit_view(
-        "help_claim_room",
-        _room("2"),
-        user=TL,
-        private_metadata=_meta(request.id),
-        view_id=f"V0CLAIM{request.id}",
-    )
+    world.driver.submit_view("help_claim_room", _room("2"), user=TL, private_metadata=_meta(request.id))
     world.clock.set(datetime(2026, 12, 1, 17, 5, tzinfo=CHICAGO))
     world.run_job("scheduler.jobs:end_of_day", cohort_id, 1)
     eod = text_of(world.slack.dms_to(TL)[-1])
