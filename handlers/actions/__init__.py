@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot.context import AppContext
 from bot.slack import ids
-from handlers.actions import coach_open, forms, help_queue, mia, red_flags
+from handlers.actions import coach_open, forms, help_queue, mia, red_flags, sheet_take_value
 from handlers.listener import action
 
 
@@ -17,6 +17,7 @@ def register(app: App, ctx: AppContext) -> None:
     app.action(ids.ACTION_HELP_STILL_STUCK)(action(ctx, help_queue.still_stuck))
     app.action(ids.ACTION_HELP_CLAIM)(action(ctx, help_queue.claim_button))
     app.action(ids.ACTION_HELP_RESOLVE)(action(ctx, help_queue.resolve_button))
+    app.action(ids.ACTION_SHEET_TAKE_VALUE)(action(ctx, sheet_take_value.take_sheet_value))
     # Not yet converted to the listener framework (issue 8): they register themselves.
     for module in (coach_open, forms):
         module.register(app, ctx)
