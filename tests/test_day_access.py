@@ -299,3 +299,22 @@ def test_home_shows_only_one_s_own_classes_and_old_oversized_text_renders(two_cl
     assert "Only class B knows" not in published[TL_A] and "v" * 200 in published[TL_A]
     assert "Only class B knows" in published[ESP] and "Only class B knows" in published[ADMIN]
     # (the stand-in refuses any view Slack would refuse: the autouse fixture checks)
+
+
+def test_tl_and_pm_clearing_one_mia_at_the_same_moment_write_once(two_classes):
+    world = two_classes
+    meta = json.dumps({"flag_id": mia_flag(world, A2), "decision": "excused"})
+    sent = [
+        world.driver.submit_view(
+            ids.VIEW_MIA_REASON,
+            {ids.MIA_REASON_BLOCK: {ids.FIELD_INPUT: {"value": f"Reason {n}"}}},
+            user=TL_A if n % 2 else PM_A,
+            private_metadata=meta,
+            settle=False,
+        )
+        for n in range(4)
+    ]
+    world.settle()
+    refused = [r for r in sent if r.body and "already excused Abe Two" in str(r.json())]
+    assert len(refused) == 3
+    assert _count(world, AuditEntry, AuditEntry.action == "attendance.flag.excused") == 1

@@ -765,7 +765,9 @@ def mia_form(work: Work, flag_id: int, decision: str) -> MiaForm:
 def resolve_mia(work: Work, data: MiaDecision) -> MiaResolved:
     """The reason modal: excuse the mark or mark the agent present, once."""
     flag = _flag_target(work, data.flag_id)
-    work.session.refresh(flag, with_for_update=True)  # two staff at once: the second sees the first
+    # Two staff at once: the second waits for the first, then sees what it wrote.
+    work.session.execute(select(AttendanceFlag.id).where(AttendanceFlag.id == flag.id).with_for_update())
+    work.session.refresh(flag)
     reason = require_length(data.reason, NOTE, "The reason", field="reason")
     if flag.status != OPEN:
         raise Conflict(_already(work.session, flag), field="reason")
