@@ -215,7 +215,7 @@ class SlackDriver:
         headers = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": self._verifier.generate_signature(timestamp=timestamp, body=body),
+            "X-Slack-Signature": self._verifier.generate_signature(timestamp=timestamp, body=body) or "",
             **(extra_headers or {}),
         }
         request = urllib.request.Request(self.app_url, data=body.encode(), headers=headers, method="POST")
