@@ -11,7 +11,10 @@ from handlers.listener import event
 
 
 def register(app: App, ctx: AppContext) -> None:
+    app.event(ids.EVENT_REACTION_ADDED)(event(ctx, reactions.reaction_event))
+    app.event(ids.EVENT_REACTION_REMOVED)(event(ctx, reactions.reaction_event))
+    app.event(ids.EVENT_APP_HOME_OPENED)(event(ctx, app_home.app_home_opened))
     app.event(ids.EVENT_USER_CHANGE)(event(ctx, user_change.user_change_event))
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (member_joined, reactions, app_home):
+    for module in (member_joined,):
         module.register(app, ctx)
