@@ -91,7 +91,7 @@ def populate(world: World) -> None:
                 )
             help_queue.enqueue(
                 session,
-                help_queue.requester(session, agents[3].slack_user_id),
+                help_queue.Requester(agents[3], cohorts.active_enrollments(session, cohort.id)[3]),
                 source="needhelp",
                 text="No audio",
                 topic_key=None,
