@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,14 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Lets `run` refuse to start a second scheduler over the same job store.
     scheduler_lock_ttl_seconds: int = Field(default=90, ge=10)
+    # Replicas and failover (issue 9). On PostgreSQL a standby takes the scheduler over within
+    # SCHEDULER_TAKEOVER_SECONDS of the leader's death (its poll and the TCP keepalives that reveal a
+    # dead host are derived from it); the watchdog acts when the leader's loop has not ticked for
+    # SCHEDULER_WATCHDOG_SECONDS; SIGTERM waits at most SHUTDOWN_GRACE_SECONDS for acknowledged work.
+    scheduler_takeover_seconds: int = Field(default=30, ge=3)
+    scheduler_watchdog_seconds: int = Field(default=60, ge=2)
+    shutdown_grace_seconds: float = Field(default=10.0, ge=0)
+    log_format: Literal["text", "json"] = "text"
 
     def missing_for_run(self) -> list[str]:
         """Names of the settings `run` needs but lacks, with where to get each."""
