@@ -46,11 +46,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from slack_sdk.errors import SlackClientError
 
     from bot.bootstrap import build_bolt_app, build_context
+    from bot.services.scheduler_lock import migrating
     from db.migrate import upgrade
     from scheduler.leadership import Coordinator
 
     ctx = build_context(settings)
-    upgrade(settings.database_url)
+    with migrating(ctx.db.url):
+        upgrade(settings.database_url)
     executor = TrackingExecutor()
     try:
         app = build_bolt_app(ctx, executor=executor)  # checks the token with auth.test

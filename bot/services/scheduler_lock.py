@@ -16,6 +16,8 @@ holder that stopped beating for the TTL is taken over."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, create_engine, delete, text, update
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 LOCK_NAME = "scheduler"
 # pg_try_advisory_lock's key space is shared by everything on the database: a fixed, unlikely key.
 ADVISORY_KEY = 0x7D_A7_5C_4E_D0_09
+MIGRATION_KEY = 0x7D_A7_5C_4E_D0_0A
 
 
 class SchedulerAlreadyRunning(Conflict):
@@ -170,3 +173,22 @@ class AdvisoryLock:
     def dispose(self) -> None:
         self._drop()
         self._engine.dispose()
+
+
+@contextmanager
+def migrating(url: str) -> Iterator[None]:
+    """Replicas starting together each run the migrations: on PostgreSQL they queue on a lock so one
+    applies them and the others find the database at head (Alembic alone would race on DDL)."""
+    if not url.startswith("postgresql"):
+        yield
+        return
+    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_KEY})
+    finally:
+        engine.dispose()
