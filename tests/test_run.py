@@ -144,8 +144,9 @@ def test_metrics_count_acks_per_listener(running, standin):
     assert 'training_day_outbox_messages_total{status="dead"} 0.0' in exposition
 
 
-def test_a_standby_takes_over_within_seconds_of_a_sigkilled_leader(database_url, tmp_path, standin):
-    """Over PostgreSQL the lock dies with the leader's connection: no TTL to wait out."""
+@pytest.fixture
+def two_replicas(database_url, tmp_path, standin):  # type: ignore[no-untyped-def]
+    """Two `run` processes over PostgreSQL: (urls, processes, leader index) once one leads."""
     if not database_url.startswith("postgresql"):
         pytest.skip("replicas need PostgreSQL; SQLite is the single-process default")
     standin.reset()
@@ -159,20 +160,53 @@ def test_a_standby_takes_over_within_seconds_of_a_sigkilled_leader(database_url,
         assert _until(
             lambda: sorted(_health(u).get("scheduler", "") for u in urls) == ["leader", "standby"], 8
         )
-        leader = next(i for i, u in enumerate(urls) if _health(u)["scheduler"] == "leader")
-        other = 1 - leader
-        processes[leader].send_signal(signal.SIGKILL)
-        processes[leader].wait(5)
-        killed = time.monotonic()
-        assert _until(lambda: _health(urls[other]).get("scheduler") == "leader", 8)
-        assert time.monotonic() - killed < 8
-        report = _health(urls[other])
-        assert report["ok"] and report["loop"] == "alive" and report["last_tick"]
+        yield urls, processes, next(i for i, u in enumerate(urls) if _health(u)["scheduler"] == "leader")
     finally:
         for process in processes:
             if process.poll() is None:
                 process.terminate()
             process.communicate(timeout=20)
+
+
+def test_a_standby_takes_over_within_seconds_of_a_sigkilled_leader(two_replicas):
+    """Over PostgreSQL the lock dies with the leader's connection: no TTL to wait out."""
+    urls, processes, leader = two_replicas
+    other = 1 - leader
+    processes[leader].send_signal(signal.SIGKILL)
+    processes[leader].wait(5)
+    killed = time.monotonic()
+    assert _until(lambda: _health(urls[other]).get("scheduler") == "leader", 5)
+    assert time.monotonic() - killed < 5
+    report = _health(urls[other])
+    assert report["ok"] and report["loop"] == "alive" and report["last_tick"]
+
+
+def test_a_sigtermed_leader_hands_over_within_seconds(two_replicas):
+    urls, processes, leader = two_replicas
+    other = 1 - leader
+    processes[leader].terminate()
+    stopped = time.monotonic()
+    assert _until(lambda: _health(urls[other]).get("scheduler") == "leader", 5)
+    assert time.monotonic() - stopped < 5
+    assert processes[leader].wait(15) == 0
+
+
+def test_a_crashed_bot_started_again_serves_at_once_and_stands_by(running, tmp_path, standin):
+    """SQLite: the dead process's lease blocks the scheduler for its TTL, never Slack."""
+    assert _until(lambda: _health(running).get("scheduler") == "leader", 10)
+    pid = int(_health(running)["process"].split(":")[1])
+    os.kill(pid, signal.SIGKILL)
+    port = _free_port()
+    again = _start(tmp_path, standin, port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, again, seconds=10)
+        assert _health(url)["scheduler"] == "standby"
+        driver = SlackDriver(url, SECRET, standin)
+        assert driver.command("/cohort", "", user="U0STRANGER", channel="C0CLASS01").status == 200
+    finally:
+        again.terminate()
+        again.communicate(timeout=20)
 
 
 def test_a_token_slack_rejects_is_named_without_a_traceback(tmp_path, standin):
