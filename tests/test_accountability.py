@@ -297,8 +297,15 @@ def test_failcert_form_records_and_validates(world):
         }
 
     body = world.driver.submit_view("failcert_modal", values("-5"), user=TL).json()
+    assert "whole number from 0 to 100" in body["errors"]["failcert_score"]
+    body = world.driver.submit_view("failcert_modal", values("101"), user=TL).json()
     assert "out of range" in body["errors"]["failcert_score"]
-    assert world.driver.submit_view("failcert_modal", values("58"), user=TL).body == ""
+    assert world.driver.submit_view("failcert_modal", values("58"), user=TL, view_id="V0FAIL1").body == ""
+    # The same modal submitted again (a double click): one attempt, one DM each.
+    assert world.driver.submit_view("failcert_modal", values("58"), user=TL, view_id="V0FAIL1").body == ""
+    with world.ctx.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(CertAttempt)) == 1
+    assert len(world.slack.dms_to(PM)) == 1
     assert "failed the Aetna exam with a score of 58" in text_of(world.slack.dms_to(PM)[0])
 
 

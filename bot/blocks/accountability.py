@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.blocks.common import Block, button, context, header, input_block, plain, section, sections
 from bot.slack import ids
+
+if TYPE_CHECKING:
+    from bot.services.certs import FailureResult
 
 COACH_USAGE = (
     "*/coach* — document a coaching:\n"
@@ -229,6 +232,21 @@ def failcert_modal(carriers: list[tuple[str, str]], agent: str | None = None) ->
             ),
         ],
     }
+
+
+def failure_answer(result: FailureResult, text: str) -> list[Block]:
+    """The answer to a failed attempt: the guide's step and a button to document the proposed coaching."""
+    button = coach_open_button(
+        f"Document the {result.proposed_label}…",
+        agent=result.agent_slack_id,
+        policy="failedcert",
+        level=result.proposed_level,
+        links=[f"attempt:{result.attempt_id}"],
+        incident=f"Failed the {result.carrier_name} exam ({result.ordinal} of {result.limit} attempts"
+        + (f", score {result.score}" if result.score is not None else "")
+        + ").",
+    )
+    return failure_reply(text + f"\nProposed coaching: *{result.proposed_label}*.", button)
 
 
 def failure_reply(text: str, proposal_button: dict[str, Any] | None) -> list[Block]:

@@ -14,6 +14,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from db.models.person import Role
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -545,6 +547,27 @@ class FormsPolicy(Strict):
         return self
 
 
+class AccessPolicy(Strict):
+    """Extra actions a role may take across classes, beyond bot/access/policy.py's table (an ESP
+    manager who also documents coachings, say). Keys are roles, values the policy's action names."""
+
+    grants: dict[Role, list[str]] = Field(default_factory=dict)
+
+    @field_validator("grants")
+    @classmethod
+    def _known_actions(cls, grants: dict[Role, list[str]]) -> dict[Role, list[str]]:
+        from bot.access.policy import Action
+
+        known = {a.value for a in Action}
+        for role, actions in grants.items():
+            unknown = [a for a in actions if a not in known]
+            if unknown:
+                raise ValueError(
+                    f"{role.value}: unknown action(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+                )
+        return grants
+
+
 class Playbook(Strict):
     version: str = "1"
     day: DaySchedule = Field(default_factory=DaySchedule)
@@ -562,6 +585,7 @@ class Playbook(Strict):
     forms: FormsPolicy = Field(default_factory=FormsPolicy)
     red_flags: RedFlagPolicy = Field(default_factory=RedFlagPolicy)
     evening_check: EveningCheckPolicy = Field(default_factory=EveningCheckPolicy)
+    access: AccessPolicy = Field(default_factory=AccessPolicy)
 
     @field_validator("carriers")
     @classmethod

@@ -7,6 +7,7 @@ Exams form both call the two).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,10 +15,14 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.access import policy
+from bot.access.policy import Action
 from bot.config.playbook import Carrier, Playbook
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
-from bot.services import audit, cohorts, outbox, people
+from bot.core.text import shorten
+from bot.services import access, audit, cohorts, esp, outbox, people
 from bot.services.coaching import level_label
+from bot.services.work import Work, use_case
 from db.models import CertAttempt, Person, Role
 from db.session import Database
 
@@ -57,23 +62,38 @@ def require_carrier(playbook: Playbook, key: str) -> Carrier:
     carrier = playbook.carrier(key or "")
     if carrier is None:
         known = ", ".join(c.key for c in playbook.carriers)
-        raise InvalidInput(f"`{key}` is not a carrier I know. Use one of: {known}. Nothing was recorded.")
+        raise InvalidInput(
+            f"`{key}` is not a carrier I know. Use one of: {known}. Nothing was recorded.", field="carrier"
+        )
     return carrier
+
+
+SCORE = re.compile(r"[0-9]{1,4}%?")
+
+
+def looks_like_a_score(word: str) -> bool:
+    """A word meant as a score (it has a digit of any script), to be parsed strictly rather than
+    taken as the start of the note."""
+    return any(ch.isdigit() or ch.isnumeric() for ch in word)
 
 
 def parse_score(playbook: Playbook, raw: str | int | None) -> int | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     low, high = playbook.failed_certs.score_min, playbook.failed_certs.score_max
-    try:
-        value = int(str(raw).strip().rstrip("%"))
-    except ValueError:
+    # ASCII digits only: int() would also take "٣", and "1e3" or "72.5" must not pass as a score.
+    text = str(raw).strip()
+    if not SCORE.fullmatch(text):
         raise InvalidInput(
-            f"`{raw}` is not a score: give a whole number from {low} to {high}. Nothing was recorded."
-        ) from None
+            f"`{shorten(text, 20)}` is not a score: give a whole number from {low} to {high}, like `62`. "
+            "Nothing was recorded.",
+            field="score",
+        )
+    value = int(text.rstrip("%"))
     if not low <= value <= high:
         raise InvalidInput(
-            f"A score of {value} is out of range: scores go from {low} to {high}. Nothing was recorded."
+            f"A score of {value} is out of range: scores go from {low} to {high}. Nothing was recorded.",
+            field="score",
         )
     return value
 
@@ -131,7 +151,7 @@ def record_failure(
                 f"{carrier.name}. Nothing was recorded; only an admin can record another attempt "
                 f"(`/failcert @agent {carrier.key} SCORE override`)."
             )
-        if actor_person.role != Role.ADMIN:
+        if not policy.may_ever(actor_person.role, Action.CERT_LIMIT_OVERRIDE):
             raise NotAllowed(
                 f"Only an admin can override the {carrier.name} attempt limit. Nothing was recorded."
             )
@@ -218,37 +238,77 @@ def failure_text(result: FailureResult) -> str:
     return "\n".join(lines)
 
 
+def failure_messages(result: FailureResult) -> list[tuple[str, str, str, str]]:
+    """(key, kind, recipient, text) of every DM a failed attempt sends: the TL, the PM and the ESP
+    managers, and the licensing team when the next attempt must be proctored."""
+    text = failure_text(result)
+    messages = [(f"failcert:{result.attempt_id}:{r}", "failcert", r, text) for r in result.recipients]
+    if result.proctor_next and result.licensing_team:
+        messages.append(
+            (
+                f"failcert:{result.attempt_id}:proctor",
+                "failcert_proctor",
+                result.licensing_team,
+                f":lock: {result.agent_name}'s next {result.carrier_name} attempt is the last "
+                f"({result.attempts_left} left after {result.ordinal} fail) and must be proctored.",
+            )
+        )
+    return messages
+
+
 def notify_failure(
     db: Database, client: WebClient, result: FailureResult, now: datetime
 ) -> list[outbox.Outcome]:
-    """One DM each to the TL, the PM and the ESP managers; the licensing team when the next try is proctored."""
-    text = failure_text(result)
-    outcomes = []
-    for recipient in result.recipients:
-        outcomes.append(
-            outbox.send_once(
-                db,
-                client,
-                key=f"failcert:{result.attempt_id}:{recipient}",
-                kind="failcert",
-                recipient=recipient,
-                text=text,
-                now=now,
-            )
-        )
-    if result.proctor_next and result.licensing_team:
-        outcomes.append(
-            outbox.send_once(
-                db,
-                client,
-                key=f"failcert:{result.attempt_id}:proctor",
-                kind="failcert_proctor",
-                recipient=result.licensing_team,
-                now=now,
-                text=(
-                    f":lock: {result.agent_name}'s next {result.carrier_name} attempt is the last "
-                    f"({result.attempts_left} left after {result.ordinal} fail) and must be proctored."
-                ),
-            )
-        )
-    return outcomes
+    return [
+        outbox.send_once(db, client, key=key, kind=kind, recipient=recipient, text=text, now=now)
+        for key, kind, recipient, text in failure_messages(result)
+    ]
+
+
+# -- use cases ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FailureInput:
+    agent_user_id: str
+    carrier: str
+    score: int | None = None
+    note: str | None = None
+    override: bool = False
+
+
+@use_case
+def fail_exam(work: Work, data: FailureInput) -> FailureResult:
+    """/failcert and its form: record the attempt, move the ESP tracker, tell the TL, PM and ESP managers."""
+    agent = people.require_agent(work.session, data.agent_user_id)
+    target = access.agent_target(work.session, agent)
+    actor = work.allow(Action.CERT_FAILURE_RECORD, target)
+    people.lock(work.session, agent)
+    result = record_failure(
+        work.session,
+        agent=agent,
+        carrier_key=data.carrier,
+        score=data.score,
+        note=data.note,
+        actor=actor,
+        now=work.now,
+        playbook=work.playbook,
+        override=data.override,
+    )
+    esp.apply_failed_attempt(
+        work.session,
+        person=agent,
+        carrier=result.carrier_key,
+        blocked=result.blocked,
+        actor=actor,
+        now=work.now,
+        source="failcert",
+    )
+    for key, kind, recipient, text in failure_messages(result):
+        work.notify(key=key, kind=kind, recipient=recipient, text=text)
+    return result
+
+
+@use_case
+def failure_form(work: Work) -> list[tuple[str, str]]:
+    """The carriers the /failcert form offers, for someone who may record failed exams."""
+    work.allow_ever(Action.CERT_FAILURE_RECORD)
+    return [(c.key, c.name) for c in work.playbook.carriers]

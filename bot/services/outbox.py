@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from db.models import Notification
 from db.session import Database
@@ -23,6 +24,9 @@ from db.session import Database
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# A message enqueued by a unit of work that committed but whose process died before sending it
+# is picked up by `retry_failed` once it has waited this long.
+ORPHAN_AFTER = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -71,18 +75,76 @@ def send_once(
     return _deliver(db, client, key, now)
 
 
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    recipient: str,
+    text: str,
+    now: datetime,
+    blocks: list[dict[str, Any]] | None = None,
+    expires_at: datetime | None = None,
+) -> bool:
+    """Write a message to send once its unit of work commits (`deliver`); False when the key exists.
+
+    Written in the same transaction as the records it tells of, so a rolled-back write sends
+    nothing and a committed one cannot lose its message."""
+    if session.scalar(select(Notification.id).where(Notification.key == key)) is not None:
+        return False
+    session.add(
+        Notification(
+            key=key,
+            kind=kind,
+            recipient=recipient,
+            text=text,
+            blocks=blocks,
+            status="pending",
+            attempts=0,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+    session.flush()
+    return True
+
+
+def deliver(db: Database, client: WebClient, keys: list[str], now: datetime) -> list[Outcome]:
+    """Send the pending messages with these keys; each is claimed first, so it goes once."""
+    outcomes = []
+    for key in keys:
+        with db.session() as session:
+            claimed = session.execute(
+                update(Notification)
+                .where(Notification.key == key, Notification.status == "pending")
+                .values(status="sending")
+            ).rowcount
+        if claimed:
+            outcomes.append(_deliver(db, client, key, now))
+    return outcomes
+
+
+def recipient_of(db: Database, key: str) -> str | None:
+    with db.session() as session:
+        return session.scalar(select(Notification.recipient).where(Notification.key == key))
+
+
 def already_sent(db: Database, key: str) -> bool:
     with db.session() as session:
         return session.scalar(select(Notification.id).where(Notification.key == key)) is not None
 
 
 def retry_failed(db: Database, client: WebClient, now: datetime) -> list[Outcome]:
-    """Send again whatever failed before; each row is claimed first so two runs never double-send."""
+    """Send again whatever failed before, and what a dead process enqueued but never sent; each row
+    is claimed first so two runs never double-send."""
     with db.session() as session:
         keys = list(
             session.scalars(
                 select(Notification.key)
-                .where(Notification.status == "failed", Notification.attempts < MAX_ATTEMPTS)
+                .where(
+                    ((Notification.status == "failed") & (Notification.attempts < MAX_ATTEMPTS))
+                    | ((Notification.status == "pending") & (Notification.created_at < now - ORPHAN_AFTER))
+                )
                 .order_by(Notification.id)
             )
         )
@@ -91,7 +153,9 @@ def retry_failed(db: Database, client: WebClient, now: datetime) -> list[Outcome
             session.execute(
                 update(Notification)
                 .where(
-                    Notification.key.in_(keys), Notification.status == "failed", Notification.expires_at < now
+                    Notification.key.in_(keys),
+                    Notification.status.in_(("failed", "pending")),
+                    Notification.expires_at < now,
                 )
                 .values(status="expired")
                 .returning(Notification.key)
@@ -108,7 +172,7 @@ def retry_failed(db: Database, client: WebClient, now: datetime) -> list[Outcome
         with db.session() as session:
             claimed = session.execute(
                 update(Notification)
-                .where(Notification.key == key, Notification.status == "failed")
+                .where(Notification.key == key, Notification.status.in_(("failed", "pending")))
                 .values(status="sending")
             ).rowcount
         if claimed:

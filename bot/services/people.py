@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core.errors import Conflict, NotAllowed, UnknownUser
+from bot.core.errors import Conflict, NotAllowed, NotFound, UnknownUser
 from bot.services import audit
 from db.models import STAFF_ROLES, Person, Role
 
@@ -34,6 +34,18 @@ def require_person(session: Session, slack_user_id: str) -> Person:
     if person is None:
         raise UnknownUser(UNKNOWN_USER_HELP)
     return person
+
+
+def require_agent(session: Session, slack_user_id: str) -> Person:
+    agent = by_slack_id(session, slack_user_id)
+    if agent is None or agent.role != Role.AGENT:
+        raise NotFound(f"<@{slack_user_id}> is not an agent I know. Agents are added with `/cohort add`.")
+    return agent
+
+
+def lock(session: Session, person: Person) -> None:
+    """Serialise writes about one person (attempt counts, enrolments) across replicas."""
+    session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
 
 
 def require_role(session: Session, slack_user_id: str, roles: Iterable[Role], doing: str) -> Person:

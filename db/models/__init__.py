@@ -18,6 +18,7 @@ from db.models.person import STAFF_ROLES, Person, Role
 from db.models.processed_event import ProcessedEvent
 from db.models.progress_mark import ProgressMark
 from db.models.red_flag import RedFlag
+from db.models.request_result import RequestResult
 from db.models.scheduler_lock import SchedulerLock
 from db.models.timeframe_flag import TimeframeFlag
 
@@ -41,6 +42,7 @@ __all__ = [
     "ProcessedEvent",
     "ProgressMark",
     "RedFlag",
+    "RequestResult",
     "Role",
     "SchedulerLock",
     "TimeframeFlag",

@@ -1,0 +1,14 @@
+"""Buttons (block_actions)."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.context import AppContext
+from handlers.actions import coach_open, forms, help_queue, mia, red_flags
+
+
+def register(app: App, ctx: AppContext) -> None:
+    # Not yet converted to the listener framework (issue 8): they register themselves.
+    for module in (mia, help_queue, coach_open, forms, red_flags):
+        module.register(app, ctx)

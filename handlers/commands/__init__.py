@@ -1,0 +1,40 @@
+"""Slash commands."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.context import AppContext
+from bot.slack import ids
+from handlers.commands import (
+    attendance,
+    coach,
+    coaching_history,
+    cohort,
+    esp,
+    failcert,
+    forms,
+    needhelp,
+    progress,
+    redflag,
+    techissue,
+)
+from handlers.listener import command
+
+
+def register(app: App, ctx: AppContext) -> None:
+    app.command(ids.FAILCERT)(command(ctx, failcert.failcert_command))
+    # Not yet converted to the listener framework (issue 8): they register themselves.
+    for module in (
+        cohort,
+        attendance,
+        techissue,
+        needhelp,
+        coach,
+        coaching_history,
+        progress,
+        forms,
+        esp,
+        redflag,
+    ):
+        module.register(app, ctx)

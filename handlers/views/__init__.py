@@ -1,0 +1,33 @@
+"""Modal submissions (view_submission)."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.context import AppContext
+from bot.slack import ids
+from handlers.listener import view
+from handlers.views import (
+    coach_form,
+    cohort_new,
+    failcert_form,
+    forms,
+    help_claim,
+    mia_reason,
+    progress_form,
+    red_flag_resolve,
+)
+
+
+def register(app: App, ctx: AppContext) -> None:
+    app.view(ids.VIEW_FAILCERT)(
+        view(
+            ctx,
+            failcert_form.failcert_submitted,
+            fields=failcert_form.FIELDS,
+            error_field=ids.FAILCERT_AGENT_BLOCK,
+        )
+    )
+    # Not yet converted to the listener framework (issue 8): they register themselves.
+    for module in (cohort_new, mia_reason, help_claim, coach_form, progress_form, forms, red_flag_resolve):
+        module.register(app, ctx)

@@ -1,0 +1,286 @@
+"""The one wrapper every listener goes through: ack, caller, deferred messages, errors, replies.
+
+A listener is a named top-level function that parses the request, calls one service function and
+returns a Reply (handlers/replies.py). It asks for what it needs by parameter name: `ctx`,
+`caller`, and Bolt's `body`, `command`, `action`, `view`, `event`. It never opens a unit of work,
+acks, or talks to Slack itself; this module does, in this order:
+
+- commands and buttons are acked at once (Slack drops what is not acked within 3 seconds), then the
+  listener runs in Bolt's worker thread;
+- a modal submission runs first, so a refusal can be shown on its field, then it is acked;
+- the messages the service enqueued are sent after the ack; the reply names anyone who could not
+  be reached yet (the outbox retries them) instead of asking the person to try again;
+- a DomainError becomes its message; a Slack refusal, or anything unexpected, is logged with the
+  person and the action and answered plainly. Nothing reaches Bolt's runner, which would
+  otherwise overwrite the ack and answer Slack 404 (slack_bolt/listener/thread_runner.py).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+from typing import Any, Literal
+
+from slack_bolt import Ack, BoltResponse, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.context import AppContext
+from bot.core.errors import DomainError
+from bot.services.work import Caller, deferred_messages, send_enqueued
+from handlers.replies import FieldErrors, Many, Nothing, OpenModal, PublishHome, Reply, Say, UpdateModal
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["command", "action", "view", "event"]
+
+UNEXPECTED = (
+    ":warning: Something went wrong on our side and nothing was saved. Please try again in a minute; "
+    "if it keeps happening, tell your team lead."
+)
+SLACK_REFUSED = (
+    ":warning: Slack refused what I tried to do (`{error}`). Please try again in a moment; "
+    "if it keeps happening, tell your team lead."
+)
+UNSENT = ":hourglass: Saved, but I could not reach {who} just now; I will keep trying."
+# Slack shows at most 150 characters under a modal field.
+FIELD_ERROR_LIMIT = 150
+
+
+def caller_of(kind: Kind, body: dict[str, Any], event: dict[str, Any] | None) -> Caller | None:
+    """Who sent the request, from the part of the payload Slack fills for its kind."""
+    if kind == "command":
+        user = body.get("user_id")
+    elif kind == "event":
+        raw = (event or {}).get("user")
+        user = raw.get("id") if isinstance(raw, dict) else raw
+    else:
+        raw = body.get("user")
+        user = raw.get("id") if isinstance(raw, dict) else None
+    if not isinstance(user, str) or not user:
+        return None
+    if kind == "view":
+        view_id = (body.get("view") or {}).get("id")
+        # A modal's view id is the same on a double click or a retried submit: one write.
+        return Caller(
+            user, request_key=f"view:{view_id}:{user}" if isinstance(view_id, str) and view_id else None
+        )
+    return Caller(user)
+
+
+def wrap(
+    ctx: AppContext,
+    kind: Kind,
+    fn: Callable[..., Reply],
+    *,
+    fields: dict[str, str] | None = None,
+    error_field: str | None = None,
+) -> Callable[..., Any]:
+    """The Bolt listener for `fn`. For a modal: `fields` maps a refusal's field name to its block,
+    `error_field` is the block that shows refusals that name no field."""
+    wanted = list(inspect.signature(fn).parameters)
+    name = fn.__name__
+
+    # Bolt injects arguments by the wrapper's own parameter names (so no functools.wraps: Bolt
+    # follows __wrapped__), and the wrapper passes on only what the listener declares.
+    def listener(
+        ack: Ack,
+        body: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+        command: dict[str, Any] | None,
+        action: dict[str, Any] | None,
+        view: dict[str, Any] | None,
+        event: dict[str, Any] | None,
+    ) -> None:
+        caller = caller_of(kind, body, event)
+        if kind in ("command", "action"):
+            ack()
+        if caller is None:
+            log.warning("%s: a request with no user, ignored", name)
+            if kind == "view":
+                ack()
+            return
+        available: dict[str, Any] = {
+            "ctx": ctx,
+            "caller": caller,
+            "body": body,
+            "command": command or {},
+            "action": action or {},
+            "view": view or {},
+            "event": event or {},
+        }
+        with deferred_messages() as enqueued:
+            reply = _run(fn, {k: available[k] for k in wanted}, name, caller)
+        if kind == "view":
+            reply = _ack_view(ack, reply, fields or {}, error_field)
+        elif kind == "event" and ack.response is None:
+            ack()
+        unsent = _send_messages(ctx, enqueued, name)
+        if unsent and isinstance(reply, Say):
+            reply = Say(
+                reply.text + "\n" + UNSENT.format(who=unsent),
+                _with_note(reply.blocks, unsent),
+                reply.replace_original,
+            )
+        _answer(kind, reply, body, respond, client, caller, name)
+
+    listener.__name__ = name
+    listener.__qualname__ = fn.__qualname__
+    return listener
+
+
+def _run(fn: Callable[..., Reply], kwargs: dict[str, Any], name: str, caller: Caller) -> Reply | DomainError:
+    try:
+        return fn(**kwargs)
+    except DomainError as error:
+        log.info("%s refused for %s: %s", name, caller.user_id, error.message)
+        return error
+    except SlackApiError as error:
+        code = error.response.get("error") or error.response.status_code
+        log.warning("%s: Slack refused a call for %s: %s", name, caller.user_id, code)
+        return DomainError(SLACK_REFUSED.format(error=code))
+    except Exception:  # noqa: BLE001 - the one place where anything unexpected becomes a plain answer
+        log.exception("%s failed for %s", name, caller.user_id)
+        return DomainError(UNEXPECTED)
+
+
+def _ack_view(
+    ack: Ack, reply: Reply | DomainError, fields: dict[str, str], error_field: str | None
+) -> Reply | DomainError:
+    """Answer a modal submission on its own request: field errors, an updated modal, or close it."""
+    if isinstance(reply, DomainError):
+        field = (
+            fields.get(reply.field or "", reply.field if reply.field in fields.values() else None)
+            or error_field
+        )
+        if field:
+            ack(response_action="errors", errors={field: _short(reply.message)})
+            return Nothing()
+        ack()
+        return reply
+    if isinstance(reply, FieldErrors):
+        ack(response_action="errors", errors={k: _short(v) for k, v in reply.errors.items()})
+        return Nothing()
+    if isinstance(reply, UpdateModal):
+        ack(response_action="update", view=reply.view)
+        return Nothing()
+    ack()
+    return reply
+
+
+def _send_messages(ctx: AppContext, keys: list[str], name: str) -> str:
+    """Send what the use case enqueued; the mentions of those not reached yet ("" when all were)."""
+    if not keys:
+        return ""
+    try:
+        outcomes = send_enqueued(ctx, keys)
+    except Exception:  # noqa: BLE001 - the records are saved; the outbox retries what is left
+        log.exception("%s: sending %d message(s) failed; the outbox will retry", name, len(keys))
+        return "everyone"
+    missed = [o for o in outcomes if not o.sent and not o.duplicate]
+    return ", ".join(dict.fromkeys(_who(o.key, ctx) for o in missed))
+
+
+def _who(key: str, ctx: AppContext) -> str:
+    from bot.services import outbox
+
+    recipient = outbox.recipient_of(ctx.db, key)
+    return f"<@{recipient}>" if recipient and recipient.startswith(("U", "W")) else f"<#{recipient}>"
+
+
+def _answer(
+    kind: Kind,
+    reply: Reply | DomainError,
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    caller: Caller,
+    name: str,
+) -> None:
+    if isinstance(reply, DomainError):
+        reply = Say(reply.message)
+    if isinstance(reply, Many):
+        for part in reply.replies:
+            _answer(kind, part, body, respond, client, caller, name)
+        return
+    try:
+        if isinstance(reply, Say):
+            if body.get("response_url"):
+                respond(
+                    text=reply.text,
+                    blocks=reply.blocks,
+                    response_type="ephemeral",
+                    replace_original=reply.replace_original,
+                )
+            else:
+                client.chat_postMessage(channel=caller.user_id, text=reply.text, blocks=reply.blocks)
+        elif isinstance(reply, OpenModal):
+            client.views_open(trigger_id=body.get("trigger_id", ""), view=reply.view)
+        elif isinstance(reply, PublishHome):
+            client.views_publish(user_id=caller.user_id, view=reply.view)
+        elif isinstance(reply, (Nothing, FieldErrors, UpdateModal)):
+            pass
+    except SlackApiError as error:
+        code = error.response.get("error") or error.response.status_code
+        log.warning("%s: could not answer %s (%s): %s", name, caller.user_id, type(reply).__name__, code)
+        if not isinstance(reply, Say):
+            _tell(client, caller, SLACK_REFUSED.format(error=code), name)
+    except Exception:  # noqa: BLE001 - a network failure answering must not reach Bolt's runner
+        log.exception("%s: could not answer %s (%s)", name, caller.user_id, type(reply).__name__)
+
+
+def _tell(client: WebClient, caller: Caller, text: str, name: str) -> None:
+    try:
+        client.chat_postMessage(channel=caller.user_id, text=text)
+    except Exception:  # noqa: BLE001 - nothing more we can do; it is logged
+        log.exception("%s: could not tell %s either", name, caller.user_id)
+
+
+def _with_note(blocks: list[dict[str, Any]] | None, unsent: str) -> list[dict[str, Any]] | None:
+    if blocks is None:
+        return None
+    return [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": UNSENT.format(who=unsent)}]}]
+
+
+def _short(message: str) -> str:
+    text = message.replace("*", "")
+    return text if len(text) <= FIELD_ERROR_LIMIT else text[: FIELD_ERROR_LIMIT - 1] + "…"
+
+
+def command(ctx: AppContext, fn: Callable[..., Reply]) -> Callable[..., Any]:
+    return wrap(ctx, "command", fn)
+
+
+def action(ctx: AppContext, fn: Callable[..., Reply]) -> Callable[..., Any]:
+    return wrap(ctx, "action", fn)
+
+
+def view(
+    ctx: AppContext,
+    fn: Callable[..., Reply],
+    *,
+    fields: dict[str, str] | None = None,
+    error_field: str | None = None,
+) -> Callable[..., Any]:
+    return wrap(ctx, "view", fn, fields=fields, error_field=error_field)
+
+
+def event(ctx: AppContext, fn: Callable[..., Reply]) -> Callable[..., Any]:
+    return wrap(ctx, "event", fn)
+
+
+def ignore_malformed(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002
+    """Global middleware: a forged or truncated payload is answered 200 and goes no further."""
+    kind = body.get("type")
+    if kind == "block_actions":
+        actions = body.get("actions")
+        if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
+            log.warning("ignored a block_actions payload with no actions")
+            return BoltResponse(status=200, body="")
+    if kind == "view_submission" and not isinstance(body.get("view"), dict):
+        log.warning("ignored a view_submission with no view")
+        return BoltResponse(status=200, body="")
+    next()
+    return None

@@ -1,0 +1,58 @@
+"""What a listener returns: how to answer the person. `handlers/listener.py` sends it, in one place,
+after the unit of work has committed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Blocks = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Say:
+    """An answer only the person sees: ephemeral where the request has a response_url, else a DM."""
+
+    text: str
+    blocks: Blocks | None = None
+    # Replace the message the button was on (a card that changes), instead of adding a new one.
+    replace_original: bool = False
+
+
+@dataclass(frozen=True)
+class OpenModal:
+    view: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FieldErrors:
+    """A modal submission refused, with a message on each field (block id -> text)."""
+
+    errors: dict[str, str]
+
+
+@dataclass(frozen=True)
+class UpdateModal:
+    """A modal submission answered by replacing the modal (a confirmation step, say)."""
+
+    view: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PublishHome:
+    view: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Nothing:
+    """Nothing to say (an event that changes nothing, a reaction on an unrelated message)."""
+
+
+@dataclass(frozen=True)
+class Many:
+    """Several answers in order (a modal to open and a note, say)."""
+
+    replies: list[Reply] = field(default_factory=list)
+
+
+Reply = Say | OpenModal | FieldErrors | UpdateModal | PublishHome | Nothing | Many

@@ -1,0 +1,12 @@
+"""How each action of the authorization policy is exercised through the real app, for
+tests/test_access_table.py. One module per area; each contributes a dict Action -> Case."""
+
+from __future__ import annotations
+
+from bot.access.policy import Action
+from tests.access_cases import accountability
+from tests.access_cases.base import Case
+
+CASES: dict[Action, Case] = {
+    **accountability.CASES,
+}
