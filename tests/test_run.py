@@ -136,6 +136,7 @@ def test_a_second_process_serves_slack_and_stands_by_for_the_scheduler(running, 
 
 
 def test_metrics_count_acks_per_listener(running, standin):
+    assert _until(lambda: _health(running).get("scheduler") == "leader", 10)
     SlackDriver(running, SECRET, standin).command("/cohort", "", user="U0STRANGER", channel="C0CLASS01")
     with urllib.request.urlopen(f"{running}/metrics", timeout=2) as response:
         exposition = response.read().decode()
@@ -175,8 +176,10 @@ def test_a_standby_takes_over_within_seconds_of_a_sigkilled_leader(two_replicas)
     processes[leader].send_signal(signal.SIGKILL)
     processes[leader].wait(5)
     killed = time.monotonic()
-    assert _until(lambda: _health(urls[other]).get("scheduler") == "leader", 5)
-    assert time.monotonic() - killed < 5
+    # SCHEDULER_TAKEOVER_SECONDS=3 here: a 1 s poll, then the new scheduler's start (slower on a
+    # busy machine, hence the margin).
+    assert _until(lambda: _health(urls[other]).get("scheduler") == "leader", 10)
+    assert time.monotonic() - killed < 10
     report = _health(urls[other])
     assert report["ok"] and report["loop"] == "alive" and report["last_tick"]
 
@@ -186,8 +189,8 @@ def test_a_sigtermed_leader_hands_over_within_seconds(two_replicas):
     other = 1 - leader
     processes[leader].terminate()
     stopped = time.monotonic()
-    assert _until(lambda: _health(urls[other]).get("scheduler") == "leader", 5)
-    assert time.monotonic() - stopped < 5
+    assert _until(lambda: _health(urls[other]).get("scheduler") == "leader", 10)
+    assert time.monotonic() - stopped < 10
     assert processes[leader].wait(15) == 0
 
 
