@@ -151,12 +151,18 @@ def measure(
         f"{REPLICAS} replicas over PostgreSQL, SCHEDULER_TAKEOVER_SECONDS={settings_takeover}; raise prompt planned {raise_at:%H:%M:%S} UTC"
     )
     alive = list(range(REPLICAS))
-    deadline = time.monotonic() + 60
-    while not (leaders := _leaders(urls, alive)) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not (
+        all(_health(urls[i]).get("database") == "reachable" for i in alive)
+        and len(_leaders(urls, alive)) == 1
+    ):
         time.sleep(0.2)
+    leaders = _leaders(urls, alive)
     assert len(leaders) == 1, f"expected one leader, found {leaders}"
-    serving = sum(1 for i in alive if _health(urls[i]).get("database") == "reachable")
-    print(f"  all {serving} replicas serve /healthz; replica {leaders[0]} leads")
+    roles = [_health(urls[i]).get("scheduler") for i in alive]
+    print(
+        f"  {len(alive)} replicas serve /healthz ({', '.join(map(str, roles))}); replica {leaders[0]} leads"
+    )
 
     kill_at = raise_at - timedelta(seconds=60)
     time.sleep(max(0.0, (kill_at - datetime.now(UTC)).total_seconds()))
