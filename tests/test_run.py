@@ -304,6 +304,11 @@ def test_run_in_socket_mode_answers_a_slash_command(tmp_path, standin):
             time.sleep(0.05)
         [answer] = [r.payload for r in standin.responses() if r.token == token]
         assert "I don't know you yet" in answer["text"]
+        # No HTTP for Slack, but /healthz and /metrics on PORT; the ack was timed all the same.
+        url = f"http://127.0.0.1:{env['PORT']}"
+        assert _health(url)["database"] == "reachable"
+        with urllib.request.urlopen(f"{url}/metrics", timeout=2) as response:
+            assert 'training_day_ack_seconds_count{listener="/cohort"} 1.0' in response.read().decode()
     finally:
         process.terminate()
         _, err = process.communicate(timeout=20)

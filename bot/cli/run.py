@@ -76,7 +76,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     signal.signal(signal.SIGINT, stop)
     try:
         if settings.slack_app_token:
-            code = serve_socket_mode(app, settings.slack_app_token)
+            code = serve_socket_mode(ctx, app, coordinator)
             if code:
                 return code
         else:
@@ -89,12 +89,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def serve_socket_mode(app: App, app_token: str) -> int:
+def serve_socket_mode(ctx: AppContext, app: App, coordinator: Coordinator) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_sdk.errors import SlackClientError
+    from waitress import create_server
 
-    log.info("connecting to Slack in Socket Mode")
-    handler = SocketModeHandler(app, app_token)
+    from bot.slack.web import make_wsgi, time_ack
+
+    app.use(time_ack)  # over HTTP, web.py times the response instead
+    # Slack's requests come over the WebSocket, but /healthz and /metrics are still on PORT.
+    watch = create_server(
+        make_wsgi(app, ctx.db, coordinator=coordinator), host="0.0.0.0", port=ctx.settings.port
+    )
+    threading.Thread(target=watch.run, name="healthz", daemon=True).start()
+    log.info("connecting to Slack in Socket Mode; /healthz and /metrics on port %s", ctx.settings.port)
+    handler = SocketModeHandler(app, str(ctx.settings.slack_app_token))
     try:
         handler.connect()
     except (SlackClientError, OSError) as exc:

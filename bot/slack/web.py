@@ -110,19 +110,36 @@ def listener_of(raw: bytes) -> str:
     try:
         text = raw.decode()
         if text.startswith("{"):
-            event = json.loads(text)
-            return "event:" + str((event.get("event") or {}).get("type") or event.get("type") or "unknown")
+            return listener_of_body(json.loads(text))
         form = {k: v[0] for k, v in parse_qs(text).items()}
-        if "command" in form:
-            return form["command"]
         if "payload" in form:
-            payload = json.loads(form["payload"])
-            kind = str(payload.get("type"))
-            if payload.get("actions"):
-                return f"{kind}:{payload['actions'][0].get('action_id')}"
-            if payload.get("view"):
-                return f"{kind}:{payload['view'].get('callback_id')}"
-            return f"{kind}:{payload.get('callback_id')}"
-    except (ValueError, UnicodeDecodeError, AttributeError, KeyError, IndexError, TypeError):
-        pass
-    return "unknown"
+            return listener_of_body(json.loads(form["payload"]))
+        return listener_of_body(form)
+    except (ValueError, UnicodeDecodeError):
+        return "unknown"
+
+
+def listener_of_body(body: dict[str, Any]) -> str:
+    try:
+        if "command" in body:
+            return str(body["command"])
+        if body.get("type") == "event_callback" or "event" in body:
+            return "event:" + str((body.get("event") or {}).get("type") or "unknown")
+        kind = str(body.get("type"))
+        if body.get("actions"):
+            return f"{kind}:{body['actions'][0].get('action_id')}"
+        if body.get("view"):
+            return f"{kind}:{body['view'].get('callback_id')}"
+        return f"{kind}:{body.get('callback_id')}"
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return "unknown"
+
+
+def time_ack(body: dict[str, Any], next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt passes it by this name
+    """Bolt middleware for Socket Mode, where no HTTP response marks the ack: Bolt returns from
+    `next()` once the listener has acknowledged (or its 3 seconds are up)."""
+    started = time.perf_counter()
+    try:
+        return next()
+    finally:
+        metrics.ACK_SECONDS.labels(listener_of_body(body)).observe(time.perf_counter() - started)
