@@ -94,12 +94,16 @@ def serve_socket_mode(ctx: AppContext, app: App, coordinator: Coordinator) -> in
     from slack_sdk.errors import SlackClientError
     from waitress import create_server
 
+    from bot.integrations.g2t.callback import routes as g2t_routes
     from bot.slack.web import make_wsgi, time_ack
 
     app.use(time_ack)  # over HTTP, web.py times the response instead
-    # Slack's requests come over the WebSocket, but /healthz and /metrics are still on PORT.
+    # Slack's requests come over the WebSocket, but /healthz, /metrics (and the integrations' pages)
+    # are still on PORT.
     watch = create_server(
-        make_wsgi(app, ctx.db, coordinator=coordinator), host="0.0.0.0", port=ctx.settings.port
+        make_wsgi(app, ctx.db, g2t_routes(ctx), coordinator=coordinator),
+        host="0.0.0.0",
+        port=ctx.settings.port,
     )
     threading.Thread(target=watch.run, name="healthz", daemon=True).start()
     log.info("connecting to Slack in Socket Mode; /healthz and /metrics on port %s", ctx.settings.port)
@@ -124,10 +128,11 @@ def serve_socket_mode(ctx: AppContext, app: App, coordinator: Coordinator) -> in
 def serve_http(ctx: AppContext, app: App, coordinator: Coordinator | None = None) -> None:
     from waitress import create_server
 
+    from bot.integrations.g2t.callback import routes as g2t_routes
     from bot.slack.web import make_wsgi
 
     server = create_server(
-        make_wsgi(app, ctx.db, coordinator=coordinator),
+        make_wsgi(app, ctx.db, g2t_routes(ctx), coordinator=coordinator),
         host="0.0.0.0",
         port=ctx.settings.port,
         threads=8,

@@ -83,6 +83,7 @@ def upsert(
     now: datetime,
     n_number: str | None = None,
     npn: str | None = None,
+    email: str | None = None,
 ) -> tuple[Person, list[str]]:
     """Create or update a person; returns what changed, in words. Never demotes staff to agent."""
     person = by_slack_id(session, slack_user_id)
@@ -95,6 +96,7 @@ def upsert(
             role=role,
             n_number=n_number,
             npn=npn,
+            email=email,
             created_at=now,
             updated_at=now,
         )
@@ -124,6 +126,8 @@ def upsert(
         wanted["n_number"] = n_number
     if npn is not None:
         wanted["npn"] = npn
+    if email is not None:
+        wanted["email"] = email
     changes = {k: v for k, v in wanted.items() if getattr(person, k) != v}
     if not changes:
         return person, []

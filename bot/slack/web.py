@@ -6,7 +6,7 @@ import io
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
@@ -26,12 +26,20 @@ SLACK_PATH = "/slack/events"
 
 
 def make_wsgi(
-    bolt_app: App, db: Database, *, coordinator: Coordinator | None = None
+    bolt_app: App,
+    db: Database,
+    routes: Mapping[str, Callable[..., Iterable[bytes]]] | None = None,
+    *,
+    coordinator: Coordinator | None = None,
 ) -> Callable[..., Iterable[bytes]]:
     slack = SlackRequestHandler(bolt_app, path=SLACK_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        # Optional integrations' own pages (GET /g2t/oauth/callback), by exact path.
+        extra = (routes or {}).get(path or "")
+        if extra is not None:
+            return extra(environ, start_response)
         if path == "/healthz" and method == "GET":
             status, report = health(db, coordinator)
             return _json(start_response, "200 OK" if status else "503 Service Unavailable", report)

@@ -109,14 +109,17 @@ class SlackStandIn:
             endpoint.close()
 
     # -- what tests set up -------------------------------------------------------------------
-    def add_user(self, user_id: str, real_name: str, tz: str = "America/Chicago") -> None:
+    def add_user(
+        self, user_id: str, real_name: str, tz: str = "America/Chicago", email: str | None = None
+    ) -> None:
         with self._lock:
             self.state.users[user_id] = {
                 "id": user_id,
                 "name": real_name.lower().replace(" ", "."),
                 "real_name": real_name,
                 "tz": tz,
-                "profile": {"real_name": real_name, "display_name": real_name.split()[0]},
+                "profile": {"real_name": real_name, "display_name": real_name.split()[0]}
+                | ({"email": email} if email else {}),
             }
 
     def fail(
