@@ -111,10 +111,31 @@ class Formats(Strict):
     n_number_warning: str
 
 
+class FailStep(Strict):
+    """What the `attempt`th failed attempt leads to: the coaching level proposed, the guide's words,
+    and whether the next attempt must be proctored (the licensing team arranges it)."""
+
+    attempt: int = Field(ge=1)
+    coaching: str
+    text: str
+    proctored_next: bool = False
+
+
 class Carrier(Strict):
+    """A carrier (or a TBT course) whose exam can be failed: its attempt limit, and its own
+    Failed Cert Exams ladder when its guide differs from the shared one (`failed_certs.steps`)."""
+
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
     attempts: int = Field(default=3, ge=1, le=10)
+    steps: list[FailStep] | None = Field(default=None, min_length=1)
+
+    @field_validator("steps")
+    @classmethod
+    def _steps_in_order(cls, value: list[FailStep] | None) -> list[FailStep] | None:
+        if value is not None and [s.attempt for s in value] != sorted({s.attempt for s in value}):
+            raise ValueError("steps must be listed by attempt, each attempt once")
+        return value
 
 
 class TechTopic(Strict):
@@ -373,12 +394,6 @@ class CapTemplate(Strict):
         return value
 
 
-class FailStep(Strict):
-    attempt: int = Field(ge=1)
-    coaching: str
-    text: str
-
-
 class FailedCertGuide(Strict):
     """The Failed Cert Exams Guide: what each failed attempt leads to; the carrier limits are in `carriers`."""
 
@@ -404,12 +419,32 @@ class FailedCertGuide(Strict):
     licensing_team: str | None = None  # a Slack channel or user ID told about proctored attempts
     score_min: int = 0
     score_max: int = 100
+    # Attempts count per calendar year in the cohort's timezone, so a block lifts on January 1.
+    per_year: bool = True
+    # TBT courses (Technology-Based Trainings) are exams too; failing one moves the TBT tracker item.
+    tbt_courses: list[Carrier] = Field(default_factory=list)
 
     def step_for(self, attempt: int, limit: int) -> FailStep:
         if attempt >= limit:
             return self.at_limit
         fitting = [s for s in self.steps if s.attempt <= attempt]
         return max(fitting, key=lambda s: s.attempt) if fitting else self.steps[0]
+
+    def step_of(self, exam: Carrier, attempt: int) -> FailStep:
+        """The exam's own ladder when it has one (its last rung repeats), else the shared one."""
+        if exam.steps is None:
+            return self.step_for(attempt, exam.attempts)
+        fitting = [s for s in exam.steps if s.attempt <= attempt]
+        return fitting[-1] if fitting else exam.steps[0]
+
+    def proctored_next(self, exam: Carrier, attempt: int) -> bool:
+        left = exam.attempts - attempt
+        if left <= 0:
+            return False
+        step = self.step_of(exam, attempt)
+        if exam.steps is not None:
+            return step.proctored_next
+        return step.proctored_next or (self.proctor_last_attempt and left == 1)
 
 
 class ProgressStep(Strict):
@@ -705,6 +740,37 @@ class Playbook(Strict):
 
     def carrier(self, key: str) -> Carrier | None:
         return next((c for c in self.carriers if c.key == key.lower()), None)
+
+    # -- failed exams per carrier and TBT course (issue 13) --
+    @property
+    def exams(self) -> list[Carrier]:
+        """Everything whose exam can be failed: the carriers, then the TBT courses."""
+        return [*self.carriers, *self.failed_certs.tbt_courses]
+
+    def exam(self, key: str) -> Carrier | None:
+        return next((c for c in self.exams if c.key == key.lower()), None)
+
+    def is_tbt(self, key: str) -> bool:
+        return any(c.key == key for c in self.failed_certs.tbt_courses)
+
+    @model_validator(mode="after")
+    def _exam_ladders_use_known_levels(self) -> Playbook:
+        keys = [c.key for c in self.exams]
+        if len(set(keys)) != len(keys):
+            raise ValueError(
+                "failed_certs.tbt_courses: a TBT course key repeats a carrier's or another course's"
+            )
+        levels = {lv.key for lv in self.coaching.levels}
+        guide = self.failed_certs
+        for where, steps in [("failed_certs", [*guide.steps, guide.at_limit])] + [
+            (f"exam {c.key}", c.steps or []) for c in self.exams
+        ]:
+            for step in steps:
+                if step.coaching not in levels:
+                    raise ValueError(
+                        f"{where}: attempt {step.attempt} names unknown coaching level {step.coaching!r}"
+                    )
+        return self
 
 
 class PlaybookError(Exception):

@@ -146,10 +146,12 @@ def _date(raw: Any, today: date, problems: dict[str, str]) -> date | None:
     return value
 
 
-def _carrier(playbook: Playbook, raw: Any, problems: dict[str, str]) -> str | None:
-    carrier = playbook.carrier(str(raw or ""))
+def _carrier(playbook: Playbook, raw: Any, problems: dict[str, str], *, exams: bool = False) -> str | None:
+    """A carrier of the playbook; with `exams`, a TBT course too (the Failed Cert Exams form)."""
+    carrier = (playbook.exam if exams else playbook.carrier)(str(raw or ""))
     if carrier is None:
-        problems["carrier"] = "Pick the carrier: " + ", ".join(c.name for c in playbook.carriers) + "."
+        choices = playbook.exams if exams else playbook.carriers
+        problems["carrier"] = "Pick the carrier: " + ", ".join(c.name for c in choices) + "."
         return None
     return carrier.key
 
@@ -187,7 +189,7 @@ def form_context(work: Work, kind: str, agent_user_id: str | None) -> FormContex
     actor = work.allow_ever(Action.FORMS_SUBMIT)
     playbook, session = work.playbook, work.session
     form = FormContext(
-        carriers=[(c.key, c.name) for c in playbook.carriers],
+        carriers=[(c.key, c.name) for c in (playbook.exams if kind == "failedcert" else playbook.carriers)],
         proof={r.carrier: r.confirmation for r in playbook.forms.proof},
         ticket_statuses=list(playbook.forms.ticket_statuses),
     )
@@ -225,8 +227,10 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
     if kind != "ticket":
         when = _date(fields.get("date"), today, problems)
         data["date"] = when.isoformat() if when else None
-    if kind in ("cert", "failedcert", "ticket"):
+    if kind in ("cert", "ticket"):
         data["carrier"] = _carrier(playbook, fields.get("carrier"), problems)
+    elif kind == "failedcert":
+        data["carrier"] = _carrier(playbook, fields.get("carrier"), problems, exams=True)
     if kind == "cert" and data.get("carrier"):
         rule = playbook.forms.proof_for(data["carrier"])
         files = list(fields.get("proof") or [])
@@ -303,7 +307,7 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
             raise FormProblems({"carrier": exc.message}) from exc
         result.failure = failure
         data["attempt_id"], data["attempt_no"] = failure.attempt_id, failure.attempt_no
-        carrier = data["carrier"]
+        carrier = certs.tracker_item(playbook, data["carrier"])
         moved = esp.apply_failed_attempt(
             session,
             person=agent,
@@ -426,9 +430,16 @@ def _ticket_esp(
     if open_tickets(session, agent.id, playbook, carrier):
         _esp(session, result, agent, carrier, esp.BLOCKED, actor, now)
         return
-    exhausted = carrier in certs.blocked_carriers(session, agent.id, playbook)
+    exhausted = carrier in certs.blocked_carriers(
+        session, agent.id, playbook, now, result_timezone(session, agent)
+    )
     if current == esp.BLOCKED and not exhausted:
         _esp(session, result, agent, carrier, esp.IN_PROGRESS, actor, now)
+
+
+def result_timezone(session: Session, agent: Person) -> str:
+    enrollment = cohorts.enrollment_of(session, agent.id)
+    return enrollment.cohort.timezone if enrollment else "UTC"
 
 
 def _carrier_name(playbook: Playbook, key: str) -> str:

@@ -1,0 +1,44 @@
+"""policies as data: failed exams counted per calendar year (issue 13)
+
+Revision ID: 0013
+Revises: 0010
+Create Date: 2026-12-01
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0013"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("cert_attempts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("year", sa.Integer(), nullable=True))
+    # Older attempts get their UTC year: close enough for attempts made before years counted.
+    op.execute(
+        sa.text(
+            "UPDATE cert_attempts SET year = CAST(SUBSTR(CAST(recorded_at AS VARCHAR(40)), 1, 4) AS INTEGER)"
+        )
+    )
+    with op.batch_alter_table("cert_attempts", schema=None) as batch_op:
+        batch_op.alter_column("year", existing_type=sa.Integer(), nullable=False)
+        batch_op.drop_constraint("uq_cert_attempts_person_id_carrier_key_attempt_no", type_="unique")
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_cert_attempts_person_id_carrier_key_year_attempt_no"),
+            ["person_id", "carrier_key", "year", "attempt_no"],
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("cert_attempts", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_cert_attempts_person_id_carrier_key_year_attempt_no", type_="unique")
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_cert_attempts_person_id_carrier_key_attempt_no"),
+            ["person_id", "carrier_key", "attempt_no"],
+        )
+        batch_op.drop_column("year")
