@@ -97,3 +97,79 @@ def test_a_tbt_course_is_an_exam_of_its_own_that_moves_the_tbt_item(uhc_world):
 
 def test_the_shipped_playbook_keeps_ahip_and_aetna_at_three(world):
     assert [(c.key, c.attempts) for c in world.ctx.playbook.exams] == [("ahip", 3), ("aetna", 3)]
+
+
+# -- Call Certification scoring ---------------------------------------------------------------------
+def _callcert(world: World, scores: list[str], view_id: str, evaluators: list[str] | None = None):
+    from bot.slack import ids
+
+    def v(text):
+        return {ids.FIELD_INPUT: {"type": "plain_text_input", "value": text}}
+
+    values = {
+        ids.FORM_AGENT_BLOCK: {ids.FIELD_INPUT: {"type": "users_select", "selected_user": ANA}},
+        ids.FORM_NNUMBER_BLOCK: v("N1234567"),
+        ids.FORM_DATE_BLOCK: {ids.FIELD_INPUT: {"type": "datepicker", "selected_date": "2026-12-03"}},
+    }
+    for n in range(1, 6):
+        values[ids.FORM_CALL_EVALUATOR_BLOCKS[n - 1]] = v((evaluators or ["Quinn QA"] * 5)[n - 1])
+        if n > 1:
+            values[ids.FORM_CALL_SCORE_BLOCKS[n - 1]] = v(scores[n - 2])
+    return world.driver.submit_view(ids.VIEW_FORMS["callcert"], values, user=TL, view_id=view_id)
+
+
+def _callcert_status(world):
+    with world.ctx.db.session() as session:
+        return esp.status_of(session, people.by_slack_id(session, ANA).id, "callcert")
+
+
+def test_four_of_five_calls_at_85_complete_the_call_cert_and_name_the_scorecard(world, tmp_path):
+    from bot.services import tracker_sheet
+    from bot.slack import ids
+
+    cohort_id = import_cohort(world)
+    world.clock.set(datetime(2026, 12, 3, 15, 0, tzinfo=CHI))
+    world.driver.command("/forms", f"callcert <@{ANA}|ana>", user=TL, channel=CLASS)
+    view = world.slack.calls("views.open")[-1].args["view"]
+    labels = [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
+    assert "Call 2 (PDP) score" in labels and "Call 5 (MAPD) score" in labels
+    assert "Call 1 (PDP) score" not in labels  # coached live: it counts as 100
+    assert any("coached live and counts as 100" in text_of({"blocks": [b]}) for b in view["blocks"])
+
+    # Call 1 (live) + calls 2, 3 and 5 pass; call 4 at 84 does not: 4 of 5, 80%.
+    assert _callcert(world, ["85", "92", "84", "90"], "V0CALL1").body == ""
+    assert _callcert_status(world) == esp.COMPLETE
+    [confirmation] = [text_of(m) for m in world.slack.dms_to(TL) if "Call Certification" in text_of(m)]
+    assert "4 of 5 calls at 85% or more (pass rate 80%)" in confirmation
+    assert "Ruiz_Ana_80%" in confirmation
+    with world.ctx.db.session() as session:
+        table = tracker_sheet.rows(session, cohort_id, world.ctx.playbook)
+    ana = dict(zip(table[0], next(r for r in table if r[0] == "Ana Ruiz"), strict=True))
+    assert ana["Call Cert pass rate"] == "80%" and ana["Call Cert"] == "complete"
+
+    # 3 of 5 (60%) is a fail: the item is blocked.
+    assert _callcert(world, ["85", "60", "84", "90"], "V0CALL2").body == ""
+    assert _callcert_status(world) == esp.BLOCKED
+    assert "Ruiz_Ana_60%" in text_of(world.slack.dms_to(TL)[-1])
+
+
+@pytest.mark.parametrize("bad", ["٨٥", "85.5", "101", "-3", "8 5", "", "1e2"])
+def test_call_scores_are_parsed_strictly_and_nothing_is_written(world, bad):
+    from bot.slack import ids
+
+    import_cohort(world)
+    world.clock.set(datetime(2026, 12, 3, 15, 0, tzinfo=CHI))
+    body = _callcert(world, ["90", bad, "90", "90"], "V0BAD").json()
+    assert "call 3" in body["errors"][ids.FORM_CALL_SCORE_BLOCKS[2]].lower()
+    assert _callcert_status(world) == esp.NOT_STARTED
+
+
+def test_a_call_without_its_evaluator_is_named(world):
+    from bot.slack import ids
+
+    import_cohort(world)
+    body = _callcert(
+        world, ["90"] * 4, "V0NOEVAL", evaluators=["Quinn", "Quinn", "", "Quinn", "Quinn"]
+    ).json()
+    assert "call 3" in body["errors"][ids.FORM_CALL_EVALUATOR_BLOCKS[2]]
+    assert _callcert_status(world) == esp.NOT_STARTED

@@ -706,6 +706,41 @@ class G2TPolicy(Strict):
     gap_minutes: int = Field(default=10, ge=1, le=120)
 
 
+# -- Call Certification scoring (issue 13) ---------------------------------------------------------
+CALL_CERT_PLACEHOLDERS = frozenset({"last_name", "first_name", "pass_rate"})
+
+
+class CallCertPolicy(Strict):
+    """Call Certification: the calls in order (each one's type), the passing score, how many
+    passes certify, and how the scorecard file is named."""
+
+    calls: list[str] = Field(
+        default_factory=lambda: ["PDP", "PDP", "PDP", "MAPD", "MAPD"], min_length=1, max_length=10
+    )
+    first_call_live: bool = True  # call 1 is coached live and counts as `live_score`
+    live_score: int = Field(default=100, ge=0, le=100)
+    pass_score: int = Field(default=85, ge=0, le=100)  # a call passes at this percentage or more
+    passes_needed: int = Field(default=4, ge=1)
+    file_name: str = "{last_name}_{first_name}_{pass_rate}"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CallCertPolicy:
+        import string
+
+        if self.passes_needed > len(self.calls):
+            raise ValueError(f"passes_needed ({self.passes_needed}) is more than the {len(self.calls)} calls")
+        try:
+            names = {n for _, n, _, _ in string.Formatter().parse(self.file_name) if n is not None}
+        except ValueError as exc:
+            raise ValueError(f"file_name does not parse ({exc})") from exc
+        unknown = names - CALL_CERT_PLACEHOLDERS
+        if unknown:
+            raise ValueError(
+                f"file_name: unknown placeholders {sorted(unknown)}; use {sorted(CALL_CERT_PLACEHOLDERS)}"
+            )
+        return self
+
+
 class Playbook(Strict):
     version: str = "1"
     day: DaySchedule = Field(default_factory=DaySchedule)
@@ -727,6 +762,8 @@ class Playbook(Strict):
     sheet_sync: SheetSyncPolicy = Field(default_factory=SheetSyncPolicy)
 
     g2t: G2TPolicy = Field(default_factory=G2TPolicy)
+
+    call_cert: CallCertPolicy = Field(default_factory=CallCertPolicy)
 
     @field_validator("carriers")
     @classmethod

@@ -21,7 +21,7 @@ from bot.core.text import NAME, NOTE, require_length
 from bot.core.timefmt import local, show_date
 from bot.domain.form_kinds import FORM_NAMES
 from bot.domain.guards import n_number_problem, normalize_n_number
-from bot.services import access, audit, certs, cohorts, esp, people, progress
+from bot.services import access, audit, call_cert, certs, cohorts, esp, people, progress
 from bot.services.work import Work, use_case
 from db.models import CarrierTicket, Enrollment, FormSubmission, Person, Role
 
@@ -36,7 +36,6 @@ KIND_ALIASES = {
     "failed": "failedcert",
     "tickets": "ticket",
 }
-CALL_RESULTS = {"pass": "Pass", "fail": "Fail"}
 TICKET_NUMBER = 64  # the column's width
 
 
@@ -189,6 +188,8 @@ def form_context(work: Work, kind: str, agent_user_id: str | None) -> FormContex
     actor = work.allow_ever(Action.FORMS_SUBMIT)
     playbook, session = work.playbook, work.session
     form = FormContext(
+        calls=list(playbook.call_cert.calls),
+        first_call_live=playbook.call_cert.first_call_live,
         carriers=[(c.key, c.name) for c in (playbook.exams if kind == "failedcert" else playbook.carriers)],
         proof={r.carrier: r.confirmation for r in playbook.forms.proof},
         ticket_statuses=list(playbook.forms.ticket_statuses),
@@ -224,6 +225,7 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
     timezone = found[1].cohort.timezone if found else "UTC"
     today = local(now, timezone).date()
     data: dict[str, Any] = {}
+    scored: call_cert.Scored | None = None
     if kind != "ticket":
         when = _date(fields.get("date"), today, problems)
         data["date"] = when.isoformat() if when else None
@@ -248,11 +250,7 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
         data["trainer"] = _text(fields.get("trainer"), "trainer", "trainer", problems, limit=NAME)
         data["notes"] = _text(fields.get("notes"), "notes", "notes", problems, required=False)
     elif kind == "callcert":
-        data["evaluator"] = _text(fields.get("evaluator"), "evaluator", "evaluator", problems, limit=NAME)
-        call_result = str(fields.get("result") or "")
-        if call_result not in CALL_RESULTS:
-            problems["result"] = "Pick pass or fail."
-        data["result"] = call_result
+        scored = call_cert.score_calls(playbook, fields.get("calls"), problems)
         data["notes"] = _text(fields.get("notes"), "notes", "notes", problems, required=False)
     elif kind == "failedcert":
         try:
@@ -285,11 +283,23 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
         _esp(session, result, agent, "tbt", esp.COMPLETE, actor, now)
         result.summary = f"TBT complete on {_day(data['date'])} with {data['trainer']}"
     elif kind == "callcert":
-        passed = data["result"] == "pass"
+        assert scored is not None  # no problems, so every call was scored
+        passed = scored.certified
+        data["calls"] = [
+            {"call": c.number, "type": c.kind, "score": c.score, "evaluator": c.evaluator, "live": c.live}
+            for c in scored.calls
+        ]
+        data["passes"], data["pass_rate"], data["result"] = (
+            scored.passes,
+            scored.pass_rate,
+            ("pass" if passed else "fail"),
+        )
+        data["scorecard"] = call_cert.scorecard_name(playbook, agent.name, scored.pass_rate)
         _esp(session, result, agent, "callcert", esp.COMPLETE if passed else esp.BLOCKED, actor, now)
         result.summary = (
-            f"Call Certification {'passed' if passed else 'failed'} on {_day(data['date'])} "
-            f"(evaluator {data['evaluator']})"
+            f"Call Certification {'passed' if passed else 'failed'} on {_day(data['date'])}: "
+            f"{scored.passes} of {len(scored.calls)} calls at {playbook.call_cert.pass_score}% or more "
+            f"(pass rate {scored.pass_rate}%). Save the scorecard as `{data['scorecard']}`"
         )
     elif kind == "failedcert":
         try:
