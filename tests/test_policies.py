@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.config.settings import SHIPPED_PLAYBOOK
-from bot.services import esp, people
+from bot.services import esp, people, tracker_sheet
+from bot.slack import ids
 from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
 from db.models import CertAttempt
@@ -101,8 +102,6 @@ def test_the_shipped_playbook_keeps_ahip_and_aetna_at_three(world):
 
 # -- Call Certification scoring ---------------------------------------------------------------------
 def _callcert(world: World, scores: list[str], view_id: str, evaluators: list[str] | None = None):
-    from bot.slack import ids
-
     def v(text):
         return {ids.FIELD_INPUT: {"type": "plain_text_input", "value": text}}
 
@@ -123,10 +122,7 @@ def _callcert_status(world):
         return esp.status_of(session, people.by_slack_id(session, ANA).id, "callcert")
 
 
-def test_four_of_five_calls_at_85_complete_the_call_cert_and_name_the_scorecard(world, tmp_path):
-    from bot.services import tracker_sheet
-    from bot.slack import ids
-
+def test_four_of_five_calls_at_85_complete_the_call_cert_and_name_the_scorecard(world):
     cohort_id = import_cohort(world)
     world.clock.set(datetime(2026, 12, 3, 15, 0, tzinfo=CHI))
     world.driver.command("/forms", f"callcert <@{ANA}|ana>", user=TL, channel=CLASS)
@@ -155,8 +151,6 @@ def test_four_of_five_calls_at_85_complete_the_call_cert_and_name_the_scorecard(
 
 @pytest.mark.parametrize("bad", ["٨٥", "85.5", "101", "-3", "8 5", "", "1e2"])
 def test_call_scores_are_parsed_strictly_and_nothing_is_written(world, bad):
-    from bot.slack import ids
-
     import_cohort(world)
     world.clock.set(datetime(2026, 12, 3, 15, 0, tzinfo=CHI))
     body = _callcert(world, ["90", bad, "90", "90"], "V0BAD").json()
@@ -165,8 +159,6 @@ def test_call_scores_are_parsed_strictly_and_nothing_is_written(world, bad):
 
 
 def test_a_call_without_its_evaluator_is_named(world):
-    from bot.slack import ids
-
     import_cohort(world)
     body = _callcert(
         world, ["90"] * 4, "V0NOEVAL", evaluators=["Quinn", "Quinn", "", "Quinn", "Quinn"]
