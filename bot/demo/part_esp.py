@@ -109,7 +109,9 @@ def play(stage: Stage) -> None:
                     },
                     **{
                         block: {"type": "plain_text_input", "value": score}
-                        for block, score in zip(ids.FORM_CALL_SCORE_BLOCKS[1:5], ("92", "88", "79", "90"), strict=True)
+                        for block, score in zip(
+                            ids.FORM_CALL_SCORE_BLOCKS[1:5], ("92", "88", "79", "90"), strict=True
+                        )
                     },
                 },
             ),
