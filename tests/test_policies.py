@@ -165,3 +165,88 @@ def test_a_call_without_its_evaluator_is_named(world):
     ).json()
     assert "call 3" in body["errors"][ids.FORM_CALL_EVALUATOR_BLOCKS[2]]
     assert _callcert_status(world) == esp.NOT_STARTED
+
+
+# -- The AHIP clock ---------------------------------------------------------------------------------
+def _clock_dms(world, agent_name=None):
+    found = [m for m in world.slack.dms_to(TL) if "training hours on AHIP" in text_of(m)]
+    return [m for m in found if agent_name is None or agent_name in text_of(m)]
+
+
+def test_the_ahip_clock_proposes_each_step_at_24_28_32_36_training_hours(world):
+    from tests.helpers import CHLOE
+
+    import_cohort(world)
+    world.advance_to(datetime(2026, 12, 2, 9, 0, tzinfo=CHI))
+    world.driver.command("/progress", "ahip final", user=ANA, channel=CLASS)  # Ana is done: no clock
+    # 3 days of 8 training hours: the 24th hour ends on Thursday at 5 PM, not a minute earlier.
+    world.advance_to(datetime(2026, 12, 3, 16, 59, tzinfo=CHI))
+    assert _clock_dms(world) == []
+    world.advance_to(datetime(2026, 12, 3, 17, 1, tzinfo=CHI))
+    assert [len(_clock_dms(world, n)) for n in ("Ana Ruiz", "Ben Okafor", "Chloe Martin")] == [0, 1, 1]
+    first = text_of(_clock_dms(world, "Ben Okafor")[0])
+    assert "24 training hours" in first and "Proposed: *Verbal coaching*" in first
+
+    # The button opens the coaching form filled in with the proposed step.
+    button = next(
+        e
+        for b in _clock_dms(world, "Ben Okafor")[0]["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    )
+    world.driver.action(button["action_id"], button["value"], user=TL)
+    form = world.slack.calls("views.open")[-1].args["view"]
+    assert form["callback_id"] == "coach_modal"
+    assert "Still not done with AHIP after 24 training hours" in str(form)
+
+    # Chloe's N-Number came late: the TL pauses her clock on Friday morning, resumes on Monday.
+    world.advance_to(datetime(2026, 12, 4, 8, 0, tzinfo=CHI))
+    [paused] = replies(
+        world,
+        world.driver.command(
+            "/progress", f"<@{CHLOE}|chloe> pause N-Number arrived on day 2", user=TL, channel=CLASS
+        ),
+    )
+    assert "paused at 24 training hours" in paused and "N-Number arrived on day 2" in paused
+
+    # Friday: 2 h, break, 1.75 h, lunch, 0.25 h -> the 28th hour at 12:45; the 32nd at 5 PM.
+    world.advance_to(datetime(2026, 12, 4, 12, 44, tzinfo=CHI))
+    assert len(_clock_dms(world, "Ben Okafor")) == 1
+    world.advance_to(datetime(2026, 12, 4, 12, 46, tzinfo=CHI))
+    assert "Proposed: *Written CAP*" in text_of(_clock_dms(world, "Ben Okafor")[-1])
+    world.advance_to(datetime(2026, 12, 4, 17, 1, tzinfo=CHI))
+    assert "Proposed: *Final CAP*" in text_of(_clock_dms(world, "Ben Okafor")[-1])
+    assert len(_clock_dms(world, "Chloe Martin")) == 1  # paused all Friday
+
+    world.advance_to(datetime(2026, 12, 7, 8, 0, tzinfo=CHI))  # the weekend counts nothing
+    [resumed] = replies(
+        world, world.driver.command("/progress", f"<@{CHLOE}|chloe> resume", user=TL, channel=CLASS)
+    )
+    assert "runs again from 24 training hours" in resumed
+    world.advance_to(datetime(2026, 12, 7, 12, 46, tzinfo=CHI))
+    assert "36 training hours" in text_of(_clock_dms(world, "Ben Okafor")[-1])
+    assert "Proposed: *Term*" in text_of(_clock_dms(world, "Ben Okafor")[-1])
+    assert "28 training hours" in text_of(_clock_dms(world, "Chloe Martin")[-1])
+    assert [len(_clock_dms(world, n)) for n in ("Ben Okafor", "Chloe Martin")] == [4, 2]  # once per mark
+
+
+def test_pausing_the_clock_needs_a_tl_and_a_reason(world):
+    import_cohort(world)
+    world.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=CHI))
+    [agent] = replies(
+        world, world.driver.command("/progress", f"<@{BEN}|ben> pause sick", user=ANA, channel=CLASS)
+    )
+    assert agent.startswith("Sorry")
+    [no_reason] = replies(
+        world, world.driver.command("/progress", f"<@{BEN}|ben> pause", user=TL, channel=CLASS)
+    )
+    assert "Give the reason" in no_reason
+    [not_paused] = replies(
+        world, world.driver.command("/progress", f"<@{BEN}|ben> resume", user=TL, channel=CLASS)
+    )
+    assert "is not paused" in not_paused
+    world.driver.command("/progress", f"<@{BEN}|ben> pause VPN outage", user=TL, channel=CLASS)
+    [twice] = replies(
+        world, world.driver.command("/progress", f"<@{BEN}|ben> pause again", user=TL, channel=CLASS)
+    )
+    assert "already paused (VPN outage)" in twice

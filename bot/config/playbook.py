@@ -741,6 +741,44 @@ class CallCertPolicy(Strict):
         return self
 
 
+# -- The AHIP clock (issue 13) ----------------------------------------------------------------------
+class ClockMark(Strict):
+    """Past `hours` training hours and still not done: the TL is proposed `coaching`."""
+
+    hours: float = Field(gt=0, le=200)
+    coaching: str
+
+
+def _default_clock_marks() -> list[ClockMark]:
+    return [
+        ClockMark(hours=24, coaching="verbal"),
+        ClockMark(hours=28, coaching="written"),
+        ClockMark(hours=32, coaching="final"),
+        ClockMark(hours=36, coaching="term"),
+    ]
+
+
+class AhipClockPolicy(Strict):
+    """The AHIP guide's hours: counted in training hours only (breaks, lunch, nights and days
+    without training excluded), from the class's first training hour or the agent's first
+    `/progress ahip`. The TL may pause an agent's clock for a documented reason."""
+
+    enabled: bool = True
+    carrier: str = Field(default="ahip", pattern=r"^[a-z][a-z0-9_]*$")  # a timeframe.steps carrier
+    hours: float = Field(default=24, gt=0, le=200)
+    starts: Literal["class_start", "first_progress"] = "class_start"
+    marks: list[ClockMark] = Field(default_factory=_default_clock_marks)
+    policy: str = "timeframe"  # the coaching policy the proposed steps are under
+
+    @field_validator("marks")
+    @classmethod
+    def _rising(cls, value: list[ClockMark]) -> list[ClockMark]:
+        hours = [m.hours for m in value]
+        if hours != sorted(set(hours)):
+            raise ValueError("marks must rise, each hour once")
+        return value
+
+
 class Playbook(Strict):
     version: str = "1"
     day: DaySchedule = Field(default_factory=DaySchedule)
@@ -764,6 +802,22 @@ class Playbook(Strict):
     g2t: G2TPolicy = Field(default_factory=G2TPolicy)
 
     call_cert: CallCertPolicy = Field(default_factory=CallCertPolicy)
+    ahip_clock: AhipClockPolicy = Field(default_factory=AhipClockPolicy)
+
+    @model_validator(mode="after")
+    def _clock_names_known_things(self) -> Playbook:
+        clock = self.ahip_clock
+        if clock.carrier not in self.timeframe.steps:
+            raise ValueError(f"ahip_clock.carrier: {clock.carrier!r} has no steps in timeframe.steps")
+        if self.coaching.policy(clock.policy) is None:
+            raise ValueError(f"ahip_clock.policy: {clock.policy!r} is not a coaching policy")
+        levels = {lv.key for lv in self.coaching.levels}
+        for mark in clock.marks:
+            if mark.coaching not in levels:
+                raise ValueError(
+                    f"ahip_clock: the {mark.hours:g} h mark names unknown level {mark.coaching!r}"
+                )
+        return self
 
     @field_validator("carriers")
     @classmethod

@@ -1,5 +1,6 @@
 """Every model, imported so Alembic and metadata see all tables. One module per table."""
 
+from db.models.ahip_clock import AhipClock
 from db.models.attendance_check import AttendanceCheck
 from db.models.attendance_code import AttendanceCodeChoice
 from db.models.attendance_flag import AttendanceFlag
@@ -31,6 +32,7 @@ from db.models.timeframe_flag import TimeframeFlag
 
 __all__ = [
     "STAFF_ROLES",
+    "AhipClock",
     "AttendanceCheck",
     "AttendanceCodeChoice",
     "AttendanceFlag",

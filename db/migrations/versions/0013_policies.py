@@ -1,4 +1,4 @@
-"""policies as data: failed exams counted per calendar year (issue 13)
+"""policies as data: failed exams counted per calendar year, the AHIP clock (issue 13)
 
 Revision ID: 0013
 Revises: 0010
@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+import db.types
+
 revision: str = "0013"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
@@ -17,6 +19,23 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "ahip_clocks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("carrier_key", sa.String(length=32), nullable=False),
+        sa.Column("started_at", db.types.UTCDateTime(), nullable=True),
+        sa.Column("paused_at", db.types.UTCDateTime(), nullable=True),
+        sa.Column("pause_reason", sa.Text(), nullable=True),
+        sa.Column("paused_minutes", sa.Integer(), nullable=False),
+        sa.Column("updated_at", db.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_ahip_clocks_person_id_people")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ahip_clocks")),
+        sa.UniqueConstraint("person_id", "carrier_key", name=op.f("uq_ahip_clocks_person_id_carrier_key")),
+    )
+    with op.batch_alter_table("ahip_clocks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ahip_clocks_person_id"), ["person_id"], unique=False)
+
     with op.batch_alter_table("cert_attempts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("year", sa.Integer(), nullable=True))
     # Older attempts get their UTC year: close enough for attempts made before years counted.
@@ -42,3 +61,6 @@ def downgrade() -> None:
             ["person_id", "carrier_key", "attempt_no"],
         )
         batch_op.drop_column("year")
+    with op.batch_alter_table("ahip_clocks", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ahip_clocks_person_id"))
+    op.drop_table("ahip_clocks")
