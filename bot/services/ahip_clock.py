@@ -259,9 +259,9 @@ def resume_clock(work: Work, agent_user_id: str) -> ClockChanged:
 def _change(work: Work, agent_user_id: str, reason: str | None) -> ClockChanged:
     session, playbook, now = work.session, work.playbook, work.now
     agent = people.require_agent(session, agent_user_id)
-    actor = work.allow(Action.PROGRESS_EXCUSE, access.agent_target(session, agent))
+    actor = work.allow(Action.AHIP_CLOCK_PAUSE, access.agent_target(session, agent))
     if not playbook.ahip_clock.enabled:
-        raise InvalidInput("The playbook has no AHIP clock; nothing to pause.")
+        raise InvalidInput("The playbook has no AHIP clock; nothing changed.")
     enrollment = cohorts.enrollment_of(session, agent.id)
     if enrollment is None:
         raise InvalidInput(f"{agent.name} is not an agent in an active cohort. Nothing changed.")
