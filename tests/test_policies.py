@@ -250,3 +250,75 @@ def test_pausing_the_clock_needs_a_tl_and_a_reason(world):
         world, world.driver.command("/progress", f"<@{BEN}|ben> pause again", user=TL, channel=CLASS)
     )
     assert "already paused (VPN outage)" in twice
+
+
+# -- The Final CAP's catch-up -----------------------------------------------------------------------
+def _catchup_values(sessions):
+    values = {}
+    for n, (day, start) in enumerate(sessions, start=1):
+        values[ids.CATCHUP_DATE_BLOCKS[n - 1]] = {
+            ids.FIELD_INPUT: {"type": "datepicker", "selected_date": day}
+        }
+        values[ids.CATCHUP_TIME_BLOCKS[n - 1]] = {
+            ids.FIELD_INPUT: {"type": "timepicker", "selected_time": start}
+        }
+    return values
+
+
+def test_the_final_cap_catch_up_is_scheduled_and_flags_the_unfinished_agent_once_at_its_end(world):
+    import json
+
+    from tests.helpers import CHLOE
+
+    import_cohort(world)
+    world.advance_to(datetime(2026, 12, 2, 9, 0, tzinfo=CHI))
+    for agent in (ANA, CHLOE):
+        world.driver.command("/progress", "ahip final", user=agent, channel=CLASS)
+        world.driver.command("/progress", "aetna done", user=agent, channel=CLASS)
+    world.advance_to(datetime(2026, 12, 3, 17, 45, tzinfo=CHI))  # the window closed: Ben is flagged
+
+    [flag] = [m for m in world.slack.dms_to(TL) if "has not finished inside" in text_of(m)]
+    assert "Ben Okafor" in text_of(flag)
+    assert "not finishing within another 8 hours may mean termination" in text_of(flag)
+    assert "3 catch-up sessions of 3 hours" in text_of(flag)
+    [pm_flag] = [m for m in world.slack.dms_to(PM) if "has not finished inside" in text_of(m)]
+    assert "another 8 hours" in text_of(pm_flag)
+
+    button = next(e for b in flag["blocks"] if b["type"] == "actions" for e in b["elements"])
+    world.driver.action(button["action_id"], button["value"], user=TL)
+    form = world.slack.calls("views.open")[-1].args["view"]
+    assert form["callback_id"] == ids.VIEW_CATCHUP
+    proposed = [
+        (b["element"].get("initial_date") or b["element"].get("initial_time"))
+        for b in form["blocks"]
+        if b["type"] == "input"
+    ]
+    # The next business days after Thursday: Friday, Monday, Tuesday.
+    assert proposed == ["2026-12-04", "09:00", "2026-12-07", "09:00", "2026-12-08", "09:00"]
+
+    # A session that starts before the one before it ends is refused and nothing is written.
+    clash = _catchup_values([("2026-12-04", "09:00"), ("2026-12-04", "11:00"), ("2026-12-08", "09:00")])
+    body = world.driver.submit_view(
+        ids.VIEW_CATCHUP, clash, user=TL, private_metadata=form["private_metadata"], view_id="V0CU1"
+    ).json()
+    assert "starts before session 1 ends" in body["errors"][ids.CATCHUP_DATE_BLOCKS[1]]
+
+    # The TL moves Monday's session to the afternoon and confirms.
+    picked = _catchup_values([("2026-12-04", "09:00"), ("2026-12-07", "13:00"), ("2026-12-08", "09:00")])
+    for _ in range(2):  # a double click saves once
+        world.driver.submit_view(
+            ids.VIEW_CATCHUP, picked, user=TL, private_metadata=json.dumps({"agent": BEN}), view_id="V0CU2"
+        )
+    [to_ben] = [text_of(m) for m in world.slack.dms_to(BEN) if "catch-up sessions" in text_of(m)]
+    assert "Session 2: Mon Dec 7, 1:00 PM CST to Mon Dec 7, 4:00 PM CST" in to_ben
+    assert len([m for m in world.slack.dms_to(TL) if "Ben Okafor's catch-up sessions" in text_of(m)]) == 1
+
+    # 8 extra hours: 3 on Friday, 3 on Monday, and 2 of Tuesday's session -> Tuesday 11:00 AM.
+    world.advance_to(datetime(2026, 12, 8, 10, 59, tzinfo=CHI))
+    assert not [m for m in world.slack.dms_to(PM) if "extra hours of the catch-up" in text_of(m)]
+    world.advance_to(datetime(2026, 12, 8, 11, 0, tzinfo=CHI))
+    for who in (TL, PM):
+        [end] = [text_of(m) for m in world.slack.dms_to(who) if "extra hours of the catch-up" in text_of(m)]
+        assert "Ben Okafor has used the 8 extra hours" in end and "Proposed: *Term*" in end
+    world.advance_to(datetime(2026, 12, 9, 17, 0, tzinfo=CHI))
+    assert len([m for m in world.slack.dms_to(PM) if "extra hours of the catch-up" in text_of(m)]) == 1

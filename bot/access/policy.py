@@ -62,6 +62,8 @@ class Action(enum.StrEnum):
     SHEET_TAKE_VALUE = "sheet.take_value"
     # The AHIP clock (issue 13): pause or resume an agent's clock for a documented reason.
     AHIP_CLOCK_PAUSE = "ahip_clock.pause"
+    # The Final CAP's catch-up (issue 13): schedule an agent's catch-up sessions.
+    CATCHUP_SCHEDULE = "catchup.schedule"
 
 
 class Relation(enum.StrEnum):
@@ -103,6 +105,7 @@ DOING: dict[Action, str] = {
     Action.ROLE_CHANGE: "change anybody's role",
     Action.SHEET_TAKE_VALUE: "take a value from the tracking sheet",
     Action.AHIP_CLOCK_PAUSE: "pause an agent's AHIP clock",
+    Action.CATCHUP_SCHEDULE: "schedule catch-up sessions",
 }
 
 ANY = frozenset(Relation)
@@ -147,6 +150,7 @@ TABLE: dict[Action, dict[Role, frozenset[Relation]]] = {
     Action.ROLE_CHANGE: {},
     Action.SHEET_TAKE_VALUE: dict(_TL_PM),
     Action.AHIP_CLOCK_PAUSE: dict(_TL_PM),
+    Action.CATCHUP_SCHEDULE: dict(_TL_PM),
 }
 
 

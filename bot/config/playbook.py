@@ -779,6 +779,25 @@ class AhipClockPolicy(Strict):
         return value
 
 
+# -- The Final CAP's catch-up (issue 13) -----------------------------------------------------------
+class CatchUpPolicy(Strict):
+    """After the window, the timeframe Final CAP gives `extra_hours` more, in `sessions` catch-up
+    sessions of `session_hours` each on the next business days, at times the TL confirms. An agent
+    still not done when the extra hours are spent is flagged to the TL and the PM with `then`."""
+
+    enabled: bool = True
+    extra_hours: float = Field(default=8, gt=0, le=40)
+    sessions: int = Field(default=3, ge=1, le=5)
+    session_hours: float = Field(default=3, gt=0, le=8)
+    default_start: time = time(9, 0)  # what the form proposes; the TL confirms or changes it
+    then: str = "term"  # the coaching level proposed at the end
+
+    @field_validator("default_start", mode="before")
+    @classmethod
+    def _parse_hhmm(cls, value: object) -> object:
+        return _hhmm(value)
+
+
 class Playbook(Strict):
     version: str = "1"
     day: DaySchedule = Field(default_factory=DaySchedule)
@@ -803,6 +822,7 @@ class Playbook(Strict):
 
     call_cert: CallCertPolicy = Field(default_factory=CallCertPolicy)
     ahip_clock: AhipClockPolicy = Field(default_factory=AhipClockPolicy)
+    catch_up: CatchUpPolicy = Field(default_factory=CatchUpPolicy)
 
     @model_validator(mode="after")
     def _clock_names_known_things(self) -> Playbook:
@@ -812,6 +832,8 @@ class Playbook(Strict):
         if self.coaching.policy(clock.policy) is None:
             raise ValueError(f"ahip_clock.policy: {clock.policy!r} is not a coaching policy")
         levels = {lv.key for lv in self.coaching.levels}
+        if self.catch_up.then not in levels:
+            raise ValueError(f"catch_up.then: unknown coaching level {self.catch_up.then!r}")
         for mark in clock.marks:
             if mark.coaching not in levels:
                 raise ValueError(

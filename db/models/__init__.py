@@ -6,6 +6,7 @@ from db.models.attendance_code import AttendanceCodeChoice
 from db.models.attendance_flag import AttendanceFlag
 from db.models.audit_entry import AuditEntry
 from db.models.carrier_ticket import CarrierTicket
+from db.models.catch_up_session import CatchUpSession
 from db.models.cert_attempt import CertAttempt
 from db.models.coaching import Coaching
 from db.models.cohort import Cohort
@@ -38,6 +39,7 @@ __all__ = [
     "AttendanceFlag",
     "AuditEntry",
     "CarrierTicket",
+    "CatchUpSession",
     "CertAttempt",
     "Coaching",
     "Cohort",

@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot.context import AppContext
 from bot.slack import ids
-from handlers.actions import coach_open, forms, help_queue, mia, red_flags, sheet_take_value
+from handlers.actions import catch_up, coach_open, forms, help_queue, mia, red_flags, sheet_take_value
 from handlers.listener import action
 
 
@@ -16,6 +16,7 @@ def register(app: App, ctx: AppContext) -> None:
     for action_id in ids.ACTION_FORM_OPEN.values():
         app.action(action_id)(opened)
     app.action(ids.ACTION_SHEET_TAKE_VALUE)(action(ctx, sheet_take_value.take_sheet_value))
+    app.action(ids.ACTION_CATCHUP_OPEN)(action(ctx, catch_up.catch_up_open_clicked))  # issue 13
     # Not yet converted to the listener framework (issue 8): they register themselves.
     for module in (mia, help_queue, red_flags):
         module.register(app, ctx)

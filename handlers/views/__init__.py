@@ -8,6 +8,7 @@ from bot.context import AppContext
 from bot.slack import ids
 from handlers.listener import view
 from handlers.views import (
+    catch_up,
     coach_form,
     cohort_new,
     failcert_form,
@@ -37,6 +38,9 @@ def register(app: App, ctx: AppContext) -> None:
     submitted = view(ctx, forms.form_submitted, fields=forms.FIELDS, error_field=ids.FORM_AGENT_BLOCK)
     for callback_id in ids.VIEW_FORMS.values():
         app.view(callback_id)(submitted)
+    app.view(ids.VIEW_CATCHUP)(  # issue 13
+        view(ctx, catch_up.catch_up_submitted, fields=catch_up.FIELDS, error_field=ids.CATCHUP_DATE_BLOCKS[0])
+    )
     # Not yet converted to the listener framework (issue 8): they register themselves.
     for module in (cohort_new, mia_reason, help_claim, red_flag_resolve):
         module.register(app, ctx)

@@ -1,4 +1,4 @@
-"""policies as data: failed exams counted per calendar year, the AHIP clock (issue 13)
+"""policies as data: failed exams per calendar year, the AHIP clock, catch-up sessions (issue 13)
 
 Revision ID: 0013
 Revises: 0010
@@ -36,6 +36,37 @@ def upgrade() -> None:
     with op.batch_alter_table("ahip_clocks", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_ahip_clocks_person_id"), ["person_id"], unique=False)
 
+    op.create_table(
+        "catch_up_sessions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("cohort_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("starts_at", db.types.UTCDateTime(), nullable=False),
+        sa.Column("ends_at", db.types.UTCDateTime(), nullable=False),
+        sa.Column("scheduled_by_id", sa.Integer(), nullable=False),
+        sa.Column("scheduled_at", db.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cohort_id"],
+            ["cohorts.id"],
+            name=op.f("fk_catch_up_sessions_cohort_id_cohorts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_catch_up_sessions_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["scheduled_by_id"], ["people.id"], name=op.f("fk_catch_up_sessions_scheduled_by_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_catch_up_sessions")),
+        sa.UniqueConstraint(
+            "person_id", "cohort_id", "number", name=op.f("uq_catch_up_sessions_person_id_cohort_id_number")
+        ),
+    )
+    with op.batch_alter_table("catch_up_sessions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_catch_up_sessions_cohort_id"), ["cohort_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_catch_up_sessions_person_id"), ["person_id"], unique=False)
+
     with op.batch_alter_table("cert_attempts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("year", sa.Integer(), nullable=True))
     # Older attempts get their UTC year: close enough for attempts made before years counted.
@@ -64,3 +95,7 @@ def downgrade() -> None:
     with op.batch_alter_table("ahip_clocks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ahip_clocks_person_id"))
     op.drop_table("ahip_clocks")
+    with op.batch_alter_table("catch_up_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_catch_up_sessions_person_id"))
+        batch_op.drop_index(batch_op.f("ix_catch_up_sessions_cohort_id"))
+    op.drop_table("catch_up_sessions")
