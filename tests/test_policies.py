@@ -322,3 +322,43 @@ def test_the_final_cap_catch_up_is_scheduled_and_flags_the_unfinished_agent_once
         assert "Ben Okafor has used the 8 extra hours" in end and "Proposed: *Term*" in end
     world.advance_to(datetime(2026, 12, 9, 17, 0, tzinfo=CHI))
     assert len([m for m in world.slack.dms_to(PM) if "extra hours of the catch-up" in text_of(m)]) == 1
+
+
+def test_a_clock_that_starts_at_the_first_progress_report_counts_from_there(database_url, standin, tmp_path):
+    import yaml
+
+    raw = yaml.safe_load(SHIPPED_PLAYBOOK.read_text())
+    raw["ahip_clock"]["starts"] = "first_progress"
+    path = tmp_path / "playbook.yml"
+    path.write_text(yaml.safe_dump(raw))
+    standin.reset()
+    for user_id, name in {**STAFF, **AGENTS}.items():
+        standin.add_user(user_id, name)
+    world = World(database_url, start=DEFAULT_START, standin=standin, migrate=False, playbook=path)
+    try:
+        import_cohort(world)
+        # Ben starts AHIP on day 2 at 8:00; nobody else reports: their clocks never start.
+        world.advance_to(datetime(2026, 12, 2, 8, 0, tzinfo=CHI))
+        world.driver.command("/progress", "ahip 1", user=BEN, channel=CLASS)
+        world.advance_to(datetime(2026, 12, 4, 16, 59, tzinfo=CHI))
+        assert _clock_dms(world) == []  # a class-start clock would have passed 24 h on Thursday
+        world.advance_to(datetime(2026, 12, 4, 17, 1, tzinfo=CHI))  # 24 training hours after his start
+        assert [len(_clock_dms(world, n)) for n in ("Ana Ruiz", "Ben Okafor")] == [0, 1]
+    finally:
+        world.close()
+        _empty(database_url)
+
+
+def test_call_cert_double_submission_saves_once_and_an_oversized_evaluator_is_refused(world):
+    from db.models import FormSubmission
+
+    import_cohort(world)
+    world.clock.set(datetime(2026, 12, 3, 15, 0, tzinfo=CHI))
+    for _ in range(2):
+        _callcert(world, ["90", "90", "90", "90"], "V0TWICE")
+    with world.ctx.db.session() as session:
+        assert session.query(FormSubmission).filter_by(kind="callcert").count() == 1
+    body = _callcert(world, ["90"] * 4, "V0LONG", evaluators=["Q" * 500] + ["Quinn"] * 4).json()
+    assert "call 1" in body["errors"][ids.FORM_CALL_EVALUATOR_BLOCKS[0]].lower()
+    with world.ctx.db.session() as session:
+        assert session.query(FormSubmission).filter_by(kind="callcert").count() == 1
