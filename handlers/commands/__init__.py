@@ -29,12 +29,10 @@ def register(app: App, ctx: AppContext) -> None:
     app.command(ids.PROGRESS)(command(ctx, progress.progress_command))
     app.command(ids.ESP)(command(ctx, esp.esp_command))
     app.command(ids.FORMS)(command(ctx, forms.forms_command))
+    app.command(ids.ATTENDANCE)(command(ctx, attendance.attendance_command))
+    app.command(ids.REDFLAG)(command(ctx, redflag.redflag_command))
+    app.command(ids.TECHISSUE)(command(ctx, techissue.techissue_command))
+    app.command(ids.NEEDHELP)(command(ctx, needhelp.needhelp_command))
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (
-        cohort,
-        attendance,
-        techissue,
-        needhelp,
-        redflag,
-    ):
+    for module in (cohort,):
         module.register(app, ctx)

@@ -5,10 +5,15 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
+from bot.slack import ids
 from handlers.events import app_home, member_joined, reactions
+from handlers.listener import event
 
 
 def register(app: App, ctx: AppContext) -> None:
+    app.event(ids.EVENT_REACTION_ADDED)(event(ctx, reactions.reaction_event))
+    app.event(ids.EVENT_REACTION_REMOVED)(event(ctx, reactions.reaction_event))
+    app.event(ids.EVENT_APP_HOME_OPENED)(event(ctx, app_home.app_home_opened))
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (member_joined, reactions, app_home):
+    for module in (member_joined,):
         module.register(app, ctx)

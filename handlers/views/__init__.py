@@ -38,9 +38,23 @@ def register(app: App, ctx: AppContext) -> None:
     submitted = view(ctx, forms.form_submitted, fields=forms.FIELDS, error_field=ids.FORM_AGENT_BLOCK)
     for callback_id in ids.VIEW_FORMS.values():
         app.view(callback_id)(submitted)
+    app.view(ids.VIEW_MIA_REASON)(
+        view(ctx, mia_reason.mia_reason_submitted, fields=mia_reason.FIELDS, error_field=ids.MIA_REASON_BLOCK)
+    )
+    app.view(ids.VIEW_REDFLAG_RESOLVE)(
+        view(
+            ctx,
+            red_flag_resolve.redflag_resolve_submitted,
+            fields=red_flag_resolve.FIELDS,
+            error_field=ids.REDFLAG_RESOLUTION_BLOCK,
+        )
+    )
+    app.view(ids.VIEW_HELP_CLAIM)(
+        view(ctx, help_claim.claim_submitted, fields=help_claim.FIELDS, error_field=ids.HELP_ROOM_BLOCK)
+    )
     app.view(ids.VIEW_CATCHUP)(  # issue 13
         view(ctx, catch_up.catch_up_submitted, fields=catch_up.FIELDS, error_field=ids.CATCHUP_DATE_BLOCKS[0])
     )
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (cohort_new, mia_reason, help_claim, red_flag_resolve):
+    for module in (cohort_new,):
         module.register(app, ctx)
