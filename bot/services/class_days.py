@@ -55,15 +55,20 @@ def held_dates(session: Session, cohort: Cohort) -> dict[int, date]:
 
 
 def days_of(
-    cohort: Cohort, playbook: Playbook, session: Session | None = None, held: dict[int, date] | None = None
+    cohort: Cohort,
+    playbook: Playbook,
+    session: Session | None = None,
+    held: dict[int, date] | None = None,
+    count: int | None = None,
 ) -> list[DayTimes]:
-    """`held`: the days already held, when the caller read them for many classes at once."""
+    """`held`: the days already held, when the caller read them for many classes at once.
+    `count`: training days to plan past the class's own (the AHIP clock's horizon)."""
     if held is None:
         session = session or (object_session(cohort) if cohort.id is not None else None)
         held = held_dates(session, cohort) if session is not None else {}
     return training_days(
         cohort.start_date,
-        cohort.days,
+        count or cohort.days,
         cohort.timezone,
         cohorts.schedule_of(cohort, playbook),
         calendar_of(cohort, playbook),
