@@ -81,10 +81,11 @@ def class_part(session: Session, playbook: Playbook, cohort: Cohort, today: date
                 f"{agent.name}: ESP-complete since {show_date(local(since, cohort.timezone).date())} "
                 f"({_days(since, now)})"
             )
-        counts = certs.attempts_by_carrier(session, agent.id)
-        for key in certs.blocked_carriers(session, agent.id, playbook):
-            carrier = playbook.carrier(key)
-            name = carrier.name if carrier else key
+        year = certs.year_of(now, cohort.timezone)
+        counts = certs.attempts_by_carrier(session, agent.id, playbook, year)
+        names = {exam.key: exam.name for exam in playbook.exams}
+        for key in certs.blocked_carriers(session, agent.id, playbook, now, cohort.timezone):
+            name = names.get(key, key)
             part.at_limit.append(f"{agent.name}: {name}, {counts.get(key, 0)} failed attempts (the limit)")
     for flag in red_flags.open_for_cohort(session, cohort.id):
         if now - flag.raised_at > flag_age:
