@@ -38,6 +38,12 @@ def _file(tmp_path, **overrides):
     return path
 
 
+def _staff():
+    """The cohort's TL and PM, set up by an admin first: an import never gives anybody a role."""
+    assert app.main(["person", "add", "U0TL0001", "Tess Lead", "--role", "tl"]) == 0
+    assert app.main(["person", "add", "U0PM0001", "Paolo Manager", "--role", "pm"]) == 0
+
+
 def _counts(db):
     with db.session() as s:
         return tuple(
@@ -46,6 +52,7 @@ def _counts(db):
 
 
 def test_import_twice_changes_nothing(cli, tmp_path, capsys):
+    _staff()
     path = _file(tmp_path)
     assert app.main(["cohort", "import", str(path)]) == 0
     first = _counts(cli)
@@ -56,6 +63,7 @@ def test_import_twice_changes_nothing(cli, tmp_path, capsys):
 
 
 def test_edited_file_updates_in_place(cli, tmp_path, capsys):
+    _staff()
     assert app.main(["cohort", "import", str(_file(tmp_path))]) == 0
     raw = sample_cohort(days=4, training_link="https://example.gotowebinar.com/join/999")
     raw["agents"] = raw["agents"][:2]
@@ -108,6 +116,7 @@ def test_missing_file_and_bad_yaml(cli, tmp_path, capsys):
 def test_cohort_list(cli, tmp_path, capsys):
     assert app.main(["cohort", "list"]) == 0
     assert "no cohorts yet" in capsys.readouterr().out
+    _staff()
     app.main(["cohort", "import", str(_file(tmp_path))])
     capsys.readouterr()
     assert app.main(["cohort", "list"]) == 0

@@ -24,9 +24,9 @@ from handlers.listener import command
 
 def register(app: App, ctx: AppContext) -> None:
     app.command(ids.FAILCERT)(command(ctx, failcert.failcert_command))
+    app.command(ids.COHORT)(command(ctx, cohort.cohort_command))
     # Not yet converted to the listener framework (issue 8): they register themselves.
     for module in (
-        cohort,
         attendance,
         techissue,
         needhelp,

@@ -28,6 +28,11 @@ def register(app: App, ctx: AppContext) -> None:
             error_field=ids.FAILCERT_AGENT_BLOCK,
         )
     )
+    app.view(ids.VIEW_COHORT_NEW)(
+        view(
+            ctx, cohort_new.cohort_new_submitted, fields=cohort_new.FIELDS, error_field=ids.COHORT_FIELD_NAME
+        )
+    )
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (cohort_new, mia_reason, help_claim, coach_form, progress_form, forms, red_flag_resolve):
+    for module in (mia_reason, help_claim, coach_form, progress_form, forms, red_flag_resolve):
         module.register(app, ctx)
