@@ -46,6 +46,8 @@ def add_staff(world: World, staff: dict[str, tuple[str, Role]] | None = None) ->
     staff = staff or {TL: (STAFF_NAMES[TL], Role.TL), PM: (STAFF_NAMES[PM], Role.PM)}
     with world.ctx.db.session() as session:
         for user_id, (name, role) in staff.items():
+            if people.by_slack_id(session, user_id) is not None:
+                continue
             people.upsert(
                 session, slack_user_id=user_id, name=name, role=role, actor="cli", now=world.clock.now()
             )

@@ -453,26 +453,9 @@ def _enroll_agent(work: Work, data: EnrollInput, name: str) -> Enrolled:
     session = work.session
     actor, cohort = _class_here(work, Action.AGENT_ENROLL, data.channel_id)
     person = people.by_slack_id(session, data.agent_user_id)
-    if person is not None:
-        # A repeat, or a race another request won: read what is there, change nothing.
-        if person.role != Role.AGENT:
-            raise Conflict(
-                f"<@{person.slack_user_id}> is set up as {people.ROLE_NAMES[person.role]}, not an agent, "
-                "and cannot be enrolled."
-            )
-        people.lock(session, person)
-        current = enrollment_of(session, person.id)
-        differences = _differences(person, data)
-        if current is not None and current.cohort_id == cohort.id:
-            return _enrolled(person, cohort, added=False, differences=differences)
-        if current is not None:
-            raise Conflict(_active_elsewhere(person, current.cohort))
-        if differences:
-            raise Conflict(
-                f"{person.name} is on record with {' and '.join(differences)}; nothing was saved. "
-                f"{IDENTITY_POINTER}"
-            )
-    else:
+    if person is None:
+        # Between that read and this insert a racing request may have enrolled them: upsert then
+        # returns that person unchanged, and the checks below see its enrollment.
         person, _changes = people.upsert(
             session,
             slack_user_id=data.agent_user_id,
@@ -482,6 +465,23 @@ def _enroll_agent(work: Work, data: EnrollInput, name: str) -> Enrolled:
             npn=data.npn,
             actor=actor.slack_user_id,
             now=work.now,
+        )
+    # A repeat, or a race another request won: read what is there, change nothing.
+    if person.role != Role.AGENT:
+        raise Conflict(
+            f"<@{person.slack_user_id}> is set up as {people.ROLE_NAMES[person.role]}, not an agent, "
+            "and cannot be enrolled."
+        )
+    people.lock(session, person)
+    current = enrollment_of(session, person.id)
+    differences = _differences(person, data)
+    if current is not None and current.cohort_id == cohort.id:
+        return _enrolled(person, cohort, added=False, differences=differences)
+    if current is not None:
+        raise Conflict(_active_elsewhere(person, current.cohort))
+    if differences:
+        raise Conflict(
+            f"{person.name} is on record with {' and '.join(differences)}; nothing was saved. {IDENTITY_POINTER}"
         )
     _activate(session, cohort, person, actor=actor.slack_user_id, now=work.now)
     return _enrolled(person, cohort, added=True)
