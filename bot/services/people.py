@@ -122,18 +122,18 @@ def upsert(
             f"<@{slack_user_id}> is set up as {_a(ROLE_NAMES[person.role])} and cannot be enrolled as an agent."
         )
     wanted: dict[str, object] = {"name": name}
-    for key, value, label in (("n_number", n_number, "N-Number"), ("npn", npn, "NPN")):
+    for key, given, label in (("n_number", n_number, "N-Number"), ("npn", npn, "NPN")):
         stored = getattr(person, key)
-        if value is None or value == stored:
+        if given is None or given == stored:
             continue
         if stored is not None:
             raise Conflict(
-                f"{person.name}'s {label} is {stored} on record, not {value}. An N-Number or NPN changes "
+                f"{person.name}'s {label} is {stored} on record, not {given}. An N-Number or NPN changes "
                 f"only through `/cohort identity @agent N1234567 19283746` (audited); nothing was saved."
             )
         if key == "n_number":
-            _n_number_free(session, value, slack_user_id)
-        wanted[key] = value
+            _n_number_free(session, given, slack_user_id)
+        wanted[key] = given
     changes = {k: v for k, v in wanted.items() if getattr(person, k) != v}
     if not changes:
         return person, []
