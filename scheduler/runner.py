@@ -210,6 +210,28 @@ class Runner:
             name="plan:reconcile",
             replace_existing=True,
         )
+        self._add_sheet_sync_jobs()
+
+    def _add_sheet_sync_jobs(self) -> None:
+        """The Google Sheet sync (issue 12): push every few seconds, pull every few minutes."""
+        if not self.ctx.settings.sheet_sync_enabled():
+            return
+        from scheduler import sheet_jobs
+
+        policy = self.ctx.playbook.sheet_sync
+        for func, job_id, trigger in (
+            (
+                "scheduler.sheet_jobs:push_sheet",
+                sheet_jobs.PUSH_JOB_ID,
+                IntervalTrigger(seconds=policy.push_every_seconds),
+            ),
+            (
+                "scheduler.sheet_jobs:pull_sheet",
+                sheet_jobs.PULL_JOB_ID,
+                IntervalTrigger(minutes=policy.pull_every_minutes),
+            ),
+        ):
+            self.scheduler.add_job(func, trigger=trigger, id=job_id, name=job_id, replace_existing=True)
 
     def shutdown(self) -> None:
         global _active

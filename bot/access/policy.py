@@ -58,6 +58,8 @@ class Action(enum.StrEnum):
     REDFLAG_RESOLVE = "redflag.resolve"
     HOME_VIEW = "home.view"
     ROLE_CHANGE = "person.role_change"
+    # The Google Sheet sync (issue 12): take a value someone typed over a bot-owned cell.
+    SHEET_TAKE_VALUE = "sheet.take_value"
 
 
 class Relation(enum.StrEnum):
@@ -97,6 +99,7 @@ DOING: dict[Action, str] = {
     Action.REDFLAG_RESOLVE: "resolve red flags",
     Action.HOME_VIEW: "open the Home tab",
     Action.ROLE_CHANGE: "change anybody's role",
+    Action.SHEET_TAKE_VALUE: "take a value from the tracking sheet",
 }
 
 ANY = frozenset(Relation)
@@ -139,6 +142,7 @@ TABLE: dict[Action, dict[Role, frozenset[Relation]]] = {
     Action.REDFLAG_RESOLVE: {**_TL_PM, Role.ESP_MANAGER: ACROSS},
     Action.HOME_VIEW: {role: ANY for role in Role},
     Action.ROLE_CHANGE: {},
+    Action.SHEET_TAKE_VALUE: dict(_TL_PM),
 }
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli import cohort, db, demo, export, person, run
+from bot.cli import cohort, db, demo, export, person, run, sheet
 
-COMMANDS = (run, demo, db, cohort, person, export)
+COMMANDS = (run, demo, db, cohort, person, export, sheet)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -24,6 +24,17 @@ class Settings(BaseSettings):
     # Lets `run` refuse to start a second scheduler over the same job store.
     scheduler_lock_ttl_seconds: int = Field(default=90, ge=10)
 
+    # The team's Google Sheet ESP tracker (optional; without it the bot keeps only its own tracker).
+    tracker_sheet_id: str | None = None
+    google_service_account_file: Path | None = None
+    google_service_account_json: str | None = None  # the key file's content, for hosts without files
+    sheets_api_url: str = "https://sheets.googleapis.com/v4/spreadsheets"
+
+    def sheet_sync_enabled(self) -> bool:
+        return bool(self.tracker_sheet_id) and bool(
+            self.google_service_account_file or self.google_service_account_json
+        )
+
     def missing_for_run(self) -> list[str]:
         """Names of the settings `run` needs but lacks, with where to get each."""
         missing = []

@@ -1,12 +1,16 @@
 """Day 3: the TL submits Ana's tracking forms (AHIP cert, Aetna cert with the 13-checkmark
-screenshot, TBT, call certification), finishes the ESP tracker with /esp, and the PM hears
-that Ana is ready for production. Runs last: it moves the clock to the afternoon of day 3."""
+screenshot, TBT), updates the ESP tracker with /esp, and the team's Google Sheet follows within a
+minute. The Call Cert team records Ana's pass in the sheet, as it always has (without a sheet, the
+TL submits the Call Certification form); that sixth item finishes her tracker and the PM hears that Ana is ready for production. Runs last: it moves the
+clock to the afternoon of day 3."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.demo import sheet
 from bot.demo.stage import CLASS_CHANNEL, TL, Stage
 from bot.slack import ids
 
@@ -15,7 +19,11 @@ DAY3_AFTERNOON = datetime(2026, 12, 3, 15, 30, tzinfo=ZoneInfo("America/Chicago"
 
 
 def _values(
-    kind: str, n_number: str = ANA_N, carrier: str | None = None, proof: bool = False, **extra: dict
+    kind: str,
+    n_number: str = ANA_N,
+    carrier: str | None = None,
+    proof: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> dict:
     values: dict = {
         ids.FORM_AGENT_BLOCK: {ids.FIELD_INPUT: {"type": "users_select", "selected_user": ANA}},
@@ -33,7 +41,7 @@ def _values(
         values[ids.FORM_CONFIRM_BLOCK] = {
             ids.FIELD_INPUT: {"type": "checkboxes", "selected_options": [{"value": carrier}]}
         }
-    for block_id, state in extra.items():
+    for block_id, state in (extra or {}).items():
         values[block_id] = {ids.FIELD_INPUT: state}
     return values
 
@@ -78,23 +86,45 @@ def play(stage: Stage) -> None:
         stage,
         "tbt",
         "TBT Completion",
-        _values("tbt", **{ids.FORM_TRAINER_BLOCK: {"type": "plain_text_input", "value": "Tess"}}),
+        _values("tbt", extra={ids.FORM_TRAINER_BLOCK: {"type": "plain_text_input", "value": "Tess"}}),
     )
-    _submit(
-        stage,
-        "callcert",
-        "Call Certification (pass)",
-        _values(
+    if stage.sheets is None:
+        # Without the team's sheet, the TL records the call certification with its form.
+        _submit(
+            stage,
             "callcert",
-            **{
-                ids.FORM_EVALUATOR_BLOCK: {"type": "plain_text_input", "value": "Quinn (QA)"},
-                ids.FORM_RESULT_BLOCK: {"type": "radio_buttons", "selected_option": {"value": "pass"}},
-            },
-        ),
-    )
-
+            "Call Certification (pass)",
+            _values(
+                "callcert",
+                extra={
+                    ids.FORM_EVALUATOR_BLOCK: {"type": "plain_text_input", "value": "Quinn (QA)"},
+                    ids.FORM_RESULT_BLOCK: {"type": "radio_buttons", "selected_option": {"value": "pass"}},
+                },
+            ),
+        )
     stage.says(TL, "/esp @Ana Ruiz equipment=complete rts=complete")
     world.driver.command(
         ids.ESP, f"<@{ANA}|ana.ruiz> equipment=complete rts=complete", user=TL, channel=CLASS_CHANNEL
     )
+    stage.show()
+
+    _sheet_follows(stage)
+
+
+def _sheet_follows(stage: Stage) -> None:
+    """The push job (every 20 seconds) writes the bot's columns; the pull job (every 3 minutes)
+    reads the other teams' columns."""
+    world, sheets = stage.world, stage.sheets
+    if sheets is None:
+        return
+    world.clock.advance(timedelta(seconds=20))
+    world.run_job("scheduler.sheet_jobs:push_sheet")
+    stage.narrate(
+        "Within a minute the team's Google Sheet shows what Training Day knows (the bot's columns only):"
+    )
+    stage.out.write(sheet.row_line(sheets, ANA_N) + "\n")
+    stage.narrate("Quinn, on the Call Cert team, types Pass in Ana's Call Cert cell, as the team always has.")
+    sheets.type_into(sheet.SHEET_ID, sheet.TAB, "N-Number", ANA_N, "Call Cert", "Pass")
+    world.clock.advance(timedelta(minutes=3))
+    world.run_job("scheduler.sheet_jobs:pull_sheet")
     stage.show()

@@ -19,6 +19,7 @@ from bot.demo import (
     part_redflag,
     part_setup,
 )
+from bot.demo.sheet import start_sheet
 from bot.demo.stage import AGENTS, CAST, Stage
 from bot.standin.harness import World
 
@@ -40,11 +41,15 @@ def run_demo(out: TextIO) -> int:
         out.write(
             "Training Day demo: a local Slack stand-in, a temporary SQLite database, a scripted class.\n"
         )
-        with World(url, start=DEMO_START) as world:
-            for user_id, name in {**AGENTS, **{k: v.split(" (")[0] for k, v in CAST.items()}}.items():
-                world.slack.add_user(user_id, name)
-            stage = Stage(world, out)
-            for part in PARTS:
-                part.play(stage)
+        sheets, sheet_settings = start_sheet()
+        try:
+            with World(url, start=DEMO_START, extra_settings=sheet_settings) as world:
+                for user_id, name in {**AGENTS, **{k: v.split(" (")[0] for k, v in CAST.items()}}.items():
+                    world.slack.add_user(user_id, name)
+                stage = Stage(world, out, sheets)
+                for part in PARTS:
+                    part.play(stage)
+        finally:
+            sheets.stop()
     out.write(f"\nDemo finished in {time.monotonic() - started:.1f} s.\n")
     return 0

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from bot.standin.harness import World
+from bot.standin.sheets import SheetsStandIn
 from bot.standin.transcript import Transcript
 
 TL = "U0TL0001"
@@ -30,6 +31,7 @@ CAST = {
 class Stage:
     world: World
     out: TextIO
+    sheets: SheetsStandIn | None = None  # the team's Google Sheet, when the demo has one
 
     def __post_init__(self) -> None:
         self.transcript = Transcript(self.world.slack, self.name_of)

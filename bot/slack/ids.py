@@ -113,3 +113,7 @@ FORM_SCORE_BLOCK = "form_score"
 FORM_ISSUE_BLOCK = "form_issue"
 FORM_TICKET_BLOCK = "form_ticket_number"
 FORM_STATUS_BLOCK = "form_status"
+
+# The team's Google Sheet ESP tracker: the TL's button taking a value typed over a bot-owned cell
+# (value: the sheet cell's id).
+ACTION_SHEET_TAKE_VALUE = "sheet_take_value"

@@ -40,6 +40,7 @@ class World:
         standin: SlackStandIn | None = None,
         playbook: Path = SHIPPED_PLAYBOOK,
         migrate: bool = True,
+        extra_settings: dict[str, Any] | None = None,
     ) -> None:
         self.database_url = database_url
         self.clock = ManualClock(start)
@@ -52,6 +53,7 @@ class World:
             slack_api_url=self.slack.api_url,
             database_url=database_url,
             playbook=playbook,
+            **(extra_settings or {}),
         )
         if migrate:
             from db.migrate import upgrade
@@ -67,7 +69,7 @@ class World:
         )
         self._http_thread.start()
         host, port = self._http.server_address[:2]
-        self.url = f"http://{host}:{port}"
+        self.url = f"http://{host!s}:{port}"
         self.driver = SlackDriver(self.url, SIGNING_SECRET, self.slack, settle=self.settle)
 
     def _build(self) -> tuple[AppContext, Any]:

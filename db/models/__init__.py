@@ -20,6 +20,9 @@ from db.models.progress_mark import ProgressMark
 from db.models.red_flag import RedFlag
 from db.models.request_result import RequestResult
 from db.models.scheduler_lock import SchedulerLock
+from db.models.sheet_cell import SheetCell
+from db.models.sheet_sync_state import SheetSyncState
+from db.models.sheet_write import SheetWrite
 from db.models.timeframe_flag import TimeframeFlag
 
 __all__ = [
@@ -45,5 +48,8 @@ __all__ = [
     "RequestResult",
     "Role",
     "SchedulerLock",
+    "SheetCell",
+    "SheetSyncState",
+    "SheetWrite",
     "TimeframeFlag",
 ]

@@ -5,10 +5,13 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
-from handlers.actions import coach_open, forms, help_queue, mia, red_flags
+from bot.slack import ids
+from handlers.actions import coach_open, forms, help_queue, mia, red_flags, sheet_take_value
+from handlers.listener import action
 
 
 def register(app: App, ctx: AppContext) -> None:
+    app.action(ids.ACTION_SHEET_TAKE_VALUE)(action(ctx, sheet_take_value.take_sheet_value))
     # Not yet converted to the listener framework (issue 8): they register themselves.
     for module in (mia, help_queue, coach_open, forms, red_flags):
         module.register(app, ctx)
