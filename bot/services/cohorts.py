@@ -298,7 +298,8 @@ class CohortRow:
 
 @use_case
 def list_cohorts(work: Work, channel_id: str) -> list[CohortRow]:
-    """/cohort: the cohorts the caller may see. Typed in a class channel, it is about that class."""
+    """/cohort: the cohorts the caller may see. Typed in a class channel, it reads that class too,
+    so it is refused there like any other read of a class the caller does not lead."""
     here = for_channel(work.session, channel_id)
     actor = work.allow(Action.COHORT_LIST, access.cohort_target(here) if here else policy.NO_TARGET)
     grants = work.playbook.access.grants

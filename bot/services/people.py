@@ -233,32 +233,6 @@ def workspace_member(client: WebClient, slack_user_id: str) -> str:
     return shorten(member.name, NAME)
 
 
-def placeholder_name(role_title: str, slack_user_id: str) -> str:
-    """The name a person gets when only their ID is known (a cohort file names staff by ID)."""
-    return f"{role_title} {slack_user_id}"
-
-
-def adopt_directory_name(
-    session: Session, slack_user_id: str, name: str, *, actor: str, now: datetime
-) -> bool:
-    """Replace a placeholder name with the one Slack's directory gives; a real name is kept."""
-    person = by_slack_id(session, slack_user_id)
-    if person is None or not person.name.endswith(f" {slack_user_id}") or person.name == name:
-        return False
-    before, person.name, person.updated_at = person.name, name, now
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="person.updated",
-        entity="person",
-        entity_id=person.id,
-        at=now,
-        details={"before": {"name": before}, "after": {"name": name}},
-    )
-    return True
-
-
 def _n_number_free(session: Session, n_number: str, slack_user_id: str) -> None:
     holder = session.scalar(select(Person).where(Person.n_number == n_number))
     if holder is not None and holder.slack_user_id != slack_user_id:
