@@ -100,7 +100,7 @@ def test_a_double_submitted_form_creates_one_cohort_and_one_confirmation(world):
         reply = world.driver.submit_view("cohort_new", values, user=TL, view_id="V0SAME001")
         assert reply.status == 200 and reply.body == ""
     assert _count(world, Cohort) == 2
-    assert [text_of(m) for m in world.slack.dms_to(TL)].count(text_of(world.slack.dms_to(TL)[-1])) == 1
+    assert sum("Created *Class Z*" in text_of(m) for m in world.slack.dms_to(TL)) == 1
 
 
 def test_a_cohort_name_with_a_mention_or_too_long_is_refused_on_the_field(world):
@@ -248,3 +248,33 @@ def test_five_concurrent_adds_of_the_same_agent_enrol_once_and_answer_plainly(wo
     assert sum("already in" in a for a in answers) == 4, answers
     assert not any("Something went wrong" in a or "just done by someone else" in a for a in answers)
     assert _count(world, Enrollment) == 4
+
+
+def test_malformed_and_oversized_input_is_answered_plainly_and_writes_nothing(world):
+    import_cohort(world)
+    before = _count(world, Person), _count(world, Enrollment), _count(world, AuditEntry)
+    for text, expected in (
+        (f"add <@{DEV}|dev> N4821337 ²", "is not an NPN"),
+        (f"add <@{DEV}|dev> N4821337 1e3", "is not an NPN"),
+        ("add <@nobody> N4821337 48213377", "is not a mention of a person"),
+        ("transfer", "/cohort transfer @agent"),
+        (f"transfer <@{DEV}|dev> extra", "/cohort transfer @agent"),
+        ("x" * 5000, "I don't know `/cohort"),
+    ):
+        answer = _say(world, text)
+        assert expected in answer, (text[:40], answer)
+        assert len(answer) < 1500
+    assert (_count(world, Person), _count(world, Enrollment), _count(world, AuditEntry)) == before
+
+
+def test_a_transferred_agent_is_welcomed_only_in_their_new_class_channel(world):
+    import_cohort(world)
+    _second_class(world)
+    _say(world, f"transfer <@{ANA}|ana>", user=TL2, channel=CLASS2)
+    for n, channel in enumerate((CLASS, CLASS2)):
+        world.driver.event(
+            {"type": "member_joined_channel", "user": ANA, "channel": channel, "event_ts": "1"},
+            event_id=f"EvJoin{n}",
+        )
+    [welcome] = world.slack.ephemerals_to(ANA)
+    assert welcome["channel"] == CLASS2 and "Class two" in welcome["text"]
