@@ -10,16 +10,21 @@
 
 from __future__ import annotations
 
-from scheduler import evening_check, help_queue_report, timeframe
+from scheduler import evening_check, g2t, help_queue_report, timeframe
 from scheduler.daily_job import DailyJob, EndOfDaySection
 
 DAILY_JOBS: tuple[DailyJob, ...] = (
     timeframe.TIMEFRAME_CHECK,
     evening_check.EVENING_CHECK,
     evening_check.EVENING_REMINDER,
+    # GoTo Training (issue 10)
+    g2t.START_LINK_EVE,
+    g2t.START_LINK,
+    g2t.ATTENDANCE,
 )
 
 END_OF_DAY_SECTIONS: tuple[EndOfDaySection, ...] = (
     help_queue_report.help_queue_section,
     timeframe.behind_pace,
+    g2t.report_pending,  # GoTo Training (issue 10)
 )

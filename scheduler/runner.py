@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 OUTBOX_RETRY_SECONDS = 60
 PLAN_WATCH_SECONDS = 15
 RECONCILE_SECONDS = 300
+G2T_SYNC_SECONDS = 300
 
 _active_lock = threading.Lock()
 _active: Runner | None = None
@@ -201,6 +202,14 @@ class Runner:
             trigger=IntervalTrigger(seconds=OUTBOX_RETRY_SECONDS),
             id="outbox:retry",
             name="outbox:retry",
+            replace_existing=True,
+        )
+        # GoTo Training (issue 10): registrations GoTo missed, moved schedules, pending reports.
+        self.scheduler.add_job(
+            "scheduler.g2t:sync",
+            trigger=IntervalTrigger(seconds=G2T_SYNC_SECONDS),
+            id="g2t:sync",
+            name="g2t:sync",
             replace_existing=True,
         )
         self.scheduler.add_job(

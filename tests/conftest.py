@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.standin.g2t import G2TStandIn
 from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
 from db.migrate import upgrade
@@ -86,3 +87,26 @@ def _every_payload_is_valid_block_kit(request):
     if "world" in request.fixturenames:
         server = request.getfixturevalue("standin")
         assert server.rejected() == [], "the bot sent Block Kit that Slack would refuse"
+
+
+# -- GoTo Training (issue 10) -------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def g2t_standin() -> Iterator[G2TStandIn]:
+    server = G2TStandIn().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def g2t_world(database_url: str, standin: SlackStandIn, g2t_standin: G2TStandIn) -> Iterator[World]:
+    """A World whose settings point at the G2T stand-in (not connected yet: see tests/g2t_steps.py)."""
+    standin.reset()
+    g2t_standin.reset()
+    for user_id, name in {**STAFF, **AGENTS}.items():
+        standin.add_user(user_id, name)
+    w = World(database_url, start=DEFAULT_START, standin=standin, migrate=False, g2t=g2t_standin)
+    try:
+        yield w
+    finally:
+        w.close()
+        _empty(database_url)

@@ -27,7 +27,12 @@ def test_the_demo_plays_the_class_in_order_and_quickly():
         "[DM to Paolo (production manager)]",  # ... the PM hears of it
         "*Resolved* by Erin",  # a red flag resolved
         "Attendance – AHIP/Aetna class - Dec 1, day 1",  # the end-of-day DM
-        "is ESP-complete",  # the PM's DM, last
+        "is ESP-complete",  # the PM's DM
+        # GoTo Training (issue 10): the G2T made, a personal link, the start link, real minutes.
+        "GoTo Training now has 'AHIP/Aetna class - Dec 7'",
+        "https://global.gototraining.com/join/training/",
+        "Start the training",
+        "*Finn Cole*: Tardy > 1 hour (up to half the shift) · no check-in · G2T: 7 h 00 min",
     ]
     positions = [transcript.find(m) for m in moments]
     assert all(p >= 0 for p in positions), [m for m, p in zip(moments, positions, strict=True) if p < 0]

@@ -131,6 +131,9 @@ def new_cohort_modal(*, channel_id: str | None, caller_id: str, today: date) -> 
                 ids.COHORT_FIELD_LINK,
                 "GoTo Training link",
                 {"type": "url_text_input", "action_id": ids.FIELD_INPUT},
+                optional=True,
+                hint="Leave it empty and the bot creates the training in GoTo Training, "
+                "with a personal join link for each agent.",
             ),
             input_block(
                 ids.COHORT_FIELD_TL,

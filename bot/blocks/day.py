@@ -193,7 +193,24 @@ def _row(row: AgentDay, day: DayTimes) -> str:
         parts.append("MIA at " + _breaks(day, row.mia_breaks))
     if row.cleared_mia_breaks:
         parts.append("MIA cleared at " + _breaks(day, row.cleared_mia_breaks))
+    if row.g2t_minutes is not None:
+        parts.append(_g2t(row, day))
     return " · ".join(parts)
+
+
+def _g2t(row: AgentDay, day: DayTimes) -> str:
+    """What the GoTo Training report says (issue 10): minutes in the session and when."""
+    tz = day.timezone
+    if not row.g2t_minutes or row.g2t_first_join is None or row.g2t_last_leave is None:
+        return "G2T: not in the session"
+    text = f"G2T: {row.g2t_minutes // 60} h {row.g2t_minutes % 60:02d} min"
+    text += f" ({_t(row.g2t_first_join, tz)}–{_t(row.g2t_last_leave, tz)})"
+    if row.g2t_gaps:
+        text += ", away " + ", ".join(f"{_t(s, tz)}–{_t(e, tz)}" for s, e in row.g2t_gaps)
+    for number, away in sorted(row.g2t_mia_away.items()):
+        label = _breaks(day, [number])
+        text += f"; {'away at' if away else 'in the session at'} {label}: MIA {'confirmed' if away else 'questioned'}"
+    return text
 
 
 def day_table(cohort_name: str, day: DayTimes, rows: Sequence[AgentDay]) -> list[Block]:

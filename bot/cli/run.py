@@ -81,4 +81,6 @@ def serve_http(ctx: AppContext, app: App) -> None:
     from bot.slack.web import make_wsgi
 
     log.info("listening on http://0.0.0.0:%s/slack/events", ctx.settings.port)
-    serve(make_wsgi(app, ctx.db), host="0.0.0.0", port=ctx.settings.port, threads=8)
+    from bot.integrations.g2t.callback import routes as g2t_routes
+
+    serve(make_wsgi(app, ctx.db, g2t_routes(ctx)), host="0.0.0.0", port=ctx.settings.port, threads=8)

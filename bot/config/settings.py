@@ -35,6 +35,21 @@ class Settings(BaseSettings):
             self.google_service_account_file or self.google_service_account_json
         )
 
+    # GoTo Training (issue 10): optional; without a client id and a connection the bot carries the
+    # cohort file's training_link as before. G2T_TOKEN_KEY is a Fernet key (encrypts the stored
+    # refresh token and organizer key): `python -c "from cryptography.fernet import Fernet;
+    # print(Fernet.generate_key().decode())"`.
+    g2t_client_id: str | None = None
+    g2t_client_secret: str | None = None
+    g2t_api_url: str = "https://api.getgo.com/G2T/rest"
+    g2t_auth_url: str = "https://authentication.logmeininc.com"
+    g2t_token_key: str | None = None
+    # Where GoTo sends the admin back with the code: the bot's https://HOST/g2t/oauth/callback in
+    # HTTP mode (registered in the GoTo OAuth client). `g2t connect` uses it unless told another.
+    g2t_redirect_uri: str | None = None
+    # The first wait before retrying a G2T call GoTo did not answer (doubles each time, 3 tries).
+    g2t_retry_backoff_seconds: float = Field(default=0.5, ge=0)
+
     def missing_for_run(self) -> list[str]:
         """Names of the settings `run` needs but lacks, with where to get each."""
         missing = []

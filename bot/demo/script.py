@@ -15,16 +15,19 @@ from bot.demo import (
     part_day,
     part_day_end,
     part_esp,
+    part_g2t,
     part_help,
     part_redflag,
     part_setup,
 )
 from bot.demo.sheet import start_sheet
 from bot.demo.stage import AGENTS, CAST, Stage
+from bot.standin.g2t import G2TStandIn
 from bot.standin.harness import World
 
-# In the order a class lives them; the ESP part (day 3, the PM's DM) stays last.
-PARTS = [part_setup, part_day, part_help, part_accountability, part_redflag, part_day_end, part_esp]
+# In the order a class lives them; the ESP part (day 3, the PM's DM) stays the class's last. The
+# GoTo Training part follows with a second class the next week.
+PARTS = [part_setup, part_day, part_help, part_accountability, part_redflag, part_day_end, part_esp, part_g2t]
 
 # The Friday before the sample class starts (Tue Dec 1), mid-morning in Chicago.
 DEMO_START = datetime(2026, 11, 27, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
@@ -42,8 +45,9 @@ def run_demo(out: TextIO) -> int:
             "Training Day demo: a local Slack stand-in, a temporary SQLite database, a scripted class.\n"
         )
         sheets, sheet_settings = start_sheet()
+        g2t = G2TStandIn().start()
         try:
-            with World(url, start=DEMO_START, extra_settings=sheet_settings) as world:
+            with World(url, start=DEMO_START, extra_settings=sheet_settings, g2t=g2t) as world:
                 for user_id, name in {**AGENTS, **{k: v.split(" (")[0] for k, v in CAST.items()}}.items():
                     world.slack.add_user(user_id, name)
                 stage = Stage(world, out, sheets)
@@ -51,5 +55,6 @@ def run_demo(out: TextIO) -> int:
                     part.play(stage)
         finally:
             sheets.stop()
+            g2t.stop()
     out.write(f"\nDemo finished in {time.monotonic() - started:.1f} s.\n")
     return 0

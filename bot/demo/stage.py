@@ -16,6 +16,9 @@ ADMIN = "U0ADM001"
 AGENTS = {"U0AG0001": "Ana Ruiz", "U0AG0002": "Ben Okafor", "U0AG0003": "Chloe Martin"}
 NEW_AGENT = ("U0AG0004", "Dev Patel")
 CLASS_CHANNEL = "C0CLASS01"
+# The GoTo Training part (issue 10): a second, one-day class whose training the bot makes.
+G2T_CHANNEL = "C0CLASS02"
+G2T_AGENTS = {"U0AG0005": "Eva Stone", "U0AG0006": "Finn Cole"}
 
 CAST = {
     TL: "Tess (team lead)",
@@ -24,6 +27,7 @@ CAST = {
     ADMIN: "Alex (admin)",
     **AGENTS,
     NEW_AGENT[0]: NEW_AGENT[1],
+    **G2T_AGENTS,
 }
 
 
@@ -40,6 +44,8 @@ class Stage:
     def name_of(self, slack_id: str) -> str:
         if slack_id == CLASS_CHANNEL:
             return "#ahip-aetna-dec-1"
+        if slack_id == G2T_CHANNEL:
+            return "#ahip-aetna-dec-7"
         if slack_id.startswith("D"):
             user = "U" + slack_id[1:]
             return f"DM to {CAST.get(user, user)}"

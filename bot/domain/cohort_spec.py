@@ -18,6 +18,7 @@ from bot.domain.guards import n_number_problem, normalize_n_number, npn_problem
 
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 SLACK_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class AgentSpec(BaseModel):
@@ -27,6 +28,18 @@ class AgentSpec(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     n_number: str
     npn: str
+    # For the GoTo Training registration (issue 10); without it the bot asks Slack's profile.
+    email: str | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not EMAIL.match(value):
+            raise ValueError("must be an email address like ana.ruiz@example.com")
+        return value.lower()
 
     @field_validator("slack_id")
     @classmethod
@@ -48,7 +61,8 @@ class CohortSpec(BaseModel):
     timezone: str
     start_date: date
     days: int = Field(default=3, ge=1, le=10)
-    training_link: str
+    # None: the bot makes the training in GoTo Training when it is connected (issue 10).
+    training_link: str | None = None
     team_lead: str
     production_manager: str
     schedule: DaySchedule | None = None
@@ -91,7 +105,9 @@ class CohortSpec(BaseModel):
 
     @field_validator("training_link")
     @classmethod
-    def _link(cls, value: str) -> str:
+    def _link(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
         value = value.strip()
         if not re.match(r"^https://\S+$", value):
             raise ValueError("must be the https:// GoTo Training join link")

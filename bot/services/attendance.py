@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.config.playbook import AttendancePolicy, Playbook
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.timefmt import local
+from bot.domain import g2t_presence
 from bot.domain.dayplan import DayTimes, training_days
 from bot.services import audit, cohorts
 from db.models import (
@@ -26,6 +27,7 @@ from db.models import (
     Cohort,
     DayPrompt,
     Enrollment,
+    G2TPresence,
     Notification,
     Person,
 )
@@ -416,6 +418,13 @@ class AgentDay:
     mia_breaks: list[int] = field(default_factory=list)
     cleared_mia_breaks: list[int] = field(default_factory=list)
     late_answers: int = 0
+    # From the GoTo Training attendee report (issue 10), when there is one.
+    g2t_minutes: int | None = None
+    g2t_first_join: datetime | None = None
+    g2t_last_leave: datetime | None = None
+    g2t_gaps: list[tuple[datetime, datetime]] = field(default_factory=list)
+    # MIA break -> whether G2T shows the agent away around it (True confirms, False questions).
+    g2t_mia_away: dict[int, bool] = field(default_factory=dict)
 
 
 def _proposed_key(
@@ -465,7 +474,12 @@ def agent_day(session: Session, playbook: Playbook, cohort: Cohort, person: Pers
             AttendanceCodeChoice.day == day_no,
         )
     )
-    return _agent_day(playbook, day_of(cohort, playbook, day_no), person, checks, flags, choice)
+    presence = session.scalar(
+        select(G2TPresence).where(
+            G2TPresence.cohort_id == cohort.id, G2TPresence.day == day_no, G2TPresence.person_id == person.id
+        )
+    )
+    return _agent_day(playbook, day_of(cohort, playbook, day_no), person, checks, flags, choice, presence)
 
 
 def day_table(session: Session, playbook: Playbook, cohort: Cohort, day_no: int) -> list[AgentDay]:
@@ -484,9 +498,15 @@ def day_table(session: Session, playbook: Playbook, cohort: Cohort, day_no: int)
             )
         )
     }
+    presence = {
+        row.person_id: row
+        for row in session.scalars(
+            select(G2TPresence).where(G2TPresence.cohort_id == cohort.id, G2TPresence.day == day_no)
+        )
+    }
     day = day_of(cohort, playbook, day_no)
     return [
-        _agent_day(playbook, day, p, checks[p.id], flags[p.id], choices.get(p.id))
+        _agent_day(playbook, day, p, checks[p.id], flags[p.id], choices.get(p.id), presence.get(p.id))
         for p in cohorts.active_agents(session, cohort.id)
     ]
 
@@ -498,12 +518,19 @@ def _agent_day(
     checks: list[AttendanceCheck],
     flags: list[AttendanceFlag],
     choice: AttendanceCodeChoice | None,
+    presence: G2TPresence | None = None,
 ) -> AgentDay:
     policy = playbook.attendance
     checkin = next((c for c in checks if c.kind == CHECKIN), None)
     open_mias = [f.break_no for f in flags if f.kind == MIA and f.status == OPEN]
-    key = choice.code if choice is not None else _proposed_key(policy, day, checkin, len(open_mias))
-    return AgentDay(
+    real = _presence_of(presence)
+    if choice is not None:
+        key = choice.code
+    elif real is not None:
+        key = _proposed_from_g2t(playbook, day, real, len(open_mias))
+    else:
+        key = _proposed_key(policy, day, checkin, len(open_mias))
+    row = AgentDay(
         person_id=person.id,
         name=person.name,
         slack_user_id=person.slack_user_id,
@@ -519,6 +546,38 @@ def _agent_day(
         cleared_mia_breaks=sorted(f.break_no for f in flags if f.kind == MIA and f.status != OPEN),
         late_answers=sum(1 for c in checks if c.late and c.kind != CHECKIN),
     )
+    if real is not None:
+        _add_g2t(row, playbook, day, real)
+    return row
+
+
+# -- real presence from GoTo Training (issue 10) ---------------------------------------------
+def _presence_of(row: G2TPresence | None) -> g2t_presence.Presence | None:
+    if row is None:
+        return None
+    gaps = [(datetime.fromisoformat(s), datetime.fromisoformat(e)) for s, e in row.gaps]
+    return g2t_presence.Presence(row.first_join, row.last_leave, row.minutes, row.missed_minutes, gaps)
+
+
+def _proposed_from_g2t(playbook: Playbook, day: DayTimes, real: g2t_presence.Presence, open_mias: int) -> str:
+    """Real presence decides; an open MIA still shows as MIA unless presence says Absent."""
+    code = g2t_presence.proposed_code(day, real, playbook.attendance, playbook.g2t)
+    if code == "absent_unapproved":
+        return code
+    if open_mias:
+        return "mia"
+    return code or "full_day"
+
+
+def _add_g2t(row: AgentDay, playbook: Playbook, day: DayTimes, real: g2t_presence.Presence) -> None:
+    row.g2t_minutes = real.minutes
+    row.g2t_first_join, row.g2t_last_leave, row.g2t_gaps = real.first_join, real.last_leave, real.gaps
+    slack = timedelta(minutes=playbook.attendance.lower_grace_minutes)
+    for number in row.mia_breaks + row.cleared_mia_breaks:
+        if number <= len(day.breaks):
+            spot = day.break_no(number)
+            away = g2t_presence.away_around(real.gaps, spot.start, spot.end, slack)
+            row.g2t_mia_away[number] = away is not None or real.minutes == 0
 
 
 def days_held(session: Session, cohort_id: int) -> list[int]:

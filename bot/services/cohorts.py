@@ -192,6 +192,7 @@ def _enroll(
         role=Role.AGENT,
         n_number=agent.n_number,
         npn=agent.npn,
+        email=agent.email,
         actor=actor,
         now=now,
     )

@@ -1,14 +1,19 @@
 """The G2T link DM: each agent gets the class's link once, the playbook's lead time before day 1;
-a cohort or agent added later gets it at once, and the TL is told it went out late."""
+a cohort or agent added later gets it at once, and the TL is told it went out late.
+
+A cohort without a training_link has its training made in GoTo Training (g2t_training): each
+agent's DM then carries their personal join URL, and an agent not registered yet gets it as soon
+as they are. When that is not ready at the lead time, the TL is told once what is wrong."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from bot.blocks import day as day_blocks
+from bot.blocks import g2t as g2t_blocks
 from bot.config.playbook import Playbook
 from bot.context import AppContext
-from bot.services import attendance, cohorts, outbox
+from bot.services import attendance, cohorts, g2t_tokens, g2t_training, outbox
 from db.models import Cohort
 
 
@@ -20,6 +25,9 @@ def due_at(cohort: Cohort, playbook: Playbook) -> datetime:
 def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None = None) -> list[str]:
     """DM the training link to the cohort's agents (or these) once each, if it is time; tells the
     TL when they went out later than the playbook's lead time. Returns the names it sent to."""
+    with ctx.db.session() as session:
+        managed = g2t_training.managed(cohorts.by_id(session, cohort_id))
+    sync = g2t_training.sync_cohort(ctx, cohort_id) if managed else None
     now = ctx.clock.now()
     with ctx.db.session() as session:
         cohort = cohorts.by_id(session, cohort_id)
@@ -30,10 +38,21 @@ def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None 
         agents = [
             p for p in cohorts.active_agents(session, cohort_id) if person_ids is None or p.id in person_ids
         ]
-        targets = [(p.id, p.name, p.slack_user_id) for p in agents]
-        name, link, tl = cohort.name, cohort.training_link, cohort.tl.slack_user_id
+        links = (
+            g2t_training.join_urls(session, cohort_id)
+            if managed
+            else {p.id: cohort.training_link or "" for p in agents}
+        )
+        targets = [(p.id, p.name, p.slack_user_id, links[p.id]) for p in agents if p.id in links]
+        waiting = [p.name for p in agents if p.id not in links]
+        ready = managed and g2t_training.ready(session, cohort_id)
+        problem = None
+        if managed and not ready:
+            training = g2t_training.training_of(session, cohort_id)
+            problem = _problem(ctx, sync, training.last_error if training else None)
+        name, tl = cohort.name, cohort.tl.slack_user_id
     sent: list[tuple[int, str]] = []
-    for person_id, person_name, slack_id in targets:
+    for person_id, person_name, slack_id, link in targets:
         text, blocks = day_blocks.g2t_link(person_name, name, link, days[0])
         outcome = outbox.send_once(
             ctx.db,
@@ -54,4 +73,27 @@ def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None 
         outbox.send_once(
             ctx.db, ctx.client, key=key, kind="g2t_late", recipient=tl, text=text, blocks=blocks, now=now
         )
+    if problem is not None:
+        text, blocks = g2t_blocks.not_ready(name, days[0], problem, waiting)
+        outbox.send_once(
+            ctx.db,
+            ctx.client,
+            key=f"g2t-not-ready:{cohort_id}",
+            kind="g2t_not_ready",
+            recipient=tl,
+            text=text,
+            blocks=blocks,
+            now=now,
+        )
     return [n for _, n in sent]
+
+
+def _problem(ctx: AppContext, sync: g2t_training.SyncResult | None, last_error: str | None) -> str:
+    if sync is not None and not sync.connected:
+        if not g2t_tokens.configured(ctx.settings):
+            return "the cohort has no training link and GoTo Training is not set up for the bot"
+        return (
+            "the cohort has no training link and GoTo Training is not connected (`training-day g2t connect`)"
+        )
+    reason = (sync.error if sync else None) or last_error or "GoTo Training did not take every registration"
+    return reason[0].lower() + reason[1:]

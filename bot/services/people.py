@@ -87,6 +87,7 @@ def upsert(
     now: datetime,
     n_number: str | None = None,
     npn: str | None = None,
+    email: str | None = None,
 ) -> tuple[Person, list[str]]:
     """Create a person with `role`, or update an existing person's name; returns what changed, in
     words. An existing person's role never changes here (only `set_role`, the operator's, changes
@@ -101,6 +102,7 @@ def upsert(
             role=role,
             n_number=n_number,
             npn=npn,
+            email=email,
             created_at=now,
             updated_at=now,
         )
@@ -134,6 +136,8 @@ def upsert(
         if key == "n_number":
             _n_number_free(session, given, slack_user_id)
         wanted[key] = given
+    if email is not None:
+        wanted["email"] = email
     changes = {k: v for k, v in wanted.items() if getattr(person, k) != v}
     if not changes:
         return person, []

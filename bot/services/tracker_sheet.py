@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.config.playbook import Playbook
 from bot.services import attendance, certs, coaching, cohorts, esp, red_flags
+from db.models import Cohort, Person
 
 
 def headers(playbook: Playbook) -> list[str]:
@@ -21,6 +22,7 @@ def headers(playbook: Playbook) -> list[str]:
         + ["ESP complete", "Attendance", "MIAs", "Coaching level"]
         + [f"Failed {c.name} attempts" for c in playbook.carriers]
         + ["Open red flags"]
+        + ["G2T minutes"]  # GoTo Training (issue 10): minutes in the session per day
     )
 
 
@@ -44,8 +46,14 @@ def rows(session: Session, cohort_id: int, playbook: Playbook) -> list[list[Any]
             ]
             + [failed.get(c.key, 0) for c in playbook.carriers]
             + ["; ".join(f.description for f in flags)]
+            + [_g2t_minutes(session, playbook, cohort, agent)]
         )
     return table
+
+
+def _g2t_minutes(session: Session, playbook: Playbook, cohort: Cohort, agent: Person) -> str:
+    rows = attendance.agent_record(session, playbook, cohort, agent)
+    return "; ".join(f"Day {r.day}: {r.g2t_minutes}" for r in rows if r.g2t_minutes is not None)
 
 
 def write_csv(table: list[list[Any]], path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from slack_bolt import App
@@ -14,10 +14,16 @@ from db.session import Database
 SLACK_PATH = "/slack/events"
 
 
-def make_wsgi(bolt_app: App, db: Database) -> Callable[..., Iterable[bytes]]:
+def make_wsgi(
+    bolt_app: App, db: Database, routes: Mapping[str, Callable[..., Iterable[bytes]]] | None = None
+) -> Callable[..., Iterable[bytes]]:
     slack = SlackRequestHandler(bolt_app, path=SLACK_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        # Optional integrations' own pages (GET /g2t/oauth/callback), by exact path.
+        extra = (routes or {}).get(environ.get("PATH_INFO", ""))
+        if extra is not None:
+            return extra(environ, start_response)
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
             healthy = db.ping()
             body = json.dumps({"ok": healthy, "database": "reachable" if healthy else "unreachable"}).encode()

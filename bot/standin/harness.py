@@ -15,6 +15,7 @@ from bot.context import AppContext
 from bot.core.clock import ManualClock
 from bot.slack.executor import TrackingExecutor
 from bot.standin.driver import SlackDriver
+from bot.standin.g2t import G2TStandIn, g2t_settings
 from bot.standin.server import SlackStandIn
 
 SIGNING_SECRET = "standin-signing-secret"
@@ -41,6 +42,7 @@ class World:
         playbook: Path = SHIPPED_PLAYBOOK,
         migrate: bool = True,
         extra_settings: dict[str, Any] | None = None,
+        g2t: G2TStandIn | None = None,
     ) -> None:
         self.database_url = database_url
         self.clock = ManualClock(start)
@@ -55,6 +57,10 @@ class World:
             playbook=playbook,
             **(extra_settings or {}),
         )
+        self.g2t = g2t
+        if g2t is not None:
+            self.settings = self.settings.model_copy(update=g2t_settings(g2t))
+            g2t.now = self.clock.now
         if migrate:
             from db.migrate import upgrade
 
@@ -81,9 +87,12 @@ class World:
         return ctx, build_bolt_app(ctx, executor=self.executor)
 
     def _wsgi(self) -> Any:
+        from bot.integrations.g2t.callback import routes as g2t_routes
         from bot.slack.web import make_wsgi
 
-        return lambda environ, start_response: make_wsgi(self.app, self.ctx.db)(environ, start_response)
+        return lambda environ, start_response: make_wsgi(self.app, self.ctx.db, g2t_routes(self.ctx))(
+            environ, start_response
+        )
 
     def restart(self) -> None:
         """Simulate a process restart: a new context and Bolt app over the same database."""

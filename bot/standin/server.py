@@ -111,6 +111,7 @@ class SlackStandIn:
         user_id: str,
         real_name: str,
         tz: str = "America/Chicago",
+        email: str | None = None,
         *,
         deleted: bool = False,
         is_bot: bool = False,
@@ -127,7 +128,8 @@ class SlackStandIn:
                 "deleted": deleted,
                 "is_bot": is_bot,
                 "is_app_user": is_app_user,
-                "profile": {"real_name": real_name, "display_name": real_name.split()[0]},
+                "profile": {"real_name": real_name, "display_name": real_name.split()[0]}
+                | ({"email": email} if email else {}),
             }
 
     def fail(

@@ -12,6 +12,10 @@ from db.models.day_prompt import DayPrompt
 from db.models.enrollment import Enrollment
 from db.models.esp_item import EspItem
 from db.models.form_submission import FormSubmission
+from db.models.g2t_connection import G2TConnection
+from db.models.g2t_presence import G2TPresence, G2TReport
+from db.models.g2t_registration import G2TRegistration
+from db.models.g2t_training import G2TTraining
 from db.models.help_request import HelpRequest
 from db.models.notification import Notification
 from db.models.person import STAFF_ROLES, Person, Role
@@ -39,6 +43,11 @@ __all__ = [
     "Enrollment",
     "EspItem",
     "FormSubmission",
+    "G2TConnection",
+    "G2TPresence",
+    "G2TRegistration",
+    "G2TReport",
+    "G2TTraining",
     "HelpRequest",
     "Notification",
     "Person",

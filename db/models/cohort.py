@@ -20,7 +20,8 @@ class Cohort(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     start_date: Mapped[date] = mapped_column(Date())
     days: Mapped[int] = mapped_column(Integer, default=3)
-    training_link: Mapped[str] = mapped_column(String(500))
+    # None: the bot makes a GoTo training for the cohort (issue 10) and each agent gets their own link.
+    training_link: Mapped[str | None] = mapped_column(String(500))
     tl_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     pm_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     # None means "the playbook's default day", so a playbook change reaches such cohorts.

@@ -39,6 +39,8 @@ class Person(Base):
     n_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     npn: Mapped[str | None] = mapped_column(String(32))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # For the G2T registration (issue 10): from the cohort file, else Slack's profile.
+    email: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -1,0 +1,57 @@
+"""Block Kit for GoTo Training: what the TL hears about the training the bot prepares."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.blocks.common import Block, context, section
+from bot.core.timefmt import clock_time, local, show_date
+from bot.domain.dayplan import DayTimes
+
+
+def _t(moment: datetime, timezone: str) -> str:
+    return clock_time(local(moment, timezone).time())
+
+
+def no_email(cohort_name: str, agent_name: str) -> tuple[str, list[Block]]:
+    text = f"{cohort_name}: {agent_name} has no email address, so I could not register them in GoTo Training."
+    return text, [
+        section(
+            f":email: *{cohort_name}*: I could not register *{agent_name}* in GoTo Training: there is no email "
+            "address for them in the cohort file or in their Slack profile."
+        ),
+        context(
+            "Add `email: ...` to their row in the cohort file and import it again, or send them the class "
+            "link yourself. The class goes on; everyone else is registered."
+        ),
+    ]
+
+
+def not_ready(
+    cohort_name: str, day: DayTimes, reason: str, waiting: Sequence[str]
+) -> tuple[str, list[Block]]:
+    who = f" Still without a link: {', '.join(waiting)}." if waiting else ""
+    text = f"The GoTo training for {cohort_name} is not ready: {reason}.{who}"
+    return text, [
+        section(
+            f":warning: *{cohort_name}* starts {show_date(day.date)} at {_t(day.start, day.timezone)}, and I could "
+            f"not get its GoTo training ready: {reason}.{who}"
+        ),
+        context(
+            "I keep trying every few minutes and send each agent their link the moment it works. If it is "
+            "still not ready close to the start, create the training in GoTo yourself and add its link to the "
+            "cohort file as `training_link`."
+        ),
+    ]
+
+
+def start_link(cohort_name: str, day: DayTimes, url: str, *, eve: bool) -> tuple[str, list[Block]]:
+    when = f"tomorrow, {show_date(day.date)}," if eve else "today"
+    text = f"Your GoTo Training start link for {cohort_name}, day {day.number}: {url}"
+    return text, [
+        section(
+            f":arrow_forward: *{cohort_name}*, day {day.number} {when} at {_t(day.start, day.timezone)}: "
+            f"<{url}|Start the training> (the organizer's link: keep it to yourself)."
+        ),
+    ]
