@@ -235,11 +235,16 @@ def refusal(
     if not may_ever(actor.role, action, grants):
         return _role_refusal(actor, action, grants)
     who = target.person.name if target.person is not None and target.person.id != actor.id else None
+    if actor.role == Role.AGENT and who:
+        # An agent's classmates are not "another class" to them: their records are simply private.
+        return f"Sorry, {who}'s records are private: you can only {doing} for yourself."
     if rel == Relation.OTHER_CLASS and target.cohort is not None:
-        whose = f"{who} is in {target.cohort.name}" if who else f"That is {target.cohort.name}"
+        whose = f"{who} is in {target.cohort.name}" if who else f"that is {target.cohort.name}"
         return f"Sorry, {whose}, which is not one of your classes: only its team lead and production manager can {doing} there."
     if rel == Relation.NONE and who:
         return f"Sorry, {who} is not in an active class, so you cannot {doing} for them."
+    if rel == Relation.NONE and target.person is None:
+        return f"Sorry, you can only {doing} for your own classes, and this channel is not one of them."
     if rel == Relation.SELF:
         return f"Sorry, you cannot {doing} for yourself."
     return f"Sorry, you can only {doing} for your own records."

@@ -7,10 +7,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.blocks.common import Block, button, context, header, input_block, plain, section, sections
+from bot.core.text import EXPECTATION, INCIDENT, NOTE, SECTION, shorten
 from bot.slack import ids
 
 if TYPE_CHECKING:
     from bot.services.certs import FailureResult
+    from bot.services.coaching import CoachingSaved, History
+    from bot.services.progress import ProgressSaved
+
+# Slack shows at most 50 blocks in a message; a long history shows its newest coachings.
+HISTORY_ROWS = 40
 
 COACH_USAGE = (
     "*/coach* — document a coaching:\n"
@@ -26,7 +32,8 @@ PROGRESS_USAGE = (
     "*/progress* — report what you finished: `/progress ahip 3` (AHIP module 3), `/progress ahip final`, "
     "`/progress aetna done`, or `/progress` for the form.\n"
     "Team leads: `/progress @agent ahip 3` sets it for an agent; `/progress @agent excuse REASON` records "
-    "that a delay was outside the agent's control; `/progress` in the class channel shows the class."
+    "that a delay was outside the agent's control; `/progress` (or `/progress class`) in the class channel "
+    "shows the class."
 )
 
 
@@ -60,11 +67,13 @@ def coach_modal(form: CoachForm) -> dict[str, Any]:
     if form.cohort_name:
         who += f" · {form.cohort_name}"
     blocks: list[Block] = [section(who)]
-    blocks.append(section("*Proposed next step*\n" + "\n".join(f"• {line}" for line in form.proposals)))
+    proposed = "*Proposed next step*\n" + "\n".join(f"• {line}" for line in form.proposals)
+    blocks.append(section(shorten(proposed, SECTION)))
     if form.skip_note:
-        blocks.append(section(f":warning: {form.skip_note}"))
+        blocks.append(section(shorten(f":warning: {form.skip_note}", SECTION)))
     if form.records:
-        blocks.append(section("*Related records*\n" + "\n".join(f"• {text}" for _, text in form.records)))
+        related = "*Related records*\n" + "\n".join(f"• {text}" for _, text in form.records)
+        blocks.append(section(shorten(related, SECTION)))
     else:
         blocks.append(context("No MIAs, tardies, failed attempts or coachings on record."))
     policy_el: dict[str, Any] = {
@@ -107,16 +116,21 @@ def coach_modal(form: CoachForm) -> dict[str, Any]:
         "type": "plain_text_input",
         "action_id": ids.FIELD_INPUT,
         "multiline": True,
-        "max_length": 2000,
+        "max_length": INCIDENT,
     }
     if form.incident:
-        incident_el["initial_value"] = form.incident
+        incident_el["initial_value"] = shorten(form.incident, INCIDENT)
     blocks.append(input_block(ids.COACH_INCIDENT_BLOCK, "What happened", incident_el))
     blocks.append(
         input_block(
             ids.COACH_EXPECTATION_BLOCK,
             "Expectation going forward",
-            {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "multiline": True, "max_length": 2000},
+            {
+                "type": "plain_text_input",
+                "action_id": ids.FIELD_INPUT,
+                "multiline": True,
+                "max_length": EXPECTATION,
+            },
             optional=True,
             hint="Left empty, the policy's expectation from the playbook is used.",
         )
@@ -125,7 +139,7 @@ def coach_modal(form: CoachForm) -> dict[str, Any]:
         input_block(
             ids.COACH_SKIP_BLOCK,
             "Reason for skipping a level",
-            {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": 500},
+            {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": NOTE},
             optional=True,
             hint="Only when the level is above the proposed one; it is kept.",
         )
@@ -145,7 +159,15 @@ def coach_open_button(
     label: str, *, agent: str, policy: str, level: str, incident: str = "", links: list[str] | None = None
 ) -> dict[str, Any]:
     value = json.dumps(
-        {"agent": agent, "policy": policy, "level": level, "incident": incident[:1500], "links": links or []}
+        {
+            "agent": agent,
+            "policy": policy,
+            "level": level,
+            # A button's value holds at most 2,000 characters; the form shows the rest to fill in.
+            "incident": shorten(incident, 800),
+            "links": (links or [])[:10],
+        },
+        ensure_ascii=False,
     )
     return button(label, ids.ACTION_COACH_OPEN, value, style="primary")
 
@@ -158,46 +180,51 @@ def skip_needs_confirmation(message: str, open_button: dict[str, Any]) -> list[B
     ]
 
 
-def coaching_saved(
-    *,
-    agent_name: str,
-    policy_title: str,
-    level_label: str,
-    proposed_label: str | None,
-    skip_reason: str | None,
-    cap: bool,
-    dm_to: str | None,
-) -> list[Block]:
-    lines = [f":memo: Saved: *{level_label}* for *{agent_name}* under the {policy_title}."]
-    if skip_reason:
-        lines.append(f"Proposed was {proposed_label}; skipped with the reason: {skip_reason}")
-    if cap and dm_to:
-        lines.append(f"The filled CAP is in <@{dm_to}>'s DMs, ready to sign.")
+def coaching_saved_text(saved: CoachingSaved) -> str:
+    return f"Saved: {saved.level_label} for {saved.agent_name}."
+
+
+def coaching_saved(saved: CoachingSaved) -> list[Block]:
+    lines = [f":memo: Saved: *{saved.level_label}* for *{saved.agent_name}* under the {saved.policy_title}."]
+    if saved.skip_reason:
+        lines.append(
+            f"Proposed was {saved.proposed_label}; skipped with the reason: {shorten(saved.skip_reason, NOTE)}"
+        )
+    if saved.cap:
+        lines.append(f"The filled CAP is in <@{saved.tl}>'s DMs, ready to sign.")
     return [section("\n".join(lines))]
 
 
 def cap_document(agent_name: str, level_label: str, document: str) -> list[Block]:
     blocks: list[Block] = [header(f"{level_label}: {agent_name}")]
     chunk = 2800
+    # A message holds at most 50 blocks; a CAP longer than that is cut (the export has it whole).
+    document = shorten(document, chunk * 45)
     for start in range(0, len(document), chunk):
         blocks.append(section("```" + document[start : start + chunk] + "```"))
     blocks.append(context("Print it or paste it into the CAP form; both signatures are needed."))
     return blocks
 
 
-def coaching_history(agent_name: str, rows: list[dict[str, Any]], current: str | None) -> list[Block]:
-    """rows: date, level, policy, by, incident, skip_reason (newest first)."""
-    blocks: list[Block] = [header(f"Coaching history: {agent_name}")]
-    if not rows:
+def coaching_history_text(history: History) -> str:
+    return f"Coaching history of {history.agent_name}: {len(history.rows)} coaching(s)."
+
+
+def coaching_history(history: History) -> list[Block]:
+    """Newest first. Stored text is cut to its cap, so an old oversized record still shows."""
+    blocks: list[Block] = [header(shorten(f"Coaching history: {history.agent_name}", 150))]
+    if not history.rows:
         blocks.append(section("No coachings on record."))
         return blocks
-    if current:
-        blocks.append(context(f"Highest level so far: *{current}*"))
-    for row in rows:
-        text = f"*{row['date']}* · *{row['level']}* · {row['policy']} · by {row['by']}\n{row['incident']}"
-        if row.get("skip_reason"):
-            text += f"\n_Skipped a level: {row['skip_reason']}_"
+    if history.current:
+        blocks.append(context(f"Highest level so far: *{history.current}*"))
+    for row in history.rows[:HISTORY_ROWS]:
+        text = f"*{row.date}* · *{row.level}* · {row.policy} · by {row.by}\n{shorten(row.incident, INCIDENT)}"
+        if row.skip_reason:
+            text += f"\n_Skipped a level: {shorten(row.skip_reason, NOTE)}_"
         blocks.append(section(text))
+    if len(history.rows) > HISTORY_ROWS:
+        blocks.append(context(f"{len(history.rows) - HISTORY_ROWS} older coaching(s) not shown."))
     return blocks
 
 
@@ -272,9 +299,9 @@ def progress_modal(steps: list[tuple[str, str]], initial: str | None) -> dict[st
     }
 
 
-def progress_saved(agent_name: str, label: str, next_step: str, own: bool) -> list[Block]:
-    who = "You" if own else agent_name
-    return [section(f":white_check_mark: {who} finished *{label}*."), context(next_step)]
+def progress_saved(saved: ProgressSaved) -> list[Block]:
+    who = "You" if saved.own else saved.agent_name
+    return [section(f":white_check_mark: {who} finished *{saved.label}*."), context(saved.next_step)]
 
 
 def class_progress(cohort_name: str, rows: list[tuple[str, str, str]], day: int | None) -> list[Block]:

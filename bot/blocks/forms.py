@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.blocks.common import Block, actions, button, context, header, input_block, plain, section, sections
+from bot.core.text import INCIDENT, SECTION, shorten
 from bot.domain.form_kinds import FORM_NAMES
 from bot.slack import ids
+
+if TYPE_CHECKING:
+    from bot.services.esp import ClassTracker, Tracker
 
 TITLES = {
     "cert": "Carrier Cert Completion",
@@ -24,7 +28,7 @@ FORMS_USAGE = (
 )
 ESP_USAGE = (
     "`/esp @agent` shows the agent's ESP tracker; `/esp @agent aetna=complete equipment=complete` "
-    "updates it. In the class channel, `/esp` shows the whole class."
+    "updates it. In the class channel, `/esp` (or `/esp class`) shows the whole class."
 )
 PROOF_FILETYPES = ["png", "jpg", "jpeg", "pdf"]
 
@@ -196,40 +200,34 @@ class TrackerRow:
     changed: str | None  # "by Tess Lead, Tue Dec 1, 3:10 PM CST"
 
 
-def tracker(
-    agent_name: str,
-    cohort_name: str | None,
-    rows: list[TrackerRow],
-    complete: bool,
-    open_flags: list[str] | None = None,
-) -> list[Block]:
-    blocks: list[Block] = [header(f"ESP tracker: {agent_name}")]
-    if cohort_name:
-        blocks.append(context(cohort_name))
+def tracker(view: Tracker) -> list[Block]:
+    blocks: list[Block] = [header(f"ESP tracker: {view.agent_name}")]
+    if view.cohort_name:
+        blocks.append(context(view.cohort_name))
     lines = []
-    for row in rows:
+    for row in view.rows:
         line = f"{row.emoji} *{row.label}*: {row.status}"
         if row.changed:
             line += f" _({row.changed})_"
         lines.append(line)
     blocks.append(section("\n".join(lines)))
-    if complete:
+    if view.complete:
         blocks.append(section(":tada: ESP-complete: ready for production."))
-    if open_flags:
-        blocks.append(
-            section(":triangular_flag_on_post: Open red flags:\n" + "\n".join(f"• {f}" for f in open_flags))
-        )
+    if view.open_flags:
+        # A red flag's text is stored up to its cap; several must still fit one section.
+        flags = "\n".join(f"• {shorten(f, INCIDENT)}" for f in view.open_flags)
+        blocks.append(section(shorten(":triangular_flag_on_post: Open red flags:\n" + flags, SECTION)))
     return blocks
 
 
-def class_tracker(cohort_name: str, labels: list[str], rows: list[tuple[str, list[str]]]) -> list[Block]:
+def class_tracker(view: ClassTracker) -> list[Block]:
     """One line per agent with an emoji per item, and a legend."""
-    blocks: list[Block] = [header(f"ESP tracker: {cohort_name}")]
-    if not rows:
+    blocks: list[Block] = [header(f"ESP tracker: {view.cohort_name}")]
+    if not view.rows:
         blocks.append(section("No agents in this class yet."))
         return blocks
-    blocks.append(context("Items: " + " · ".join(labels)))
-    blocks.extend(sections([f"{' '.join(emojis)}  {name}" for name, emojis in rows]))
+    blocks.append(context("Items: " + " · ".join(view.labels)))
+    blocks.extend(sections([f"{' '.join(emojis)}  {name}" for name, emojis in view.rows]))
     blocks.append(
         context(
             ":white_circle: not started · :large_blue_circle: in progress · "

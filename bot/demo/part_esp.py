@@ -6,6 +6,7 @@ clock to the afternoon of day 3."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +17,8 @@ from bot.slack import ids
 
 ANA, ANA_N, ANA_NPN = "U0AG0001", "N1234567", "19283746"
 DAY3_AFTERNOON = datetime(2026, 12, 3, 15, 30, tzinfo=ZoneInfo("America/Chicago"))
+# Each form is opened afresh, so each submission has its own view id (the same one is a double click).
+OPENED = itertools.count(1)
 
 
 def _values(
@@ -48,7 +51,9 @@ def _values(
 
 def _submit(stage: Stage, kind: str, what: str, values: dict) -> None:
     stage.narrate(f"Tess fills in the {what} form and presses Submit.")
-    reply = stage.world.driver.submit_view(ids.VIEW_FORMS[kind], values, user=TL)
+    reply = stage.world.driver.submit_view(
+        ids.VIEW_FORMS[kind], values, user=TL, view_id=f"V0DEMOFORM{next(OPENED)}"
+    )
     for message in (reply.json().get("errors") or {}).values():
         stage.out.write(f"  [form refuses] {message}\n")
     stage.show()

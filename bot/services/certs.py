@@ -1,8 +1,8 @@
 """Failed carrier certification attempts and the Failed Cert Exams Guide.
 
-`record_failure` writes the attempt in the caller's unit of work; `notify_failure` sends the
-TL, PM and ESP-manager DMs after the commit (the /failcert command and the Failed Carrier Cert
-Exams form both call the two).
+`record_failure` writes the attempt in the caller's unit of work; `failure_messages` are the TL,
+PM and ESP-manager DMs that the /failcert command and the Failed Carrier Cert Exams form both
+enqueue, to be sent after the commit.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from slack_sdk import WebClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,11 +19,10 @@ from bot.access.policy import Action
 from bot.config.playbook import Carrier, Playbook
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.core.text import shorten
-from bot.services import access, audit, cohorts, esp, outbox, people
+from bot.services import access, audit, cohorts, esp, people
 from bot.services.coaching import level_label
 from bot.services.work import Work, use_case
 from db.models import CertAttempt, Person, Role
-from db.session import Database
 
 
 @dataclass(frozen=True)
@@ -151,10 +149,8 @@ def record_failure(
                 f"{carrier.name}. Nothing was recorded; only an admin can record another attempt "
                 f"(`/failcert @agent {carrier.key} SCORE override`)."
             )
-        if not policy.may_ever(actor_person.role, Action.CERT_LIMIT_OVERRIDE):
-            raise NotAllowed(
-                f"Only an admin can override the {carrier.name} attempt limit. Nothing was recorded."
-            )
+        target = policy.Target(cohort=enrollment.cohort, person=agent)
+        policy.require(actor_person, Action.CERT_LIMIT_OVERRIDE, target, playbook.access.grants)
     elif override:
         override = False  # nothing to override
     attempt_no = done + 1
@@ -254,15 +250,6 @@ def failure_messages(result: FailureResult) -> list[tuple[str, str, str, str]]:
             )
         )
     return messages
-
-
-def notify_failure(
-    db: Database, client: WebClient, result: FailureResult, now: datetime
-) -> list[outbox.Outcome]:
-    return [
-        outbox.send_once(db, client, key=key, kind=kind, recipient=recipient, text=text, now=now)
-        for key, kind, recipient, text in failure_messages(result)
-    ]
 
 
 # -- use cases ------------------------------------------------------------------------------------

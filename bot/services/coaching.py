@@ -9,17 +9,21 @@ reaches, and never below one step above the last coaching under the same policy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.access.policy import Action
+from bot.blocks import accountability as blocks
 from bot.config.playbook import CoachingPolicy, Playbook
 from bot.core.errors import Conflict, InvalidInput
+from bot.core.text import EXPECTATION, INCIDENT, NOTE, require_length, shorten
 from bot.core.timefmt import local, show_date
-from bot.services import audit, cohorts
-from db.models import AttendanceFlag, CertAttempt, Coaching, Cohort, Person, TimeframeFlag
+from bot.services import access, audit, cohorts, people
+from bot.services.work import Work, use_case
+from db.models import AttendanceFlag, CertAttempt, Coaching, Cohort, Person, Role, TimeframeFlag
 
 ATTENDANCE_KINDS = {"mia": "MIA", "tardy": "Tardy", "absent": "Absent"}
 
@@ -45,7 +49,7 @@ class SkipNeedsReason(Conflict):
     """The chosen level is above the proposal: the TL must confirm the skip with a reason."""
 
     def __init__(self, message: str, proposal: Proposal) -> None:
-        super().__init__(message)
+        super().__init__(message, field="skip_reason")
         self.proposal = proposal
 
 
@@ -115,20 +119,20 @@ def incidents(session: Session, person_id: int, playbook: Playbook, timezone: st
                 f"Failed {name} attempt {attempt.attempt_no}{score}",
             )
         )
-    for flag in session.scalars(
+    for window in session.scalars(
         select(TimeframeFlag).where(
             TimeframeFlag.person_id == person_id,
             TimeframeFlag.flagged_at.is_not(None),
             TimeframeFlag.excuse.is_(None),
         )
     ):
-        assert flag.flagged_at is not None
+        assert window.flagged_at is not None
         found.append(
             Incident(
-                f"flag:{flag.id}",
+                f"flag:{window.id}",
                 "timeframe",
-                flag.flagged_at,
-                f"Not finished inside the class window ({flag.missing or 'steps missing'})",
+                window.flagged_at,
+                f"Not finished inside the class window ({window.missing or 'steps missing'})",
             )
         )
     found.sort(key=lambda i: (i.at, i.ref))
@@ -212,9 +216,10 @@ def record(
     """Write a coaching (and its CAP for CAP levels). A level above the proposal needs `skip_reason`."""
     policy_rules = require_policy(playbook, policy)
     level = require_level(playbook, level)
-    incident = (incident or "").strip()
+    incident = require_length(incident, INCIDENT, "What happened", field="incident")
     if not incident:
-        raise InvalidInput("Say what happened: the incident is part of the record.")
+        raise InvalidInput("Say what happened: the incident is part of the record.", field="incident")
+    expectation = require_length(expectation, EXPECTATION, "The expectation", field="expectation")
     if links is None:
         links = [i.ref for i in unaddressed(session, agent.id, policy_rules.key, playbook)]
     known = {i.ref for i in incidents(session, agent.id, playbook)} | {
@@ -223,7 +228,7 @@ def record(
     links = [ref for ref in links if ref in known]
     proposal = propose(session, agent.id, policy_rules.key, playbook, links)
     rank = playbook.coaching.rank
-    skip_reason = (skip_reason or "").strip() or None
+    skip_reason = require_length(skip_reason, NOTE, "The reason for the skip", field="skip_reason") or None
     if rank(level) > rank(proposal.level) and not skip_reason:
         raise SkipNeedsReason(
             f"The proposed step for {agent.name} is *{proposal.label}* ({proposal.why}). "
@@ -239,7 +244,7 @@ def record(
         proposed_level=proposal.level,
         skip_reason=skip_reason if rank(level) > rank(proposal.level) else None,
         incident=incident,
-        expectation=(expectation or "").strip() or policy_rules.expectation,
+        expectation=expectation or policy_rules.expectation,
         links=links,
         coached_by_id=actor.id,
         created_at=now,
@@ -283,7 +288,7 @@ def render_cap(session: Session, coaching: Coaching, playbook: Playbook) -> str:
     for c in prior:
         lines.append(
             f"- {show_date(local(c.created_at, timezone).date())}: {level_label(playbook, c.level)} "
-            f"({policy_title(playbook, c.policy)}) by {c.coached_by.name}: {c.incident}"
+            f"({policy_title(playbook, c.policy)}) by {c.coached_by.name}: {shorten(c.incident, INCIDENT)}"
         )
     coach = session.get(Person, coaching.coached_by_id)
     values = {
@@ -318,3 +323,182 @@ def caps_for_cohort(session: Session, cohort_id: int) -> list[Coaching]:
         .order_by(Coaching.created_at, Coaching.id)
     )
     return list(session.scalars(stmt))
+
+
+# -- use cases ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CoachingInput:
+    agent_user_id: str
+    policy: str
+    level: str
+    incident: str
+    expectation: str | None = None
+    links: list[str] | None = None  # None: the policy's unaddressed incidents
+    skip_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CoachingSaved:
+    coaching_id: int
+    agent_name: str
+    tl: str  # who gets the CAP
+    policy_title: str
+    level_label: str
+    proposed_label: str
+    skip_reason: str | None
+    cap: bool
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What a button fills the /coach form with (a skipped level, a proposed coaching)."""
+
+    policy: str | None = None
+    level: str | None = None
+    incident: str | None = None
+    links: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    date: str
+    level: str
+    policy: str
+    by: str
+    incident: str
+    skip_reason: str | None
+
+
+@dataclass(frozen=True)
+class History:
+    agent_name: str
+    rows: list[HistoryRow]
+    current: str | None
+
+
+@use_case
+def require_coach(work: Work) -> None:
+    """Only people who may document coachings get the /coach help."""
+    work.allow_ever(Action.COACHING_WRITE)
+
+
+@use_case
+def coach(work: Work, data: CoachingInput) -> CoachingSaved:
+    """/coach and its form: write the coaching, and send the filled CAP to the class's TL."""
+    agent = people.require_agent(work.session, data.agent_user_id)
+    actor = work.allow(Action.COACHING_WRITE, access.agent_target(work.session, agent))
+    people.lock(work.session, agent)  # the proposal counts earlier coachings: one at a time
+    saved = record(
+        work.session,
+        agent=agent,
+        policy=data.policy,
+        level=data.level,
+        incident=data.incident,
+        expectation=data.expectation,
+        actor=actor,
+        now=work.now,
+        playbook=work.playbook,
+        links=data.links,
+        skip_reason=data.skip_reason,
+    )
+    cohort = cohorts.by_id(work.session, saved.cohort_id) if saved.cohort_id else None
+    tl = cohort.tl.slack_user_id if cohort else actor.slack_user_id
+    level = level_label(work.playbook, saved.level)
+    if saved.document:
+        work.notify(
+            key=f"cap:{saved.id}:tl",
+            kind="cap",
+            recipient=tl,
+            text=f"{level} for {agent.name}",
+            blocks=blocks.cap_document(agent.name, level, saved.document),
+        )
+    return CoachingSaved(
+        coaching_id=saved.id,
+        agent_name=agent.name,
+        tl=tl,
+        policy_title=policy_title(work.playbook, saved.policy),
+        level_label=level,
+        proposed_label=level_label(work.playbook, saved.proposed_level or saved.level),
+        skip_reason=saved.skip_reason,
+        cap=bool(saved.document),
+    )
+
+
+@use_case
+def coach_form(work: Work, agent_user_id: str, prefill: Prefill | None = None) -> blocks.CoachForm:
+    """What the /coach form shows for the agent: their records and the proposed step per policy."""
+    agent = people.require_agent(work.session, agent_user_id)
+    work.allow(Action.COACHING_WRITE, access.agent_target(work.session, agent))
+    prefill = prefill or Prefill()
+    playbook, note = work.playbook, None
+    if prefill.policy and prefill.level and playbook.coaching.policy(prefill.policy):
+        if playbook.coaching.level(prefill.level):
+            proposal = propose(work.session, agent.id, prefill.policy, playbook, prefill.links or None)
+            if playbook.coaching.rank(prefill.level) > playbook.coaching.rank(proposal.level):
+                note = (
+                    f"Proposed: {proposal.label} ({proposal.why}). "
+                    f"{level_label(playbook, prefill.level)} skips a level: give the reason below."
+                )
+    return form_data(work.session, agent, playbook, prefill, note)
+
+
+def form_data(
+    session: Session, agent: Person, playbook: Playbook, prefill: Prefill, skip_note: str | None
+) -> blocks.CoachForm:
+    enrollment = cohorts.enrollment_of(session, agent.id)
+    timezone = enrollment.cohort.timezone if enrollment else "UTC"
+    proposals = []
+    for rules in playbook.coaching.policies:
+        proposal = propose(session, agent.id, rules.key, playbook)
+        proposals.append(f"{rules.title}: *{proposal.label}* ({proposal.why})")
+    records: list[tuple[str, str]] = []
+    for item in reversed(incidents(session, agent.id, playbook)):
+        records.append((item.ref, f"{show_date(local(item.at, timezone).date())}: {item.text}"))
+    for c in history(session, agent.id):
+        records.append(
+            (
+                f"coaching:{c.id}",
+                f"{show_date(local(c.created_at, timezone).date())}: "
+                f"{level_label(playbook, c.level)} ({policy_title(playbook, c.policy)})",
+            )
+        )
+    return blocks.CoachForm(
+        agent_slack_id=agent.slack_user_id,
+        agent_name=agent.name,
+        n_number=agent.n_number,
+        cohort_name=enrollment.cohort.name if enrollment else None,
+        policies=[(p.key, p.title) for p in playbook.coaching.policies],
+        levels=[(lv.key, lv.label) for lv in playbook.coaching.levels],
+        proposals=proposals,
+        records=records,
+        policy=prefill.policy,
+        level=prefill.level,
+        incident=prefill.incident,
+        links=list(prefill.links),
+        skip_note=skip_note,
+    )
+
+
+@use_case
+def coaching_history(work: Work, agent_user_id: str | None) -> History:
+    """/coaching: an agent's coachings, newest first. Agents see only their own."""
+    if agent_user_id is None:
+        if work.actor.role != Role.AGENT:
+            raise InvalidInput("Whose history? Type `/coaching @agent`.")
+        agent_user_id = work.actor.slack_user_id
+    agent = people.require_agent(work.session, agent_user_id)
+    work.allow(Action.COACHING_READ, access.agent_target(work.session, agent))
+    enrollment = cohorts.enrollment_of(work.session, agent.id)
+    timezone = enrollment.cohort.timezone if enrollment else "UTC"
+    rows = [
+        HistoryRow(
+            date=show_date(local(c.created_at, timezone).date()),
+            level=level_label(work.playbook, c.level),
+            policy=policy_title(work.playbook, c.policy),
+            by=c.coached_by.name,
+            incident=c.incident,
+            skip_reason=c.skip_reason,
+        )
+        for c in history(work.session, agent.id)
+    ]
+    return History(agent.name, rows, current_level(work.session, agent.id, work.playbook))

@@ -1,9 +1,10 @@
 """The ESP tracker: six items per agent, each not started, in progress, complete or blocked.
 
 The moment all six are complete the cohort's PM gets a DM naming the agent (and any red flags
-still open) and the TL is told, exactly once per agent. The check runs after the update has
-committed, in a fresh unit of work, so of two updates racing to the sixth "complete" at least
-the one that commits last sees it; the outbox keys make sure the DM goes once.
+still open) and the TL is told, exactly once per agent. The use case that completes the tracker
+enqueues the DMs (`enqueue_if_complete`) after taking the agent's row lock, so of two updates
+racing to the sixth "complete" the second waits for the first and sees its items; the outbox
+keys make sure each DM goes once.
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.core.errors import InvalidInput
-from bot.services import audit, cohorts, outbox
-from db.models import EspItem, Person
+from bot.access.policy import Action, Target
+from bot.blocks.forms import TrackerRow
+from bot.core.errors import InvalidInput, NotFound
+from bot.core.timefmt import show
+from bot.services import access, audit, cohorts, people
+from bot.services.work import Caller, Work, use_case
+from db.models import STAFF_ROLES, EspItem, Person
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -285,43 +290,140 @@ def open_flags(session: Session, person_id: int) -> list[str]:
     ]
 
 
-def notify_if_complete(ctx: AppContext, person_id: int) -> bool:
-    """After an update committed: when all six are complete, DM the PM and tell the TL (once each)."""
-    now = ctx.clock.now()
-    with ctx.db.session() as session:
-        if not is_complete(session, person_id):
-            return False
-        agent = session.get(Person, person_id)
-        enrollment = cohorts.enrollment_of(session, person_id)
-        if agent is None or enrollment is None:
-            return False
-        cohort = enrollment.cohort
-        flags = open_flags(session, person_id)
-        pm, tl = cohort.pm.slack_user_id, cohort.tl.slack_user_id
-        pm_text = complete_text(agent.name, agent.slack_user_id, cohort.name, flags)
+def enqueue_if_complete(work: Work, person_id: int) -> bool:
+    """In the unit of work that updated the tracker, under the agent's lock: when all six are
+    complete, DM the PM and tell the TL (once each, whichever update got there)."""
+    session = work.session
+    lock(session, person_id)
+    if not is_complete(session, person_id):
+        return False
+    agent = session.get(Person, person_id)
+    enrollment = cohorts.enrollment_of(session, person_id)
+    if agent is None or enrollment is None:
+        return False
+    cohort = enrollment.cohort
+    flags = open_flags(session, person_id)
+    pm, tl = cohort.pm.slack_user_id, cohort.tl.slack_user_id
+    work.notify(
+        key=f"esp-complete:{person_id}:pm",
+        kind="esp_complete",
+        recipient=pm,
+        text=complete_text(agent.name, agent.slack_user_id, cohort.name, flags),
+    )
+    if tl != pm:
         tl_text = (
             f":tada: {agent.name} is ESP-complete (all six tracker items done). "
             f"{cohort.pm.name} (<@{pm}>) has been told they are ready for production."
         )
         if flags:
             tl_text += f" Open red flags: {len(flags)}."
-    outbox.send_once(
-        ctx.db,
-        ctx.client,
-        key=f"esp-complete:{person_id}:pm",
-        kind="esp_complete",
-        recipient=pm,
-        text=pm_text,
-        now=now,
-    )
-    if tl != pm:
-        outbox.send_once(
-            ctx.db,
-            ctx.client,
-            key=f"esp-complete:{person_id}:tl",
-            kind="esp_complete",
-            recipient=tl,
-            text=tl_text,
-            now=now,
-        )
+        work.notify(key=f"esp-complete:{person_id}:tl", kind="esp_complete", recipient=tl, text=tl_text)
     return True
+
+
+def notify_if_complete(ctx: AppContext, person_id: int) -> bool:
+    """For a tracker change made outside a use case (a job): its own unit of work, sent after it commits."""
+    return _check_complete(ctx, Caller.system(), person_id)
+
+
+@use_case
+def _check_complete(work: Work, person_id: int) -> bool:
+    return enqueue_if_complete(work, person_id)
+
+
+# -- use cases ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Tracker:
+    agent_name: str
+    cohort_name: str | None
+    rows: list[TrackerRow]
+    complete: bool
+    open_flags: list[str]
+
+
+@dataclass(frozen=True)
+class ClassTracker:
+    cohort_name: str
+    labels: list[str]
+    rows: list[tuple[str, list[str]]]  # agent name, one emoji per item
+
+
+@dataclass(frozen=True)
+class TrackerUpdated:
+    changed: list[str]  # "Aetna complete", ...
+    tracker: Tracker
+
+
+def tracker_of(session: Session, agent: Person) -> Tracker:
+    enrollment = cohorts.enrollment_of(session, agent.id)
+    timezone = enrollment.cohort.timezone if enrollment else "UTC"
+    rows = []
+    for state in statuses(session, agent.id).values():
+        changed = None
+        if state.changed_at is not None:
+            by = f"by {state.changed_by}, " if state.changed_by else ""
+            changed = f"{by}{show(state.changed_at, timezone)}"
+        rows.append(TrackerRow(state.label, STATUS_EMOJI[state.status], state.status_label, changed))
+    return Tracker(
+        agent_name=agent.name,
+        cohort_name=enrollment.cohort.name if enrollment else None,
+        rows=rows,
+        complete=is_complete(session, agent.id),
+        open_flags=open_flags(session, agent.id),
+    )
+
+
+@use_case
+def show_tracker(work: Work, agent_user_id: str) -> Tracker:
+    """/esp @agent: the agent's tracker and open red flags (agents see only their own)."""
+    agent = people.require_agent(work.session, agent_user_id)
+    work.allow(Action.ESP_READ, access.agent_target(work.session, agent))
+    return tracker_of(work.session, agent)
+
+
+@use_case
+def open_esp(work: Work, channel_id: str) -> Tracker | ClassTracker | None:
+    """/esp alone: an agent's own tracker; staff in a class channel, the class; else None (the usage)."""
+    actor = work.actor
+    if actor.role not in STAFF_ROLES:
+        work.allow(Action.ESP_READ, Target(person=actor))
+        return tracker_of(work.session, actor)
+    if cohorts.for_channel(work.session, channel_id) is None:
+        return None
+    return _class_tracker(work, channel_id)
+
+
+@use_case
+def class_tracker(work: Work, channel_id: str) -> ClassTracker:
+    """/esp class: every agent of the channel's class, one line each."""
+    return _class_tracker(work, channel_id)
+
+
+def _class_tracker(work: Work, channel_id: str) -> ClassTracker:
+    cohort = cohorts.for_channel(work.session, channel_id)
+    work.allow(Action.ESP_CLASS_READ, access.cohort_target(cohort) if cohort else Target())
+    if cohort is None:
+        raise NotFound(cohorts.NO_COHORT_HERE)
+    rows = [
+        (agent.name, [STATUS_EMOJI[s.status] for s in statuses(work.session, agent.id).values()])
+        for agent in cohorts.active_agents(work.session, cohort.id)
+    ]
+    return ClassTracker(cohort.name, list(ITEMS.values()), rows)
+
+
+@use_case
+def update_tracker(work: Work, agent_user_id: str, updates: list[tuple[str, str]]) -> TrackerUpdated:
+    """/esp @agent item=status ...: all the updates in one unit of work, and the ESP-complete DMs
+    when they finish the tracker."""
+    agent = people.require_agent(work.session, agent_user_id)
+    actor = work.allow(Action.ESP_WRITE, access.agent_target(work.session, agent))
+    if cohorts.enrollment_of(work.session, agent.id) is None:
+        raise InvalidInput(f"{agent.name} is not in an active cohort; nothing was changed.")
+    lock(work.session, agent.id)
+    changed = [
+        f"{ITEMS[item]} {STATUSES[status]}"
+        for item, status in updates
+        if set_status(work.session, person=agent, item=item, status=status, actor=actor, now=work.now)
+    ]
+    enqueue_if_complete(work, agent.id)
+    return TrackerUpdated(changed, tracker_of(work.session, agent))

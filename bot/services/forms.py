@@ -1,7 +1,7 @@
 """The five tracking forms: Carrier Cert Completion, TBT Completion, Call Certification, Failed
 Carrier Cert Exams and Carrier Tickets. Each submission is validated, stored, audited and moves
-the agent's ESP tracker; the ESP-complete DM is sent by the caller after the commit
-(`esp.notify_if_complete`), the failed-exam DMs too (`certs.notify_failure`).
+the agent's ESP tracker; the failed-exam DMs and the ESP-complete DM are enqueued in the same unit
+of work and sent after it commits.
 """
 
 from __future__ import annotations
@@ -13,12 +13,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.access.policy import Action
+from bot.blocks.forms import FormContext
 from bot.config.playbook import Playbook
 from bot.core.errors import DomainError, InvalidInput
+from bot.core.text import NAME, NOTE, require_length
 from bot.core.timefmt import local, show_date
 from bot.domain.form_kinds import FORM_NAMES
 from bot.domain.guards import n_number_problem, normalize_n_number
-from bot.services import audit, certs, cohorts, esp, people, progress
+from bot.services import access, audit, certs, cohorts, esp, people, progress
+from bot.services.work import Work, use_case
 from db.models import CarrierTicket, Enrollment, FormSubmission, Person, Role
 
 KINDS = FORM_NAMES
@@ -32,8 +36,8 @@ KIND_ALIASES = {
     "failed": "failedcert",
     "tickets": "ticket",
 }
-SUBMITTERS = (Role.TL, Role.PM, Role.ADMIN)
 CALL_RESULTS = {"pass": "Pass", "fail": "Fail"}
+TICKET_NUMBER = 64  # the column's width
 
 
 class FormProblems(InvalidInput):
@@ -53,6 +57,7 @@ class Submitted:
     summary: str
     esp_changes: list[str] = field(default_factory=list)
     failure: certs.FailureResult | None = None
+    tracker_line: str = ""  # every item's status after the submission
 
 
 def kind_of(raw: str) -> str | None:
@@ -149,27 +154,69 @@ def _carrier(playbook: Playbook, raw: Any, problems: dict[str, str]) -> str | No
     return carrier.key
 
 
-def _text(raw: Any, name: str, key: str, problems: dict[str, str], *, required: bool = True) -> str:
-    value = str(raw or "").strip()
+def _text(
+    raw: Any, name: str, key: str, problems: dict[str, str], *, required: bool = True, limit: int = NOTE
+) -> str:
+    try:
+        value = require_length(str(raw or ""), limit, f"The {name}")
+    except InvalidInput as too_long:
+        problems[key] = too_long.message
+        return ""
     if required and not value:
         problems[key] = f"Fill in the {name}."
     return value
 
 
-# -- submitting -------------------------------------------------------------------------------------
-def submit(
-    session: Session,
-    playbook: Playbook,
-    *,
-    kind: str,
-    actor_slack_id: str,
-    fields: dict[str, Any],
-    now: datetime,
-) -> Submitted:
-    """Validate and store one form; raises FormProblems naming every field that is wrong."""
+# -- opening ---------------------------------------------------------------------------------------
+@use_case
+def forms_picker(work: Work, agent_user_id: str | None) -> str | None:
+    """/forms [@agent]: the picker, for someone who may submit forms (for this agent); the agent's name."""
+    work.allow_ever(Action.FORMS_SUBMIT)
+    if agent_user_id is None:
+        return None
+    agent = people.require_agent(work.session, agent_user_id)
+    work.allow(Action.FORMS_SUBMIT, access.agent_target(work.session, agent))
+    return agent.name
+
+
+@use_case
+def form_context(work: Work, kind: str, agent_user_id: str | None) -> FormContext:
+    """What the `kind` form opens with: the playbook's choices, and the agent when one is named."""
     if kind not in KINDS:
         raise InvalidInput(f"`{kind}` is not a form. Forms: {', '.join(KINDS)}.")
-    actor = people.require_role(session, actor_slack_id, SUBMITTERS, "submit tracking forms")
+    actor = work.allow_ever(Action.FORMS_SUBMIT)
+    playbook, session = work.playbook, work.session
+    form = FormContext(
+        carriers=[(c.key, c.name) for c in playbook.carriers],
+        proof={r.carrier: r.confirmation for r in playbook.forms.proof},
+        ticket_statuses=list(playbook.forms.ticket_statuses),
+    )
+    mine = cohorts.visible_to(session, actor)
+    timezone = mine[0].timezone if mine else "UTC"
+    if agent_user_id:
+        agent = people.require_agent(session, agent_user_id)
+        work.allow(Action.FORMS_SUBMIT, access.agent_target(session, agent))
+        enrollment = cohorts.enrollment_of(session, agent.id)
+        if enrollment is None:
+            raise InvalidInput(f"{agent.name} is not an agent in an active cohort.")
+        form.agent, form.n_number, timezone = agent.slack_user_id, agent.n_number, enrollment.cohort.timezone
+    form.today = local(work.now, timezone).date()
+    return form
+
+
+# -- submitting -------------------------------------------------------------------------------------
+@use_case
+def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
+    """Validate and store one form; raises FormProblems naming every field that is wrong. The agent's
+    class is checked before anything about the agent is said."""
+    if kind not in KINDS:
+        raise InvalidInput(f"`{kind}` is not a form. Forms: {', '.join(KINDS)}.")
+    session, playbook, now = work.session, work.playbook, work.now
+    actor = work.allow_ever(Action.FORMS_SUBMIT)
+    named = fields.get("agent")
+    candidate = people.by_slack_id(session, named) if isinstance(named, str) and named else None
+    if candidate is not None and candidate.role == Role.AGENT:
+        work.allow(Action.FORMS_SUBMIT, access.agent_target(session, candidate))
     problems: dict[str, str] = {}
     found = agent_for_form(session, playbook, fields.get("agent"), fields.get("n_number"), problems)
     timezone = found[1].cohort.timezone if found else "UTC"
@@ -194,14 +241,14 @@ def submit(
             if not data["confirmed"]:
                 problems["confirm"] = f"Confirm it: {rule.confirmation}."
     elif kind == "tbt":
-        data["trainer"] = _text(fields.get("trainer"), "trainer", "trainer", problems)
+        data["trainer"] = _text(fields.get("trainer"), "trainer", "trainer", problems, limit=NAME)
         data["notes"] = _text(fields.get("notes"), "notes", "notes", problems, required=False)
     elif kind == "callcert":
-        data["evaluator"] = _text(fields.get("evaluator"), "evaluator", "evaluator", problems)
-        result = str(fields.get("result") or "")
-        if result not in CALL_RESULTS:
+        data["evaluator"] = _text(fields.get("evaluator"), "evaluator", "evaluator", problems, limit=NAME)
+        call_result = str(fields.get("result") or "")
+        if call_result not in CALL_RESULTS:
             problems["result"] = "Pick pass or fail."
-        data["result"] = result
+        data["result"] = call_result
         data["notes"] = _text(fields.get("notes"), "notes", "notes", problems, required=False)
     elif kind == "failedcert":
         try:
@@ -212,8 +259,8 @@ def submit(
     elif kind == "ticket":
         data["issue"] = _text(fields.get("issue"), "issue", "issue", problems)
         data["ticket_number"] = _text(
-            fields.get("ticket_number"), "ticket number", "ticket_number", problems
-        )[:64]
+            fields.get("ticket_number"), "ticket number", "ticket_number", problems, limit=TICKET_NUMBER
+        )
         status = str(fields.get("status") or "")
         if status not in playbook.forms.ticket_statuses:
             problems["status"] = "Pick the status: " + ", ".join(playbook.forms.ticket_statuses) + "."
@@ -302,6 +349,13 @@ def submit(
         details={"person_id": agent.id, **data},
     )
     result.submission_id = submission.id
+    if result.failure is not None:
+        for key, kind_of_message, recipient, text in certs.failure_messages(result.failure):
+            work.notify(key=key, kind=kind_of_message, recipient=recipient, text=text)
+    esp.enqueue_if_complete(work, agent.id)
+    result.tracker_line = " · ".join(
+        f"{s.label} {s.status_label}" for s in esp.statuses(session, agent.id).values()
+    )
     return result
 
 

@@ -13,10 +13,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.access.policy import Action, Target
 from bot.config.playbook import Playbook, ProgressStep
 from bot.core.errors import InvalidInput, NotFound
-from bot.services import audit, cohorts
-from db.models import Cohort, Person, ProgressMark, TimeframeFlag
+from bot.core.text import NOTE, require_length, shorten
+from bot.core.timefmt import local
+from bot.services import access, audit, cohorts, people
+from bot.services.work import Work, use_case
+from db.models import Cohort, Person, ProgressMark, Role, TimeframeFlag
 
 DONE_WORDS = {"done", "complete", "completed", "passed", "finished"}
 
@@ -51,7 +55,7 @@ def parse_step(playbook: Playbook, carrier: str, raw: str) -> str:
     steps = steps_of(playbook, carrier)
     if not steps:
         known = ", ".join(playbook.timeframe.steps)
-        raise InvalidInput(f"`{carrier}` has no steps to report. Use one of: {known}.")
+        raise InvalidInput(f"`{shorten(carrier, 20)}` has no steps to report. Use one of: {known}.")
     cleaned = raw.strip().lower().removeprefix("module").strip()
     keys = [s.key for s in steps]
     if cleaned in keys:
@@ -59,7 +63,9 @@ def parse_step(playbook: Playbook, carrier: str, raw: str) -> str:
     if cleaned in DONE_WORDS:
         return keys[-1]
     options = ", ".join(f"`{k}`" for k in keys)
-    raise InvalidInput(f"`{raw}` is not a {carrier_name(playbook, carrier)} step. Use one of: {options}.")
+    raise InvalidInput(
+        f"`{shorten(raw, 20)}` is not a {carrier_name(playbook, carrier)} step. Use one of: {options}."
+    )
 
 
 def mark_of(session: Session, person_id: int, carrier: str) -> ProgressMark | None:
@@ -259,7 +265,7 @@ def flag_of(session: Session, person_id: int, cohort_id: int) -> TimeframeFlag |
 
 def excuse(session: Session, *, agent: Person, reason: str, actor: Person, now: datetime) -> TimeframeFlag:
     """The TL records that the agent's delay was outside their control: no timeframe CAP is proposed."""
-    reason = reason.strip()
+    reason = require_length(reason, NOTE, "The reason")
     if not reason:
         raise InvalidInput(
             "Say why the delay was outside the agent's control, e.g. "
@@ -313,3 +319,110 @@ def flag_unfinished(
             )
         flags.append(flag)
     return flags
+
+
+# -- use cases ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ProgressInput:
+    carrier: str
+    step: str
+    agent_user_id: str | None = None  # None: the caller's own progress
+
+
+@dataclass(frozen=True)
+class ProgressSaved:
+    agent_name: str
+    label: str
+    next_step: str
+    own: bool
+
+
+@dataclass(frozen=True)
+class ProgressForm:
+    """The steps an agent can report (key, label), and the next one to preselect."""
+
+    steps: list[tuple[str, str]]
+    upcoming: str | None
+
+
+@dataclass(frozen=True)
+class ClassProgress:
+    cohort_name: str
+    rows: list[tuple[str, str, str]]  # agent, where they are, what is missing for the pace
+    day: int | None
+
+
+@use_case
+def report_progress(work: Work, data: ProgressInput) -> ProgressSaved:
+    """/progress and its form: the agent (or their TL) reports a finished step."""
+    if data.agent_user_id is None and work.actor.role != Role.AGENT:
+        raise InvalidInput(f"Name the agent first: `/progress @agent {data.carrier} {data.step}`.")
+    agent = people.require_agent(work.session, data.agent_user_id or work.actor.slack_user_id)
+    actor = work.allow(Action.PROGRESS_REPORT, access.agent_target(work.session, agent))
+    mark = report(
+        work.session,
+        agent=agent,
+        carrier=data.carrier,
+        step=data.step,
+        actor=actor,
+        now=work.now,
+        playbook=work.playbook,
+    )
+    return ProgressSaved(
+        agent_name=agent.name,
+        label=step_label(work.playbook, mark.carrier_key, mark.step or ""),
+        next_step=next_step(work.session, agent.id, work.playbook),
+        own=agent.id == actor.id,
+    )
+
+
+@use_case
+def excuse_delay(work: Work, agent_user_id: str, reason: str) -> str:
+    """/progress @agent excuse REASON: the delay was outside the agent's control. The agent's name."""
+    agent = people.require_agent(work.session, agent_user_id)
+    actor = work.allow(Action.PROGRESS_EXCUSE, access.agent_target(work.session, agent))
+    excuse(work.session, agent=agent, reason=reason, actor=actor, now=work.now)
+    return agent.name
+
+
+@use_case
+def open_progress(work: Work, channel_id: str) -> ProgressForm | ClassProgress:
+    """/progress alone: an agent gets the form; staff see the class of the channel."""
+    if work.actor.role != Role.AGENT:
+        return _class_progress(work, channel_id)
+    work.allow(Action.PROGRESS_REPORT, Target(person=work.actor))
+    steps = [
+        (f"{carrier} {s.key}", step_label(work.playbook, carrier, s.key))
+        for carrier, carrier_steps in work.playbook.timeframe.steps.items()
+        for s in carrier_steps
+    ]
+    done = done_steps(work.session, work.actor.id, work.playbook)
+    return ProgressForm(steps, next((key for key, _ in steps if key not in done), None))
+
+
+@use_case
+def class_progress(work: Work, channel_id: str) -> ClassProgress:
+    """/progress class: where each agent of the channel's class is, and who is behind pace."""
+    return _class_progress(work, channel_id)
+
+
+def _class_progress(work: Work, channel_id: str) -> ClassProgress:
+    cohort = cohorts.for_channel(work.session, channel_id)
+    work.allow(Action.PROGRESS_CLASS_READ, access.cohort_target(cohort) if cohort else Target())
+    if cohort is None:
+        raise NotFound(cohorts.NO_COHORT_HERE)
+    day = _finished_day(cohort, work.now)
+    rows = []
+    for agent in cohorts.active_agents(work.session, cohort.id):
+        gap = missing(work.session, agent.id, work.playbook, day) if day else []
+        rows.append(
+            (agent.name, summary(work.session, agent.id, work.playbook), describe(work.playbook, gap))
+        )
+    return ClassProgress(cohort.name, rows, day)
+
+
+def _finished_day(cohort: Cohort, now: datetime) -> int | None:
+    """The last finished training day (1-based), whose pace is due; None before the end of day 1."""
+    today = local(now, cohort.timezone).date()
+    finished = [i + 1 for i, d in enumerate(training_dates(cohort)) if d < today]
+    return finished[-1] if finished else None

@@ -74,3 +74,17 @@ def record_id(value: object) -> int:
     if not text.isascii() or not text.isdigit() or len(text) > 12:
         raise InvalidInput("That button or form is out of date; nothing changed.")
     return int(text)
+
+
+STALE_BUTTON = "That button is out of date or was changed on the way; nothing changed."
+
+
+def button_data(value: object) -> dict[str, Any]:
+    """A button's JSON value as an object; a refusal for anything else (forged or truncated)."""
+    try:
+        data = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise InvalidInput(STALE_BUTTON)
+    return data

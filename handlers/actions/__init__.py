@@ -11,7 +11,11 @@ from handlers.listener import action
 
 
 def register(app: App, ctx: AppContext) -> None:
+    app.action(ids.ACTION_COACH_OPEN)(action(ctx, coach_open.coach_open_clicked))
+    opened = action(ctx, forms.form_button_clicked)
+    for action_id in ids.ACTION_FORM_OPEN.values():
+        app.action(action_id)(opened)
     app.action(ids.ACTION_SHEET_TAKE_VALUE)(action(ctx, sheet_take_value.take_sheet_value))
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (mia, help_queue, coach_open, forms, red_flags):
+    for module in (mia, help_queue, red_flags):
         module.register(app, ctx)

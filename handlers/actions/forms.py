@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
-
+from bot.blocks import forms as blocks
 from bot.context import AppContext
+from bot.core.errors import InvalidInput
+from bot.services import forms
+from bot.services.work import Caller
 from bot.slack import ids
-from handlers.commands.forms import open_form
-from handlers.errors import listener
+from bot.slack.view_state import STALE_BUTTON
+from handlers.replies import OpenModal, Reply
 
 KIND_OF_ACTION = {action_id: kind for kind, action_id in ids.ACTION_FORM_OPEN.items()}
+SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,20}")
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @listener
-    def open_from_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        action = (body.get("actions") or [{}])[0]
-        kind = KIND_OF_ACTION[action["action_id"]]
-        agent_id = (action.get("value") or "").strip() or None
-        open_form(ctx, client, body["trigger_id"], kind, caller=body["user"]["id"], agent_id=agent_id)
-
-    for action_id in ids.ACTION_FORM_OPEN.values():
-        app.action(action_id)(open_from_button)
+def form_button_clicked(action: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    kind = KIND_OF_ACTION.get(str(action.get("action_id")))
+    value = action.get("value")
+    agent = value.strip() if isinstance(value, str) else ""  # the agent, or "" for none yet
+    if kind is None or (agent and not SLACK_USER.fullmatch(agent)):
+        raise InvalidInput(STALE_BUTTON)
+    return OpenModal(blocks.form_modal(kind, forms.form_context(ctx, caller, kind, agent or None)))

@@ -25,16 +25,16 @@ from handlers.listener import command
 def register(app: App, ctx: AppContext) -> None:
     app.command(ids.FAILCERT)(command(ctx, failcert.failcert_command))
     app.command(ids.COHORT)(command(ctx, cohort.cohort_command))
+    app.command(ids.COACH)(command(ctx, coach.coach_command))
+    app.command(ids.COACHING)(command(ctx, coaching_history.coaching_command))
+    app.command(ids.PROGRESS)(command(ctx, progress.progress_command))
+    app.command(ids.ESP)(command(ctx, esp.esp_command))
+    app.command(ids.FORMS)(command(ctx, forms.forms_command))
     # Not yet converted to the listener framework (issue 8): they register themselves.
     for module in (
         attendance,
         techissue,
         needhelp,
-        coach,
-        coaching_history,
-        progress,
-        forms,
-        esp,
         redflag,
     ):
         module.register(app, ctx)

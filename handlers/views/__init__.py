@@ -33,6 +33,15 @@ def register(app: App, ctx: AppContext) -> None:
             ctx, cohort_new.cohort_new_submitted, fields=cohort_new.FIELDS, error_field=ids.COHORT_FIELD_NAME
         )
     )
+    app.view(ids.VIEW_COACH)(
+        view(ctx, coach_form.coach_submitted, fields=coach_form.FIELDS, error_field=ids.COACH_INCIDENT_BLOCK)
+    )
+    app.view(ids.VIEW_PROGRESS)(
+        view(ctx, progress_form.progress_submitted, error_field=ids.PROGRESS_STEP_BLOCK)
+    )
+    submitted = view(ctx, forms.form_submitted, fields=forms.FIELDS, error_field=ids.FORM_AGENT_BLOCK)
+    for callback_id in ids.VIEW_FORMS.values():
+        app.view(callback_id)(submitted)
     # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (mia_reason, help_claim, coach_form, progress_form, forms, red_flag_resolve):
+    for module in (mia_reason, help_claim, red_flag_resolve):
         module.register(app, ctx)

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
-
+from bot.blocks import accountability as blocks
 from bot.context import AppContext
+from bot.services import progress
+from bot.services.work import Caller
 from bot.slack import ids
-from handlers.commands.progress import save
-from handlers.errors import listener
+from bot.slack.view_state import ViewState
+from handlers.replies import FieldErrors, Reply, Say
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.view(ids.VIEW_PROGRESS)
-    @listener
-    def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        caller = body["user"]["id"]
-        values = view.get("state", {}).get("values", {})
-        option = ((values.get(ids.PROGRESS_STEP_BLOCK) or {}).get(ids.FIELD_INPUT) or {}).get(
-            "selected_option"
-        )
-        if not option:
-            ack(response_action="errors", errors={ids.PROGRESS_STEP_BLOCK: "Pick what you finished."})
-            return
-        carrier, _, step = str(option["value"]).partition(" ")
-        ack()
-        save(ctx, None, caller=caller, agent_id=caller, carrier=carrier, step=step, client=client)
+def progress_submitted(view: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    chosen = ViewState(view).option(ids.PROGRESS_STEP_BLOCK)
+    carrier, _, step = chosen.partition(" ")
+    if not carrier or not step:
+        return FieldErrors({ids.PROGRESS_STEP_BLOCK: "Pick what you finished."})
+    saved = progress.report_progress(ctx, caller, progress.ProgressInput(carrier=carrier, step=step))
+    return Say(f"{saved.agent_name} finished {saved.label}.", blocks.progress_saved(saved))
