@@ -20,15 +20,17 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
-from slack_bolt import Ack, BoltResponse, Respond
+from slack_bolt import Ack, BoltRequest, BoltResponse, Respond
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.context import AppContext
 from bot.core.errors import DomainError
 from bot.services.work import Caller, deferred_messages, send_enqueued
+from bot.slack import ids
 from handlers.replies import FieldErrors, Many, Nothing, OpenModal, PublishHome, Reply, Say, UpdateModal
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,8 @@ SLACK_REFUSED = (
 UNSENT = ":hourglass: Saved, but I could not reach {who} just now; I will keep trying."
 # Slack shows at most 150 characters under a modal field.
 FIELD_ERROR_LIMIT = 150
+# Slack's ids are 9 to 11 characters today; room for growth, none for a paragraph.
+SLACK_ID_LIMIT = 32
 
 
 def caller_of(kind: Kind, body: dict[str, Any], event: dict[str, Any] | None) -> Caller | None:
@@ -58,10 +62,11 @@ def caller_of(kind: Kind, body: dict[str, Any], event: dict[str, Any] | None) ->
     else:
         raw = body.get("user")
         user = raw.get("id") if isinstance(raw, dict) else None
-    if not isinstance(user, str) or not user:
+    if not _slack_id(user):
         return None
     if kind == "view":
-        view_id = (body.get("view") or {}).get("id")
+        view = body.get("view")
+        view_id = view.get("id") if isinstance(view, dict) else None
         # A modal's view id is the same on a double click or a retried submit: one write.
         return Caller(
             user, request_key=f"view:{view_id}:{user}" if isinstance(view_id, str) and view_id else None
@@ -271,16 +276,74 @@ def event(ctx: AppContext, fn: Callable[..., Reply]) -> Callable[..., Any]:
     return wrap(ctx, "event", fn)
 
 
-def ignore_malformed(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002
-    """Global middleware: a forged or truncated payload is answered 200 and goes no further."""
+class IgnoreMalformed(Middleware):
+    """Global middleware: a signed payload that Slack would never send (no user, an empty `actions`
+    list, a view with no state, a command or event we do not listen for) is answered 200 and goes
+    no further.
+
+    A class, not a function: Bolt builds every argument a function middleware could ask for
+    (`action` is `body["actions"][0]`) before calling it, so an empty list raised IndexError ahead
+    of any check, and again in the error handler, and Slack got a 500. A class's `process` gets
+    the request as is. It runs after Bolt's signature check: a forged request still gets 401.
+    Bodies Bolt could not parse or read never get this far (bot/slack/request_guard.py: 400)."""
+
+    def process(
+        self,
+        *,
+        req: BoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], BoltResponse],  # noqa: A002 - Bolt's keyword
+    ) -> BoltResponse | None:
+        problem = malformed(req.body)
+        if problem:
+            log.warning("ignored a malformed request: %s", problem)
+            return BoltResponse(status=200, body="")
+        return next()
+
+
+def malformed(body: dict[str, Any]) -> str | None:
+    """What is wrong with a request's payload for the listeners we have, or None."""
+    if "command" in body:
+        if body.get("command") not in ids.COMMANDS:
+            return "an unknown command"
+        return None if _slack_id(body.get("user_id")) else "a command with no user"
     kind = body.get("type")
+    if kind == "event_callback":
+        event = body.get("event")
+        if not isinstance(event, dict) or event.get("type") not in ids.EVENTS:
+            return "an event we do not subscribe to"
+        # Every event the manifest subscribes to names the person it is about.
+        return None if _slack_id(event.get("user")) else f"a {event['type']} event with no user"
+    if kind not in ("block_actions", "view_submission"):
+        return f"a payload of type {str(kind)[:40]!r}"
+    if not _slack_id(_user_id(body)):
+        return f"a {kind} payload with no user"
     if kind == "block_actions":
         actions = body.get("actions")
-        if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
-            log.warning("ignored a block_actions payload with no actions")
-            return BoltResponse(status=200, body="")
-    if kind == "view_submission" and not isinstance(body.get("view"), dict):
-        log.warning("ignored a view_submission with no view")
-        return BoltResponse(status=200, body="")
-    next()
+        if not isinstance(actions, list) or not actions:
+            return "a block_actions payload with no actions"
+        if not all(isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions):
+            return "a block_actions payload with an action that has no action_id"
+        return None
+    view = body.get("view")
+    if not isinstance(view, dict) or not isinstance(view.get("callback_id"), str):
+        return "a view_submission with no view"
+    state = view.get("state")
+    if not isinstance(state, dict) or not isinstance(state.get("values"), dict):
+        return "a view_submission with no state"
+    if not isinstance(view.get("private_metadata", ""), str):
+        return "a view_submission whose private_metadata is not text"
     return None
+
+
+def _user_id(body: dict[str, Any]) -> Any:
+    user = body.get("user")
+    return user.get("id") if isinstance(user, dict) else None
+
+
+def _slack_id(value: Any) -> TypeGuard[str]:
+    # Slack's user ids are short upper-case alphanumerics (U…, W…); anything else is not one.
+    return isinstance(value, str) and 0 < len(value) <= SLACK_ID_LIMIT and value.isalnum()
+
+
+ignore_malformed = IgnoreMalformed()

@@ -101,10 +101,6 @@ def resolve_modal(card: FlagCard) -> dict[str, Any]:
     }
 
 
-def open_flag_lines(cards: list[FlagCard]) -> list[str]:
-    return [f":triangular_flag_on_post: *{c.agent_name}*: {c.description} ({c.raised_at})" for c in cards]
-
-
 def already_resolved_modal(message: str) -> dict[str, Any]:
     """Shown in place of the Resolve modal when someone else resolved the flag first."""
     return {

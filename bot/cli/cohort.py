@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.config.settings import Settings
 
 
-def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cohort = sub.add_parser("cohort", help="cohorts").add_subparsers(dest="cohort_command", required=True)
     imp = cohort.add_parser("import", help="create or update a cohort from a YAML file")
     imp.add_argument("file", type=Path)

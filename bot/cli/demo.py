@@ -8,7 +8,7 @@ import sys
 from bot.config.settings import Settings
 
 
-def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("demo", help="play a scripted class against the built-in Slack stand-in")
     parser.set_defaults(handler=demo)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.config.settings import Settings
 
 
-def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = sub.add_parser("export", help="write records as files").add_subparsers(
         dest="export_command", required=True
     )
@@ -17,14 +17,14 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _add_tracker(export)
 
 
-def _add_caps(export: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_caps(export: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     caps = export.add_parser("caps", help="write the cohort's CAPs (Written, Final, Term) as Markdown files")
     caps.add_argument("--cohort", type=int, required=True, help="cohort ID (see `training-day cohort list`)")
     caps.add_argument("--out", type=Path, default=Path("caps"), help="directory to write to (default ./caps)")
     caps.set_defaults(handler=export_caps)
 
 
-def _add_tracker(export: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_tracker(export: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     tracker = export.add_parser("tracker", help="write the cohort's tracking sheet (one row per agent)")
     tracker.add_argument(
         "--cohort", type=int, required=True, help="cohort ID (see `training-day cohort list`)"

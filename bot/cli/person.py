@@ -8,7 +8,7 @@ import argparse
 from bot.config.settings import Settings
 
 
-def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     person = sub.add_parser("person", help="people").add_subparsers(dest="person_command", required=True)
     adder = person.add_parser("add", help="add or update a staff member")
     adder.add_argument("user_id", help="Slack user ID, like U0TL0001")

@@ -15,7 +15,7 @@ from bot.context import AppContext
 log = logging.getLogger("training_day")
 
 
-def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("run", help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)")
     parser.set_defaults(handler=run)
 

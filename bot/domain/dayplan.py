@@ -54,10 +54,6 @@ class DayTimes:
     def break_no(self, number: int) -> BreakTimes:
         return self.breaks[number - 1]
 
-    @property
-    def shift_minutes(self) -> int:
-        return int((self.end - self.start).total_seconds() // 60)
-
 
 def business_days(start: date, count: int) -> list[date]:
     days: list[date] = []

@@ -95,12 +95,6 @@ def prompt_for_message(session: Session, channel_id: str, ts: str) -> DayPrompt 
     return session.scalars(stmt).first()
 
 
-def prompts_of_day(session: Session, cohort_id: int, day: int) -> list[DayPrompt]:
-    return list(
-        session.scalars(select(DayPrompt).where(DayPrompt.cohort_id == cohort_id, DayPrompt.day == day))
-    )
-
-
 # -- reactions -------------------------------------------------------------------------------
 def react(
     session: Session,

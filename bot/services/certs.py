@@ -105,15 +105,6 @@ def attempts_by_carrier(session: Session, person_id: int) -> dict[str, int]:
     return {key: int(count) for key, count in rows}
 
 
-def attempts_of(session: Session, person_id: int) -> list[CertAttempt]:
-    stmt = (
-        select(CertAttempt)
-        .where(CertAttempt.person_id == person_id)
-        .order_by(CertAttempt.recorded_at, CertAttempt.id)
-    )
-    return list(session.scalars(stmt))
-
-
 def blocked_carriers(session: Session, person_id: int, playbook: Playbook) -> list[str]:
     counts = attempts_by_carrier(session, person_id)
     return [c.key for c in playbook.carriers if counts.get(c.key, 0) >= c.attempts]

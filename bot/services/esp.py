@@ -159,10 +159,6 @@ def status_of(session: Session, person_id: int, item: str) -> str:
     return row.status if row else NOT_STARTED
 
 
-def last_changed(session: Session, person_id: int) -> datetime | None:
-    return session.scalar(select(func.max(EspItem.changed_at)).where(EspItem.person_id == person_id))
-
-
 def is_complete(session: Session, person_id: int) -> bool:
     count = session.scalar(
         select(func.count())

@@ -82,13 +82,6 @@ def submitted_between(
     return list(session.scalars(stmt))
 
 
-def of_person(session: Session, person_id: int, kind: str | None = None) -> list[FormSubmission]:
-    stmt = select(FormSubmission).where(FormSubmission.person_id == person_id)
-    if kind:
-        stmt = stmt.where(FormSubmission.kind == kind)
-    return list(session.scalars(stmt.order_by(FormSubmission.submitted_at, FormSubmission.id)))
-
-
 def open_tickets(
     session: Session, person_id: int, playbook: Playbook, carrier: str | None = None
 ) -> list[CarrierTicket]:

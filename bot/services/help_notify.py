@@ -76,6 +76,8 @@ def refresh_staff_message(ctx: AppContext, request_id: int, *, only_if_changed: 
             return
         text, blocks = help_blocks.request_card(card(ctx, request))
         channel, ts = request.tl_channel_id, request.tl_message_ts
+        if not channel or not ts:
+            return
     try:
         ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
     except SlackApiError as exc:

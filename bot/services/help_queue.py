@@ -21,6 +21,7 @@ from bot.core.timefmt import clock_time, local
 from bot.services import audit, cohorts, people
 from db.models import Cohort, Enrollment, HelpRequest, Person, Role
 from db.models.help_request import CLAIMED, RESOLVED, WAITING
+from db.session import rows_matched
 
 NOT_ENROLLED = (
     "You are not in a class right now, so there is no help queue for you. If you should be, ask "
@@ -212,9 +213,8 @@ def claim(session: Session, request_id: int, *, claimer: Person, room: int, now:
         .values(status=CLAIMED, claimed_by_id=claimer.id, claimed_at=now, room=room, open_slot=None)
         .execution_options(synchronize_session=False)
     )
-    request = session.get(HelpRequest, request_id, populate_existing=True)
-    assert request is not None
-    if result.rowcount != 1:
+    session.refresh(request)
+    if rows_matched(result) != 1:
         raise Conflict(taken_message(request))
     audit.record(
         session,
@@ -237,9 +237,8 @@ def resolve(session: Session, request_id: int, *, by: Person, now: datetime) -> 
         .values(status=RESOLVED, resolved_by_id=by.id, resolved_at=now, open_slot=None)
         .execution_options(synchronize_session=False)
     )
-    request = session.get(HelpRequest, request_id, populate_existing=True)
-    assert request is not None
-    if result.rowcount != 1:
+    session.refresh(request)
+    if rows_matched(result) != 1:
         return request, False
     audit.record(
         session,

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Notification
-from db.session import Database
+from db.session import Database, rows_matched
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +114,13 @@ def deliver(db: Database, client: WebClient, keys: list[str], now: datetime) -> 
     outcomes = []
     for key in keys:
         with db.session() as session:
-            claimed = session.execute(
-                update(Notification)
-                .where(Notification.key == key, Notification.status == "pending")
-                .values(status="sending")
-            ).rowcount
+            claimed = rows_matched(
+                session.execute(
+                    update(Notification)
+                    .where(Notification.key == key, Notification.status == "pending")
+                    .values(status="sending")
+                )
+            )
         if claimed:
             outcomes.append(_deliver(db, client, key, now))
     return outcomes
@@ -170,11 +172,13 @@ def retry_failed(db: Database, client: WebClient, now: datetime) -> list[Outcome
         if key in expired:
             continue
         with db.session() as session:
-            claimed = session.execute(
-                update(Notification)
-                .where(Notification.key == key, Notification.status.in_(("failed", "pending")))
-                .values(status="sending")
-            ).rowcount
+            claimed = rows_matched(
+                session.execute(
+                    update(Notification)
+                    .where(Notification.key == key, Notification.status.in_(("failed", "pending")))
+                    .values(status="sending")
+                )
+            )
         if claimed:
             outcomes.append(_deliver(db, client, key, now))
     return outcomes

@@ -25,16 +25,6 @@ from db.models import Cohort, Person, ProgressMark, Role, TimeframeFlag
 DONE_WORDS = {"done", "complete", "completed", "passed", "finished"}
 
 
-@dataclass(frozen=True)
-class StepRef:
-    carrier: str
-    step: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.carrier} {self.step}"
-
-
 def carrier_name(playbook: Playbook, key: str) -> str:
     carrier = playbook.carrier(key)
     return carrier.name if carrier else key.upper()

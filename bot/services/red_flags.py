@@ -18,6 +18,7 @@ from bot.config.playbook import Playbook, RedFlagCategory
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.services import audit, cohorts, people
 from db.models import Cohort, Notification, Person, RedFlag, Role
+from db.session import rows_matched
 
 MAX_DESCRIPTION = 2000
 MAX_RESOLUTION = 1000
@@ -157,12 +158,14 @@ def resolve(
     if len(resolution) > MAX_RESOLUTION:
         raise InvalidInput(f"Keep the resolution under {MAX_RESOLUTION} characters.")
     # A conditional update: of two racing resolutions exactly one matches the open row.
-    changed = session.execute(
-        update(RedFlag)
-        .where(RedFlag.id == flag_id, RedFlag.resolved_at.is_(None))
-        .values(resolved_at=now, resolved_by_id=by.id, resolution=resolution)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    changed = rows_matched(
+        session.execute(
+            update(RedFlag)
+            .where(RedFlag.id == flag_id, RedFlag.resolved_at.is_(None))
+            .values(resolved_at=now, resolved_by_id=by.id, resolution=resolution)
+            .execution_options(synchronize_session=False)
+        )
+    )
     flag = get(session, flag_id)
     session.refresh(flag)
     if changed:

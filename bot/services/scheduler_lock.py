@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.errors import Conflict
 from db.models import SchedulerLock
+from db.session import rows_matched
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +58,13 @@ def holder(session: Session) -> SchedulerLock | None:
 
 def beat(session: Session, *, owner: str, now: datetime) -> bool:
     """Refresh the heartbeat; False if another process took the lock over."""
-    changed = session.execute(
-        update(SchedulerLock)
-        .where(SchedulerLock.name == LOCK_NAME, SchedulerLock.owner == owner)
-        .values(heartbeat_at=now)
-    ).rowcount
+    changed = rows_matched(
+        session.execute(
+            update(SchedulerLock)
+            .where(SchedulerLock.name == LOCK_NAME, SchedulerLock.owner == owner)
+            .values(heartbeat_at=now)
+        )
+    )
     return bool(changed)
 
 

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.slack.request_guard import GuardedRequestHandler, refuse_size
 from db.session import Database
 
 SLACK_PATH = "/slack/events"
@@ -17,7 +17,7 @@ SLACK_PATH = "/slack/events"
 def make_wsgi(
     bolt_app: App, db: Database, routes: Mapping[str, Callable[..., Iterable[bytes]]] | None = None
 ) -> Callable[..., Iterable[bytes]]:
-    slack = SlackRequestHandler(bolt_app, path=SLACK_PATH)
+    slack = GuardedRequestHandler(bolt_app, path=SLACK_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         # Optional integrations' own pages (GET /g2t/oauth/callback), by exact path.
@@ -30,6 +30,10 @@ def make_wsgi(
             status = "200 OK" if healthy else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
+        refused = refuse_size(environ)
+        if refused:
+            start_response(refused, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "0")])
+            return [b""]
         return slack(environ, start_response)
 
     return application
