@@ -31,7 +31,17 @@ from bot.context import AppContext
 from bot.core.errors import DomainError
 from bot.services.work import Caller, deferred_messages, send_enqueued
 from bot.slack import ids
-from handlers.replies import FieldErrors, Many, Nothing, OpenModal, PublishHome, Reply, Say, UpdateModal
+from handlers.replies import (
+    EditMessage,
+    FieldErrors,
+    Many,
+    Nothing,
+    OpenModal,
+    PublishHome,
+    Reply,
+    Say,
+    UpdateModal,
+)
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +220,9 @@ def _answer(
         for part in reply.replies:
             _answer(kind, part, body, respond, client, caller, name)
         return
+    if isinstance(reply, EditMessage):
+        _edit(client, reply, name)
+        return
     try:
         if isinstance(reply, Say):
             if body.get("response_url"):
@@ -234,6 +247,13 @@ def _answer(
             _tell(client, caller, SLACK_REFUSED.format(error=code), name)
     except Exception:  # noqa: BLE001 - a network failure answering must not reach Bolt's runner
         log.exception("%s: could not answer %s (%s)", name, caller.user_id, type(reply).__name__)
+
+
+def _edit(client: WebClient, reply: EditMessage, name: str) -> None:
+    try:
+        client.chat_update(channel=reply.channel, ts=reply.ts, text=reply.text, blocks=reply.blocks)
+    except Exception:  # noqa: BLE001 - cosmetic: the record is saved and the old button says so
+        log.warning("%s: could not update message %s in %s", name, reply.ts, reply.channel, exc_info=True)
 
 
 def _tell(client: WebClient, caller: Caller, text: str, name: str) -> None:

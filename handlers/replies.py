@@ -44,6 +44,17 @@ class PublishHome:
 
 
 @dataclass(frozen=True)
+class EditMessage:
+    """Show a record's new state on a message the bot sent earlier (a DM card with a button).
+    Slack refusing it is only logged: the record is saved, and a stale button says what happened."""
+
+    channel: str
+    ts: str
+    text: str
+    blocks: Blocks | None = None
+
+
+@dataclass(frozen=True)
 class Nothing:
     """Nothing to say (an event that changes nothing, a reaction on an unrelated message)."""
 
@@ -55,4 +66,4 @@ class Many:
     replies: list[Reply] = field(default_factory=list)
 
 
-Reply = Say | OpenModal | FieldErrors | UpdateModal | PublishHome | Nothing | Many
+Reply = Say | OpenModal | FieldErrors | UpdateModal | PublishHome | EditMessage | Nothing | Many

@@ -319,7 +319,7 @@ def test_only_the_classes_staff_may_claim(world):
     import_cohort(world)
     request = _queue(world)
     [answer] = replies(world, world.driver.action("help_claim", str(request.id), user=ANA))
-    assert "Sorry, only team leads, production managers and admins can claim help requests" in answer
+    assert "Sorry, only team leads, production managers and admins can claim or resolve" in answer
     import_cohort(
         world,
         name="Other class",
@@ -329,11 +329,12 @@ def test_only_the_classes_staff_may_claim(world):
         agents=[{"slack_id": DEV, "name": "Dev Patel", "n_number": "N4821337", "npn": "48213377"}],
     )
     [answer] = replies(world, world.driver.action("help_claim", str(request.id), user="U0TL0002"))
-    assert "only the team lead or production manager of AHIP/Aetna class - Dec 1" in answer
+    # The policy's one line (issue 8).
+    assert "is in AHIP/Aetna class - Dec 1, which is not one of your classes" in answer
     body = world.driver.submit_view(
         "help_claim_room", _room("2"), user="U0TL0002", private_metadata=_meta(request.id)
     ).json()
-    assert "only the team lead or production manager" in body["errors"]["help_room"]
+    assert "which is not one of your classes" in body["errors"]["help_room"]
     assert world.slack.calls("views.open") == [] and _rows(world)[0].status == "waiting"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -18,6 +19,7 @@ from bot.blocks.common import (
     sections,
 )
 from bot.config.playbook import Playbook
+from bot.core.text import NOTE
 from bot.core.timefmt import clock_time, local, show_date
 from bot.domain.dayplan import DayTimes
 from bot.services.attendance import AgentDay
@@ -159,7 +161,7 @@ def reason_modal(flag_id: int, decision: str, agent_name: str) -> dict[str, obje
     return {
         "type": "modal",
         "callback_id": ids.VIEW_MIA_REASON,
-        "private_metadata": f"{flag_id}:{decision}",
+        "private_metadata": json.dumps({"flag_id": flag_id, "decision": decision}),
         "title": plain(verb[:24]),
         "submit": plain("Save"),
         "close": plain("Cancel"),
@@ -168,7 +170,7 @@ def reason_modal(flag_id: int, decision: str, agent_name: str) -> dict[str, obje
             input_block(
                 ids.MIA_REASON_BLOCK,
                 "Why?",
-                {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": 300},
+                {"type": "plain_text_input", "action_id": ids.FIELD_INPUT, "max_length": NOTE},
             ),
         ],
     }

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.blocks.common import Block, actions, button, context, input_block, plain, section
+from bot.core.text import NOTE
 from bot.slack import ids
 
 USAGE = (
     "Type `/redflag @agent what happened`, optionally with a category first: "
-    "`/redflag @agent background Misdemeanor found in the carrier's background check`."
+    "`/redflag @agent background Misdemeanor found in the carrier's background check`. "
+    "`/redflag list` shows the open ones."
 )
 
 
@@ -93,12 +95,31 @@ def resolve_modal(card: FlagCard) -> dict[str, Any]:
                     "type": "plain_text_input",
                     "action_id": ids.FIELD_INPUT,
                     "multiline": True,
-                    "max_length": 1000,
+                    "max_length": NOTE,
                 },
                 hint="Recorded with your name, and shown to the PM, the ESP managers and whoever raised it.",
             ),
         ],
     }
+
+
+def open_list(scope: str, cards: list[FlagCard]) -> tuple[str, list[Block]]:
+    """/redflag list: each open flag with its Resolve button."""
+    if not cards:
+        text = f"No open red flags in {scope}."
+        return text, [section(f":white_check_mark: {text}")]
+    text = f"Open red flags in {scope}: {len(cards)}"
+    blocks: list[Block] = [section(f"*{text}*")]
+    for card in cards[:MAX_LISTED]:
+        blocks.append(section(_summary(card)))
+        blocks.append(actions(button("Resolve", ids.ACTION_REDFLAG_RESOLVE, str(card.id), style="primary")))
+    if len(cards) > MAX_LISTED:
+        blocks.append(context(f"…and {len(cards) - MAX_LISTED} more; App Home lists them all."))
+    return text, blocks
+
+
+# Slack shows at most 50 blocks in a message; two per flag and the heading and the tail fit.
+MAX_LISTED = 20
 
 
 def already_resolved_modal(message: str) -> dict[str, Any]:

@@ -14,12 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.access.policy import Action
 from bot.config.playbook import AttendancePolicy, Playbook
-from bot.core.errors import InvalidInput, NotFound
+from bot.core.errors import Conflict, InvalidInput, NotFound
+from bot.core.text import NOTE, require_length, shorten
 from bot.core.timefmt import local
 from bot.domain import g2t_presence
 from bot.domain.dayplan import DayTimes, training_days
-from bot.services import audit, cohorts
+from bot.services import access, audit, cohorts, events, people
+from bot.services.work import Work, use_case
 from db.models import (
     AttendanceCheck,
     AttendanceCodeChoice,
@@ -30,6 +33,7 @@ from db.models import (
     G2TPresence,
     Notification,
     Person,
+    Role,
 )
 from db.models.attendance_check import CHECKIN, LOWERED, RAISED
 from db.models.attendance_flag import ABSENT, EXCUSED, MIA, OPEN, PRESENT, TARDY
@@ -670,3 +674,176 @@ def day_codes(session: Session, person_id: int, playbook: Playbook) -> list[tupl
     person = session.get(Person, person_id)
     assert person is not None
     return [(row.day, row.code_label) for row in agent_record(session, playbook, enrollment.cohort, person)]
+
+
+# -- use cases (issue 8): /attendance, the MIA buttons and their reason modal, reactions ----------
+@dataclass(frozen=True)
+class ClassDay:
+    cohort_name: str
+    day: DayTimes
+    rows: list[AgentDay]
+
+
+@dataclass(frozen=True)
+class AgentDays:
+    cohort_name: str
+    name: str
+    days: list[tuple[DayTimes, AgentDay]]
+
+
+@dataclass(frozen=True)
+class CodeChange:
+    agent_user_id: str
+    day: int
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MiaForm:
+    flag_id: int
+    decision: str
+    agent_name: str
+
+
+@dataclass(frozen=True)
+class MiaDecision:
+    flag_id: int
+    decision: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MiaResolved:
+    decision: str
+    agent_name: str
+    day: int
+    break_no: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Reaction:
+    event_id: str | None
+    channel_id: str
+    ts: str
+    reaction: str
+    added: bool
+
+
+def _agent_and_class(work: Work, agent_user_id: str, action: Action, doing: str) -> tuple[Person, Cohort]:
+    """The agent, their current class, and the policy's yes for `action` on them."""
+    agent = people.require_agent(work.session, agent_user_id)
+    target = access.agent_target(work.session, agent)
+    work.allow(action, target)
+    if target.cohort is None:
+        raise NotFound(f"{agent.name} is not in an active class, so there is no attendance to {doing}.")
+    return agent, target.cohort
+
+
+@use_case
+def overview(work: Work, channel_id: str) -> ClassDay | AgentDays:
+    """/attendance: in a class channel, today's table (or the last day held); an agent sees their own days."""
+    if work.actor.role == Role.AGENT:
+        return _days_of(work, work.actor.slack_user_id)
+    cohort = cohorts.require_for_channel(work.session, channel_id)
+    work.allow(Action.ATTENDANCE_READ, access.cohort_target(cohort))
+    day = today(cohort, work.playbook, work.now)
+    if day is None:
+        held = days_held(work.session, cohort.id)
+        if not held:
+            raise NotFound(f"{cohort.name} has no class day today, and none held yet.")
+        day = day_of(cohort, work.playbook, held[-1])
+    return ClassDay(cohort.name, day, day_table(work.session, work.playbook, cohort, day.number))
+
+
+@use_case
+def agent_days(work: Work, agent_user_id: str) -> AgentDays:
+    """/attendance @agent: one agent's days in their current class."""
+    return _days_of(work, agent_user_id)
+
+
+def _days_of(work: Work, agent_user_id: str) -> AgentDays:
+    agent, cohort = _agent_and_class(work, agent_user_id, Action.ATTENDANCE_READ, "show")
+    rows = agent_record(work.session, work.playbook, cohort, agent)
+    return AgentDays(cohort.name, agent.name, [(day_of(cohort, work.playbook, r.day), r) for r in rows])
+
+
+@use_case
+def change_code(work: Work, change: CodeChange) -> AgentDay:
+    """/attendance set @agent DAY CODE reason, by the agent's own class's TL or PM (or an admin)."""
+    agent, cohort = _agent_and_class(work, change.agent_user_id, Action.ATTENDANCE_SET, "set")
+    actor = work.actor
+    return set_code(
+        work.session,
+        work.playbook,
+        cohort,
+        agent,
+        change.day,
+        change.code,
+        actor=actor,
+        reason=change.reason,
+        now=work.now,
+    )
+
+
+def _flag_target(work: Work, flag_id: int) -> AttendanceFlag:
+    flag = require_flag(work.session, flag_id)
+    work.allow(
+        Action.MIA_RESOLVE,
+        access.record_target(work.session, flag.cohort_id, flag.person, f"attendance_flag:{flag.id}"),
+    )
+    return flag
+
+
+def _already(session: Session, flag: AttendanceFlag) -> str:
+    verb = "excused" if flag.status == EXCUSED else "marked present"
+    resolver = session.get(Person, flag.resolved_by_id) if flag.resolved_by_id else None
+    who = resolver.name if resolver is not None else "Someone"
+    return f"{who} already {verb} {flag.person.name} for this mark ({shorten(flag.reason or '', NOTE)}); nothing changed."
+
+
+@use_case
+def mia_form(work: Work, flag_id: int, decision: str) -> MiaForm:
+    """The Excuse / Mark present buttons on an MIA alert: the reason modal, for the class's staff."""
+    if decision not in (EXCUSED, PRESENT):
+        raise InvalidInput("Choose Excuse or Mark present.")
+    flag = _flag_target(work, flag_id)
+    if flag.status != OPEN:
+        raise Conflict(_already(work.session, flag))
+    return MiaForm(flag.id, decision, flag.person.name)
+
+
+@use_case
+def resolve_mia(work: Work, data: MiaDecision) -> MiaResolved:
+    """The reason modal: excuse the mark or mark the agent present, once."""
+    flag = _flag_target(work, data.flag_id)
+    # Two staff at once: the second waits for the first, then sees what it wrote.
+    work.session.execute(select(AttendanceFlag.id).where(AttendanceFlag.id == flag.id).with_for_update())
+    work.session.refresh(flag)
+    reason = require_length(data.reason, NOTE, "The reason", field="reason")
+    if flag.status != OPEN:
+        raise Conflict(_already(work.session, flag), field="reason")
+    flag = resolve_flag(
+        work.session, flag.id, decision=data.decision, actor=work.actor, reason=reason, now=work.now
+    )
+    return MiaResolved(data.decision, flag.person.name, flag.day, flag.break_no, reason)
+
+
+@use_case
+def react_to(work: Work, data: Reaction) -> str | None:
+    """reaction_added / reaction_removed on the day's prompts. The event_id is claimed in the same
+    transaction as what it records: a retry counts once, and a delivery that failed leaves no
+    claim, so its retry still counts."""
+    if not events.claim(work.session, data.event_id, work.now):
+        return None
+    return react(
+        work.session,
+        work.playbook,
+        channel_id=data.channel_id,
+        ts=data.ts,
+        user_id=work.caller.user_id,
+        reaction=data.reaction,
+        added=data.added,
+        now=work.now,
+    )

@@ -15,11 +15,16 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.access.policy import Action, Target
+from bot.blocks.help import HelpCard
 from bot.config.playbook import Playbook, TechTopic
-from bot.core.errors import Conflict, NotAllowed, NotFound, UnknownUser
+from bot.core.errors import Conflict, NotFound
+from bot.core.text import NOTE, shorten
 from bot.core.timefmt import clock_time, local
-from bot.services import audit, cohorts, people
-from db.models import Cohort, Enrollment, HelpRequest, Person, Role
+from bot.services import access, audit, cohorts, help_notify
+from bot.services.outbox import MessageEdit
+from bot.services.work import Work, use_case
+from db.models import Enrollment, HelpRequest, Person, Role
 from db.models.help_request import CLAIMED, RESOLVED, WAITING
 from db.session import rows_matched
 
@@ -29,7 +34,7 @@ NOT_ENROLLED = (
 )
 
 SOURCES = ("needhelp", "techissue")
-MAX_TEXT = 500
+MAX_TEXT = NOTE
 
 
 @dataclass(frozen=True)
@@ -69,45 +74,6 @@ def topic_by_key(playbook: Playbook, key: str | None) -> TechTopic | None:
     return next((t for t in playbook.tech_issues.topics if t.key == key), None) if key else None
 
 
-# -- who may ask, who may claim ----------------------------------------------------------------
-def requester(session: Session, slack_user_id: str) -> Requester:
-    """The agent asking for help and their current class; a clear refusal for anyone else."""
-    person = people.by_slack_id(session, slack_user_id)
-    if person is None:
-        raise UnknownUser(people.UNKNOWN_USER_HELP)
-    if person.role != Role.AGENT:
-        raise NotAllowed(
-            "The help queue is for agents: they join it with `/needhelp` or the *Still stuck* button, "
-            "and the team lead gets each request as a DM with a *Claim* button."
-        )
-    enrollment = cohorts.enrollment_of(session, person.id)
-    if enrollment is None:
-        raise NotFound(NOT_ENROLLED)
-    return Requester(person=person, enrollment=enrollment)
-
-
-def may_see_steps(session: Session, slack_user_id: str) -> bool:
-    """Whether the caller of /techissue may queue for help: True for an agent in a class, False
-    for staff (they see the steps only); a clear refusal for anyone else."""
-    person = people.by_slack_id(session, slack_user_id)
-    if person is None:
-        raise UnknownUser(people.UNKNOWN_USER_HELP)
-    if person.role != Role.AGENT:
-        return False
-    requester(session, slack_user_id)
-    return True
-
-
-def require_claimer(
-    session: Session, slack_user_id: str, cohort: Cohort, doing: str = "claim help requests"
-) -> Person:
-    """Staff of this class (its TL or PM) or an admin."""
-    person = people.require_staff(session, slack_user_id, doing)
-    if person.role != Role.ADMIN and person.id not in (cohort.tl_id, cohort.pm_id):
-        raise NotAllowed(f"Sorry, only the team lead or production manager of {cohort.name} can {doing}.")
-    return person
-
-
 # -- the queue ---------------------------------------------------------------------------------
 def get(session: Session, request_id: int) -> HelpRequest:
     request = session.get(HelpRequest, request_id)
@@ -138,7 +104,7 @@ def enqueue(
             person_id=person.id,
             source=source,
             topic_key=topic_key,
-            text=(text or "").strip()[:MAX_TEXT],
+            text=shorten((text or "").strip(), MAX_TEXT),
             status=WAITING,
             requested_at=now,
             open_slot=slot,
@@ -203,17 +169,23 @@ def open_for_staff(session: Session, person: Person) -> list[HelpRequest]:
     return sorted(rows, key=lambda r: (r.requested_at, r.id))
 
 
+def _reread(session: Session, request_id: int) -> HelpRequest:
+    request = session.get(HelpRequest, request_id, populate_existing=True)
+    assert request is not None
+    return request
+
+
 def claim(session: Session, request_id: int, *, claimer: Person, room: int, now: datetime) -> HelpRequest:
     """Claim a waiting request into breakout room `room`. A second claim changes nothing and
     raises Conflict naming who has it. The conditional UPDATE makes racing claims safe."""
-    request = get(session, request_id)
+    get(session, request_id)
     result = session.execute(
         update(HelpRequest)
         .where(HelpRequest.id == request_id, HelpRequest.status == WAITING)
         .values(status=CLAIMED, claimed_by_id=claimer.id, claimed_at=now, room=room, open_slot=None)
         .execution_options(synchronize_session=False)
     )
-    session.refresh(request)
+    request = _reread(session, request_id)
     if rows_matched(result) != 1:
         raise Conflict(taken_message(request))
     audit.record(
@@ -230,14 +202,14 @@ def claim(session: Session, request_id: int, *, claimer: Person, room: int, now:
 
 def resolve(session: Session, request_id: int, *, by: Person, now: datetime) -> tuple[HelpRequest, bool]:
     """Mark a request resolved; (request, whether this call changed it)."""
-    request = get(session, request_id)
+    get(session, request_id)
     result = session.execute(
         update(HelpRequest)
         .where(HelpRequest.id == request_id, HelpRequest.status.in_((WAITING, CLAIMED)))
         .values(status=RESOLVED, resolved_by_id=by.id, resolved_at=now, open_slot=None)
         .execution_options(synchronize_session=False)
     )
-    session.refresh(request)
+    request = _reread(session, request_id)
     if rows_matched(result) != 1:
         return request, False
     audit.record(
@@ -250,13 +222,6 @@ def resolve(session: Session, request_id: int, *, by: Person, now: datetime) -> 
         details={},
     )
     return request, True
-
-
-def remember_staff_message(session: Session, request_id: int, channel_id: str, ts: str) -> None:
-    """Where the TL's Claim message is, so a claim can update it."""
-    request = get(session, request_id)
-    request.tl_channel_id, request.tl_message_ts = channel_id, ts
-    session.flush()
 
 
 def taken_message(request: HelpRequest) -> str:
@@ -340,3 +305,134 @@ def _median(values: list[timedelta]) -> timedelta | None:
     if len(values) % 2:
         return values[middle]
     return (values[middle - 1] + values[middle]) / 2
+
+
+# -- use cases (issue 8): /techissue, /needhelp, Still stuck, Claim, Mark resolved, the claim modal --
+@dataclass(frozen=True)
+class Steps:
+    """/techissue: whether the caller also gets the Still stuck button (an agent in a class)."""
+
+    can_queue: bool
+
+
+@dataclass(frozen=True)
+class Queued:
+    created: bool
+    position: int
+    waiting: int
+    tl_id: str
+    asked_at: str  # in the class's timezone
+
+
+@dataclass(frozen=True)
+class OpenQueue:
+    """What staff who type /needhelp see: the open requests of their classes (or of this one)."""
+
+    rows: list[tuple[str, HelpCard]]
+
+
+@dataclass(frozen=True)
+class HelpAsk:
+    text: str
+    topic_key: str | None
+    source: str  # needhelp | techissue
+    channel_id: str = ""
+
+
+@dataclass(frozen=True)
+class Handled:
+    """A claim or resolution: whether this call did it (else who did), and the TL's card now."""
+
+    changed: bool
+    taken: str | None = None
+    card: MessageEdit | None = None
+
+
+def _target(session: Session, request: HelpRequest) -> Target:
+    return access.record_target(session, request.cohort_id, request.person, f"help_request:{request.id}")
+
+
+@use_case
+def troubleshoot(work: Work) -> Steps:
+    actor = work.allow(Action.TECH_HELP)
+    if actor.role != Role.AGENT:
+        return Steps(can_queue=False)
+    if cohorts.enrollment_of(work.session, actor.id) is None:
+        raise NotFound(NOT_ENROLLED)
+    return Steps(can_queue=True)
+
+
+@use_case
+def ask_for_help(work: Work, ask: HelpAsk) -> Queued | OpenQueue:
+    """An agent joins their class's queue (once: a repeat says where they are); staff who type
+    /needhelp see the open requests instead."""
+    actor = work.actor
+    if actor.role != Role.AGENT and ask.source == "needhelp":
+        return _open_queue(work, actor, ask.channel_id)
+    target = access.agent_target(work.session, actor)
+    work.allow(Action.HELP_REQUEST, target)
+    enrollment = cohorts.enrollment_of(work.session, actor.id)
+    if enrollment is None:
+        raise NotFound(NOT_ENROLLED)
+    result = enqueue(
+        work.session,
+        Requester(actor, enrollment),
+        source=ask.source,
+        text=ask.text,
+        topic_key=ask.topic_key,
+        now=work.now,
+    )
+    if result.created:
+        help_notify.tell_staff(work, result.request, result.waiting)
+    cohort = enrollment.cohort
+    return Queued(
+        created=result.created,
+        position=result.position,
+        waiting=result.waiting,
+        tl_id=cohort.tl.slack_user_id,
+        asked_at=clock_time(local(result.request.requested_at, cohort.timezone).time()),
+    )
+
+
+def _open_queue(work: Work, actor: Person, channel_id: str) -> OpenQueue:
+    cohort = cohorts.for_channel(work.session, channel_id) if channel_id else None
+    if cohort is not None:
+        work.allow(Action.HELP_QUEUE_READ, access.cohort_target(cohort))
+        rows = open_for_cohort(work.session, cohort.id)
+    else:
+        work.allow(Action.HELP_QUEUE_READ)
+        rows = open_for_staff(work.session, actor)
+    return OpenQueue([(r.cohort.name, help_notify.card_for(work.playbook, r)) for r in rows])
+
+
+@use_case
+def claim_form(work: Work, request_id: int) -> HelpCard:
+    """The Claim button: the room modal, for the class's staff, while the request is waiting."""
+    request = get(work.session, request_id)
+    work.allow(Action.HELP_CLAIM, _target(work.session, request))
+    if request.status != WAITING:
+        raise Conflict(taken_message(request))
+    return help_notify.card_for(work.playbook, request)
+
+
+@use_case
+def claim_request(work: Work, request_id: int, room: int) -> Handled:
+    """The room modal: claim the request (once), DM the agent their room, show it on the TL's card."""
+    request = get(work.session, request_id)
+    claimer = work.allow(Action.HELP_CLAIM, _target(work.session, request))
+    request = claim(work.session, request_id, claimer=claimer, room=room, now=work.now)
+    help_notify.tell_agent_claimed(work, request)
+    return Handled(changed=True, card=help_notify.staff_card_now(work, request))
+
+
+@use_case
+def resolve_request(work: Work, request_id: int) -> Handled:
+    """Mark resolved: once; a second press is told who resolved it."""
+    request = get(work.session, request_id)
+    staff = work.allow(Action.HELP_CLAIM, _target(work.session, request))
+    request, changed = resolve(work.session, request_id, by=staff, now=work.now)
+    return Handled(
+        changed=changed,
+        taken=None if changed else taken_message(request),
+        card=help_notify.staff_card_now(work, request),
+    )

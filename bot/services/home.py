@@ -9,12 +9,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.access.policy import Action
 from bot.blocks import home as home_blocks
 from bot.config.playbook import Playbook
 from bot.core.timefmt import clock_time, local, show_date
 from bot.domain.form_kinds import FORM_NAMES
 from bot.services import attendance, coaching, cohorts, esp, help_queue, people, progress, red_flags
 from bot.services.red_flag_notify import card_of
+from bot.services.work import Work, use_case
 from bot.slack import ids
 from db.models import Cohort, Person, Role
 
@@ -177,3 +179,13 @@ def agent_home(session: Session, playbook: Playbook, person: Person, now: dateti
 
 def _at(moment: datetime, timezone: str) -> str:
     return clock_time(local(moment, timezone).time())
+
+
+# -- use case (issue 8): app_home_opened -------------------------------------------------------
+@use_case
+def home_view(work: Work) -> dict[str, Any]:
+    """The caller's Home tab; someone the bot does not know is told how to get added."""
+    if people.by_slack_id(work.session, work.caller.user_id) is None:
+        return home_blocks.stranger_home(people.UNKNOWN_USER_HELP)
+    actor = work.allow(Action.HOME_VIEW)
+    return view_for(work.session, work.playbook, actor.slack_user_id, work.now)

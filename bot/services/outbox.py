@@ -214,3 +214,42 @@ def _deliver(db: Database, client: WebClient, key: str, now: datetime) -> Outcom
         row.channel_id = channel_id
         row.ts = ts
     return Outcome(key=key, sent=True, channel_id=channel_id, ts=ts)
+
+
+# -- messages shown again in a new state (issue 8) -----------------------------------------------
+@dataclass(frozen=True)
+class MessageEdit:
+    """A message the bot sent, and what it should show now; the listener sends it after the commit
+    (handlers/replies.py EditMessage)."""
+
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+def rewrite_unsent(
+    session: Session, key_like: str, kind: str, text: str, blocks: list[dict[str, Any]]
+) -> None:
+    """Messages not sent yet (Slack refused them a moment ago) go out showing the record as it is
+    now, not a button for something already settled."""
+    session.execute(
+        update(Notification)
+        .where(
+            Notification.key.like(key_like),
+            Notification.kind == kind,
+            Notification.status.in_(("pending", "failed")),
+        )
+        .values(text=text, blocks=blocks)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def sent_to(session: Session, key: str) -> tuple[str, str] | None:
+    """(channel, ts) of the message sent under `key`, once Slack has it."""
+    row = session.execute(
+        select(Notification.channel_id, Notification.ts).where(
+            Notification.key == key, Notification.status == "sent"
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None and row[0] and row[1] else None

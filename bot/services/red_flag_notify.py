@@ -1,25 +1,24 @@
 """Red-flag messages: the DM to the PM and every ESP manager (exactly once each, through the
-outbox), the update of those DMs once the flag is resolved, the note to whoever raised it.
+outbox), the new look of those DMs once the flag is resolved, the note to whoever raised it.
 
-Each function opens its own units of work and runs after the ack.
+Everything here runs inside a use case's unit of work: messages are enqueued (`work.notify`) and
+sent after it commits; the DMs to update are returned, and the listener updates them after the
+commit too (handlers/replies.py EditMessage).
 """
 
 from __future__ import annotations
 
-import logging
-
-from slack_sdk.errors import SlackApiError
-
 from bot.blocks import red_flags as flag_blocks
-from bot.context import AppContext
+from bot.config.playbook import Playbook
+from bot.core.text import INCIDENT, NOTE, shorten
 from bot.core.timefmt import show
-from bot.services import outbox, red_flags
-from db.models import RedFlag
-
-log = logging.getLogger(__name__)
+from bot.services.outbox import MessageEdit
+from bot.services.work import Work
+from db.models import Person, RedFlag
 
 
 def card_of(flag: RedFlag, playbook_labels: dict[str, str] | None = None) -> flag_blocks.FlagCard:
+    """The flag as people read it; text stored before the caps existed is shown cut short."""
     tz = flag.cohort.timezone
     labels = playbook_labels or {}
     return flag_blocks.FlagCard(
@@ -29,77 +28,44 @@ def card_of(flag: RedFlag, playbook_labels: dict[str, str] | None = None) -> fla
         cohort_name=flag.cohort.name,
         raised_by=flag.raised_by.name,
         raised_at=show(flag.raised_at, tz),
-        description=flag.description,
+        description=shorten(flag.description, INCIDENT),
         category=labels.get(flag.category or "", flag.category),
         resolved_by=flag.resolved_by.name if flag.resolved_by else None,
         resolved_at=show(flag.resolved_at, tz) if flag.resolved_at else None,
-        resolution=flag.resolution,
+        resolution=shorten(flag.resolution, NOTE) if flag.resolution is not None else None,
     )
 
 
-def card(ctx: AppContext, flag: RedFlag) -> flag_blocks.FlagCard:
-    return card_of(flag, {c.key: c.label for c in ctx.playbook.red_flags.categories})
+def card(playbook: Playbook, flag: RedFlag) -> flag_blocks.FlagCard:
+    return card_of(flag, {c.key: c.label for c in playbook.red_flags.categories})
 
 
-def notify(ctx: AppContext, flag_id: int) -> list[str]:
-    """DM the cohort's PM and every ESP manager, once per flag and person; returns who was told."""
-    with ctx.db.session() as session:
-        flag = red_flags.get(session, flag_id)
-        text, blocks = flag_blocks.flag_card(card(ctx, flag))
-        targets = [
-            (p.id, p.slack_user_id, p.name, p.id == flag.cohort.pm_id)
-            for p in red_flags.recipients(session, flag, ctx.playbook)
-        ]
+def tell_raised(work: Work, flag: RedFlag, recipients: list[Person]) -> list[str]:
+    """DM the cohort's PM and every ESP manager, once per flag and person; returns who is told."""
+    text, blocks = flag_blocks.flag_card(card(work.playbook, flag))
     told = []
-    for person_id, slack_id, name, is_pm in targets:
-        key = f"redflag:{flag_id}:pm" if is_pm else f"redflag:{flag_id}:esp:{person_id}"
-        outcome = outbox.send_once(
-            ctx.db,
-            ctx.client,
-            key=key,
-            kind="redflag.raised",
-            recipient=slack_id,
-            text=text,
-            blocks=blocks,
-            now=ctx.clock.now(),
-        )
-        if outcome.sent or outcome.duplicate:
-            told.append(name)
-    # A resolution that landed while the DMs were on their way found no message to update.
-    refresh(ctx, flag_id, only_if_resolved=True)
+    for person in recipients:
+        is_pm = person.id == flag.cohort.pm_id
+        key = f"redflag:{flag.id}:pm" if is_pm else f"redflag:{flag.id}:esp:{person.id}"
+        work.notify(key=key, kind="redflag.raised", recipient=person.slack_user_id, text=text, blocks=blocks)
+        told.append(person.name)
     return told
 
 
-def refresh(ctx: AppContext, flag_id: int, *, only_if_resolved: bool = False) -> None:
-    """Show the flag's current state on every DM sent about it."""
-    with ctx.db.session() as session:
-        flag = red_flags.get(session, flag_id)
-        if only_if_resolved and flag.is_open:
-            return
-        text, blocks = flag_blocks.flag_card(card(ctx, flag))
-        messages = red_flags.sent_messages(session, flag_id)
-    for channel, ts in messages:
-        try:
-            ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-        except SlackApiError as exc:
-            # The resolution is recorded; a stale button is only cosmetic (pressing it says who resolved it).
-            log.warning("could not update red flag %s message %s: %s", flag_id, ts, exc.response.get("error"))
-
-
-def tell_raiser_resolved(ctx: AppContext, flag_id: int) -> None:
-    with ctx.db.session() as session:
-        flag = red_flags.get(session, flag_id)
-        if flag.is_open or flag.resolved_by_id == flag.raised_by_id:
-            return
-        text, blocks = flag_blocks.resolved_for_raiser(card(ctx, flag))
-        raiser = flag.raised_by.slack_user_id
-    outbox.send_once(
-        ctx.db,
-        ctx.client,
-        key=f"redflag:{flag_id}:resolved",
+def tell_raiser_resolved(work: Work, flag: RedFlag) -> None:
+    if flag.is_open or flag.resolved_by_id == flag.raised_by_id:
+        return
+    text, blocks = flag_blocks.resolved_for_raiser(card(work.playbook, flag))
+    work.notify(
+        key=f"redflag:{flag.id}:resolved",
         kind="redflag.resolved",
-        recipient=raiser,
+        recipient=flag.raised_by.slack_user_id,
         text=text,
         blocks=blocks,
-        now=ctx.clock.now(),
     )
+
+
+def edits(playbook: Playbook, flag: RedFlag, sent: list[tuple[str, str]]) -> list[MessageEdit]:
+    """The flag's current state for every DM sent about it (`red_flags.sent_messages`)."""
+    text, blocks = flag_blocks.flag_card(card(playbook, flag))
+    return [MessageEdit(channel, ts, text, blocks) for channel, ts in sent]

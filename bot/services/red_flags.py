@@ -1,27 +1,32 @@
 """Red flags: anything that may stop an agent from being appointed or selling.
 
-Who may raise one: TLs, PMs and admins (a TL or PM only for their own cohorts).
-Who may resolve one: the cohort's PM and TL, every ESP manager, admins. Resolving is recorded
-once: a second resolution (a double-click, two managers at once) changes nothing and is told
-who resolved it first.
+Who may raise and resolve one is the policy's (bot/access/policy.py: REDFLAG_RAISE,
+REDFLAG_RESOLVE). Resolving is recorded once: a second resolution (a double-click, two managers at
+once) changes nothing and is told who resolved it first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.access.policy import Action, Target
+from bot.blocks import red_flags as flag_blocks
 from bot.config.playbook import Playbook, RedFlagCategory
-from bot.core.errors import InvalidInput, NotAllowed, NotFound
-from bot.services import audit, cohorts, people
+from bot.core.errors import Conflict, InvalidInput, NotFound
+from bot.core.text import INCIDENT, NOTE, require_length, shorten
+from bot.core.timefmt import show
+from bot.services import access, audit, cohorts, outbox, people, red_flag_notify
+from bot.services.outbox import MessageEdit
+from bot.services.work import Work, use_case
 from db.models import Cohort, Notification, Person, RedFlag, Role
 from db.session import rows_matched
 
-MAX_DESCRIPTION = 2000
-MAX_RESOLUTION = 1000
+MAX_DESCRIPTION = INCIDENT
+MAX_RESOLUTION = NOTE
 
 
 @dataclass(frozen=True)
@@ -73,30 +78,6 @@ def open_flags(session: Session) -> list[RedFlag]:
     """Every open red flag, oldest first (what ESP managers work through)."""
     stmt = select(RedFlag).where(RedFlag.resolved_at.is_(None)).order_by(RedFlag.raised_at, RedFlag.id)
     return list(session.scalars(stmt))
-
-
-def require_raiser(session: Session, slack_user_id: str, cohort: Cohort) -> Person:
-    person = people.require_staff(session, slack_user_id, "raise red flags")
-    if person.role != Role.ADMIN and person.id not in (cohort.tl_id, cohort.pm_id):
-        raise NotAllowed(
-            f"Only the team lead or production manager of {cohort.name} can raise red flags there."
-        )
-    return person
-
-
-def may_resolve(person: Person, flag: RedFlag) -> bool:
-    if person.role in (Role.ADMIN, Role.ESP_MANAGER):
-        return True
-    return person.id in (flag.cohort.pm_id, flag.cohort.tl_id)
-
-
-def require_resolver(session: Session, slack_user_id: str, flag: RedFlag) -> Person:
-    person = people.require_person(session, slack_user_id)
-    if not may_resolve(person, flag):
-        raise NotAllowed(
-            "Sorry, only the class's production manager or team lead, ESP managers and admins can resolve red flags."
-        )
-    return person
 
 
 def raise_flag(
@@ -183,7 +164,7 @@ def resolve(
 
 def resolved_message(flag: RedFlag, when: str) -> str:
     who = flag.resolved_by.name if flag.resolved_by else "someone"
-    return f"{who} already resolved this red flag for {flag.person.name} ({when}): {flag.resolution}"
+    return f"{who} already resolved this red flag for {flag.person.name} ({when}): {shorten(flag.resolution or '', NOTE)}"
 
 
 def recipients(session: Session, flag: RedFlag, playbook: Playbook) -> list[Person]:
@@ -206,3 +187,125 @@ def sent_messages(session: Session, flag_id: int) -> list[tuple[str, str]]:
         .order_by(Notification.id)
     )
     return [(channel, ts) for channel, ts in session.execute(stmt) if channel and ts]
+
+
+# -- use cases (issue 8): /redflag, the Resolve button and its modal ------------------------------
+@dataclass(frozen=True)
+class RaiseInput:
+    agent_user_id: str
+    description: str
+    category: str | None
+
+
+@dataclass(frozen=True)
+class Raised:
+    card: flag_blocks.FlagCard
+    told: list[str]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    changed: bool
+    # When someone else resolved it first: who, when and how.
+    already: str | None = None
+    # The DMs sent about the flag, to show the resolution on.
+    edits: list[MessageEdit] = field(default_factory=list)
+
+
+def _target(session: Session, flag: RedFlag) -> Target:
+    return access.record_target(session, flag.cohort_id, flag.person, f"red_flag:{flag.id}")
+
+
+@use_case
+def raise_red_flag(work: Work, data: RaiseInput) -> Raised:
+    """/redflag @agent [category] what happened: record it, DM the PM and ESP managers at once."""
+    agent = people.by_slack_id(work.session, data.agent_user_id)
+    if agent is None or agent.role != Role.AGENT:
+        raise NotFound(f"<@{data.agent_user_id}> is not an agent in any class I run, so I recorded nothing.")
+    target = access.agent_target(work.session, agent)
+    actor = work.allow(Action.REDFLAG_RAISE, target)
+    if target.cohort is None:
+        raise NotFound(
+            f"{agent.name} is not in an active class, so there is nobody to tell; I recorded nothing."
+        )
+    flag = raise_flag(
+        work.session,
+        agent=agent,
+        raised_by=actor,
+        description=data.description,
+        category=data.category,
+        now=work.now,
+        cohort=target.cohort,
+    )
+    told = red_flag_notify.tell_raised(work, flag, recipients(work.session, flag, work.playbook))
+    return Raised(card=red_flag_notify.card(work.playbook, flag), told=told)
+
+
+@dataclass(frozen=True)
+class OpenFlags:
+    scope: str  # "Class A", or "your classes" / "all classes"
+    cards: list[flag_blocks.FlagCard]
+
+
+@use_case
+def open_flags_for(work: Work, channel_id: str) -> OpenFlags:
+    """/redflag list: the open flags of the class whose channel it is typed in, or elsewhere of every
+    class the reader may see (their own; all of them for ESP managers and admins)."""
+    cohort = cohorts.for_channel(work.session, channel_id)
+    if cohort is not None:
+        work.allow(Action.REDFLAG_READ, access.cohort_target(cohort))
+        flags, scope = open_for_cohort(work.session, cohort.id), cohort.name
+    else:
+        actor = work.allow(Action.REDFLAG_READ)
+        if actor.role in (Role.ADMIN, Role.ESP_MANAGER):
+            flags, scope = open_flags(work.session), "all classes"
+        else:
+            flags = [
+                f
+                for c in cohorts.visible_to(work.session, actor)
+                for f in open_for_cohort(work.session, c.id)
+            ]
+            scope = "your classes"
+    return OpenFlags(scope, [red_flag_notify.card(work.playbook, f) for f in flags])
+
+
+@use_case
+def resolve_form(work: Work, flag_id: int) -> flag_blocks.FlagCard:
+    """The Resolve button: the modal's card, for those who may resolve this flag while it is open."""
+    flag = get(work.session, flag_id)
+    work.allow(Action.REDFLAG_RESOLVE, _target(work.session, flag))
+    card = red_flag_notify.card(work.playbook, flag)
+    if card.resolved_at:
+        raise Conflict(
+            f"{card.resolved_by} already resolved this red flag for {card.agent_name} "
+            f"({card.resolved_at}): {card.resolution}"
+        )
+    return card
+
+
+@use_case
+def resolve_red_flag(work: Work, flag_id: int, resolution: str) -> Resolution:
+    """The Resolve modal: record who resolved the flag and how, once; tell whoever raised it."""
+    flag = get(work.session, flag_id)
+    resolver = work.allow(Action.REDFLAG_RESOLVE, _target(work.session, flag))
+    resolution = require_resolution(resolution)
+    flag, changed = resolve(work.session, flag_id, by=resolver, resolution=resolution, now=work.now)
+    if not changed:
+        when = show(flag.resolved_at, flag.cohort.timezone) if flag.resolved_at else ""
+        return Resolution(changed=False, already=resolved_message(flag, when))
+    red_flag_notify.tell_raiser_resolved(work, flag)
+    _resolved_card_for_unsent(work.session, work.playbook, flag)
+    sent = sent_messages(work.session, flag.id)
+    return Resolution(changed=True, edits=red_flag_notify.edits(work.playbook, flag, sent))
+
+
+def require_resolution(text: str) -> str:
+    cleaned = require_length(text, MAX_RESOLUTION, "The resolution", field="resolution")
+    if len(cleaned) < 3:
+        raise InvalidInput("Say how it was resolved.", field="resolution")
+    return cleaned
+
+
+def _resolved_card_for_unsent(session: Session, playbook: Playbook, flag: RedFlag) -> None:
+    text, blocks = flag_blocks.flag_card(red_flag_notify.card(playbook, flag))
+    outbox.rewrite_unsent(session, f"redflag:{flag.id}:%", "redflag.raised", text, blocks)

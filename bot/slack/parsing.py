@@ -27,3 +27,12 @@ def user_mention(token: str, usage: str) -> tuple[str, str | None]:
             f"`{token}` is not a mention of a person. Type @ and pick them from the list.\n{usage}"
         )
     return match.group(1), match.group(2)
+
+
+# -- strict numbers (issue 8) ------------------------------------------------------------------
+def whole_number(token: str, usage: str, what: str = "a number", *, most: int = 9999) -> int:
+    """A positive whole number typed with ASCII digits (`²`, `1e3`, `2.0` and `-1` are refused)."""
+    text = token.strip()
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= most:
+        raise InvalidInput(f"`{token}` is not {what}: type a whole number like `2`.\n{usage}")
+    return int(text)

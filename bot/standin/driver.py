@@ -124,10 +124,13 @@ class SlackDriver:
         *,
         user: str,
         private_metadata: str = "",
-        view_id: str = "V0SUBMIT",
+        view_id: str | None = None,
         settle: bool = True,
     ) -> Reply:
-        """values: {block_id: {action_id: element_state}} exactly as Slack sends view.state.values."""
+        """values: {block_id: {action_id: element_state}} exactly as Slack sends view.state.values.
+
+        Each call is a new modal (Slack gives every opened view its own id) unless `view_id` names
+        the one submitted again: a double click or a retry."""
         payload = {
             "type": "view_submission",
             "team": {"id": TEAM_ID},
@@ -136,7 +139,7 @@ class SlackDriver:
             "token": "legacy",
             "trigger_id": self._token("trigger"),
             "view": {
-                "id": view_id,
+                "id": view_id or self._token("V"),
                 "type": "modal",
                 "callback_id": callback_id,
                 "private_metadata": private_metadata,

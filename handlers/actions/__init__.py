@@ -15,7 +15,10 @@ def register(app: App, ctx: AppContext) -> None:
     opened = action(ctx, forms.form_button_clicked)
     for action_id in ids.ACTION_FORM_OPEN.values():
         app.action(action_id)(opened)
+    app.action(ids.ACTION_MIA_EXCUSE)(action(ctx, mia.mia_excuse))
+    app.action(ids.ACTION_MIA_PRESENT)(action(ctx, mia.mia_present))
+    app.action(ids.ACTION_REDFLAG_RESOLVE)(action(ctx, red_flags.redflag_resolve_button))
+    app.action(ids.ACTION_HELP_STILL_STUCK)(action(ctx, help_queue.still_stuck))
+    app.action(ids.ACTION_HELP_CLAIM)(action(ctx, help_queue.claim_button))
+    app.action(ids.ACTION_HELP_RESOLVE)(action(ctx, help_queue.resolve_button))
     app.action(ids.ACTION_SHEET_TAKE_VALUE)(action(ctx, sheet_take_value.take_sheet_value))
-    # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (mia, help_queue, red_flags):
-        module.register(app, ctx)

@@ -4,37 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
-
 from bot.blocks.day import reason_modal
 from bot.context import AppContext
-from bot.services import attendance, people
-from bot.slack import ids
+from bot.services import attendance
+from bot.services.work import Caller
+from bot.slack.view_state import record_id
 from db.models.attendance_flag import EXCUSED, PRESENT
-from handlers.errors import listener
+from handlers.replies import OpenModal, Reply
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.action(ids.ACTION_MIA_EXCUSE)
-    @listener
-    def excuse(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
-        _open(ctx, body, action, client, EXCUSED)
-
-    @app.action(ids.ACTION_MIA_PRESENT)
-    @listener
-    def present(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
-        _open(ctx, body, action, client, PRESENT)
+def mia_excuse(action: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    return _open(action, ctx, caller, EXCUSED)
 
 
-def _open(
-    ctx: AppContext, body: dict[str, Any], action: dict[str, Any], client: WebClient, decision: str
-) -> None:
-    caller = body["user"]["id"]
-    with ctx.db.session() as session:
-        people.require_staff(session, caller, "excuse or clear an MIA")
-        flag = attendance.require_flag(session, int(action.get("value") or 0))
-        flag_id, name = flag.id, flag.person.name
-    client.views_open(trigger_id=body["trigger_id"], view=reason_modal(flag_id, decision, name))
+def mia_present(action: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    return _open(action, ctx, caller, PRESENT)
+
+
+def _open(action: dict[str, Any], ctx: AppContext, caller: Caller, decision: str) -> Reply:
+    form = attendance.mia_form(ctx, caller, record_id(action.get("value")), decision)
+    return OpenModal(reason_modal(form.flag_id, form.decision, form.agent_name))

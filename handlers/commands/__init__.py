@@ -30,11 +30,7 @@ def register(app: App, ctx: AppContext) -> None:
     app.command(ids.PROGRESS)(command(ctx, progress.progress_command))
     app.command(ids.ESP)(command(ctx, esp.esp_command))
     app.command(ids.FORMS)(command(ctx, forms.forms_command))
-    # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (
-        attendance,
-        techissue,
-        needhelp,
-        redflag,
-    ):
-        module.register(app, ctx)
+    app.command(ids.ATTENDANCE)(command(ctx, attendance.attendance_command))
+    app.command(ids.REDFLAG)(command(ctx, redflag.redflag_command))
+    app.command(ids.TECHISSUE)(command(ctx, techissue.techissue_command))
+    app.command(ids.NEEDHELP)(command(ctx, needhelp.needhelp_command))

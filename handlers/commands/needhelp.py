@@ -5,50 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-
 from bot.blocks import help as help_blocks
 from bot.context import AppContext
-from bot.core.timefmt import clock_time, local
-from bot.services import help_notify, help_queue, people
-from bot.slack import ids
-from db.models import Role
-from handlers.errors import listener
+from bot.core.text import NOTE, require_length
+from bot.services import help_queue
+from bot.services.work import Caller
+from handlers.replies import Reply, Say
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.command(ids.NEEDHELP)
-    @listener
-    def handle(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
-        ack()
-        caller, asked = command["user_id"], (command.get("text") or "").strip()
-        now = ctx.clock.now()
-        with ctx.db.session() as session:
-            person = people.by_slack_id(session, caller)
-            staff_view = None
-            if person is not None and person.role != Role.AGENT:
-                rows = help_queue.open_for_staff(session, person)
-                staff_view = help_blocks.staff_queue(
-                    [(r.cohort.name, help_notify.card(ctx, r)) for r in rows], now
-                )
-        if staff_view is not None:
-            respond(text="The help queue is for agents.", blocks=staff_view, response_type="ephemeral")
-            return
-        with ctx.db.session() as session:
-            asker = help_queue.requester(session, caller)
-            topic = help_queue.match_topic(ctx.playbook, asked)
-            result = help_queue.enqueue(
-                session, asker, source="needhelp", text=asked, topic_key=topic.key if topic else None, now=now
-            )
-            request_id, tl_id = result.request.id, asker.enrollment.cohort.tl.slack_user_id
-            asked_at = clock_time(local(result.request.requested_at, asker.enrollment.cohort.timezone).time())
-        blocks = help_blocks.queued(
-            created=result.created,
-            position=result.position,
-            waiting=result.waiting,
-            tl_id=tl_id,
-            asked_at=asked_at,
-        )
-        respond(text="You're in the help queue.", blocks=blocks, response_type="ephemeral")
-        if result.created:
-            help_notify.notify_staff(ctx, request_id)
+def needhelp_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    asked = require_length(str(command.get("text") or ""), NOTE, "What you need help with")
+    topic = help_queue.match_topic(ctx.playbook, asked)
+    ask = help_queue.HelpAsk(
+        text=asked,
+        topic_key=topic.key if topic else None,
+        source="needhelp",
+        channel_id=str(command.get("channel_id") or ""),
+    )
+    found = help_queue.ask_for_help(ctx, caller, ask)
+    if isinstance(found, help_queue.OpenQueue):
+        return Say("The help queue is for agents.", help_blocks.staff_queue(found.rows, ctx.clock.now()))
+    blocks = help_blocks.queued(
+        created=found.created,
+        position=found.position,
+        waiting=found.waiting,
+        tl_id=found.tl_id,
+        asked_at=found.asked_at,
+    )
+    return Say("You're in the help queue.", blocks)

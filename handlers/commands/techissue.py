@@ -5,32 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-
 from bot.blocks import help as help_blocks
 from bot.context import AppContext
+from bot.core.text import NOTE, require_length
 from bot.services import help_queue
-from bot.slack import ids
-from handlers.errors import listener
+from bot.services.work import Caller
+from handlers.replies import Reply, Say
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.command(ids.TECHISSUE)
-    @listener
-    def handle(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
-        ack()
-        asked = (command.get("text") or "").strip()
-        with ctx.db.session() as session:
-            can_queue = help_queue.may_see_steps(session, command["user_id"])
-        topic = help_queue.match_topic(ctx.playbook, asked)
-        value = help_blocks.still_stuck_value(topic.key if topic else None, asked) if can_queue else None
-        blocks = help_blocks.troubleshooting(
-            topic,
-            ctx.playbook.tech_issues.general,
-            ctx.playbook.guides.tech_issues,
-            asked=asked,
-            button_value=value,
-            topics=ctx.playbook.tech_issues.topics,
-        )
-        title = topic.title if topic else "General checklist"
-        respond(text=f"Tech issue: {title}", blocks=blocks, response_type="ephemeral")
+def techissue_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    asked = require_length(str(command.get("text") or ""), NOTE, "What you typed")
+    steps = help_queue.troubleshoot(ctx, caller)
+    topic = help_queue.match_topic(ctx.playbook, asked)
+    value = help_blocks.still_stuck_value(topic.key if topic else None, asked) if steps.can_queue else None
+    blocks = help_blocks.troubleshooting(
+        topic,
+        ctx.playbook.tech_issues.general,
+        ctx.playbook.guides.tech_issues,
+        asked=asked,
+        button_value=value,
+        topics=ctx.playbook.tech_issues.topics,
+    )
+    return Say(f"Tech issue: {topic.title if topic else 'General checklist'}", blocks)

@@ -8,22 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App
-from slack_sdk import WebClient
-
 from bot.context import AppContext
 from bot.services import home
-from bot.slack import ids
-from handlers.errors import listener
+from bot.services.work import Caller
+from handlers.replies import Nothing, PublishHome, Reply
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.event(ids.EVENT_APP_HOME_OPENED)
-    @listener
-    def handle(event: dict[str, Any], client: WebClient) -> None:
-        user = event.get("user")
-        if not user or event.get("tab", "home") != "home":
-            return
-        with ctx.db.session() as session:
-            view = home.view_for(session, ctx.playbook, user, ctx.clock.now())
-        client.views_publish(user_id=user, view=view)
+def app_home_opened(event: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    if event.get("tab", "home") != "home":
+        return Nothing()
+    return PublishHome(home.home_view(ctx, caller))

@@ -42,6 +42,17 @@ def register(app: App, ctx: AppContext) -> None:
     submitted = view(ctx, forms.form_submitted, fields=forms.FIELDS, error_field=ids.FORM_AGENT_BLOCK)
     for callback_id in ids.VIEW_FORMS.values():
         app.view(callback_id)(submitted)
-    # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (mia_reason, help_claim, red_flag_resolve):
-        module.register(app, ctx)
+    app.view(ids.VIEW_MIA_REASON)(
+        view(ctx, mia_reason.mia_reason_submitted, fields=mia_reason.FIELDS, error_field=ids.MIA_REASON_BLOCK)
+    )
+    app.view(ids.VIEW_REDFLAG_RESOLVE)(
+        view(
+            ctx,
+            red_flag_resolve.redflag_resolve_submitted,
+            fields=red_flag_resolve.FIELDS,
+            error_field=ids.REDFLAG_RESOLUTION_BLOCK,
+        )
+    )
+    app.view(ids.VIEW_HELP_CLAIM)(
+        view(ctx, help_claim.claim_submitted, fields=help_claim.FIELDS, error_field=ids.HELP_ROOM_BLOCK)
+    )
