@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Sequence
 
 from bot.cli import parser
 from bot.config.playbook import PlaybookError
 from bot.config.settings import Settings
+from bot.core import logs
 from bot.core.errors import DomainError
 
 
@@ -19,7 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - pydantic's message names the bad variable
         print(f"training-day: bad configuration: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_level, settings.log_format)
     try:
         return int(args.handler(args, settings))
     except PlaybookError as exc:

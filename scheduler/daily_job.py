@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -11,6 +12,7 @@ if TYPE_CHECKING:
 
     from bot.config.playbook import Playbook
     from bot.context import AppContext
+    from db.models import Cohort
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,16 @@ class DailyJob:
 
     def offset(self, playbook: Playbook) -> int:
         return self.offset_minutes(playbook) if callable(self.offset_minutes) else self.offset_minutes
+
+
+@dataclass(frozen=True)
+class CohortJob:
+    """A job at times the cohort and playbook give (`times`), not tied to the class's days;
+    the planner calls `func(cohort_id)` with the id `cohort:{cohort_id}:{name}:{YYYYmmddTHHMM}`."""
+
+    name: str
+    func: str
+    times: Callable[[Cohort, Playbook], list[datetime]]
 
 
 EndOfDaySection = Callable[["Session", "AppContext", int, int], list[dict[str, Any]]]

@@ -61,6 +61,7 @@ def plan_cohort(cohort: Cohort, playbook: Playbook) -> list[PlannedJob]:
     ]
     for day in days:
         jobs.extend(_day_jobs(cid, day, playbook, prompt_grace))
+    jobs.extend(_cohort_jobs(cohort, playbook))
     return sorted(jobs, key=lambda j: j.run_at)  # stable: same-time jobs keep the order above
 
 
@@ -108,6 +109,21 @@ def _day_jobs(cid: int, day: DayTimes, playbook: Playbook, prompt_grace: int) ->
         when = anchor + timedelta(minutes=extra.offset(playbook))
         jobs.append(PlannedJob(f"{prefix}:{extra.name}", when, extra.func, (cid, n), until_end(when)))
     jobs.append(PlannedJob(f"{prefix}:eod", day.end, f"{JOBS}:end_of_day", (cid, n), 12 * 3600))
+    return jobs
+
+
+def _cohort_jobs(cohort: Cohort, playbook: Playbook) -> list[PlannedJob]:
+    """Jobs of contributions.COHORT_JOBS: each at its own times, which may run past the class's days."""
+    jobs = []
+    for extra in contributions.COHORT_JOBS:
+        times = extra.times(cohort, playbook)
+        for when, after in zip(times, [*times[1:], None], strict=True):
+            # A check may still run until the next one is due (a day, for the last).
+            grace = _seconds((after or when + timedelta(days=1)) - when)
+            stamp = when.strftime("%Y%m%dT%H%M")
+            jobs.append(
+                PlannedJob(f"cohort:{cohort.id}:{extra.name}:{stamp}", when, extra.func, (cohort.id,), grace)
+            )
     return jobs
 
 

@@ -1,5 +1,5 @@
-"""The one scheduler of the bot process: APScheduler 3 over a SQLAlchemy job store in the bot's
-own database, guarded by a lock row so a second process refuses to start another one.
+"""The scheduler of the leading process: APScheduler 3 over a SQLAlchemy job store in the bot's own
+database. Only the leader runs one (scheduler/leadership.py decides who leads).
 
 The database is the source of truth and the job store only a schedule: at start (and every few
 minutes) the plan is re-derived from the cohorts with deterministic ids and `replace_existing`, so
@@ -10,27 +10,19 @@ passed more than their grace ago are not re-added; APScheduler skips and logs on
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import UTC
 
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy.exc import IntegrityError
 
 from bot.context import AppContext
-from bot.services import scheduler_lock
-from bot.services.scheduler_lock import SchedulerAlreadyRunning
 from db.job_store import JOB_TABLE, stored_job_ids
-from db.session import Database
 from scheduler import plan, runtime
+from scheduler.loop import SharedJobStore, WatchedScheduler
 
 log = logging.getLogger(__name__)
 
@@ -50,62 +42,10 @@ def active() -> Runner | None:
         return _active
 
 
-# -- the lock ---------------------------------------------------------------------------------
-class Lease:
-    """A row in scheduler_lock: owner + heartbeat. Taken over only when the heartbeat is stale."""
-
-    def __init__(self, db: Database, ttl_seconds: int, clock_now=None) -> None:  # type: ignore[no-untyped-def]
-        from datetime import datetime
-
-        self.db = db
-        self.ttl = timedelta(seconds=ttl_seconds)
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self._now = clock_now or (lambda: datetime.now(UTC))
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def acquire(self) -> None:
-        now = self._now()
-        try:
-            with self.db.session() as session:
-                scheduler_lock.acquire(session, owner=self.owner, now=now, ttl=self.ttl)
-        except IntegrityError as exc:  # another process inserted the first lock row at the same moment
-            with self.db.session() as session:
-                row = scheduler_lock.holder(session)
-                who, at = (row.owner, row.heartbeat_at) if row else ("another process", now)
-            raise SchedulerAlreadyRunning(scheduler_lock.refusal(who, at, self.ttl)) from exc
-
-    def beat(self) -> bool:
-        """Refresh the heartbeat; False if another process took the lock over."""
-        with self.db.session() as session:
-            return scheduler_lock.beat(session, owner=self.owner, now=self._now())
-
-    def start_heartbeat(self, on_lost) -> None:  # type: ignore[no-untyped-def]
-        interval = max(1.0, self.ttl.total_seconds() / 3)
-
-        def loop() -> None:
-            while not self._stop.wait(interval):
-                try:
-                    if not self.beat():
-                        log.error("lost the scheduler lock to another process; stopping this scheduler")
-                        on_lost()
-                        return
-                except Exception:  # noqa: BLE001 - a database hiccup: try again next beat
-                    log.exception("scheduler heartbeat failed")
-
-        self._thread = threading.Thread(target=loop, name="scheduler-heartbeat", daemon=True)
-        self._thread.start()
-
-    def release(self) -> None:
-        self._stop.set()
-        with self.db.session() as session:
-            scheduler_lock.release(session, owner=self.owner)
-
-
 # -- the scheduler ----------------------------------------------------------------------------
-def build_scheduler(ctx: AppContext) -> BackgroundScheduler:
-    return BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=ctx.db.engine, tablename=JOB_TABLE)},
+def build_scheduler(ctx: AppContext) -> WatchedScheduler:
+    return WatchedScheduler(
+        jobstores={"default": SharedJobStore(engine=ctx.db.engine, tablename=JOB_TABLE)},
         executors={"default": ThreadPoolExecutor(4)},
         # Coalesce: a job that missed several runs runs once. Each planned job carries its own
         # misfire grace (see scheduler/plan.py); this default only covers the housekeeping jobs.
@@ -125,8 +65,7 @@ class ReconcileResult:
 @dataclass
 class Runner:
     ctx: AppContext
-    scheduler: BackgroundScheduler
-    lease: Lease | None = None
+    scheduler: WatchedScheduler
     _fingerprint: tuple[int, str] | None = None
     _reconciled_at: float = 0.0
 
@@ -242,26 +181,23 @@ class Runner:
         ):
             self.scheduler.add_job(func, trigger=trigger, id=job_id, name=job_id, replace_existing=True)
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop the loop; with `wait`, also let the jobs under way finish."""
         global _active
         with _active_lock:
             if _active is self:
                 _active = None
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
-        if self.lease is not None:
-            self.lease.release()
+            self.scheduler.shutdown(wait=wait)
 
 
 def start_scheduler(ctx: AppContext, *, paused: bool = False) -> Runner:
-    """Take the lock, start APScheduler, reconcile the plan. Raises SchedulerAlreadyRunning when
-    another live process holds the lock."""
+    """Start APScheduler and reconcile the plan. The caller must lead (scheduler/leadership.py):
+    two schedulers over one job store would run every job twice."""
     global _active
     runtime.install(ctx)
-    lease = Lease(ctx.db, ctx.settings.scheduler_lock_ttl_seconds)
-    lease.acquire()
     scheduler = build_scheduler(ctx)
-    runner = Runner(ctx=ctx, scheduler=scheduler, lease=lease)
+    runner = Runner(ctx=ctx, scheduler=scheduler)
     try:
         scheduler.start(paused=True)
         runner.reconcile()
@@ -271,10 +207,9 @@ def start_scheduler(ctx: AppContext, *, paused: bool = False) -> Runner:
     except BaseException:
         runner.shutdown()
         raise
-    lease.start_heartbeat(runner.shutdown)
     with _active_lock:
         _active = runner
-    log.info("scheduler started (%d jobs), lock held as %s", len(scheduler.get_jobs()), lease.owner)
+    log.info("scheduler started (%d jobs)", len(scheduler.get_jobs()))
     return runner
 
 

@@ -67,10 +67,12 @@ def form_values(
         values[ids.FORM_TRAINER_BLOCK] = {ids.FIELD_INPUT: _v("Tess Lead")}
         values[ids.FORM_NOTES_BLOCK] = {ids.FIELD_INPUT: _v("Shadowed two calls")}
     if kind == "callcert":
-        values[ids.FORM_EVALUATOR_BLOCK] = {ids.FIELD_INPUT: _v("Quinn QA")}
-        values[ids.FORM_RESULT_BLOCK] = {
-            ids.FIELD_INPUT: {"type": "radio_buttons", "selected_option": {"value": result}}
-        }
+        # Call 1 is coached live (100); a pass has 3 of the other 4 at 85% or more, a fail only 1.
+        scores = ["90", "88", "70", "86"] if result == "pass" else ["90", "60", "70", "40"]
+        for n in range(1, 6):
+            values[ids.FORM_CALL_EVALUATOR_BLOCKS[n - 1]] = {ids.FIELD_INPUT: _v("Quinn QA")}
+            if n > 1:
+                values[ids.FORM_CALL_SCORE_BLOCKS[n - 1]] = {ids.FIELD_INPUT: _v(scores[n - 2])}
     if kind == "failedcert":
         values[ids.FORM_SCORE_BLOCK] = {ids.FIELD_INPUT: {"type": "number_input", "value": score}}
         values[ids.FORM_NOTES_BLOCK] = {ids.FIELD_INPUT: _v("Ran out of time")}

@@ -22,7 +22,16 @@ def _differences(url: str) -> list[object]:
             diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     finally:
         engine.dispose()
-    return [d for d in diffs if not (d[0] == "remove_table" and d[1].name in FOREIGN_TABLES)]
+    return [d for d in diffs if not _foreign(d)]
+
+
+def _foreign(diff: object) -> bool:
+    """APScheduler's table (and its index), once a test has started a scheduler on this database."""
+    if isinstance(diff, tuple) and diff[0] == "remove_table":
+        return diff[1].name in FOREIGN_TABLES
+    if isinstance(diff, tuple) and diff[0] == "remove_index":
+        return diff[1].table.name in FOREIGN_TABLES
+    return False
 
 
 def test_models_match_the_migrations(database_url):

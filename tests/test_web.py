@@ -13,7 +13,11 @@ from db.session import Database
 def test_healthz_ok(world):
     with urllib.request.urlopen(f"{world.url}/healthz", timeout=5) as response:
         assert response.status == 200
-        assert json.loads(response.read()) == {"ok": True, "database": "reachable"}
+        assert json.loads(response.read()) == {
+            "ok": True,
+            "database": "reachable",
+            "outbox": {"failed": 0, "dead": 0},
+        }
 
 
 def test_healthz_503_when_database_unreachable(world):

@@ -60,6 +60,10 @@ class Action(enum.StrEnum):
     ROLE_CHANGE = "person.role_change"
     # The Google Sheet sync (issue 12): take a value someone typed over a bot-owned cell.
     SHEET_TAKE_VALUE = "sheet.take_value"
+    # The AHIP clock (issue 13): pause or resume an agent's clock for a documented reason.
+    AHIP_CLOCK_PAUSE = "ahip_clock.pause"
+    # The Final CAP's catch-up (issue 13): schedule an agent's catch-up sessions.
+    CATCHUP_SCHEDULE = "catchup.schedule"
 
 
 class Relation(enum.StrEnum):
@@ -100,6 +104,8 @@ DOING: dict[Action, str] = {
     Action.HOME_VIEW: "open the Home tab",
     Action.ROLE_CHANGE: "change anybody's role",
     Action.SHEET_TAKE_VALUE: "take a value from the tracking sheet",
+    Action.AHIP_CLOCK_PAUSE: "pause an agent's AHIP clock",
+    Action.CATCHUP_SCHEDULE: "schedule catch-up sessions",
 }
 
 ANY = frozenset(Relation)
@@ -143,6 +149,8 @@ TABLE: dict[Action, dict[Role, frozenset[Relation]]] = {
     Action.HOME_VIEW: {role: ANY for role in Role},
     Action.ROLE_CHANGE: {},
     Action.SHEET_TAKE_VALUE: dict(_TL_PM),
+    Action.AHIP_CLOCK_PAUSE: dict(_TL_PM),
+    Action.CATCHUP_SCHEDULE: dict(_TL_PM),
 }
 
 

@@ -33,7 +33,9 @@ PROGRESS_USAGE = (
     "`/progress aetna done`, or `/progress` for the form.\n"
     "Team leads: `/progress @agent ahip 3` sets it for an agent; `/progress @agent excuse REASON` records "
     "that a delay was outside the agent's control; `/progress` (or `/progress class`) in the class channel "
-    "shows the class."
+    "shows the class.\n"
+    "The AHIP clock: `/progress @agent pause REASON` stops an agent's clock (an N-Number that came late, "
+    "say); `/progress @agent resume` starts it again."
 )
 
 

@@ -44,6 +44,8 @@ class FormContext:
     n_number: str | None = None
     today: date | None = None
     carrier: str | None = None
+    calls: list[str] = field(default_factory=list)  # Call Certification: each call's type, in order
+    first_call_live: bool = True
 
 
 def picker(agent: str | None = None, agent_name: str | None = None) -> list[Block]:
@@ -139,18 +141,7 @@ def form_modal(kind: str, form: FormContext) -> dict[str, Any]:
         blocks.append(input_block(ids.FORM_TRAINER_BLOCK, "Trainer", _text_input(max_length=100)))
         blocks.append(input_block(ids.FORM_NOTES_BLOCK, "Notes", _text_input(multiline=True), optional=True))
     elif kind == "callcert":
-        blocks.append(input_block(ids.FORM_EVALUATOR_BLOCK, "Evaluator", _text_input(max_length=100)))
-        blocks.append(
-            input_block(
-                ids.FORM_RESULT_BLOCK,
-                "Result",
-                {
-                    "type": "radio_buttons",
-                    "action_id": ids.FIELD_INPUT,
-                    "options": _options([("pass", "Pass"), ("fail", "Fail")]),
-                },
-            )
-        )
+        blocks.extend(_call_blocks(form))
         blocks.append(input_block(ids.FORM_NOTES_BLOCK, "Notes", _text_input(multiline=True), optional=True))
     elif kind == "failedcert":
         blocks.append(
@@ -180,6 +171,31 @@ def form_modal(kind: str, form: FormContext) -> dict[str, Any]:
         "blocks": blocks,
         "private_metadata": json.dumps({"kind": kind}),
     }
+
+
+def _call_blocks(form: FormContext) -> list[Block]:
+    """A score and an evaluator per call; a call coached live has no score to give (it counts as 100)."""
+    blocks: list[Block] = []
+    for number, kind in enumerate(form.calls[: ids.CALL_CERT_MAX_CALLS], start=1):
+        if number == 1 and form.first_call_live:
+            blocks.append(context(f"Call 1 ({kind}) is coached live and counts as 100."))
+        else:
+            blocks.append(
+                input_block(
+                    ids.FORM_CALL_SCORE_BLOCKS[number - 1],
+                    f"Call {number} ({kind}) score",
+                    _text_input(max_length=3),
+                    hint="The QA scorecard's percentage, a whole number from 0 to 100.",
+                )
+            )
+        blocks.append(
+            input_block(
+                ids.FORM_CALL_EVALUATOR_BLOCKS[number - 1],
+                f"Call {number} evaluator",
+                _text_input(max_length=100),
+            )
+        )
+    return blocks
 
 
 def saved(

@@ -1,4 +1,6 @@
-"""`training-day run`: serve Slack (Socket Mode with SLACK_APP_TOKEN, else HTTP) and run the scheduler."""
+"""`training-day run`: serve Slack (Socket Mode with SLACK_APP_TOKEN, else HTTP) at once, and lead
+the scheduler or stand by for it (scheduler/leadership.py). Any number of these may run over one
+PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -6,11 +8,18 @@ import argparse
 import logging
 import signal
 import sys
+import threading
+from types import FrameType
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
 from bot.config.settings import Settings
 from bot.context import AppContext
+from bot.slack.executor import TrackingExecutor
+
+if TYPE_CHECKING:
+    from scheduler.leadership import Coordinator
 
 log = logging.getLogger("training_day")
 
@@ -18,6 +27,10 @@ log = logging.getLogger("training_day")
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("run", help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)")
     parser.set_defaults(handler=run)
+
+
+class _Stop(Exception):
+    """SIGTERM/SIGINT, raised in the main thread to leave the serving loop."""
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -33,13 +46,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from slack_sdk.errors import SlackClientError
 
     from bot.bootstrap import build_bolt_app, build_context
+    from bot.services.scheduler_lock import migrating
     from db.migrate import upgrade
-    from scheduler.runner import start_scheduler
+    from scheduler.leadership import Coordinator
 
     ctx = build_context(settings)
-    upgrade(settings.database_url)
+    with migrating(ctx.db.url):
+        upgrade(settings.database_url)
+    executor = TrackingExecutor()
     try:
-        app = build_bolt_app(ctx)  # checks the token with auth.test
+        app = build_bolt_app(ctx, executor=executor)  # checks the token with auth.test
     except (BoltError, SlackClientError, OSError) as exc:
         print(
             f"training-day: cannot start; Slack did not accept SLACK_BOT_TOKEN at {settings.slack_api_url} "
@@ -47,40 +63,91 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    runner = start_scheduler(ctx)
-    # A deploy stops the bot with SIGTERM: leave through `finally` so the scheduler lock is released
-    # and the next process starts at once instead of waiting for the lock to expire.
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
+    # Slack is served from here on whatever the scheduler does: the coordinator leads it or stands by
+    # in a thread of its own.
+    coordinator = Coordinator(ctx).start()
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        raise _Stop
+
+    # A deploy stops the bot with SIGTERM: stop taking requests, let the acknowledged ones finish,
+    # then hand the scheduler over, so a standby leads within seconds.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         if settings.slack_app_token:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            log.info("connecting to Slack in Socket Mode")
-            handler = SocketModeHandler(app, settings.slack_app_token)
-            try:
-                handler.connect()
-            except (SlackClientError, OSError) as exc:
-                print(
-                    f"training-day: cannot start; Slack did not open a Socket Mode connection with "
-                    f"SLACK_APP_TOKEN ({exc}). Create an app-level token with connections:write on your app's "
-                    f"'Basic Information' page, and check Socket Mode is on.",
-                    file=sys.stderr,
-                )
-                return 2
-            signal.pause()  # the connection runs in its own threads; SIGTERM ends this wait
+            code = serve_socket_mode(ctx, app, coordinator)
+            if code:
+                return code
         else:
-            serve_http(ctx, app)
+            serve_http(ctx, app, coordinator)
+    except _Stop:
+        pass
     finally:
-        runner.shutdown()
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        drain(ctx, executor, coordinator)
     return 0
 
 
-def serve_http(ctx: AppContext, app: App) -> None:
-    from waitress import serve
+def serve_socket_mode(ctx: AppContext, app: App, coordinator: Coordinator) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackClientError
+    from waitress import create_server
 
+    from bot.integrations.g2t.callback import routes as g2t_routes
+    from bot.slack.web import make_wsgi, time_ack
+
+    app.use(time_ack)  # over HTTP, web.py times the response instead
+    # Slack's requests come over the WebSocket, but /healthz, /metrics (and the integrations' pages)
+    # are still on PORT.
+    watch = create_server(
+        make_wsgi(app, ctx.db, g2t_routes(ctx), coordinator=coordinator),
+        host="0.0.0.0",
+        port=ctx.settings.port,
+    )
+    threading.Thread(target=watch.run, name="healthz", daemon=True).start()
+    log.info("connecting to Slack in Socket Mode; /healthz and /metrics on port %s", ctx.settings.port)
+    handler = SocketModeHandler(app, str(ctx.settings.slack_app_token))
+    try:
+        handler.connect()
+    except (SlackClientError, OSError) as exc:
+        print(
+            f"training-day: cannot start; Slack did not open a Socket Mode connection with "
+            f"SLACK_APP_TOKEN ({exc}). Create an app-level token with connections:write on your app's "
+            f"'Basic Information' page, and check Socket Mode is on.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        threading.Event().wait()  # the connection runs in its own threads; SIGTERM ends this wait
+    finally:
+        handler.close()  # no new events; Slack sends them to the other replicas' connections
+    return 0
+
+
+def serve_http(ctx: AppContext, app: App, coordinator: Coordinator | None = None) -> None:
+    from waitress import create_server
+
+    from bot.integrations.g2t.callback import routes as g2t_routes
     from bot.slack.web import make_wsgi
 
+    server = create_server(
+        make_wsgi(app, ctx.db, g2t_routes(ctx), coordinator=coordinator),
+        host="0.0.0.0",
+        port=ctx.settings.port,
+        threads=8,
+    )
     log.info("listening on http://0.0.0.0:%s/slack/events", ctx.settings.port)
-    from bot.integrations.g2t.callback import routes as g2t_routes
+    try:
+        server.run()
+    finally:
+        # Stop accepting; waitress finishes the requests it is answering (an ack is quick).
+        server.close()
 
-    serve(make_wsgi(app, ctx.db, g2t_routes(ctx)), host="0.0.0.0", port=ctx.settings.port, threads=8)
+
+def drain(ctx: AppContext, executor: TrackingExecutor, coordinator: Coordinator) -> None:
+    grace = ctx.settings.shutdown_grace_seconds
+    if not executor.wait_idle(grace):
+        log.warning("stopping with listener work still running after %.0f s", grace)
+    coordinator.stop(job_grace=grace)
+    ctx.db.dispose()

@@ -111,10 +111,31 @@ class Formats(Strict):
     n_number_warning: str
 
 
+class FailStep(Strict):
+    """What the `attempt`th failed attempt leads to: the coaching level proposed, the guide's words,
+    and whether the next attempt must be proctored (the licensing team arranges it)."""
+
+    attempt: int = Field(ge=1)
+    coaching: str
+    text: str
+    proctored_next: bool = False
+
+
 class Carrier(Strict):
+    """A carrier (or a TBT course) whose exam can be failed: its attempt limit, and its own
+    Failed Cert Exams ladder when its guide differs from the shared one (`failed_certs.steps`)."""
+
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
     attempts: int = Field(default=3, ge=1, le=10)
+    steps: list[FailStep] | None = Field(default=None, min_length=1)
+
+    @field_validator("steps")
+    @classmethod
+    def _steps_in_order(cls, value: list[FailStep] | None) -> list[FailStep] | None:
+        if value is not None and [s.attempt for s in value] != sorted({s.attempt for s in value}):
+            raise ValueError("steps must be listed by attempt, each attempt once")
+        return value
 
 
 class TechTopic(Strict):
@@ -373,12 +394,6 @@ class CapTemplate(Strict):
         return value
 
 
-class FailStep(Strict):
-    attempt: int = Field(ge=1)
-    coaching: str
-    text: str
-
-
 class FailedCertGuide(Strict):
     """The Failed Cert Exams Guide: what each failed attempt leads to; the carrier limits are in `carriers`."""
 
@@ -404,12 +419,32 @@ class FailedCertGuide(Strict):
     licensing_team: str | None = None  # a Slack channel or user ID told about proctored attempts
     score_min: int = 0
     score_max: int = 100
+    # Attempts count per calendar year in the cohort's timezone, so a block lifts on January 1.
+    per_year: bool = True
+    # TBT courses (Technology-Based Trainings) are exams too; failing one moves the TBT tracker item.
+    tbt_courses: list[Carrier] = Field(default_factory=list)
 
     def step_for(self, attempt: int, limit: int) -> FailStep:
         if attempt >= limit:
             return self.at_limit
         fitting = [s for s in self.steps if s.attempt <= attempt]
         return max(fitting, key=lambda s: s.attempt) if fitting else self.steps[0]
+
+    def step_of(self, exam: Carrier, attempt: int) -> FailStep:
+        """The exam's own ladder when it has one (its last rung repeats), else the shared one."""
+        if exam.steps is None:
+            return self.step_for(attempt, exam.attempts)
+        fitting = [s for s in exam.steps if s.attempt <= attempt]
+        return fitting[-1] if fitting else exam.steps[0]
+
+    def proctored_next(self, exam: Carrier, attempt: int) -> bool:
+        left = exam.attempts - attempt
+        if left <= 0:
+            return False
+        step = self.step_of(exam, attempt)
+        if exam.steps is not None:
+            return step.proctored_next
+        return step.proctored_next or (self.proctor_last_attempt and left == 1)
 
 
 class ProgressStep(Strict):
@@ -671,6 +706,98 @@ class G2TPolicy(Strict):
     gap_minutes: int = Field(default=10, ge=1, le=120)
 
 
+# -- Call Certification scoring (issue 13) ---------------------------------------------------------
+CALL_CERT_PLACEHOLDERS = frozenset({"last_name", "first_name", "pass_rate"})
+
+
+class CallCertPolicy(Strict):
+    """Call Certification: the calls in order (each one's type), the passing score, how many
+    passes certify, and how the scorecard file is named."""
+
+    calls: list[str] = Field(
+        default_factory=lambda: ["PDP", "PDP", "PDP", "MAPD", "MAPD"], min_length=1, max_length=10
+    )
+    first_call_live: bool = True  # call 1 is coached live and counts as `live_score`
+    live_score: int = Field(default=100, ge=0, le=100)
+    pass_score: int = Field(default=85, ge=0, le=100)  # a call passes at this percentage or more
+    passes_needed: int = Field(default=4, ge=1)
+    file_name: str = "{last_name}_{first_name}_{pass_rate}"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CallCertPolicy:
+        import string
+
+        if self.passes_needed > len(self.calls):
+            raise ValueError(f"passes_needed ({self.passes_needed}) is more than the {len(self.calls)} calls")
+        try:
+            names = {n for _, n, _, _ in string.Formatter().parse(self.file_name) if n is not None}
+        except ValueError as exc:
+            raise ValueError(f"file_name does not parse ({exc})") from exc
+        unknown = names - CALL_CERT_PLACEHOLDERS
+        if unknown:
+            raise ValueError(
+                f"file_name: unknown placeholders {sorted(unknown)}; use {sorted(CALL_CERT_PLACEHOLDERS)}"
+            )
+        return self
+
+
+# -- The AHIP clock (issue 13) ----------------------------------------------------------------------
+class ClockMark(Strict):
+    """Past `hours` training hours and still not done: the TL is proposed `coaching`."""
+
+    hours: float = Field(gt=0, le=200)
+    coaching: str
+
+
+def _default_clock_marks() -> list[ClockMark]:
+    return [
+        ClockMark(hours=24, coaching="verbal"),
+        ClockMark(hours=28, coaching="written"),
+        ClockMark(hours=32, coaching="final"),
+        ClockMark(hours=36, coaching="term"),
+    ]
+
+
+class AhipClockPolicy(Strict):
+    """The AHIP guide's hours: counted in training hours only (breaks, lunch, nights and days
+    without training excluded), from the class's first training hour or the agent's first
+    `/progress ahip`. The TL may pause an agent's clock for a documented reason."""
+
+    enabled: bool = True
+    carrier: str = Field(default="ahip", pattern=r"^[a-z][a-z0-9_]*$")  # a timeframe.steps carrier
+    hours: float = Field(default=24, gt=0, le=200)
+    starts: Literal["class_start", "first_progress"] = "class_start"
+    marks: list[ClockMark] = Field(default_factory=_default_clock_marks)
+    policy: str = "timeframe"  # the coaching policy the proposed steps are under
+
+    @field_validator("marks")
+    @classmethod
+    def _rising(cls, value: list[ClockMark]) -> list[ClockMark]:
+        hours = [m.hours for m in value]
+        if hours != sorted(set(hours)):
+            raise ValueError("marks must rise, each hour once")
+        return value
+
+
+# -- The Final CAP's catch-up (issue 13) -----------------------------------------------------------
+class CatchUpPolicy(Strict):
+    """After the window, the timeframe Final CAP gives `extra_hours` more, in `sessions` catch-up
+    sessions of `session_hours` each on the next business days, at times the TL confirms. An agent
+    still not done when the extra hours are spent is flagged to the TL and the PM with `then`."""
+
+    enabled: bool = True
+    extra_hours: float = Field(default=8, gt=0, le=40)
+    sessions: int = Field(default=3, ge=1, le=5)
+    session_hours: float = Field(default=3, gt=0, le=8)
+    default_start: time = time(9, 0)  # what the form proposes; the TL confirms or changes it
+    then: str = "term"  # the coaching level proposed at the end
+
+    @field_validator("default_start", mode="before")
+    @classmethod
+    def _parse_hhmm(cls, value: object) -> object:
+        return _hhmm(value)
+
+
 class Playbook(Strict):
     version: str = "1"
     day: DaySchedule = Field(default_factory=DaySchedule)
@@ -693,6 +820,27 @@ class Playbook(Strict):
 
     g2t: G2TPolicy = Field(default_factory=G2TPolicy)
 
+    call_cert: CallCertPolicy = Field(default_factory=CallCertPolicy)
+    ahip_clock: AhipClockPolicy = Field(default_factory=AhipClockPolicy)
+    catch_up: CatchUpPolicy = Field(default_factory=CatchUpPolicy)
+
+    @model_validator(mode="after")
+    def _clock_names_known_things(self) -> Playbook:
+        clock = self.ahip_clock
+        if clock.carrier not in self.timeframe.steps:
+            raise ValueError(f"ahip_clock.carrier: {clock.carrier!r} has no steps in timeframe.steps")
+        if self.coaching.policy(clock.policy) is None:
+            raise ValueError(f"ahip_clock.policy: {clock.policy!r} is not a coaching policy")
+        levels = {lv.key for lv in self.coaching.levels}
+        if self.catch_up.then not in levels:
+            raise ValueError(f"catch_up.then: unknown coaching level {self.catch_up.then!r}")
+        for mark in clock.marks:
+            if mark.coaching not in levels:
+                raise ValueError(
+                    f"ahip_clock: the {mark.hours:g} h mark names unknown level {mark.coaching!r}"
+                )
+        return self
+
     @field_validator("carriers")
     @classmethod
     def _unique_carriers(cls, value: list[Carrier]) -> list[Carrier]:
@@ -705,6 +853,37 @@ class Playbook(Strict):
 
     def carrier(self, key: str) -> Carrier | None:
         return next((c for c in self.carriers if c.key == key.lower()), None)
+
+    # -- failed exams per carrier and TBT course (issue 13) --
+    @property
+    def exams(self) -> list[Carrier]:
+        """Everything whose exam can be failed: the carriers, then the TBT courses."""
+        return [*self.carriers, *self.failed_certs.tbt_courses]
+
+    def exam(self, key: str) -> Carrier | None:
+        return next((c for c in self.exams if c.key == key.lower()), None)
+
+    def is_tbt(self, key: str) -> bool:
+        return any(c.key == key for c in self.failed_certs.tbt_courses)
+
+    @model_validator(mode="after")
+    def _exam_ladders_use_known_levels(self) -> Playbook:
+        keys = [c.key for c in self.exams]
+        if len(set(keys)) != len(keys):
+            raise ValueError(
+                "failed_certs.tbt_courses: a TBT course key repeats a carrier's or another course's"
+            )
+        levels = {lv.key for lv in self.coaching.levels}
+        guide = self.failed_certs
+        for where, steps in [("failed_certs", [*guide.steps, guide.at_limit])] + [
+            (f"exam {c.key}", c.steps or []) for c in self.exams
+        ]:
+            for step in steps:
+                if step.coaching not in levels:
+                    raise ValueError(
+                        f"{where}: attempt {step.attempt} names unknown coaching level {step.coaching!r}"
+                    )
+        return self
 
 
 class PlaybookError(Exception):

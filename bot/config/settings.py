@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,7 +22,7 @@ class Settings(BaseSettings):
     port: int = 3000
     playbook: Path = SHIPPED_PLAYBOOK
     log_level: str = "INFO"
-    # Lets `run` refuse to start a second scheduler over the same job store.
+    # SQLite: how long a dead process's scheduler lease keeps another from leading.
     scheduler_lock_ttl_seconds: int = Field(default=90, ge=10)
 
     # The team's Google Sheet ESP tracker (optional; without it the bot keeps only its own tracker).
@@ -29,6 +30,15 @@ class Settings(BaseSettings):
     google_service_account_file: Path | None = None
     google_service_account_json: str | None = None  # the key file's content, for hosts without files
     sheets_api_url: str = "https://sheets.googleapis.com/v4/spreadsheets"
+
+    # Replicas and failover (issue 9). On PostgreSQL a standby takes the scheduler over within
+    # SCHEDULER_TAKEOVER_SECONDS of the leader's death (its poll and the TCP keepalives that reveal a
+    # dead host are derived from it); the watchdog acts when the leader's loop has not ticked for
+    # SCHEDULER_WATCHDOG_SECONDS; SIGTERM waits at most SHUTDOWN_GRACE_SECONDS for acknowledged work.
+    scheduler_takeover_seconds: int = Field(default=30, ge=3)
+    scheduler_watchdog_seconds: int = Field(default=60, ge=2)
+    shutdown_grace_seconds: float = Field(default=10.0, ge=0)
+    log_format: Literal["text", "json"] = "text"
 
     def sheet_sync_enabled(self) -> bool:
         return bool(self.tracker_sheet_id) and bool(

@@ -98,12 +98,21 @@ def play(stage: Stage) -> None:
         _submit(
             stage,
             "callcert",
-            "Call Certification (pass)",
+            "Call Certification (4 of 5 calls at 85% or more)",
             _values(
                 "callcert",
                 extra={
-                    ids.FORM_EVALUATOR_BLOCK: {"type": "plain_text_input", "value": "Quinn (QA)"},
-                    ids.FORM_RESULT_BLOCK: {"type": "radio_buttons", "selected_option": {"value": "pass"}},
+                    # Call 1 is coached live (100); four of five at 85% or more certify.
+                    **{
+                        block: {"type": "plain_text_input", "value": "Quinn (QA)"}
+                        for block in ids.FORM_CALL_EVALUATOR_BLOCKS[:5]
+                    },
+                    **{
+                        block: {"type": "plain_text_input", "value": score}
+                        for block, score in zip(
+                            ids.FORM_CALL_SCORE_BLOCKS[1:5], ("92", "88", "79", "90"), strict=True
+                        )
+                    },
                 },
             ),
         )

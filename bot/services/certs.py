@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from bot.access.policy import Action
 from bot.config.playbook import Carrier, Playbook
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.core.text import shorten
+from bot.core.timefmt import local
 from bot.services import access, audit, cohorts, esp, people
 from bot.services.coaching import level_label
 from bot.services.work import Work, use_case
@@ -45,6 +46,7 @@ class FailureResult:
     note: str | None
     recipients: list[str] = field(default_factory=list)  # Slack IDs to tell: TL, PM, ESP managers
     licensing_team: str | None = None
+    blocked_until: str | None = None  # "Jan 1, 2027" when attempts count per year
 
     @property
     def ordinal(self) -> str:
@@ -57,9 +59,10 @@ def ordinal(n: int) -> str:
 
 
 def require_carrier(playbook: Playbook, key: str) -> Carrier:
-    carrier = playbook.carrier(key or "")
+    """A carrier or a TBT course of the playbook, by key."""
+    carrier = playbook.exam(key or "")
     if carrier is None:
-        known = ", ".join(c.key for c in playbook.carriers)
+        known = ", ".join(c.key for c in playbook.exams)
         raise InvalidInput(
             f"`{key}` is not a carrier I know. Use one of: {known}. Nothing was recorded.", field="carrier"
         )
@@ -96,18 +99,45 @@ def parse_score(playbook: Playbook, raw: str | int | None) -> int | None:
     return value
 
 
-def attempts_by_carrier(session: Session, person_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(CertAttempt.carrier_key, func.count())
-        .where(CertAttempt.person_id == person_id)
-        .group_by(CertAttempt.carrier_key)
-    )
+def year_of(now: datetime, timezone: str) -> int:
+    """The calendar year attempts count in: the cohort's, so New Year's Eve in Chicago is not 2027."""
+    return local(now, timezone).year
+
+
+def lifts_on(year: int) -> date:
+    return date(year + 1, 1, 1)
+
+
+def show_lift(day: date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def attempts_by_carrier(
+    session: Session, person_id: int, playbook: Playbook | None = None, year: int | None = None
+) -> dict[str, int]:
+    """Failed attempts per exam: in `year` when the playbook counts per year, else over all time."""
+    stmt = select(CertAttempt.carrier_key, func.count()).where(CertAttempt.person_id == person_id)
+    if playbook is not None and playbook.failed_certs.per_year and year is not None:
+        stmt = stmt.where(CertAttempt.year == year)
+    rows = session.execute(stmt.group_by(CertAttempt.carrier_key))
     return {key: int(count) for key, count in rows}
 
 
-def blocked_carriers(session: Session, person_id: int, playbook: Playbook) -> list[str]:
-    counts = attempts_by_carrier(session, person_id)
-    return [c.key for c in playbook.carriers if counts.get(c.key, 0) >= c.attempts]
+def attempts_of(session: Session, person_id: int) -> list[CertAttempt]:
+    stmt = (
+        select(CertAttempt)
+        .where(CertAttempt.person_id == person_id)
+        .order_by(CertAttempt.recorded_at, CertAttempt.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def blocked_carriers(
+    session: Session, person_id: int, playbook: Playbook, now: datetime, timezone: str
+) -> list[str]:
+    """The exams whose attempts are used up; with per-year counting, for this year only."""
+    counts = attempts_by_carrier(session, person_id, playbook, year_of(now, timezone))
+    return [c.key for c in playbook.exams if counts.get(c.key, 0) >= c.attempts]
 
 
 def record_failure(
@@ -132,25 +162,32 @@ def record_failure(
             f"{agent.name} is not an agent in an active cohort, so there is no attempt to record. "
             "Nothing was recorded."
         )
-    done = attempts_by_carrier(session, agent.id).get(carrier.key, 0)
+    cohort = enrollment.cohort
+    guide = playbook.failed_certs
+    year = year_of(now, cohort.timezone)
+    until = f" until {show_lift(lifts_on(year))}" if guide.per_year else ""
+    done = attempts_by_carrier(session, agent.id, playbook, year).get(carrier.key, 0)
     if done >= carrier.attempts:
         if not override:
             raise NotAllowed(
                 f"{agent.name} has used all {carrier.attempts} {carrier.name} attempts and is blocked for "
-                f"{carrier.name}. Nothing was recorded; only an admin can record another attempt "
+                f"{carrier.name}{until}. Nothing was recorded; only an admin can record another attempt "
                 f"(`/failcert @agent {carrier.key} SCORE override`)."
             )
         target = policy.Target(cohort=enrollment.cohort, person=agent)
         policy.require(actor_person, Action.CERT_LIMIT_OVERRIDE, target, playbook.access.grants)
     elif override:
         override = False  # nothing to override
+    if not guide.per_year:
+        # Counting over all time: numbers keep rising across years, so each stays unique in its year.
+        done = sum(1 for a in attempts_of(session, agent.id) if a.carrier_key == carrier.key)
     attempt_no = done + 1
-    cohort = enrollment.cohort
     attempt = CertAttempt(
         person_id=agent.id,
         cohort_id=cohort.id,
         carrier_key=carrier.key,
         attempt_no=attempt_no,
+        year=year,
         score=score,
         note=(note or "").strip() or None,
         override=override,
@@ -159,10 +196,9 @@ def record_failure(
     )
     session.add(attempt)
     session.flush()
-    guide = playbook.failed_certs
-    step = guide.step_for(attempt_no, carrier.attempts)
+    step = guide.step_of(carrier, attempt_no)
     left = max(carrier.attempts - attempt_no, 0)
-    proctor_next = guide.proctor_last_attempt and left == 1
+    proctor_next = guide.proctored_next(carrier, attempt_no)
     audit.record(
         session,
         actor=actor_person.slack_user_id,
@@ -200,6 +236,7 @@ def record_failure(
         note=attempt.note,
         recipients=list(dict.fromkeys(recipients)),
         licensing_team=guide.licensing_team,
+        blocked_until=show_lift(lifts_on(year)) if guide.per_year else None,
     )
 
 
@@ -212,14 +249,16 @@ def failure_text(result: FailureResult) -> str:
     if result.override:
         lines.append("Recorded past the limit with an admin override.")
     if result.blocked:
+        until = f" until {result.blocked_until}" if result.blocked_until else ""
         lines.append(
-            f":no_entry: No attempts left: {result.agent_name} is blocked for {result.carrier_name}."
+            f":no_entry: No attempts left: {result.agent_name} is blocked for {result.carrier_name}{until}."
         )
     else:
         lines.append(f"Attempts left: {result.attempts_left}.")
     lines.append(f"Failed Cert Exams Guide: {result.next_step}")
     if result.proctor_next:
-        lines.append(f"The next {result.carrier_name} attempt (the last) must be proctored.")
+        last = " (the last)" if result.attempts_left == 1 else ""
+        lines.append(f"The next {result.carrier_name} attempt{last} must be proctored.")
     if result.note:
         lines.append(f"Note: {result.note}")
     return "\n".join(lines)
@@ -236,8 +275,8 @@ def failure_messages(result: FailureResult) -> list[tuple[str, str, str, str]]:
                 f"failcert:{result.attempt_id}:proctor",
                 "failcert_proctor",
                 result.licensing_team,
-                f":lock: {result.agent_name}'s next {result.carrier_name} attempt is the last "
-                f"({result.attempts_left} left after {result.ordinal} fail) and must be proctored.",
+                f":lock: {result.agent_name}'s next {result.carrier_name} attempt must be proctored "
+                f"({result.attempts_left} left after the {result.ordinal} fail).",
             )
         )
     return messages
@@ -274,7 +313,7 @@ def fail_exam(work: Work, data: FailureInput) -> FailureResult:
     esp.apply_failed_attempt(
         work.session,
         person=agent,
-        carrier=result.carrier_key,
+        carrier=tracker_item(work.playbook, result.carrier_key),
         blocked=result.blocked,
         actor=actor,
         now=work.now,
@@ -287,6 +326,11 @@ def fail_exam(work: Work, data: FailureInput) -> FailureResult:
 
 @use_case
 def failure_form(work: Work) -> list[tuple[str, str]]:
-    """The carriers the /failcert form offers, for someone who may record failed exams."""
+    """The carriers and TBT courses the /failcert form offers, for someone who may record failed exams."""
     work.allow_ever(Action.CERT_FAILURE_RECORD)
-    return [(c.key, c.name) for c in work.playbook.carriers]
+    return [(c.key, c.name) for c in work.playbook.exams]
+
+
+def tracker_item(playbook: Playbook, exam_key: str) -> str:
+    """The ESP tracker item a failed exam moves: the carrier's own, or TBT for a TBT course."""
+    return "tbt" if playbook.is_tbt(exam_key) else exam_key

@@ -34,6 +34,7 @@ class Incident:
     policy: str
     at: datetime
     text: str
+    level: str | None = None  # the level the incident's own ladder gives it (a carrier's failed exam)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ def incidents(session: Session, person_id: int, playbook: Playbook, timezone: st
                 "failedcert",
                 attempt.recorded_at,
                 f"Failed {name} attempt {attempt.attempt_no}{score}",
+                _exam_step_level(playbook, attempt),
             )
         )
     for window in session.scalars(
@@ -137,6 +139,11 @@ def incidents(session: Session, person_id: int, playbook: Playbook, timezone: st
         )
     found.sort(key=lambda i: (i.at, i.ref))
     return found
+
+
+def _exam_step_level(playbook: Playbook, attempt: CertAttempt) -> str | None:
+    exam = playbook.exam(attempt.carrier_key)
+    return playbook.failed_certs.step_of(exam, attempt.attempt_no).coaching if exam else None
 
 
 def lapses(session: Session, person_id: int, policy: str, playbook: Playbook) -> list[str]:
@@ -167,6 +174,14 @@ def propose(
     new_lapse = not (set(links) & incident_refs)
     if new_lapse:
         count += 1
+    # A failed exam follows its carrier's own ladder (UHC's 2nd fail is not the shared 2nd rung).
+    own = [i.level for i in incidents(session, person_id, playbook) if i.ref in links and i.level]
+    if own:
+        level = max(own, key=playbook.coaching.rank)
+        why = f"{policy.title}: the step for this attempt"
+        return Proposal(
+            policy=policy.key, level=level, label=level_label(playbook, level), lapses=count, why=why
+        )
     ladder = policy.ladder
     index = 0
     for i, step in enumerate(ladder):

@@ -21,7 +21,7 @@ from bot.core.text import NAME, NOTE, require_length
 from bot.core.timefmt import local, show_date
 from bot.domain.form_kinds import FORM_NAMES
 from bot.domain.guards import n_number_problem, normalize_n_number
-from bot.services import access, audit, certs, cohorts, esp, people, progress
+from bot.services import access, audit, call_cert, certs, cohorts, esp, people, progress
 from bot.services.work import Work, use_case
 from db.models import CarrierTicket, Enrollment, FormSubmission, Person, Role
 
@@ -36,7 +36,6 @@ KIND_ALIASES = {
     "failed": "failedcert",
     "tickets": "ticket",
 }
-CALL_RESULTS = {"pass": "Pass", "fail": "Fail"}
 TICKET_NUMBER = 64  # the column's width
 
 
@@ -139,10 +138,12 @@ def _date(raw: Any, today: date, problems: dict[str, str]) -> date | None:
     return value
 
 
-def _carrier(playbook: Playbook, raw: Any, problems: dict[str, str]) -> str | None:
-    carrier = playbook.carrier(str(raw or ""))
+def _carrier(playbook: Playbook, raw: Any, problems: dict[str, str], *, exams: bool = False) -> str | None:
+    """A carrier of the playbook; with `exams`, a TBT course too (the Failed Cert Exams form)."""
+    carrier = (playbook.exam if exams else playbook.carrier)(str(raw or ""))
     if carrier is None:
-        problems["carrier"] = "Pick the carrier: " + ", ".join(c.name for c in playbook.carriers) + "."
+        choices = playbook.exams if exams else playbook.carriers
+        problems["carrier"] = "Pick the carrier: " + ", ".join(c.name for c in choices) + "."
         return None
     return carrier.key
 
@@ -180,7 +181,9 @@ def form_context(work: Work, kind: str, agent_user_id: str | None) -> FormContex
     actor = work.allow_ever(Action.FORMS_SUBMIT)
     playbook, session = work.playbook, work.session
     form = FormContext(
-        carriers=[(c.key, c.name) for c in playbook.carriers],
+        calls=list(playbook.call_cert.calls),
+        first_call_live=playbook.call_cert.first_call_live,
+        carriers=[(c.key, c.name) for c in (playbook.exams if kind == "failedcert" else playbook.carriers)],
         proof={r.carrier: r.confirmation for r in playbook.forms.proof},
         ticket_statuses=list(playbook.forms.ticket_statuses),
     )
@@ -215,11 +218,14 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
     timezone = found[1].cohort.timezone if found else "UTC"
     today = local(now, timezone).date()
     data: dict[str, Any] = {}
+    scored: call_cert.Scored | None = None
     if kind != "ticket":
         when = _date(fields.get("date"), today, problems)
         data["date"] = when.isoformat() if when else None
-    if kind in ("cert", "failedcert", "ticket"):
+    if kind in ("cert", "ticket"):
         data["carrier"] = _carrier(playbook, fields.get("carrier"), problems)
+    elif kind == "failedcert":
+        data["carrier"] = _carrier(playbook, fields.get("carrier"), problems, exams=True)
     if kind == "cert" and data.get("carrier"):
         rule = playbook.forms.proof_for(data["carrier"])
         files = list(fields.get("proof") or [])
@@ -237,11 +243,7 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
         data["trainer"] = _text(fields.get("trainer"), "trainer", "trainer", problems, limit=NAME)
         data["notes"] = _text(fields.get("notes"), "notes", "notes", problems, required=False)
     elif kind == "callcert":
-        data["evaluator"] = _text(fields.get("evaluator"), "evaluator", "evaluator", problems, limit=NAME)
-        call_result = str(fields.get("result") or "")
-        if call_result not in CALL_RESULTS:
-            problems["result"] = "Pick pass or fail."
-        data["result"] = call_result
+        scored = call_cert.score_calls(playbook, fields.get("calls"), problems)
         data["notes"] = _text(fields.get("notes"), "notes", "notes", problems, required=False)
     elif kind == "failedcert":
         try:
@@ -274,11 +276,23 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
         _esp(session, result, agent, "tbt", esp.COMPLETE, actor, now)
         result.summary = f"TBT complete on {_day(data['date'])} with {data['trainer']}"
     elif kind == "callcert":
-        passed = data["result"] == "pass"
+        assert scored is not None  # no problems, so every call was scored
+        passed = scored.certified
+        data["calls"] = [
+            {"call": c.number, "type": c.kind, "score": c.score, "evaluator": c.evaluator, "live": c.live}
+            for c in scored.calls
+        ]
+        data["passes"], data["pass_rate"], data["result"] = (
+            scored.passes,
+            scored.pass_rate,
+            ("pass" if passed else "fail"),
+        )
+        data["scorecard"] = call_cert.scorecard_name(playbook, agent.name, scored.pass_rate)
         _esp(session, result, agent, "callcert", esp.COMPLETE if passed else esp.BLOCKED, actor, now)
         result.summary = (
-            f"Call Certification {'passed' if passed else 'failed'} on {_day(data['date'])} "
-            f"(evaluator {data['evaluator']})"
+            f"Call Certification {'passed' if passed else 'failed'} on {_day(data['date'])}: "
+            f"{scored.passes} of {len(scored.calls)} calls at {playbook.call_cert.pass_score}% or more "
+            f"(pass rate {scored.pass_rate}%). Save the scorecard as `{data['scorecard']}`"
         )
     elif kind == "failedcert":
         try:
@@ -296,7 +310,7 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
             raise FormProblems({"carrier": exc.message}) from exc
         result.failure = failure
         data["attempt_id"], data["attempt_no"] = failure.attempt_id, failure.attempt_no
-        carrier = data["carrier"]
+        carrier = certs.tracker_item(playbook, data["carrier"])
         moved = esp.apply_failed_attempt(
             session,
             person=agent,
@@ -419,9 +433,16 @@ def _ticket_esp(
     if open_tickets(session, agent.id, playbook, carrier):
         _esp(session, result, agent, carrier, esp.BLOCKED, actor, now)
         return
-    exhausted = carrier in certs.blocked_carriers(session, agent.id, playbook)
+    exhausted = carrier in certs.blocked_carriers(
+        session, agent.id, playbook, now, result_timezone(session, agent)
+    )
     if current == esp.BLOCKED and not exhausted:
         _esp(session, result, agent, carrier, esp.IN_PROGRESS, actor, now)
+
+
+def result_timezone(session: Session, agent: Person) -> str:
+    enrollment = cohorts.enrollment_of(session, agent.id)
+    return enrollment.cohort.timezone if enrollment else "UTC"
 
 
 def _carrier_name(playbook: Playbook, key: str) -> str:

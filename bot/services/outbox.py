@@ -185,15 +185,17 @@ def retry_failed(db: Database, client: WebClient, now: datetime) -> list[Outcome
 
 
 def _deliver(db: Database, client: WebClient, key: str, now: datetime) -> Outcome:
+    from bot.core import metrics
+
     with db.session() as session:
         row = session.scalar(select(Notification).where(Notification.key == key))
         assert row is not None
         recipient, text, blocks = row.recipient, row.text, row.blocks
     try:
-        channel = recipient
-        if recipient.startswith(("U", "W")):
-            channel = client.conversations_open(users=recipient)["channel"]["id"]
-        response = client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        # A user ID is a valid channel for chat.postMessage: Slack posts in the app's DM with them.
+        # One call per DM, and none to conversations.open (Tier 3, ~50 a minute: a 1,000-DM burst
+        # would wait twenty minutes on it).
+        response = client.chat_postMessage(channel=recipient, text=text, blocks=blocks)
         channel_id, ts = response["channel"], response["ts"]
     except SlackApiError as exc:
         error = str(exc.response.get("error") or exc.response.status_code)
@@ -201,9 +203,14 @@ def _deliver(db: Database, client: WebClient, key: str, now: datetime) -> Outcom
         with db.session() as session:
             row = session.scalar(select(Notification).where(Notification.key == key))
             assert row is not None
-            row.attempts += 1
+            # Still rate limited after the client's own Retry-After waits: Slack asked us to slow
+            # down, the message is fine; retry it later without counting it towards giving up.
+            if error != "ratelimited":
+                row.attempts += 1
             row.last_error = error
             row.status = "failed" if row.attempts < MAX_ATTEMPTS else "dead"
+            status = row.status
+        metrics.OUTBOX.labels(status).inc()
         return Outcome(key=key, sent=False, error=error)
     with db.session() as session:
         row = session.scalar(select(Notification).where(Notification.key == key))
@@ -213,6 +220,7 @@ def _deliver(db: Database, client: WebClient, key: str, now: datetime) -> Outcom
         row.sent_at = now
         row.channel_id = channel_id
         row.ts = ts
+    metrics.OUTBOX.labels("sent").inc()
     return Outcome(key=key, sent=True, channel_id=channel_id, ts=ts)
 
 

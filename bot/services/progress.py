@@ -358,6 +358,9 @@ def report_progress(work: Work, data: ProgressInput) -> ProgressSaved:
         now=work.now,
         playbook=work.playbook,
     )
+    from bot.services import ahip_clock  # the clock reads progress; imported here to avoid a cycle
+
+    ahip_clock.start_if_first(work.session, agent, mark.carrier_key, work.playbook, work.now)
     return ProgressSaved(
         agent_name=agent.name,
         label=step_label(work.playbook, mark.carrier_key, mark.step or ""),

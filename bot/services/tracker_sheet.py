@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.config.playbook import Playbook
-from bot.services import attendance, certs, coaching, cohorts, esp, red_flags
+from bot.services import attendance, call_cert, certs, coaching, cohorts, esp, red_flags
 from db.models import Cohort, Person
 
 
@@ -23,6 +23,8 @@ def headers(playbook: Playbook) -> list[str]:
         + [f"Failed {c.name} attempts" for c in playbook.carriers]
         + ["Open red flags"]
         + ["G2T minutes"]  # GoTo Training (issue 10): minutes in the session per day
+        + [f"Failed {c.name} attempts" for c in playbook.failed_certs.tbt_courses]
+        + ["Call Cert pass rate"]  # issue 13
     )
 
 
@@ -47,6 +49,8 @@ def rows(session: Session, cohort_id: int, playbook: Playbook) -> list[list[Any]
             + [failed.get(c.key, 0) for c in playbook.carriers]
             + ["; ".join(f.description for f in flags)]
             + [_g2t_minutes(session, playbook, cohort, agent)]
+            + [failed.get(c.key, 0) for c in playbook.failed_certs.tbt_courses]
+            + [call_cert.latest_pass_rate(session, agent.id)]
         )
     return table
 

@@ -117,3 +117,15 @@ FORM_STATUS_BLOCK = "form_status"
 # The team's Google Sheet ESP tracker: the TL's button taking a value typed over a bot-owned cell
 # (value: the sheet cell's id).
 ACTION_SHEET_TAKE_VALUE = "sheet_take_value"
+
+# -- Call Certification scoring (issue 13): one score and one evaluator per call --
+CALL_CERT_MAX_CALLS = 10
+FORM_CALL_SCORE_BLOCKS = tuple(f"form_call{n}_score" for n in range(1, CALL_CERT_MAX_CALLS + 1))
+FORM_CALL_EVALUATOR_BLOCKS = tuple(f"form_call{n}_evaluator" for n in range(1, CALL_CERT_MAX_CALLS + 1))
+
+# -- The Final CAP's catch-up sessions (issue 13) --
+ACTION_CATCHUP_OPEN = "catchup_open"
+VIEW_CATCHUP = "catchup_modal"
+CATCHUP_MAX_SESSIONS = 5
+CATCHUP_DATE_BLOCKS = tuple(f"catchup_date_{n}" for n in range(1, CATCHUP_MAX_SESSIONS + 1))
+CATCHUP_TIME_BLOCKS = tuple(f"catchup_time_{n}" for n in range(1, CATCHUP_MAX_SESSIONS + 1))

@@ -1,39 +1,157 @@
-"""The HTTP face of the bot: Slack's requests at POST /slack/events, and GET /healthz."""
+"""The HTTP face of the bot: Slack's requests at POST /slack/events, GET /healthz and GET /metrics."""
 
 from __future__ import annotations
 
+import io
 import json
+import logging
+import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from slack_bolt import App
 
+from bot.core import metrics
 from bot.slack.request_guard import GuardedRequestHandler, refuse_size
 from db.session import Database
+
+if TYPE_CHECKING:
+    from scheduler.leadership import Coordinator
+
+log = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
 
 
 def make_wsgi(
-    bolt_app: App, db: Database, routes: Mapping[str, Callable[..., Iterable[bytes]]] | None = None
+    bolt_app: App,
+    db: Database,
+    routes: Mapping[str, Callable[..., Iterable[bytes]]] | None = None,
+    *,
+    coordinator: Coordinator | None = None,
 ) -> Callable[..., Iterable[bytes]]:
     slack = GuardedRequestHandler(bolt_app, path=SLACK_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         # Optional integrations' own pages (GET /g2t/oauth/callback), by exact path.
-        extra = (routes or {}).get(environ.get("PATH_INFO", ""))
+        extra = (routes or {}).get(path or "")
         if extra is not None:
             return extra(environ, start_response)
-        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
-            healthy = db.ping()
-            body = json.dumps({"ok": healthy, "database": "reachable" if healthy else "unreachable"}).encode()
-            status = "200 OK" if healthy else "503 Service Unavailable"
-            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        if path == "/healthz" and method == "GET":
+            status, report = health(db, coordinator)
+            return _json(start_response, "200 OK" if status else "503 Service Unavailable", report)
+        if path == "/metrics" and method == "GET":
+            body, content_type = metrics.exposition()
+            start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
             return [body]
         refused = refuse_size(environ)
         if refused:
             start_response(refused, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "0")])
             return [b""]
+        if path == SLACK_PATH and method == "POST":
+            return _timed(slack, environ, start_response)
         return slack(environ, start_response)
 
     return application
+
+
+def health(db: Database, coordinator: Coordinator | None) -> tuple[bool, dict[str, Any]]:
+    """(healthy, report). Unhealthy: the database is down, or this process leads and its
+    scheduler's loop is dead or has not ticked within the watchdog's time."""
+    from bot.services import health as health_service
+
+    report: dict[str, Any] = {"ok": True, "database": "reachable"}
+    healthy = db.ping()
+    if not healthy:
+        report["database"] = "unreachable"
+    if coordinator is not None:
+        status = coordinator.status()
+        report["scheduler"] = status.role
+        report["process"] = status.owner
+        if status.role == "leader":
+            stale = (datetime.now(UTC) - status.last_tick_at).total_seconds() if status.last_tick_at else None
+            report["last_tick"] = status.last_tick_at.isoformat() if status.last_tick_at else None
+            report["loop"] = "alive" if status.loop_alive else "dead"
+            if not status.loop_alive or stale is None or stale > coordinator.watchdog_seconds:
+                report["loop"] = "dead" if not status.loop_alive else "stuck"
+                healthy = False
+    if report["database"] == "reachable":
+        try:
+            with db.session() as session:
+                report["outbox"] = health_service.outbox_backlog(session)
+                if coordinator is not None:
+                    row = health_service.leader(session)
+                    if row is not None:
+                        report["leader"] = {
+                            "process": row.owner,
+                            "since": row.since.isoformat(),
+                            "last_tick": row.heartbeat.isoformat(),
+                        }
+                        report.setdefault("last_tick", row.heartbeat.isoformat())
+        except Exception:  # noqa: BLE001 - reachable a moment ago; report what we have
+            log.warning("health: could not read the outbox backlog", exc_info=True)
+    report["ok"] = healthy
+    return healthy, report
+
+
+def _json(start_response: Callable[..., Any], status: str, report: dict[str, Any]) -> list[bytes]:
+    body = json.dumps(report).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _timed(
+    slack: GuardedRequestHandler, environ: dict[str, Any], start_response: Callable[..., Any]
+) -> Iterable[bytes]:
+    """Over HTTP the response *is* the ack: time it, labelled with the listener it was for."""
+    started = time.perf_counter()
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    raw = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(raw)
+    try:
+        return slack(environ, start_response)
+    finally:
+        metrics.ACK_SECONDS.labels(listener_of(raw)).observe(time.perf_counter() - started)
+
+
+def listener_of(raw: bytes) -> str:
+    """A bounded label: the slash command, action_id, view callback_id or event type."""
+    try:
+        text = raw.decode()
+        if text.startswith("{"):
+            return listener_of_body(json.loads(text))
+        form = {k: v[0] for k, v in parse_qs(text).items()}
+        if "payload" in form:
+            return listener_of_body(json.loads(form["payload"]))
+        return listener_of_body(form)
+    except (ValueError, UnicodeDecodeError):
+        return "unknown"
+
+
+def listener_of_body(body: dict[str, Any]) -> str:
+    try:
+        if "command" in body:
+            return str(body["command"])
+        if body.get("type") == "event_callback" or "event" in body:
+            return "event:" + str((body.get("event") or {}).get("type") or "unknown")
+        kind = str(body.get("type"))
+        if body.get("actions"):
+            return f"{kind}:{body['actions'][0].get('action_id')}"
+        if body.get("view"):
+            return f"{kind}:{body['view'].get('callback_id')}"
+        return f"{kind}:{body.get('callback_id')}"
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return "unknown"
+
+
+def time_ack(body: dict[str, Any], next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt passes it by this name
+    """Bolt middleware for Socket Mode, where no HTTP response marks the ack: Bolt returns from
+    `next()` once the listener has acknowledged (or its 3 seconds are up)."""
+    started = time.perf_counter()
+    try:
+        return next()
+    finally:
+        metrics.ACK_SECONDS.labels(listener_of_body(body)).observe(time.perf_counter() - started)

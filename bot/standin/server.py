@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from bot.standin.blockkit import message_problems, view_problems
+from bot.standin.rate_limits import RateLimits
 from bot.standin.socket_mode import SocketModeEndpoint
 
 BOT_USER_ID = "UBOTTD001"
@@ -68,6 +69,7 @@ class SlackStandIn:
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
         self._socket_mode: SocketModeEndpoint | None = None
+        self._rate_limits: RateLimits | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
     @property
@@ -101,6 +103,7 @@ class SlackStandIn:
     def reset(self) -> None:
         with self._lock:
             self.state = StandInState()
+            self._rate_limits = None
             endpoint, self._socket_mode = self._socket_mode, None
         if endpoint is not None:
             endpoint.close()
@@ -148,6 +151,12 @@ class SlackStandIn:
             self.state.faults.setdefault(method, []).append(
                 Fault(status=status, error=error, retry_after=retry_after, times=times, channel=channel)
             )
+
+    def enforce_rate_limits(self, scale: float = 1.0) -> None:
+        """Answer 429 + Retry-After past Slack's per-method tiers (bot/standin/rate_limits.py);
+        `scale` > 1 shrinks the windows for a quick test. reset() turns it off."""
+        with self._lock:
+            self._rate_limits = RateLimits(scale)
 
     # -- what tests read ---------------------------------------------------------------------
     def calls(self, method: str | None = None) -> list[Call]:
@@ -204,6 +213,16 @@ class SlackStandIn:
                 body = {"ok": False, "error": fault.error or "fatal_error"}
             self._record(method, args, body, fault.status)
             return fault.status, body, headers
+        limits = self._rate_limits
+        if limits is not None:
+            channel = str(args.get("channel") or "")
+            if channel.startswith(("U", "W")):
+                channel = dm_channel_for(channel)
+            wait = limits.retry_after(method, channel)
+            if wait is not None:
+                body = {"ok": False, "error": "ratelimited"}
+                self._record(method, args, body, 429)
+                return 429, body, {"Retry-After": str(wait)}
         problems = _payload_problems(method, args)
         if problems:
             # What Slack does with a payload it cannot render; kept for the test that asks why.

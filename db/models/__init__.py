@@ -1,10 +1,12 @@
 """Every model, imported so Alembic and metadata see all tables. One module per table."""
 
+from db.models.ahip_clock import AhipClock
 from db.models.attendance_check import AttendanceCheck
 from db.models.attendance_code import AttendanceCodeChoice
 from db.models.attendance_flag import AttendanceFlag
 from db.models.audit_entry import AuditEntry
 from db.models.carrier_ticket import CarrierTicket
+from db.models.catch_up_session import CatchUpSession
 from db.models.cert_attempt import CertAttempt
 from db.models.coaching import Coaching
 from db.models.cohort import Cohort
@@ -31,11 +33,13 @@ from db.models.timeframe_flag import TimeframeFlag
 
 __all__ = [
     "STAFF_ROLES",
+    "AhipClock",
     "AttendanceCheck",
     "AttendanceCodeChoice",
     "AttendanceFlag",
     "AuditEntry",
     "CarrierTicket",
+    "CatchUpSession",
     "CertAttempt",
     "Coaching",
     "Cohort",

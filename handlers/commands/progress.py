@@ -7,7 +7,7 @@ from typing import Any
 from bot.blocks import accountability as blocks
 from bot.context import AppContext
 from bot.core.errors import InvalidInput
-from bot.services import progress
+from bot.services import ahip_clock, progress
 from bot.services.work import Caller
 from bot.slack.parsing import MENTION, user_mention, words
 from handlers.replies import OpenModal, Reply, Say
@@ -29,6 +29,8 @@ def progress_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -
     if MENTION.match(args[0]):
         agent_id, _ = user_mention(args[0], blocks.PROGRESS_USAGE)
         args = args[1:]
+        if args and args[0].lower() in ("pause", "resume"):
+            return _clock(ctx, caller, agent_id, args)
         if args and args[0].lower() == "excuse":
             name = progress.excuse_delay(ctx, caller, agent_id, " ".join(args[1:]))
             return Say(
@@ -39,6 +41,22 @@ def progress_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -
     data = progress.ProgressInput(carrier=args[0], step=" ".join(args[1:]), agent_user_id=agent_id)
     saved = progress.report_progress(ctx, caller, data)
     return Say(f"{saved.agent_name} finished {saved.label}.", blocks.progress_saved(saved))
+
+
+def _clock(ctx: AppContext, caller: Caller, agent_id: str, args: list[str]) -> Reply:
+    """`/progress @agent pause REASON` / `resume`: the AHIP clock (issue 13)."""
+    if args[0].lower() == "pause":
+        changed = ahip_clock.pause_clock(ctx, caller, agent_id, " ".join(args[1:]))
+        return Say(
+            f":pause_button: {changed.agent_name}'s AHIP clock is paused at {changed.elapsed_hours:g} "
+            f"training hours. Reason: {changed.reason}. `/progress @agent resume` starts it again."
+        )
+    if len(args) > 1:
+        raise InvalidInput("`/progress @agent resume` takes nothing after it. Nothing changed.")
+    changed = ahip_clock.resume_clock(ctx, caller, agent_id)
+    return Say(
+        f":arrow_forward: {changed.agent_name}'s AHIP clock runs again from {changed.elapsed_hours:g} training hours."
+    )
 
 
 def _class(view: progress.ClassProgress) -> Reply:

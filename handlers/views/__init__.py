@@ -8,6 +8,7 @@ from bot.context import AppContext
 from bot.slack import ids
 from handlers.listener import view
 from handlers.views import (
+    catch_up,
     coach_form,
     cohort_new,
     failcert_form,
@@ -55,4 +56,7 @@ def register(app: App, ctx: AppContext) -> None:
     )
     app.view(ids.VIEW_HELP_CLAIM)(
         view(ctx, help_claim.claim_submitted, fields=help_claim.FIELDS, error_field=ids.HELP_ROOM_BLOCK)
+    )
+    app.view(ids.VIEW_CATCHUP)(  # issue 13
+        view(ctx, catch_up.catch_up_submitted, fields=catch_up.FIELDS, error_field=ids.CATCHUP_DATE_BLOCKS[0])
     )

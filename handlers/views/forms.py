@@ -30,6 +30,8 @@ FIELDS = {
     "issue": ids.FORM_ISSUE_BLOCK,
     "ticket_number": ids.FORM_TICKET_BLOCK,
     "status": ids.FORM_STATUS_BLOCK,
+    **{f"call{n}_score": block for n, block in enumerate(ids.FORM_CALL_SCORE_BLOCKS, start=1)},
+    **{f"call{n}_evaluator": block for n, block in enumerate(ids.FORM_CALL_EVALUATOR_BLOCKS, start=1)},
 }
 KIND_OF_VIEW = {callback: kind for kind, callback in ids.VIEW_FORMS.items()}
 
@@ -63,6 +65,12 @@ def read_fields(state: ViewState) -> dict[str, Any]:
         "issue": state.text(ids.FORM_ISSUE_BLOCK),
         "ticket_number": state.text(ids.FORM_TICKET_BLOCK),
         "status": state.option(ids.FORM_STATUS_BLOCK),
+        "calls": [
+            {"score": state.text(score), "evaluator": state.text(evaluator)}
+            for score, evaluator in zip(
+                ids.FORM_CALL_SCORE_BLOCKS, ids.FORM_CALL_EVALUATOR_BLOCKS, strict=True
+            )
+        ],
     }
 
 
