@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.cohort_spec import parse_cohort
 from bot.services import cohorts
-from bot.standin.classes import big_cohort
+from bot.standin.classes import add_staff, big_cohort
 from bot.standin.harness import World
 
 
@@ -33,6 +33,7 @@ def main(n: int = 400, workers: int = 20) -> None:
         with World(url, start=start) as world:
             spec = parse_cohort(big_cohort(200), world.ctx.playbook)
             with world.ctx.db.session() as session:
+                add_staff(session, world.clock.now())
                 cohorts.import_cohort(session, spec, actor="bench", now=world.clock.now())
             texts = ["", "add <@U0AG0001|a> N1000001 10000001", "add bad", "help"]
 

@@ -15,7 +15,7 @@ from bot.config.playbook import load_playbook
 from bot.config.settings import SHIPPED_PLAYBOOK
 from bot.domain.cohort_spec import parse_cohort
 from bot.services import cohorts
-from bot.standin.classes import big_cohort
+from bot.standin.classes import add_staff, big_cohort
 from db.migrate import upgrade
 from db.session import Database
 
@@ -28,6 +28,8 @@ def main() -> None:
         upgrade(url)
         db = Database(url)
         spec = parse_cohort(big_cohort(200), playbook)
+        with db.session() as session:
+            add_staff(session, datetime.now(UTC))
         for label in ("first import", "re-import (no change)"):
             began = time.monotonic()
             with db.session() as session:

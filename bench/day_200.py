@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.cohort_spec import parse_cohort
 from bot.services import cohorts
-from bot.standin.classes import big_cohort
+from bot.standin.classes import add_staff, big_cohort
 from bot.standin.harness import World
 
 CH = ZoneInfo("America/Chicago")
@@ -58,6 +58,7 @@ def _reset_postgres(url: str) -> None:
 def run(world: World) -> None:
     spec = parse_cohort(big_cohort(N), world.ctx.playbook)
     with world.ctx.db.session() as session:
+        add_staff(session, world.clock.now())
         cohorts.import_cohort(session, spec, actor="bench", now=world.clock.now())
 
     job_seconds: dict[str, list[float]] = defaultdict(list)

@@ -31,8 +31,9 @@ from bench.day_200 import _reset_postgres
 from bot.config.playbook import load_playbook
 from bot.config.settings import SHIPPED_PLAYBOOK
 from bot.domain.cohort_spec import parse_cohort
-from bot.services import cohorts
+from bot.services import cohorts, people
 from bot.standin.server import SlackStandIn
+from db.models import Role
 from db.session import Database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,9 +102,10 @@ def main() -> None:
     db = Database(database_url)
     with db.session() as session:
         spec = parse_cohort(_class(raise_at, lead), playbook)
-        cohorts.import_cohort(
-            session, spec, actor="bench", now=now, names={TL: "Tess Lead", PM: "Paolo Manager"}
-        )
+        # Staff first, with their roles, as an admin's `person add` makes them: a cohort gives none.
+        for user_id, name, role in ((TL, "Tess Lead", Role.TL), (PM, "Paolo Manager", Role.PM)):
+            people.upsert(session, slack_user_id=user_id, name=name, role=role, actor="bench", now=now)
+        cohorts.import_cohort(session, spec, actor="bench", now=now)
     db.dispose()
 
     standin = SlackStandIn().start()

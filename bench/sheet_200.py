@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.demo.sheet import HEADER, SHEET_ID, TAB
 from bot.domain.cohort_spec import parse_cohort
 from bot.services import cohorts, esp, people, sheet_pull, sheet_push
-from bot.standin.classes import big_cohort
+from bot.standin.classes import add_staff, big_cohort
 from bot.standin.harness import World
 from bot.standin.sheets import SheetsStandIn
 
@@ -41,6 +41,7 @@ def main() -> None:
         with World(url, start=datetime(2026, 12, 2, 10, 0, tzinfo=CH), extra_settings=settings) as world:
             spec = parse_cohort(big_cohort(200), world.ctx.playbook)
             with world.ctx.db.session() as session:
+                add_staff(session, world.clock.now())
                 cohorts.import_cohort(session, spec, actor="bench", now=world.clock.now())
 
             def timed(label: str, run):  # type: ignore[no-untyped-def]

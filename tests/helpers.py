@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.cohort_spec import parse_cohort
-from bot.services import calendar_notice, cohorts, g2t_links, person_clock
+from bot.services import calendar_notice, cohorts, g2t_links, people, person_clock
 from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
 from bot.standin.transcript import flatten_blocks
+from db.models import Role
 
 CLASS = "C0CLASS01"
 TL = "U0TL0001"
@@ -36,12 +37,39 @@ def sample_cohort(**overrides: Any) -> dict[str, Any]:
     return raw
 
 
-def import_cohort(world: World, **overrides: Any) -> int:
-    """Import a cohort the way `training-day cohort import` does, the G2T links included; returns its id."""
-    spec = parse_cohort(sample_cohort(**overrides), world.ctx.playbook)
-    names = {TL: "Tess Lead", PM: "Paolo Manager"}
+STAFF_NAMES = {TL: "Tess Lead", PM: "Paolo Manager"}
+
+
+def add_staff(world: World, staff: dict[str, tuple[str, Role]] | None = None) -> None:
+    """Staff with their roles, as an admin's `training-day person add ... --role` makes them (a
+    cohort never gives anybody a role). Someone already on record keeps their role."""
+    staff = staff or {TL: (STAFF_NAMES[TL], Role.TL), PM: (STAFF_NAMES[PM], Role.PM)}
     with world.ctx.db.session() as session:
-        result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now(), names=names)
+        for user_id, (name, role) in staff.items():
+            if people.by_slack_id(session, user_id) is not None:
+                continue
+            people.upsert(
+                session, slack_user_id=user_id, name=name, role=role, actor="cli", now=world.clock.now()
+            )
+
+
+def import_cohort(world: World, **overrides: Any) -> int:
+    """Import a cohort the way `training-day cohort import` does, the G2T links included; returns its id.
+    Its TL and PM are set up first, with their roles, the way an admin does."""
+    raw = sample_cohort(**overrides)
+    add_staff(
+        world,
+        {
+            raw["team_lead"]: (STAFF_NAMES.get(raw["team_lead"], "Team Lead"), Role.TL),
+            raw["production_manager"]: (
+                STAFF_NAMES.get(raw["production_manager"], "Production Manager"),
+                Role.PM,
+            ),
+        },
+    )
+    spec = parse_cohort(raw, world.ctx.playbook)
+    with world.ctx.db.session() as session:
+        result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now())
         cohort_id = result.cohort.id
     person_clock.learn_for_cohort(world.ctx, cohort_id)
     calendar_notice.tell_team_lead(world.ctx, cohort_id)

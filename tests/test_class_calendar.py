@@ -152,6 +152,8 @@ def test_cohort_new_tells_which_dates_are_skipped_and_the_real_last_day(world):
 
     world.clock.set(ch(2026, 11, 20, 9))
     add_staff(world, TL, "Tess Lead", Role.TL)
+    add_staff(world, "U0TL0002", "Tina Other", Role.TL)
+    add_staff(world, "U0PM0001", "Paolo Manager", Role.PM)
     world.slack.add_user("U0TL0002", "Tina Other")
     values = _modal_values(name="Thanksgiving week", channel="C0NEWCLS1", start="2026-11-25", pm="U0PM0001")
     values["cohort_tl"] = {"value": {"type": "users_select", "selected_user": "U0TL0002"}}

@@ -38,6 +38,12 @@ def _file(tmp_path, **overrides):
     return path
 
 
+def _staff():
+    """The cohort's TL and PM, set up by an admin first: an import never gives anybody a role."""
+    assert app.main(["person", "add", "U0TL0001", "Tess Lead", "--role", "tl"]) == 0
+    assert app.main(["person", "add", "U0PM0001", "Paolo Manager", "--role", "pm"]) == 0
+
+
 def _counts(db):
     with db.session() as s:
         return tuple(
@@ -46,6 +52,7 @@ def _counts(db):
 
 
 def test_import_twice_changes_nothing(cli, tmp_path, capsys):
+    _staff()
     path = _file(tmp_path)
     assert app.main(["cohort", "import", str(path)]) == 0
     first = _counts(cli)
@@ -56,6 +63,7 @@ def test_import_twice_changes_nothing(cli, tmp_path, capsys):
 
 
 def test_edited_file_updates_in_place(cli, tmp_path, capsys):
+    _staff()
     assert app.main(["cohort", "import", str(_file(tmp_path))]) == 0
     raw = sample_cohort(days=4, training_link="https://example.gotowebinar.com/join/999")
     raw["agents"] = raw["agents"][:2]
@@ -108,6 +116,7 @@ def test_missing_file_and_bad_yaml(cli, tmp_path, capsys):
 def test_cohort_list(cli, tmp_path, capsys):
     assert app.main(["cohort", "list"]) == 0
     assert "no cohorts yet" in capsys.readouterr().out
+    _staff()
     app.main(["cohort", "import", str(_file(tmp_path))])
     capsys.readouterr()
     assert app.main(["cohort", "list"]) == 0
@@ -157,3 +166,40 @@ def test_broken_playbook_stops_start_with_the_field(tmp_path):
     assert result.returncode == 2
     assert "guides.ahip: Field required" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_import_never_gives_a_role_and_names_the_admin_command(cli, tmp_path, capsys):
+    assert app.main(["cohort", "import", str(_file(tmp_path))]) == 2
+    err = capsys.readouterr().err
+    assert "not set up as a team lead" in err and 'training-day person add U0TL0001 "Name" --role tl' in err
+    assert _counts(cli) == (0, 0, 0, 0)
+
+    _staff()
+    # The PM named as the team lead: refused, and her role stays what the admin set.
+    assert app.main(["cohort", "import", str(_file(tmp_path, team_lead="U0PM0001"))]) == 2
+    assert "--role tl" in capsys.readouterr().err
+    with cli.session() as s:
+        assert s.scalar(select(Person.role).where(Person.slack_user_id == "U0PM0001")) == "pm"
+
+
+def test_roles_change_only_through_person_add_audited_as_a_role_change(cli, capsys):
+    assert app.main(["person", "add", "U0TL0009", "Tina Lead", "--role", "agent"]) == 0
+    assert app.main(["person", "add", "U0TL0009", "Tina Lead", "--role", "tl"]) == 0
+    assert "Tina Lead is now a team lead (was an agent)" in capsys.readouterr().out
+    with cli.session() as s:
+        actions = list(s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+        [change] = s.scalars(select(AuditEntry).where(AuditEntry.action == "person.role_changed"))
+    assert actions == ["person.created", "person.role_changed"]
+    assert (change.actor, change.details) == ("cli", {"before": "agent", "after": "tl"})
+
+
+def test_a_reimport_never_overwrites_an_n_number(cli, tmp_path, capsys):
+    _staff()
+    assert app.main(["cohort", "import", str(_file(tmp_path))]) == 0
+    raw = sample_cohort()
+    raw["agents"][0]["n_number"] = "N7654321"
+    (tmp_path / "cohort.yml").write_text(yaml.safe_dump(raw))
+    before = _counts(cli)
+    assert app.main(["cohort", "import", str(tmp_path / "cohort.yml")]) == 2
+    assert "/cohort identity" in capsys.readouterr().err
+    assert _counts(cli) == before

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.cohort_spec import parse_cohort
 from bot.services import cohorts
 from bot.standin.classes import big_cohort
-from tests.helpers import TL, replies, text_of
+from tests.helpers import TL, add_staff, replies, text_of
 
 CH = ZoneInfo("America/Chicago")
 CHANNEL = "C0BIGCLS1"
@@ -17,8 +17,9 @@ CHANNEL = "C0BIGCLS1"
 
 def test_a_200_agent_class_day_fits_in_slack(world):
     spec = parse_cohort(big_cohort(200, channel=CHANNEL), world.ctx.playbook)
+    add_staff(world)
     with world.ctx.db.session() as session:
-        cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now(), names={TL: "Tess Lead"})
+        cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now())
     # Nobody checks in or answers a prompt: the longest possible lines, for everyone.
     world.advance_to(datetime(2026, 12, 1, 17, 30, tzinfo=CH))
     end_of_day = [m for m in world.slack.dms_to(TL) if "Attendance –" in text_of(m)]

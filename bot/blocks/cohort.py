@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from bot.blocks.common import Block, context, header, input_block, plain, section
+from bot.core.text import NAME, escape
 from bot.core.timefmt import show_date
 from bot.slack import ids
 
@@ -23,7 +24,10 @@ USAGE = (
     "• `/cohort` — list your cohorts\n"
     "• `/cohort new` — create a cohort (opens a form)\n"
     "• `/cohort add @agent N1234567 19283746` — in the class channel: add an agent with their "
-    "N-Number and NPN"
+    "N-Number and NPN\n"
+    "• `/cohort transfer @agent` — in the receiving class's channel: move an agent here from their "
+    "current class (its team lead is told)\n"
+    "• `/cohort identity @agent N1234567 19283746` — correct an agent's N-Number and NPN (recorded)"
 )
 
 
@@ -35,7 +39,7 @@ def cohort_list(rows: list[dict[str, Any]]) -> list[Block]:
     for row in rows:
         blocks.append(
             section(
-                f"*{row['name']}* in <#{row['channel_id']}>\n"
+                f"*{escape(row['name'])}* in <#{row['channel_id']}>\n"
                 f"Starts {show_date(row['start_date'])}, {row['days']} days ({row['timezone']}) · "
                 f"{row['agents']} agents · TL {row['tl_name']} · PM {row['pm_name']}"
             )
@@ -43,10 +47,18 @@ def cohort_list(rows: list[dict[str, Any]]) -> list[Block]:
     return blocks
 
 
-def agent_added(agent_name: str, n_number: str, cohort_name: str, already: bool) -> list[Block]:
+def agent_added(
+    agent_name: str, n_number: str, cohort_name: str, already: bool, differences: list[str] | None = None
+) -> list[Block]:
     if already:
-        return [section(f"{agent_name} ({n_number}) is already in *{cohort_name}*. Nothing changed.")]
-    return [section(f":white_check_mark: Added *{agent_name}* ({n_number}) to *{cohort_name}*.")]
+        text = f"{agent_name} ({n_number}) is already in *{escape(cohort_name)}*. Nothing changed."
+        if differences:
+            text += (
+                f"\nOn record: {'; '.join(differences)}. To correct them, type "
+                "`/cohort identity @agent N1234567 19283746` (it is recorded)."
+            )
+        return [section(text)]
+    return [section(f":white_check_mark: Added *{agent_name}* ({n_number}) to *{escape(cohort_name)}*.")]
 
 
 def cohort_created(
@@ -54,7 +66,7 @@ def cohort_created(
 ) -> list[Block]:
     return [
         section(
-            f":white_check_mark: Created *{name}* in <#{channel_id}>, starting {show_date(start)} for {days} days."
+            f":white_check_mark: Created *{escape(name)}* in <#{channel_id}>, starting {show_date(start)} for {days} days."
             + (f"\n{calendar_line}" if calendar_line else "")
         ),
         context(
@@ -87,7 +99,7 @@ def new_cohort_modal(*, channel_id: str | None, caller_id: str, today: date) -> 
                 {
                     "type": "plain_text_input",
                     "action_id": ids.FIELD_INPUT,
-                    "max_length": 200,
+                    "max_length": NAME,
                     "placeholder": plain("AHIP/Aetna class - Dec 1"),
                 },
             ),

@@ -20,19 +20,13 @@ def import_file(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_context
     from bot.domain.cohort_spec import load_cohort_file
     from bot.services import calendar_notice, cohorts, g2t_links, person_clock
-    from bot.slack.directory import display_names
     from db.migrate import upgrade
 
     ctx = build_context(settings)
     upgrade(settings.database_url)
     spec = load_cohort_file(args.file, ctx.playbook)
-    names = (
-        display_names(ctx.client, {spec.team_lead, spec.production_manager})
-        if settings.slack_bot_token
-        else {}
-    )
     with ctx.db.session() as session:
-        result = cohorts.import_cohort(session, spec, actor="cli", now=ctx.clock.now(), names=names)
+        result = cohorts.import_cohort(session, spec, actor="cli", now=ctx.clock.now())
         cohort_id, name, changes = result.cohort.id, result.cohort.name, result.changes
     if not changes:
         print(f"{name} (cohort {cohort_id}): unchanged")

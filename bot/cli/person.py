@@ -1,4 +1,5 @@
-"""`training-day person add USER_ID NAME --role ROLE`: the operator's way to add staff and set roles."""
+"""`training-day person add USER_ID NAME --role ROLE`: the operator's way to add staff and set roles
+(the only way a role changes; audited as `person.role_changed`)."""
 
 from __future__ import annotations
 
@@ -24,14 +25,12 @@ def add_person(args: argparse.Namespace, settings: Settings) -> int:
 
     ctx = build_context(settings)
     upgrade(settings.database_url)
+    role, now = Role(args.role), ctx.clock.now()
     with ctx.db.session() as session:
-        _person, changes = people.upsert(
-            session,
-            slack_user_id=args.user_id,
-            name=args.name,
-            role=Role(args.role),
-            actor="cli",
-            now=ctx.clock.now(),
+        # The operator's command is the one place a role changes; it is audited as such.
+        person, changes = people.upsert(
+            session, slack_user_id=args.user_id, name=args.name, role=role, actor="cli", now=now
         )
+        changes += people.set_role(session, person, role, actor="cli", now=now)
     print("; ".join(changes) or f"{args.name}: unchanged")
     return 0

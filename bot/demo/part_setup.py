@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.config.settings import SHIPPED_PLAYBOOK
 from bot.demo.stage import CLASS_CHANNEL, NEW_AGENT, TL, Stage
 from bot.domain.cohort_spec import load_cohort_file
-from bot.services import cohorts, g2t_links
+from bot.services import cohorts, g2t_links, people
 from bot.slack.directory import display_names
+from db.models import Role
 
 SAMPLE = SHIPPED_PLAYBOOK.with_name("samples") / "cohort.yml"
 
@@ -14,13 +15,27 @@ SAMPLE = SHIPPED_PLAYBOOK.with_name("samples") / "cohort.yml"
 def play(stage: Stage) -> None:
     world = stage.world
     stage.scene("Setting up the class")
+    spec = load_cohort_file(SAMPLE, world.ctx.playbook)
+    stage.narrate(
+        'An admin sets up the staff (training-day person add USER_ID "Name" --role tl|pm): a cohort '
+        "never gives anybody a role."
+    )
+    names = display_names(world.ctx.client, {spec.team_lead, spec.production_manager})
+    with world.ctx.db.session() as session:
+        for user_id, role in ((spec.team_lead, Role.TL), (spec.production_manager, Role.PM)):
+            people.upsert(
+                session,
+                slack_user_id=user_id,
+                name=names.get(user_id, user_id),
+                role=role,
+                actor="cli",
+                now=world.clock.now(),
+            )
     stage.narrate(
         "The licensing team imports the cohort file (training-day cohort import bot/samples/cohort.yml)."
     )
-    spec = load_cohort_file(SAMPLE, world.ctx.playbook)
-    names = display_names(world.ctx.client, {spec.team_lead, spec.production_manager})
     with world.ctx.db.session() as session:
-        result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now(), names=names)
+        result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now())
         cohort_id, changes = result.cohort.id, result.changes
     stage.narrate("; ".join(changes))
     g2t_links.deliver_links(world.ctx, cohort_id)

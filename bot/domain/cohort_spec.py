@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.config.playbook import ClosedDate, DaySchedule, Playbook
 from bot.core.errors import InvalidInput
+from bot.core.text import NAME
 from bot.domain.guards import n_number_problem, normalize_n_number, npn_problem
 
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -55,7 +56,7 @@ class AgentSpec(BaseModel):
 class CohortSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=NAME)
     channel: str
     timezone: str
     start_date: date
@@ -68,6 +69,17 @@ class CohortSpec(BaseModel):
     agents: list[AgentSpec] = Field(default_factory=list)
     # Dates this class does not meet besides the playbook's calendar (a site closure, say).
     skip_dates: list[ClosedDate] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        # The name goes into channel posts, DMs and the Home tab: markup in it (`<!channel>`, a
+        # mention, a link) would ping or mislead there, so it is refused here, where every name
+        # comes in, rather than escaped in each place it is shown.
+        value = value.strip()
+        if "<" in value or ">" in value:
+            raise ValueError("may not contain < or > (no mentions or links in a cohort name)")
+        return value
 
     @field_validator("channel")
     @classmethod

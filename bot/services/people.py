@@ -3,11 +3,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core.errors import Conflict, NotAllowed, NotFound, UnknownUser
+from bot.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, UnknownUser
+from bot.core.text import NAME, shorten
 from bot.services import audit
+from bot.slack import directory
 from db.models import STAFF_ROLES, Person, Role
 
 UNKNOWN_USER_HELP = (
@@ -85,7 +89,9 @@ def upsert(
     npn: str | None = None,
     email: str | None = None,
 ) -> tuple[Person, list[str]]:
-    """Create or update a person; returns what changed, in words. Never demotes staff to agent."""
+    """Create a person with `role`, or update an existing person's name; returns what changed, in
+    words. An existing person's role never changes here (only `set_role`, the operator's, changes
+    it), nor an N-Number or NPN already on record (only `set_identity`, an audited edit)."""
     person = by_slack_id(session, slack_user_id)
     if person is None:
         if n_number:
@@ -118,14 +124,18 @@ def upsert(
             f"<@{slack_user_id}> is set up as {_a(ROLE_NAMES[person.role])} and cannot be enrolled as an agent."
         )
     wanted: dict[str, object] = {"name": name}
-    if role != person.role and person.role != Role.ADMIN:
-        wanted["role"] = role
-    if n_number is not None:
-        if n_number != person.n_number:
-            _n_number_free(session, n_number, slack_user_id)
-        wanted["n_number"] = n_number
-    if npn is not None:
-        wanted["npn"] = npn
+    for key, given, label in (("n_number", n_number, "N-Number"), ("npn", npn, "NPN")):
+        stored = getattr(person, key)
+        if given is None or given == stored:
+            continue
+        if stored is not None:
+            raise Conflict(
+                f"{person.name}'s {label} is {stored} on record, not {given}. An N-Number or NPN changes "
+                f"only through `/cohort identity @agent N1234567 19283746` (audited); nothing was saved."
+            )
+        if key == "n_number":
+            _n_number_free(session, given, slack_user_id)
+        wanted[key] = given
     if email is not None:
         wanted["email"] = email
     changes = {k: v for k, v in wanted.items() if getattr(person, k) != v}
@@ -148,30 +158,83 @@ def upsert(
     return person, [f"updated {person.name}: {', '.join(sorted(changes))}"]
 
 
-def placeholder_name(role_title: str, slack_user_id: str) -> str:
-    """The name a person gets when only their ID is known (a cohort file names staff by ID)."""
-    return f"{role_title} {slack_user_id}"
-
-
-def adopt_directory_name(
-    session: Session, slack_user_id: str, name: str, *, actor: str, now: datetime
-) -> bool:
-    """Replace a placeholder name with the one Slack's directory gives; a real name is kept."""
-    person = by_slack_id(session, slack_user_id)
-    if person is None or not person.name.endswith(f" {slack_user_id}") or person.name == name:
-        return False
-    before, person.name, person.updated_at = person.name, name, now
+def set_role(session: Session, person: Person, role: Role, *, actor: str, now: datetime) -> list[str]:
+    """The one way a role changes: an admin's `training-day person add ... --role`, audited."""
+    if person.role == role:
+        return []
+    before = person.role
+    person.role, person.updated_at = role, now
     session.flush()
     audit.record(
         session,
         actor=actor,
-        action="person.updated",
+        action="person.role_changed",
         entity="person",
         entity_id=person.id,
         at=now,
-        details={"before": {"name": before}, "after": {"name": name}},
+        details={"before": before.value, "after": role.value},
     )
-    return True
+    return [f"{person.name} is now {_a(ROLE_NAMES[role])} (was {_a(ROLE_NAMES[before])})"]
+
+
+def set_identity(
+    session: Session, person: Person, *, n_number: str, npn: str, actor: str, now: datetime
+) -> dict[str, tuple[str | None, str]]:
+    """The one way an agent's N-Number and NPN change: an explicit edit, audited. Returns what
+    changed (field -> (before, after))."""
+    changes = {
+        key: (getattr(person, key), value)
+        for key, value in (("n_number", n_number), ("npn", npn))
+        if getattr(person, key) != value
+    }
+    if not changes:
+        return {}
+    if "n_number" in changes:
+        _n_number_free(session, n_number, person.slack_user_id)
+    for key, (_before, after) in changes.items():
+        setattr(person, key, after)
+    person.updated_at = now
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="person.identity_changed",
+        entity="person",
+        entity_id=person.id,
+        at=now,
+        details={
+            "before": {k: old for k, (old, _new) in changes.items()},
+            "after": {k: new for k, (_old, new) in changes.items()},
+        },
+    )
+    return changes
+
+
+def workspace_member(client: WebClient, slack_user_id: str) -> str:
+    """The name of a real, active, human member of the workspace (users.info); a refusal for a
+    deactivated account, a bot, an app's user or an ID Slack does not know. A network call: make
+    it before the unit of work, never inside one."""
+    try:
+        member = directory.member(client, slack_user_id)
+    except (SlackApiError, SlackClientError, OSError) as exc:
+        reason = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+        raise DomainError(
+            f"I could not check <@{slack_user_id}> with Slack just now (`{reason}`); nothing was saved. "
+            "Please try again in a minute."
+        ) from None
+    if member is None:
+        raise NotFound(
+            f"Slack does not know <@{slack_user_id}>: only members of this workspace can be enrolled."
+        )
+    if member.deleted:
+        raise InvalidInput(
+            f"<@{slack_user_id}>'s Slack account is deactivated: only active members can be enrolled."
+        )
+    if not member.human:
+        raise InvalidInput(
+            f"<@{slack_user_id}> is a bot or an app, not a person: only people can be enrolled."
+        )
+    return shorten(member.name, NAME)
 
 
 def _n_number_free(session: Session, n_number: str, slack_user_id: str) -> None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.services import people
+from db.models import Role
 
 
 def big_cohort(n: int, *, channel: str = "C0BIGCLS1", start_date: str = "2026-12-01") -> dict[str, Any]:
@@ -26,3 +32,10 @@ def big_cohort(n: int, *, channel: str = "C0BIGCLS1", start_date: str = "2026-12
             for i in range(1, n + 1)
         ],
     }
+
+
+def add_staff(session: Session, now: datetime) -> None:
+    """The big class's TL and PM with their roles, as an admin's `training-day person add` makes
+    them (importing a cohort never gives anybody a role)."""
+    for user_id, name, role in (("U0TL0001", "Tess Lead", Role.TL), ("U0PM0001", "Paolo Manager", Role.PM)):
+        people.upsert(session, slack_user_id=user_id, name=name, role=role, actor="cli", now=now)

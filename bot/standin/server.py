@@ -110,14 +110,27 @@ class SlackStandIn:
 
     # -- what tests set up -------------------------------------------------------------------
     def add_user(
-        self, user_id: str, real_name: str, tz: str = "America/Chicago", email: str | None = None
+        self,
+        user_id: str,
+        real_name: str,
+        tz: str = "America/Chicago",
+        email: str | None = None,
+        *,
+        deleted: bool = False,
+        is_bot: bool = False,
+        is_app_user: bool = False,
     ) -> None:
+        """A workspace member users.info knows; `deleted` for a deactivated account, `is_bot` /
+        `is_app_user` for a bot or an app's user, as Slack's user object marks them."""
         with self._lock:
             self.state.users[user_id] = {
                 "id": user_id,
                 "name": real_name.lower().replace(" ", "."),
                 "real_name": real_name,
                 "tz": tz,
+                "deleted": deleted,
+                "is_bot": is_bot,
+                "is_app_user": is_app_user,
                 "profile": {"real_name": real_name, "display_name": real_name.split()[0]}
                 | ({"email": email} if email else {}),
             }

@@ -24,6 +24,7 @@ from handlers.listener import command
 
 def register(app: App, ctx: AppContext) -> None:
     app.command(ids.FAILCERT)(command(ctx, failcert.failcert_command))
+    app.command(ids.COHORT)(command(ctx, cohort.cohort_command))
     app.command(ids.COACH)(command(ctx, coach.coach_command))
     app.command(ids.COACHING)(command(ctx, coaching_history.coaching_command))
     app.command(ids.PROGRESS)(command(ctx, progress.progress_command))
@@ -33,6 +34,3 @@ def register(app: App, ctx: AppContext) -> None:
     app.command(ids.REDFLAG)(command(ctx, redflag.redflag_command))
     app.command(ids.TECHISSUE)(command(ctx, techissue.techissue_command))
     app.command(ids.NEEDHELP)(command(ctx, needhelp.needhelp_command))
-    # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (cohort,):
-        module.register(app, ctx)

@@ -1,101 +1,107 @@
-"""/cohort: list, new (modal), add @agent N-Number NPN."""
+"""/cohort: list, new (modal), add, transfer and identity."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
-
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
 
 from bot.blocks import cohort as cohort_blocks
 from bot.context import AppContext
 from bot.core.errors import InvalidInput
-from bot.core.timefmt import local
-from bot.domain.cohort_spec import AgentSpec
+from bot.core.text import escape
 from bot.domain.guards import npn_problem, require_n_number
-from bot.services import cohorts, g2t_links, people
-from bot.slack import ids
-from bot.slack.directory import display_name
+from bot.services import cohorts
+from bot.services.work import Caller
 from bot.slack.parsing import user_mention, words
-from handlers.errors import listener
+from handlers.replies import OpenModal, Reply, Say
 
 ADD_USAGE = (
     "Type `/cohort add @agent N1234567 19283746` (the agent, their N-Number, their NPN) in the class channel."
 )
+TRANSFER_USAGE = "Type `/cohort transfer @agent` in the channel of the class they move to."
+IDENTITY_USAGE = "Type `/cohort identity @agent N1234567 19283746` (the agent, their N-Number, their NPN)."
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.command(ids.COHORT)
-    @listener
-    def handle(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
-        args = words(command.get("text"))
-        caller = command["user_id"]
-        if not args:
-            _list(ctx, caller, respond)
-        elif args[0].lower() == "new":
-            _open_new(ctx, caller, command, client)
-        elif args[0].lower() == "add":
-            _add(ctx, caller, command["channel_id"], args[1:], respond, client)
-        elif args[0].lower() == "help":
-            respond(text=cohort_blocks.USAGE, response_type="ephemeral")
-        else:
-            raise InvalidInput(f"I don't know `/cohort {args[0]}`.\n{cohort_blocks.USAGE}")
+def cohort_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    args = words(command.get("text"))
+    channel_id = str(command.get("channel_id") or "")
+    sub = args[0].lower() if args else ""
+    if not args:
+        rows = cohorts.list_cohorts(ctx, caller, channel_id)
+        return Say(f"You have {len(rows)} cohort(s).", cohort_blocks.cohort_list([asdict(r) for r in rows]))
+    if sub == "new":
+        form = cohorts.new_cohort_form(ctx, caller)
+        return OpenModal(
+            cohort_blocks.new_cohort_modal(
+                channel_id=channel_id or None, caller_id=caller.user_id, today=form.today
+            )
+        )
+    if sub == "add":
+        return _add(ctx, caller, channel_id, args[1:])
+    if sub == "transfer":
+        return _transfer(ctx, caller, channel_id, args[1:])
+    if sub == "identity":
+        return _identity(ctx, caller, args[1:])
+    if sub == "help":
+        return Say(cohort_blocks.USAGE)
+    raise InvalidInput(f"I don't know `/cohort {escape(args[0][:40])}`.\n{cohort_blocks.USAGE}")
 
 
-def _list(ctx: AppContext, caller: str, respond: Respond) -> None:
-    with ctx.db.session() as session:
-        person = people.require_staff(session, caller, "list cohorts")
-        rows = [
-            {
-                "name": c.name,
-                "channel_id": c.channel_id,
-                "start_date": c.start_date,
-                "days": c.days,
-                "timezone": c.timezone,
-                "agents": len(cohorts.active_enrollments(session, c.id)),
-                "tl_name": c.tl.name,
-                "pm_name": c.pm.name,
-            }
-            for c in cohorts.visible_to(session, person)
-        ]
-    blocks = cohort_blocks.cohort_list(rows)
-    respond(text=f"You have {len(rows)} cohort(s).", blocks=blocks, response_type="ephemeral")
-
-
-def _open_new(ctx: AppContext, caller: str, command: dict[str, Any], client: WebClient) -> None:
-    with ctx.db.session() as session:
-        people.require_staff(session, caller, "create cohorts")
-    today = local(ctx.clock.now(), "America/Chicago").date()
-    client.views_open(
-        trigger_id=command["trigger_id"],
-        view=cohort_blocks.new_cohort_modal(
-            channel_id=command.get("channel_id"), caller_id=caller, today=today
-        ),
-    )
-
-
-def _add(
-    ctx: AppContext, caller: str, channel_id: str, args: list[str], respond: Respond, client: WebClient
-) -> None:
+def _add(ctx: AppContext, caller: Caller, channel_id: str, args: list[str]) -> Reply:
     if len(args) != 3:
         raise InvalidInput(f"I need three things after `add`. {ADD_USAGE}")
-    user_id, handle = user_mention(args[0], ADD_USAGE)
-    n_number = require_n_number(ctx.playbook, args[1])
-    problem = npn_problem(ctx.playbook, args[2])
-    if problem:
-        raise InvalidInput(f"{problem} {ADD_USAGE}")
-    name = display_name(client, user_id, fallback=handle or user_id) or user_id
-    with ctx.db.session() as session:
-        people.require_staff(session, caller, "add agents")
-        cohort = cohorts.require_for_channel(session, channel_id)
-        spec = AgentSpec(slack_id=user_id, name=name, n_number=n_number, npn=args[2].strip())
-        person, newly = cohorts.add_agent(session, cohort, spec, actor=caller, now=ctx.clock.now())
-        cohort_id, cohort_name, person_id = cohort.id, cohort.name, person.id
-    respond(
-        text=f"Added {name} to {cohort_name}." if newly else f"{name} is already in {cohort_name}.",
-        blocks=cohort_blocks.agent_added(name, n_number, cohort_name, already=not newly),
-        response_type="ephemeral",
+    user_id, _handle = user_mention(args[0], ADD_USAGE)
+    n_number, npn = _identity_of(ctx, args[1], args[2], ADD_USAGE)
+    result = cohorts.enroll_agent(
+        ctx,
+        caller,
+        cohorts.EnrollInput(channel_id=channel_id, agent_user_id=user_id, n_number=n_number, npn=npn),
     )
-    if newly:
-        g2t_links.deliver_links(ctx, cohort_id, [person_id])
+    name, cohort_name = result.agent_name, escape(result.cohort_name)
+    text = f"Added {name} to {cohort_name}." if result.added else f"{name} is already in {cohort_name}."
+    blocks = cohort_blocks.agent_added(
+        name, result.n_number, result.cohort_name, already=not result.added, differences=result.differences
+    )
+    return Say(text, blocks)
+
+
+def _transfer(ctx: AppContext, caller: Caller, channel_id: str, args: list[str]) -> Reply:
+    if len(args) != 1:
+        raise InvalidInput(f"I need just the agent after `transfer`. {TRANSFER_USAGE}")
+    user_id, _handle = user_mention(args[0], TRANSFER_USAGE)
+    moved = cohorts.transfer_agent(
+        ctx, caller, cohorts.TransferInput(channel_id=channel_id, agent_user_id=user_id)
+    )
+    if not moved.moved:
+        return Say(f"{moved.agent_name} is already in {escape(moved.cohort_name)}. Nothing changed.")
+    return Say(
+        f":white_check_mark: Moved {moved.agent_name} from {escape(moved.from_name or '')} to "
+        f"{escape(moved.cohort_name)}. Their records so far stay with their old class, whose team lead is told."
+    )
+
+
+def _identity(ctx: AppContext, caller: Caller, args: list[str]) -> Reply:
+    if len(args) != 3:
+        raise InvalidInput(f"I need three things after `identity`. {IDENTITY_USAGE}")
+    user_id, _handle = user_mention(args[0], IDENTITY_USAGE)
+    n_number, npn = _identity_of(ctx, args[1], args[2], IDENTITY_USAGE)
+    edited = cohorts.edit_identity(
+        ctx, caller, cohorts.IdentityInput(agent_user_id=user_id, n_number=n_number, npn=npn)
+    )
+    if not edited.changed:
+        return Say(f"{edited.agent_name} already has N-Number {n_number} and NPN {npn}. Nothing changed.")
+    changed = "; ".join(
+        f"{_LABELS[k]} {before or '(none)'} → {after}" for k, (before, after) in edited.changed.items()
+    )
+    return Say(f":white_check_mark: Updated {edited.agent_name}: {changed}. The change is recorded.")
+
+
+_LABELS = {"n_number": "N-Number", "npn": "NPN"}
+
+
+def _identity_of(ctx: AppContext, n_number: str, npn: str, usage: str) -> tuple[str, str]:
+    checked = require_n_number(ctx.playbook, n_number)
+    problem = npn_problem(ctx.playbook, npn)
+    if problem:
+        raise InvalidInput(f"{problem} {usage}")
+    return checked, npn.strip()

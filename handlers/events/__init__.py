@@ -11,10 +11,8 @@ from handlers.listener import event
 
 
 def register(app: App, ctx: AppContext) -> None:
+    app.event(ids.EVENT_MEMBER_JOINED)(event(ctx, member_joined.member_joined))
     app.event(ids.EVENT_REACTION_ADDED)(event(ctx, reactions.reaction_event))
     app.event(ids.EVENT_REACTION_REMOVED)(event(ctx, reactions.reaction_event))
     app.event(ids.EVENT_APP_HOME_OPENED)(event(ctx, app_home.app_home_opened))
     app.event(ids.EVENT_USER_CHANGE)(event(ctx, user_change.user_change_event))
-    # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (member_joined,):
-        module.register(app, ctx)

@@ -29,6 +29,11 @@ def register(app: App, ctx: AppContext) -> None:
             error_field=ids.FAILCERT_AGENT_BLOCK,
         )
     )
+    app.view(ids.VIEW_COHORT_NEW)(
+        view(
+            ctx, cohort_new.cohort_new_submitted, fields=cohort_new.FIELDS, error_field=ids.COHORT_FIELD_NAME
+        )
+    )
     app.view(ids.VIEW_COACH)(
         view(ctx, coach_form.coach_submitted, fields=coach_form.FIELDS, error_field=ids.COACH_INCIDENT_BLOCK)
     )
@@ -55,6 +60,3 @@ def register(app: App, ctx: AppContext) -> None:
     app.view(ids.VIEW_CATCHUP)(  # issue 13
         view(ctx, catch_up.catch_up_submitted, fields=catch_up.FIELDS, error_field=ids.CATCHUP_DATE_BLOCKS[0])
     )
-    # Not yet converted to the listener framework (issue 8): they register themselves.
-    for module in (cohort_new,):
-        module.register(app, ctx)

@@ -4,11 +4,12 @@ tests/test_access_table.py. One module per area; each contributes a dict Action 
 from __future__ import annotations
 
 from bot.access.policy import Action
-from tests.access_cases import accountability, day, policies, production, sheets
+from tests.access_cases import accountability, cohorts, day, policies, production, sheets
 from tests.access_cases.base import Case
 
 CASES: dict[Action, Case] = {
     **accountability.CASES,
+    **cohorts.CASES,
     **day.CASES,
     **sheets.CASES,
     **policies.CASES,
