@@ -6,13 +6,13 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
-from handlers import actions, commands, errors, events, views
-from handlers.listener import ignore_malformed
+from handlers import actions, commands, events, views
+from handlers.listener import ignore_malformed, unhandled
 
 
 def register_all(app: App, ctx: AppContext) -> None:
     app.middleware(ignore_malformed)
-    errors.register(app)
+    app.error(unhandled)
     commands.register(app, ctx)
     actions.register(app, ctx)
     views.register(app, ctx)

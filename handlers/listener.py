@@ -370,3 +370,12 @@ def _slack_id(value: Any) -> TypeGuard[str]:
 
 
 ignore_malformed = IgnoreMalformed()
+
+
+def unhandled(error: Exception, body: dict[str, Any]) -> BoltResponse:
+    """Bolt's error handler: only middleware and Bolt itself can raise here (every listener is
+    wrapped above). Logged with the request's kind; Slack gets an empty 200 so it does not retry."""
+    log.error(
+        "unhandled error outside a listener (%s)", body.get("type") or body.get("command"), exc_info=error
+    )
+    return BoltResponse(status=200, body="")

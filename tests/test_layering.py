@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 APP_CODE = sorted(
     [p for d in ("bot", "handlers", "scheduler", "db") for p in (ROOT / d).rglob("*.py")] + [ROOT / "app.py"]
@@ -147,11 +145,6 @@ def test_no_slack_inside_db():
     assert offenders == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="listener modules not yet converted to handlers/listener.py (issue 8) still share code "
-    "through other listener modules; the lead removes this mark once every module is converted",
-)
 def test_listener_modules_do_not_import_each_other():
     offenders = []
     for path in APP_CODE:
@@ -161,19 +154,14 @@ def test_listener_modules_do_not_import_each_other():
         for module, line in _imported_modules(path):
             if not module.startswith("handlers") or module in HANDLERS_SHARED or module == own:
                 continue
-            if own in SURFACES and (module.rpartition(".")[0] == own or module == "handlers.errors"):
-                continue  # a surface registers its own modules (and the root, the error handler)
+            if own in SURFACES and (module.rpartition(".")[0] == own):
+                continue  # a surface registers its own modules
             if module in SURFACES and own == "handlers":
                 continue
             offenders.append(f"{_rel(path)}:{line} imports {module}")
     assert sorted(set(offenders)) == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="listener modules not yet converted to handlers/listener.py (issue 8) still open their "
-    "own unit of work; the lead removes this mark once every module is converted",
-)
 def test_listeners_never_open_a_unit_of_work():
     offenders = [
         f"{_rel(path)}:{call.lineno}"

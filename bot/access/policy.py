@@ -279,4 +279,4 @@ ROLE_NAMES = {
 
 
 def _a(noun: str) -> str:
-    return ("an " if noun[0] in "aeiou" else "a ") + noun
+    return ("an " if noun[0].lower() in "aeiou" else "a ") + noun
