@@ -38,4 +38,8 @@ def build_bolt_app(ctx: AppContext, *, executor: TrackingExecutor | None = None)
         token_verification_enabled=True,
     )
     register_all(app, ctx)
+    # Live App Homes (issue 11): changes committed by this app's listeners and jobs republish them.
+    from bot.services import home_refresh
+
+    home_refresh.install(ctx)
     return app

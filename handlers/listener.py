@@ -332,8 +332,11 @@ def malformed(body: dict[str, Any]) -> str | None:
         event = body.get("event")
         if not isinstance(event, dict) or event.get("type") not in ids.EVENTS:
             return "an event we do not subscribe to"
-        # Every event the manifest subscribes to names the person it is about.
-        return None if _slack_id(event.get("user")) else f"a {event['type']} event with no user"
+        # Every event the manifest subscribes to names the person it is about (user_change carries
+        # the whole user object, as caller_of reads it).
+        user = event.get("user")
+        user_id = user.get("id") if isinstance(user, dict) else user
+        return None if _slack_id(user_id) else f"a {event['type']} event with no user"
     if kind not in ("block_actions", "view_submission"):
         return f"a payload of type {str(kind)[:40]!r}"
     if not _slack_id(_user_id(body)):

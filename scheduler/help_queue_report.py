@@ -3,13 +3,10 @@ be claimed (median and longest), and who was never claimed."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from bot.blocks import help as help_blocks
-from bot.domain.dayplan import business_days
-from bot.services import cohorts, help_notify, help_queue
+from bot.services import cohorts, evening_check, help_notify, help_queue
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -17,21 +14,9 @@ if TYPE_CHECKING:
     from bot.context import AppContext
 
 
-def training_date(start: date, day: int) -> date:
-    """The date of training day `day` (1 = the first day), as the day plan counts them."""
-    return business_days(start, day)[-1]
-
-
-def day_window(start: date, day: int, timezone: str) -> tuple[datetime, datetime]:
-    """Midnight to midnight of training day `day` in the class's timezone."""
-    zone = ZoneInfo(timezone)
-    when = training_date(start, day)
-    return (datetime.combine(when, time(0), zone), datetime.combine(when + timedelta(days=1), time(0), zone))
-
-
 def help_queue_section(session: Session, ctx: AppContext, cohort_id: int, day: int) -> list[dict[str, Any]]:
     cohort = cohorts.by_id(session, cohort_id)
-    start, end = day_window(cohort.start_date, day, cohort.timezone)
+    start, end = evening_check.day_window(cohort, ctx.playbook, day)
     stats = help_queue.day_stats(session, cohort_id, start, end)
     return help_blocks.end_of_day(
         requests=stats.requests,

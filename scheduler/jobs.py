@@ -160,9 +160,9 @@ def mark_tardy(cohort_id: int, day: int) -> None:
         missing = attendance.mark_tardy(session, ctx.playbook, cohort, day, now)
         names = [p.name for p in missing]
         times = attendance.day_of(cohort, ctx.playbook, day)
-        name, tl = cohort.name, cohort.tl.slack_user_id
+        name, tl, tl_zone = cohort.name, cohort.tl.slack_user_id, cohort.tl.timezone
     if names:
-        text, blocks = day_blocks.tardy_alert(name, times, names)
+        text, blocks = day_blocks.tardy_alert(name, times, names, tl_zone)
         outbox.send_once(
             ctx.db,
             ctx.client,
@@ -193,9 +193,9 @@ def check_break(cohort_id: int, day: int, break_no: int) -> None:
         flags = attendance.check_break(session, ctx.playbook, cohort, day, break_no, now)
         agents = [(f.id, f.person.name) for f in flags]
         times = attendance.day_of(cohort, ctx.playbook, day)
-        name, tl = cohort.name, cohort.tl.slack_user_id
+        name, tl, tl_zone = cohort.name, cohort.tl.slack_user_id, cohort.tl.timezone
     if agents:
-        text, blocks = day_blocks.mia_alert(name, times, break_no, agents)
+        text, blocks = day_blocks.mia_alert(name, times, break_no, agents, tl_zone)
         outbox.send_once(
             ctx.db,
             ctx.client,
@@ -217,7 +217,7 @@ def end_of_day(cohort_id: int, day: int) -> None:
             return
         times = attendance.day_of(cohort, ctx.playbook, day)
         rows = attendance.day_table(session, ctx.playbook, cohort, day)
-        text, blocks = day_blocks.end_of_day(cohort.name, times, rows)
+        text, blocks = day_blocks.end_of_day(cohort.name, times, rows, cohort.tl.timezone)
         for section in contributions.END_OF_DAY_SECTIONS:
             try:
                 blocks.extend(section(session, ctx, cohort_id, day))

@@ -159,6 +159,7 @@ class Runner:
             replace_existing=True,
         )
         self._add_sheet_sync_jobs()
+        self.add_morning_report()
 
     def _add_sheet_sync_jobs(self) -> None:
         """The Google Sheet sync (issue 12): push every few seconds, pull every few minutes."""
@@ -180,6 +181,23 @@ class Runner:
             ),
         ):
             self.scheduler.add_job(func, trigger=trigger, id=job_id, name=job_id, replace_existing=True)
+
+    def add_morning_report(self) -> None:
+        """The managers' morning report, daily at the playbook's time in its timezone (issue 11)."""
+        from apscheduler.triggers.cron import CronTrigger
+
+        from scheduler import morning_report
+
+        policy = self.ctx.playbook.morning_report
+        self.scheduler.add_job(
+            morning_report.FUNC,
+            trigger=CronTrigger(hour=policy.at.hour, minute=policy.at.minute, timezone=policy.timezone),
+            id=morning_report.JOB_ID,
+            name=morning_report.JOB_ID,
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=3 * 3600,
+        )
 
     def shutdown(self, wait: bool = False) -> None:
         """Stop the loop; with `wait`, also let the jobs under way finish."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.cohort_spec import parse_cohort
-from bot.services import cohorts, g2t_links, people
+from bot.services import calendar_notice, cohorts, g2t_links, people, person_clock
 from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
 from bot.standin.transcript import flatten_blocks
@@ -71,6 +71,8 @@ def import_cohort(world: World, **overrides: Any) -> int:
     with world.ctx.db.session() as session:
         result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now())
         cohort_id = result.cohort.id
+    person_clock.learn_for_cohort(world.ctx, cohort_id)
+    calendar_notice.tell_team_lead(world.ctx, cohort_id)
     g2t_links.deliver_links(world.ctx, cohort_id)
     world.settle()
     return cohort_id

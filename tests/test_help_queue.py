@@ -13,10 +13,11 @@ from sqlalchemy import select
 from bot.blocks.help import still_stuck_value
 from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import SHIPPED_PLAYBOOK
-from bot.services import help_queue, outbox, people
+from bot.domain.dayplan import business_days
+from bot.services import cohorts, evening_check, help_queue, outbox, people
 from db.models import AuditEntry, HelpRequest, Notification, Role
 from scheduler import contributions
-from scheduler.help_queue_report import day_window, help_queue_section, training_date
+from scheduler.help_queue_report import help_queue_section
 from tests import helpers
 from tests.helpers import ANA, BEN, CHLOE, CLASS, DEV, PM, TL, replies, sample_cohort, text_of
 
@@ -422,14 +423,15 @@ def _day_of_requests(world) -> int:
 
 def test_wait_times_for_a_day(world):
     cohort_id = _day_of_requests(world)
-    start, end = day_window(datetime(2026, 12, 1).date(), 1, "America/Chicago")
     with world.ctx.db.session() as session:
+        cohort = cohorts.by_id(session, cohort_id)
+        start, end = evening_check.day_window(cohort, world.ctx.playbook, 1)
         assert help_queue.wait_times(session, cohort_id, start, end) == [
             timedelta(minutes=2),
             timedelta(minutes=10),
             timedelta(minutes=4),
         ]
-        start2, end2 = day_window(datetime(2026, 12, 1).date(), 2, "America/Chicago")
+        start2, end2 = evening_check.day_window(cohort, world.ctx.playbook, 2)
         assert help_queue.wait_times(session, cohort_id, start2, end2) == []
 
 
@@ -466,7 +468,7 @@ def test_the_end_of_day_dm_carries_the_help_queue_section(world):
 
 def test_training_days_skip_the_weekend():
     friday = datetime(2027, 1, 8).date()
-    assert [training_date(friday, d).isoformat() for d in (1, 2, 3)] == [
+    assert [d.isoformat() for d in business_days(friday, 3)] == [
         "2027-01-08",
         "2027-01-11",
         "2027-01-12",

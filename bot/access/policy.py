@@ -64,6 +64,7 @@ class Action(enum.StrEnum):
     AHIP_CLOCK_PAUSE = "ahip_clock.pause"
     # The Final CAP's catch-up (issue 13): schedule an agent's catch-up sessions.
     CATCHUP_SCHEDULE = "catchup.schedule"
+    PRODUCTION_MOVE = "agent.production_move"
 
 
 class Relation(enum.StrEnum):
@@ -106,6 +107,7 @@ DOING: dict[Action, str] = {
     Action.SHEET_TAKE_VALUE: "take a value from the tracking sheet",
     Action.AHIP_CLOCK_PAUSE: "pause an agent's AHIP clock",
     Action.CATCHUP_SCHEDULE: "schedule catch-up sessions",
+    Action.PRODUCTION_MOVE: "mark agents moved to production",
 }
 
 ANY = frozenset(Relation)
@@ -151,6 +153,8 @@ TABLE: dict[Action, dict[Role, frozenset[Relation]]] = {
     Action.SHEET_TAKE_VALUE: dict(_TL_PM),
     Action.AHIP_CLOCK_PAUSE: dict(_TL_PM),
     Action.CATCHUP_SCHEDULE: dict(_TL_PM),
+    # The PM takes the agent to production (issue 11): the button on their ESP-complete DM.
+    Action.PRODUCTION_MOVE: {Role.PM: OWN},
 }
 
 

@@ -61,10 +61,13 @@ def agent_added(
     return [section(f":white_check_mark: Added *{agent_name}* ({n_number}) to *{escape(cohort_name)}*.")]
 
 
-def cohort_created(name: str, channel_id: str, start: date, days: int) -> list[Block]:
+def cohort_created(
+    name: str, channel_id: str, start: date, days: int, calendar_line: str = ""
+) -> list[Block]:
     return [
         section(
             f":white_check_mark: Created *{escape(name)}* in <#{channel_id}>, starting {show_date(start)} for {days} days."
+            + (f"\n{calendar_line}" if calendar_line else "")
         ),
         context(
             "Add agents with `/cohort add @agent N-Number NPN` in the class channel, "

@@ -20,21 +20,29 @@ from bot.blocks.common import (
 )
 from bot.config.playbook import Playbook
 from bot.core.text import NOTE
-from bot.core.timefmt import clock_time, local, show_date
+from bot.core.timefmt import clock_time, differs, local, show_date, span_for, time_for
 from bot.domain.dayplan import DayTimes
 from bot.services.attendance import AgentDay
 from bot.slack import ids
 
 
-def _t(moment: datetime, timezone: str) -> str:
-    return clock_time(local(moment, timezone).time())
+def _t(moment: datetime, timezone: str, reader: str | None = None) -> str:
+    """The time as the DM's reader reads it (the class's time beside theirs when they differ)."""
+    return time_for(moment, reader, timezone) if reader else clock_time(local(moment, timezone).time())
 
 
 def _zone(day: DayTimes) -> str:
     return local(day.start, day.timezone).tzname() or day.timezone
 
 
-def day_times_lines(day: DayTimes) -> list[str]:
+def day_times_lines(day: DayTimes, reader: str | None = None) -> list[str]:
+    """The day's times; for a DM, in the reader's zone with the class's beside them when they differ."""
+    if differs(day.start, reader, day.timezone):
+        lines = [f"*{show_date(day.date)}*: {span_for(day.start, day.end, reader, day.timezone)}"]
+        for spot in day.breaks:
+            span = span_for(spot.start, spot.end, reader, day.timezone)
+            lines.append(f"• {spot.label}: {span} ({spot.minutes} min)")
+        return lines
     lines = [
         f"*{show_date(day.date)}*: {_t(day.start, day.timezone)} – {_t(day.end, day.timezone)} {_zone(day)}"
     ]
@@ -46,12 +54,14 @@ def day_times_lines(day: DayTimes) -> list[str]:
     return lines
 
 
-def g2t_link(agent_name: str, cohort_name: str, link: str, day: DayTimes) -> tuple[str, list[Block]]:
+def g2t_link(
+    agent_name: str, cohort_name: str, link: str, day: DayTimes, reader: str | None = None
+) -> tuple[str, list[Block]]:
     text = f"Your class {cohort_name} starts {show_date(day.date)}. Join with {link}"
     return text, [
         section(f"Hi {agent_name}! Your licensing class *{cohort_name}* starts {show_date(day.date)}."),
         section(f"*Join the training here:* <{link}|GoTo Training link>\n{link}"),
-        section("*Day 1*\n" + "\n".join(day_times_lines(day))),
+        section("*Day 1*\n" + "\n".join(day_times_lines(day, reader))),
         context(
             "Join a few minutes early, muted. In the class channel, check in each morning by reacting "
             ":white_check_mark: to the bot's post."
@@ -59,13 +69,15 @@ def g2t_link(agent_name: str, cohort_name: str, link: str, day: DayTimes) -> tup
     ]
 
 
-def g2t_late(cohort_name: str, names: Sequence[str], day: DayTimes) -> tuple[str, list[Block]]:
+def g2t_late(
+    cohort_name: str, names: Sequence[str], day: DayTimes, reader: str | None = None
+) -> tuple[str, list[Block]]:
     listed = ", ".join(names)
     text = f"The training link for {cohort_name} went out late to {listed}."
     return text, [
         section(
             f":warning: The G2T training link for *{cohort_name}* went out late (less than the playbook's lead time "
-            f"before {show_date(day.date)}, {_t(day.start, day.timezone)} {_zone(day)}) to: {listed}."
+            f"before {show_date(day.date)}, {time_for(day.start, reader, day.timezone, zone=True)}) to: {listed}."
         )
     ]
 
@@ -119,19 +131,25 @@ def lower_prompt(day: DayTimes, break_no: int, playbook: Playbook) -> tuple[str,
     ]
 
 
-def tardy_alert(cohort_name: str, day: DayTimes, names: Sequence[str]) -> tuple[str, list[Block]]:
+def tardy_alert(
+    cohort_name: str, day: DayTimes, names: Sequence[str], reader: str | None = None
+) -> tuple[str, list[Block]]:
     listed = ", ".join(names)
     text = f"Not checked in yet on day {day.number} of {cohort_name}: {listed}"
     return text, [
         section(
-            f":alarm_clock: *{cohort_name}, day {day.number}*: not checked in by {_t(day.start, day.timezone)} "
+            f":alarm_clock: *{cohort_name}, day {day.number}*: not checked in by {_t(day.start, day.timezone, reader)} "
             f"plus grace, marked tardy: {listed}. Still missing at the first break, they are marked absent."
         )
     ]
 
 
 def mia_alert(
-    cohort_name: str, day: DayTimes, break_no: int, agents: Sequence[tuple[int, str]]
+    cohort_name: str,
+    day: DayTimes,
+    break_no: int,
+    agents: Sequence[tuple[int, str]],
+    reader: str | None = None,
 ) -> tuple[str, list[Block]]:
     """agents: (flag id, name)."""
     spot = day.break_no(break_no)
@@ -141,7 +159,7 @@ def mia_alert(
     blocks: list[Block] = [
         section(
             f":rotating_light: *{cohort_name}, day {day.number}*: missed raising or lowering the hand at {what} "
-            f"({_t(spot.start, day.timezone)}), marked *MIA*:"
+            f"({_t(spot.start, day.timezone, reader)}), marked *MIA*:"
         )
     ]
     for flag_id, name in agents:
@@ -180,11 +198,13 @@ def _breaks(day: DayTimes, numbers: Sequence[int]) -> str:
     return ", ".join(day.break_no(n).label.lower() if n <= len(day.breaks) else f"break {n}" for n in numbers)
 
 
-def _row(row: AgentDay, day: DayTimes) -> str:
+def _row(row: AgentDay, day: DayTimes, reader: str | None = None) -> str:
     timezone = day.timezone
     parts = [f"*{row.name}*: {row.code_label}" + (" _(set by TL)_" if row.chosen else "")]
     if row.checkin_at:
-        parts.append(f"checked in {_t(row.checkin_at, timezone)}" + (" (late)" if row.checkin_late else ""))
+        parts.append(
+            f"checked in {_t(row.checkin_at, timezone, reader)}" + (" (late)" if row.checkin_late else "")
+        )
     else:
         parts.append("no check-in")
     if row.tardy:
@@ -215,8 +235,10 @@ def _g2t(row: AgentDay, day: DayTimes) -> str:
     return text
 
 
-def day_table(cohort_name: str, day: DayTimes, rows: Sequence[AgentDay]) -> list[Block]:
-    lines = [_row(r, day) for r in rows] or ["No agents enrolled."]
+def day_table(
+    cohort_name: str, day: DayTimes, rows: Sequence[AgentDay], reader: str | None = None
+) -> list[Block]:
+    lines = [_row(r, day, reader) for r in rows] or ["No agents enrolled."]
     return [
         header(f"Attendance – {cohort_name}, day {day.number}"),
         section(show_date(day.date)),
@@ -224,9 +246,11 @@ def day_table(cohort_name: str, day: DayTimes, rows: Sequence[AgentDay]) -> list
     ]
 
 
-def end_of_day(cohort_name: str, day: DayTimes, rows: Sequence[AgentDay]) -> tuple[str, list[Block]]:
+def end_of_day(
+    cohort_name: str, day: DayTimes, rows: Sequence[AgentDay], reader: str | None = None
+) -> tuple[str, list[Block]]:
     text = f"End of day {day.number} of {cohort_name}: attendance"
-    blocks = day_table(cohort_name, day, rows)
+    blocks = day_table(cohort_name, day, rows, reader)
     blocks.append(
         context(
             "Proposed codes from what I saw. Change one with "

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.blocks.common import Block, context, section
-from bot.core.timefmt import clock_time, local, show_date
+from bot.core.timefmt import clock_time, local, show_date, time_for
 from bot.domain.dayplan import DayTimes
 
 
-def _t(moment: datetime, timezone: str) -> str:
-    return clock_time(local(moment, timezone).time())
+def _t(moment: datetime, timezone: str, reader: str | None = None) -> str:
+    """The reader's time with the class's beside it when they differ (issue 11), else the class's."""
+    return time_for(moment, reader, timezone) if reader else clock_time(local(moment, timezone).time())
 
 
 def no_email(cohort_name: str, agent_name: str) -> tuple[str, list[Block]]:
@@ -29,13 +30,13 @@ def no_email(cohort_name: str, agent_name: str) -> tuple[str, list[Block]]:
 
 
 def not_ready(
-    cohort_name: str, day: DayTimes, reason: str, waiting: Sequence[str]
+    cohort_name: str, day: DayTimes, reason: str, waiting: Sequence[str], reader: str | None = None
 ) -> tuple[str, list[Block]]:
     who = f" Still without a link: {', '.join(waiting)}." if waiting else ""
     text = f"The GoTo training for {cohort_name} is not ready: {reason}.{who}"
     return text, [
         section(
-            f":warning: *{cohort_name}* starts {show_date(day.date)} at {_t(day.start, day.timezone)}, and I could "
+            f":warning: *{cohort_name}* starts {show_date(day.date)} at {_t(day.start, day.timezone, reader)}, and I could "
             f"not get its GoTo training ready: {reason}.{who}"
         ),
         context(
@@ -46,12 +47,14 @@ def not_ready(
     ]
 
 
-def start_link(cohort_name: str, day: DayTimes, url: str, *, eve: bool) -> tuple[str, list[Block]]:
+def start_link(
+    cohort_name: str, day: DayTimes, url: str, *, eve: bool, reader: str | None = None
+) -> tuple[str, list[Block]]:
     when = f"tomorrow, {show_date(day.date)}," if eve else "today"
     text = f"Your GoTo Training start link for {cohort_name}, day {day.number}: {url}"
     return text, [
         section(
-            f":arrow_forward: *{cohort_name}*, day {day.number} {when} at {_t(day.start, day.timezone)}: "
+            f":arrow_forward: *{cohort_name}*, day {day.number} {when} at {_t(day.start, day.timezone, reader)}: "
             f"<{url}|Start the training> (the organizer's link: keep it to yourself)."
         ),
     ]

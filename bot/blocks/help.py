@@ -21,7 +21,7 @@ from bot.blocks.common import (
     sections,
 )
 from bot.config.playbook import Guide, TechTopic
-from bot.core.timefmt import clock_time, local
+from bot.core.timefmt import clock_time, local, time_for
 from bot.slack import ids
 
 STILL_STUCK_TEXT_LIMIT = 300
@@ -48,12 +48,15 @@ class HelpCard:
     resolved_by_name: str | None = None
     resolved_by_id: str | None = None
     resolved_at: datetime | None = None
+    reader_tz: str | None = None  # the zone of the person the card is shown to
 
     def at(self, moment: datetime) -> str:
+        if self.reader_tz:
+            return time_for(moment, self.reader_tz, self.timezone)
         return clock_time(local(moment, self.timezone).time())
 
 
-def card_of(request: Any, topic_title: str | None) -> HelpCard:
+def card_of(request: Any, topic_title: str | None, reader_tz: str | None = None) -> HelpCard:
     """A HelpCard from a HelpRequest row (read inside its session)."""
     return HelpCard(
         request_id=request.id,
@@ -73,6 +76,7 @@ def card_of(request: Any, topic_title: str | None) -> HelpCard:
         resolved_by_name=request.resolved_by.name if request.resolved_by else None,
         resolved_by_id=request.resolved_by.slack_user_id if request.resolved_by else None,
         resolved_at=request.resolved_at,
+        reader_tz=reader_tz,
     )
 
 

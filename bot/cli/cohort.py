@@ -19,7 +19,7 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def import_file(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_context
     from bot.domain.cohort_spec import load_cohort_file
-    from bot.services import cohorts, g2t_links
+    from bot.services import calendar_notice, cohorts, g2t_links, person_clock
     from db.migrate import upgrade
 
     ctx = build_context(settings)
@@ -32,6 +32,10 @@ def import_file(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{name} (cohort {cohort_id}): unchanged")
         return 0
     print(f"{name} (cohort {cohort_id}): " + "; ".join(changes))
+    if settings.slack_bot_token:
+        person_clock.learn_for_cohort(ctx, cohort_id)
+    notice = calendar_notice.tell_team_lead(ctx, cohort_id) if settings.slack_bot_token else None
+    print(notice.line if notice else calendar_notice.notice_of(ctx, cohort_id).line)
     if settings.slack_bot_token:
         g2t_links.deliver_links(ctx, cohort_id)
     return 0

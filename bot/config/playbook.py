@@ -7,6 +7,7 @@ Later capabilities add their own sections; each section has defaults so an older
 from __future__ import annotations
 
 import re
+from datetime import date as date_type
 from datetime import time
 from pathlib import Path
 from typing import Literal
@@ -798,6 +799,71 @@ class CatchUpPolicy(Strict):
         return _hhmm(value)
 
 
+# -- the class calendar (issue 11) -------------------------------------------------------------
+class ClosedDate(Strict):
+    """A date the class does not meet; a bare date in YAML gets the default reason."""
+
+    date: date_type
+    name: str = Field(default="Closed", min_length=1, max_length=100)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_date(cls, value: object) -> object:
+        if isinstance(value, date_type | str):
+            return {"date": value}
+        return value
+
+
+class CalendarPolicy(Strict):
+    """Public holidays (country and optional subdivision, as the `holidays` package names them;
+    null for none) and the company's own closed dates. Training days skip them like weekends."""
+
+    country: str | None = "US"
+    subdivision: str | None = None
+    closed: list[ClosedDate] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _known_region(self) -> CalendarPolicy:
+        from bot.domain.class_calendar import check_region
+
+        if self.country:
+            check_region(self.country, self.subdivision)
+        elif self.subdivision:
+            raise ValueError("a subdivision needs a country")
+        return self
+
+
+# -- the managers' morning report (issue 11) ------------------------------------------------------
+class MorningReportPolicy(Strict):
+    """Each morning at `at` (in `timezone`) every ESP manager gets the report for every class and
+    each PM the part for their own classes."""
+
+    at: time = time(7, 30)
+    timezone: str = "America/Chicago"
+    # Agents with these ESP items still open after this training day (counted on the class calendar,
+    # past the class's last day if need be) are listed.
+    carriers_due_day: int = Field(default=4, ge=1, le=20)
+    carrier_items: list[str] = Field(default_factory=lambda: ["ahip", "aetna"], min_length=1)
+    red_flag_days: int = Field(default=2, ge=0, le=60)  # open longer than this many days
+    weekdays_only: bool = True
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _parse_hhmm(cls, value: object) -> object:
+        return _hhmm(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+
 class Playbook(Strict):
     version: str = "1"
     day: DaySchedule = Field(default_factory=DaySchedule)
@@ -819,6 +885,8 @@ class Playbook(Strict):
     sheet_sync: SheetSyncPolicy = Field(default_factory=SheetSyncPolicy)
 
     g2t: G2TPolicy = Field(default_factory=G2TPolicy)
+    calendar: CalendarPolicy = Field(default_factory=CalendarPolicy)
+    morning_report: MorningReportPolicy = Field(default_factory=MorningReportPolicy)
 
     call_cert: CallCertPolicy = Field(default_factory=CallCertPolicy)
     ahip_clock: AhipClockPolicy = Field(default_factory=AhipClockPolicy)

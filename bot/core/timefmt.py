@@ -24,3 +24,47 @@ def show(moment: datetime, timezone: str) -> str:
 
 def show_date(day: date) -> str:
     return f"{day:%a %b} {day.day}, {day.year}"
+
+
+# -- the reader's own clock (issue 11) -------------------------------------------------------------
+def zone_name(moment: datetime, timezone: str) -> str:
+    return local(moment, timezone).tzname() or timezone
+
+
+def differs(moment: datetime, reader_tz: str | None, class_tz: str) -> bool:
+    """Whether the reader's wall clock reads differently from the class's at that moment."""
+    if not reader_tz or reader_tz == class_tz:
+        return False
+    try:
+        return local(moment, reader_tz).utcoffset() != local(moment, class_tz).utcoffset()
+    except (ValueError, KeyError):  # an unknown zone name: the class's clock is the safe reading
+        return False
+
+
+def time_for(moment: datetime, reader_tz: str | None, class_tz: str, *, zone: bool = False) -> str:
+    """'6:00 AM PST (8:00 AM CST)' for a reader elsewhere; the class's '8:00 AM' (with ' CST' when
+    `zone`) when the two clocks agree, so a DM reads as it always did for people in the class's zone."""
+    if not differs(moment, reader_tz, class_tz):
+        own = clock_time(local(moment, class_tz).time())
+        return f"{own} {zone_name(moment, class_tz)}" if zone else own
+    assert reader_tz is not None
+    theirs = f"{clock_time(local(moment, reader_tz).time())} {zone_name(moment, reader_tz)}"
+    return f"{theirs} ({clock_time(local(moment, class_tz).time())} {zone_name(moment, class_tz)})"
+
+
+def span_for(start: datetime, end: datetime, reader_tz: str | None, class_tz: str) -> str:
+    """'6:00 AM – 3:00 PM PST (8:00 AM – 5:00 PM CST)', or the class's '8:00 AM – 5:00 PM CST'."""
+    own = f"{clock_time(local(start, class_tz).time())} – {clock_time(local(end, class_tz).time())}"
+    if not differs(start, reader_tz, class_tz):
+        return f"{own} {zone_name(start, class_tz)}"
+    assert reader_tz is not None
+    theirs = f"{clock_time(local(start, reader_tz).time())} – {clock_time(local(end, reader_tz).time())}"
+    return f"{theirs} {zone_name(start, reader_tz)} ({own} {zone_name(start, class_tz)})"
+
+
+def show_for(moment: datetime, reader_tz: str | None, class_tz: str) -> str:
+    """`show` in the reader's zone, the class's time beside it when the clocks differ."""
+    if not differs(moment, reader_tz, class_tz):
+        return show(moment, class_tz)
+    assert reader_tz is not None
+    return f"{show(moment, reader_tz)} ({clock_time(local(moment, class_tz).time())} {zone_name(moment, class_tz)})"

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.config.playbook import DaySchedule, Playbook
+from bot.config.playbook import ClosedDate, DaySchedule, Playbook
 from bot.core.errors import InvalidInput
 from bot.core.text import NAME
 from bot.domain.guards import n_number_problem, normalize_n_number, npn_problem
@@ -67,6 +67,8 @@ class CohortSpec(BaseModel):
     production_manager: str
     schedule: DaySchedule | None = None
     agents: list[AgentSpec] = Field(default_factory=list)
+    # Dates this class does not meet besides the playbook's calendar (a site closure, say).
+    skip_dates: list[ClosedDate] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod

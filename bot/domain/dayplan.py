@@ -1,18 +1,22 @@
 """When each moment of a cohort's training days falls, in UTC, planned in the cohort's timezone.
 
 Pure: a cohort's start date, length, timezone and schedule in, aware UTC datetimes out. Training
-days are business days (a weekend is skipped, a start on a weekend moves to Monday); wall-clock
+days are the days its calendar has open (weekends, holidays and closed dates are skipped; a start
+on a closed day moves to the next open one). Days already held keep their dates, so a holiday added
+later moves only the days still to come. Wall-clock
 times are combined with the zone on each date, so a daylight-saving change between days moves
 the UTC times and not the class's clock.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config.playbook import AttendancePolicy, DaySchedule
+from bot.domain.class_calendar import WEEKENDS_ONLY, ClassCalendar
 
 
 @dataclass(frozen=True)
@@ -55,13 +59,26 @@ class DayTimes:
         return self.breaks[number - 1]
 
 
-def business_days(start: date, count: int) -> list[date]:
+def business_days(
+    start: date,
+    count: int,
+    calendar: ClassCalendar = WEEKENDS_ONLY,
+    held: Mapping[int, date] | None = None,
+) -> list[date]:
+    """The dates of training days 1..count. `held` maps a day already held to its date: it stays
+    there, and the days after it follow the next open dates."""
+    held = held or {}
     days: list[date] = []
     current = start
-    while len(days) < count:
-        if current.weekday() < 5:
-            days.append(current)
-        current += timedelta(days=1)
+    for number in range(1, count + 1):
+        if number in held:
+            day = held[number]
+        else:
+            while not calendar.is_open(current):
+                current += timedelta(days=1)
+            day = current
+        days.append(day)
+        current = max(current, day + timedelta(days=1))
     return days
 
 
@@ -69,10 +86,17 @@ def at(day: date, wall: time, timezone: str) -> datetime:
     return datetime.combine(day, wall, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
 
 
-def training_days(start_date: date, days: int, timezone: str, schedule: DaySchedule) -> list[DayTimes]:
+def training_days(
+    start_date: date,
+    days: int,
+    timezone: str,
+    schedule: DaySchedule,
+    calendar: ClassCalendar = WEEKENDS_ONLY,
+    held: Mapping[int, date] | None = None,
+) -> list[DayTimes]:
     result = []
     ordered = sorted(schedule.breaks, key=lambda b: b.start)
-    for number, day in enumerate(business_days(start_date, days), start=1):
+    for number, day in enumerate(business_days(start_date, days, calendar, held), start=1):
         breaks = []
         short_breaks = 0
         for index, spec in enumerate(ordered, start=1):

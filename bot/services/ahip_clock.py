@@ -23,7 +23,7 @@ from bot.config.playbook import ClockMark, Playbook
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.text import NOTE, require_length
 from bot.domain.dayplan import DayTimes, training_days
-from bot.services import access, audit, cohorts, outbox, people, progress
+from bot.services import access, audit, class_days, cohorts, outbox, people, progress
 from bot.services.coaching import level_label
 from bot.services.work import Work, use_case
 from db.models import AhipClock, Cohort, Person
@@ -43,8 +43,8 @@ def horizon_days(cohort: Cohort, playbook: Playbook) -> int:
 
 
 def days_of(cohort: Cohort, playbook: Playbook) -> list[DayTimes]:
-    schedule = cohorts.schedule_of(cohort, playbook)
-    return training_days(cohort.start_date, horizon_days(cohort, playbook), cohort.timezone, schedule)
+    # On the class calendar (issue 11): holidays and closed dates add no training hours.
+    return class_days.days_of(cohort, playbook, count=horizon_days(cohort, playbook))
 
 
 def schedule_spans(days: list[DayTimes]) -> list[Span]:

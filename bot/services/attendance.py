@@ -20,8 +20,8 @@ from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.text import NOTE, require_length, shorten
 from bot.core.timefmt import local
 from bot.domain import g2t_presence
-from bot.domain.dayplan import DayTimes, training_days
-from bot.services import access, audit, cohorts, events, people
+from bot.domain.dayplan import DayTimes
+from bot.services import access, audit, class_days, cohorts, events, people
 from bot.services.work import Work, use_case
 from db.models import (
     AttendanceCheck,
@@ -45,9 +45,7 @@ HAND_REACTION = "raised_hand"
 
 # -- the plan --------------------------------------------------------------------------------
 def days_of(cohort: Cohort, playbook: Playbook) -> list[DayTimes]:
-    return training_days(
-        cohort.start_date, cohort.days, cohort.timezone, cohorts.schedule_of(cohort, playbook)
-    )
+    return class_days.days_of(cohort, playbook)
 
 
 def day_of(cohort: Cohort, playbook: Playbook, day: int) -> DayTimes:
@@ -847,3 +845,16 @@ def react_to(work: Work, data: Reaction) -> str | None:
         added=data.added,
         now=work.now,
     )
+
+
+# -- many classes at once (issue 11: App Home) --------------------------------------------------------
+def agent_day_from(
+    playbook: Playbook,
+    day: DayTimes,
+    person: Person,
+    checks: list[AttendanceCheck],
+    flags: list[AttendanceFlag],
+    choice: AttendanceCodeChoice | None,
+) -> AgentDay:
+    """An agent's day from rows the caller read for many classes at once (same rules as day_table)."""
+    return _agent_day(playbook, day, person, checks, flags, choice)

@@ -17,7 +17,7 @@ from bot.config.playbook import Playbook
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.timefmt import local, show
 from bot.domain.dayplan import at, business_days
-from bot.services import access, audit, cohorts, outbox, people, progress
+from bot.services import access, audit, class_days, cohorts, outbox, people, progress
 from bot.services.coaching import level_label
 from bot.services.work import Work, use_case
 from db.models import CatchUpSession, Cohort, Person
@@ -102,7 +102,8 @@ def catch_up_form(work: Work, agent_user_id: str) -> blocks.CatchUpForm:
     cohort = _cohort(session, agent)
     policy = playbook.catch_up
     today = local(work.now, cohort.timezone).date()
-    days = business_days(today + timedelta(days=1), policy.sessions)
+    # The next days the class calendar has open (issue 11): no session on a holiday.
+    days = business_days(today + timedelta(days=1), policy.sessions, class_days.calendar_of(cohort, playbook))
     return blocks.CatchUpForm(
         agent=agent.slack_user_id,
         agent_name=agent.name,

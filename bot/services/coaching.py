@@ -311,7 +311,7 @@ def render_cap(session: Session, coaching: Coaching, playbook: Playbook) -> str:
         "agent_name": agent.name,
         "n_number": agent.n_number or "(none on file)",
         "cohort": cohort.name if cohort else "(no cohort)",
-        "cohort_dates": _cohort_dates(cohort) if cohort else "",
+        "cohort_dates": _cohort_dates(cohort, playbook) if cohort else "",
         "date": show_date(local(coaching.created_at, timezone).date()),
         "policy": policy.title,
         "incident": coaching.incident,
@@ -324,10 +324,10 @@ def render_cap(session: Session, coaching: Coaching, playbook: Playbook) -> str:
     return playbook.cap.template.format_map(values)
 
 
-def _cohort_dates(cohort: Cohort) -> str:
-    from bot.services.progress import training_dates
+def _cohort_dates(cohort: Cohort, playbook: Playbook) -> str:
+    from bot.services.class_days import dates_of
 
-    days = training_dates(cohort)
+    days = dates_of(cohort, playbook)
     return f"{show_date(days[0])} to {show_date(days[-1])}"
 
 

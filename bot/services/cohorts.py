@@ -85,6 +85,17 @@ def active_enrollments(session: Session, cohort_id: int) -> list[Enrollment]:
     return list(session.scalars(stmt))
 
 
+def tracked_enrollments(session: Session, cohort_id: int) -> list[Enrollment]:
+    """Active agents and those moved to production (the tracker keeps them), by name."""
+    stmt = (
+        select(Enrollment)
+        .join(Person, Enrollment.person_id == Person.id)
+        .where(Enrollment.cohort_id == cohort_id, Enrollment.status.in_(("active", "production")))
+        .order_by(Person.name)
+    )
+    return list(session.scalars(stmt))
+
+
 def active_agents(session: Session, cohort_id: int) -> list[Person]:
     return [e.person for e in active_enrollments(session, cohort_id)]
 
@@ -275,6 +286,7 @@ def _cohort_fields(spec: CohortSpec, tl: Person, pm: Person) -> dict[str, Any]:
         "tl_id": tl.id,
         "pm_id": pm.id,
         "schedule": spec.schedule.model_dump(mode="json") if spec.schedule else None,
+        "skip_dates": [d.model_dump(mode="json") for d in spec.skip_dates] or None,
     }
 
 
@@ -349,9 +361,25 @@ class CreatedCohort:
 
 def create_from_form(ctx: AppContext, caller: Caller, spec: CohortSpec) -> CreatedCohort:
     """The /cohort new modal: create the cohort, then send the G2T links if they are due."""
+    from bot.services import calendar_notice, person_clock
+
     created = _create_cohort(ctx, caller, spec)
+    # Issue 11: each person's timezone from Slack (after the commit: no transaction across a
+    # Slack call), then the TL hears the dates the class skips and its real last day.
+    person_clock.learn_for_cohort(ctx, created.cohort_id)
+    calendar_notice.tell_team_lead(ctx, created.cohort_id)
     _send_links(ctx, created.cohort_id)
     return created
+
+
+def _calendar_line(cohort: Cohort, playbook: Playbook) -> str:
+    """The dates the class skips and its real last day (issue 11), for the creator's confirmation."""
+    from bot.blocks import calendar as calendar_blocks
+    from bot.services import class_days
+
+    return calendar_blocks.skipped_line(
+        class_days.skipped(cohort, playbook), class_days.dates_of(cohort, playbook)[-1]
+    )
 
 
 def _send_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None = None) -> None:
@@ -385,7 +413,9 @@ def _create_cohort(work: Work, spec: CohortSpec) -> CreatedCohort:
         kind="cohort_created",
         recipient=actor.slack_user_id,
         text=f"Created {spec.name}.",
-        blocks=cohort_blocks.cohort_created(spec.name, spec.channel, spec.start_date, spec.days),
+        blocks=cohort_blocks.cohort_created(
+            spec.name, spec.channel, spec.start_date, spec.days, _calendar_line(cohort, work.playbook)
+        ),
     )
     return CreatedCohort(
         cohort_id=cohort.id,

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.access.policy import Action, Target
+from bot.blocks import production as production_blocks
 from bot.blocks.forms import TrackerRow
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.timefmt import show
@@ -300,11 +301,14 @@ def enqueue_if_complete(work: Work, person_id: int) -> bool:
     cohort = enrollment.cohort
     flags = open_flags(session, person_id)
     pm, tl = cohort.pm.slack_user_id, cohort.tl.slack_user_id
+    pm_text = complete_text(agent.name, agent.slack_user_id, cohort.name, flags)
     work.notify(
         key=f"esp-complete:{person_id}:pm",
         kind="esp_complete",
         recipient=pm,
-        text=complete_text(agent.name, agent.slack_user_id, cohort.name, flags),
+        text=pm_text,
+        # The PM's Moved to production button (issue 11).
+        blocks=production_blocks.complete_for_pm(pm_text, enrollment.id),
     )
     if tl != pm:
         tl_text = (

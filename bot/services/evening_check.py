@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.red_flags import FlagCard
 from bot.config.playbook import Playbook
 from bot.core.errors import NotFound
-from bot.domain.dayplan import training_days
-from bot.services import cohorts, esp, forms, red_flags
+from bot.services import class_days, cohorts, esp, forms, red_flags
 from bot.services.red_flag_notify import card_of
 from db.models import Cohort
 
@@ -41,9 +40,7 @@ class Checklist:
 
 def day_window(cohort: Cohort, playbook: Playbook, day: int) -> tuple[datetime, datetime]:
     """Midnight to midnight of training day `day`, in the class's timezone."""
-    days = training_days(
-        cohort.start_date, cohort.days, cohort.timezone, cohorts.schedule_of(cohort, playbook)
-    )
+    days = class_days.days_of(cohort, playbook)
     if not 1 <= day <= len(days):
         raise NotFound(f"{cohort.name} has no day {day}.")
     zone = ZoneInfo(cohort.timezone)
@@ -84,7 +81,7 @@ def checklist(session: Session, playbook: Playbook, cohort_id: int, day: int) ->
 
     labels = {c.key: c.label for c in playbook.red_flags.categories}
     flags = (
-        [card_of(f, labels) for f in red_flags.open_for_cohort(session, cohort.id)]
+        [card_of(f, labels, cohort.tl.timezone) for f in red_flags.open_for_cohort(session, cohort.id)]
         if policy.open_red_flags
         else []
     )

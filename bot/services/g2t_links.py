@@ -43,17 +43,17 @@ def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None 
             if managed
             else {p.id: cohort.training_link or "" for p in agents}
         )
-        targets = [(p.id, p.name, p.slack_user_id, links[p.id]) for p in agents if p.id in links]
+        targets = [(p.id, p.name, p.slack_user_id, links[p.id], p.timezone) for p in agents if p.id in links]
         waiting = [p.name for p in agents if p.id not in links]
         ready = managed and g2t_training.ready(session, cohort_id)
         problem = None
         if managed and not ready:
             training = g2t_training.training_of(session, cohort_id)
             problem = _problem(ctx, sync, training.last_error if training else None)
-        name, tl = cohort.name, cohort.tl.slack_user_id
+        name, tl, tl_zone = cohort.name, cohort.tl.slack_user_id, cohort.tl.timezone
     sent: list[tuple[int, str]] = []
-    for person_id, person_name, slack_id, link in targets:
-        text, blocks = day_blocks.g2t_link(person_name, name, link, days[0])
+    for person_id, person_name, slack_id, link, zone in targets:
+        text, blocks = day_blocks.g2t_link(person_name, name, link, days[0], zone)
         outcome = outbox.send_once(
             ctx.db,
             ctx.client,
@@ -68,13 +68,13 @@ def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None 
             sent.append((person_id, person_name))
     late = now > due + timedelta(minutes=ctx.playbook.attendance.late_prompt_grace_minutes)
     if sent and late:
-        text, blocks = day_blocks.g2t_late(name, [n for _, n in sent], days[0])
+        text, blocks = day_blocks.g2t_late(name, [n for _, n in sent], days[0], tl_zone)
         key = f"g2t-late:{cohort_id}:" + ",".join(str(i) for i, _ in sent)
         outbox.send_once(
             ctx.db, ctx.client, key=key, kind="g2t_late", recipient=tl, text=text, blocks=blocks, now=now
         )
     if problem is not None:
-        text, blocks = g2t_blocks.not_ready(name, days[0], problem, waiting)
+        text, blocks = g2t_blocks.not_ready(name, days[0], problem, waiting, tl_zone)
         outbox.send_once(
             ctx.db,
             ctx.client,

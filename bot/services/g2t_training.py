@@ -373,6 +373,7 @@ def send_start_link(ctx: AppContext, cohort_id: int, day_no: int, *, eve: bool) 
             return False
         day = attendance.day_of(cohort, ctx.playbook, day_no)
         training_key, name, tl = training.training_key, cohort.name, cohort.tl.slack_user_id
+        tl_zone = cohort.tl.timezone
     api = g2t_tokens.client_for(ctx)
     if api is None:
         return False
@@ -383,7 +384,7 @@ def send_start_link(ctx: AppContext, cohort_id: int, day_no: int, *, eve: bool) 
         return False
     finally:
         api.close()
-    text, blocks = g2t_blocks.start_link(name, day, url, eve=eve)
+    text, blocks = g2t_blocks.start_link(name, day, url, eve=eve, reader=tl_zone)
     outbox.send_once(
         ctx.db,
         ctx.client,

@@ -22,13 +22,14 @@ def staff_key(request_id: int) -> str:
     return f"help:{request_id}:staff"
 
 
-def card_for(playbook: Playbook, request: HelpRequest) -> help_blocks.HelpCard:
+def card_for(playbook: Playbook, request: HelpRequest, reader_tz: str | None = None) -> help_blocks.HelpCard:
     topic = next((t for t in playbook.tech_issues.topics if t.key == request.topic_key), None)
-    return help_blocks.card_of(request, topic.title if topic else None)
+    return help_blocks.card_of(request, topic.title if topic else None, reader_tz)
 
 
 def card(ctx: AppContext, request: HelpRequest) -> help_blocks.HelpCard:
-    return card_for(ctx.playbook, request)
+    """The card in the TL's own DMs (the end-of-day report): their clock."""
+    return card_for(ctx.playbook, request, request.cohort.tl.timezone)
 
 
 def tell_staff(work: Work, request: HelpRequest, waiting: int) -> None:
@@ -37,7 +38,8 @@ def tell_staff(work: Work, request: HelpRequest, waiting: int) -> None:
     A DM rather than a post in the class channel: what an agent is stuck on is theirs, the
     queue is the TL's to work, and the card changes as it is claimed and resolved.
     """
-    text, blocks = help_blocks.request_card(card_for(work.playbook, request), waiting=waiting)
+    tl_zone = request.cohort.tl.timezone  # the card is the TL's DM: their clock
+    text, blocks = help_blocks.request_card(card_for(work.playbook, request, tl_zone), waiting=waiting)
     work.notify(
         key=staff_key(request.id),
         kind="help.request",
@@ -65,7 +67,7 @@ def staff_card_now(work: Work, request: HelpRequest) -> MessageEdit | None:
     in which case it will go out in this state)."""
     if request.status == WAITING:
         return None
-    text, blocks = help_blocks.request_card(card_for(work.playbook, request))
+    text, blocks = help_blocks.request_card(card_for(work.playbook, request, request.cohort.tl.timezone))
     outbox.rewrite_unsent(work.session, staff_key(request.id), "help.request", text, blocks)
     if not request.tl_channel_id or not request.tl_message_ts:
         # Known once it was sent (at once, or later when the outbox retried a failed send).

@@ -14,7 +14,17 @@ from bot.blocks import home as home_blocks
 from bot.config.playbook import Playbook
 from bot.core.timefmt import clock_time, local, show_date
 from bot.domain.form_kinds import FORM_NAMES
-from bot.services import attendance, coaching, cohorts, esp, help_queue, people, progress, red_flags
+from bot.services import (
+    attendance,
+    class_days,
+    cohorts,
+    esp,
+    home_refresh,
+    home_rows,
+    people,
+    progress,
+    red_flags,
+)
 from bot.services.red_flag_notify import card_of
 from bot.services.work import Work, use_case
 from bot.slack import ids
@@ -26,8 +36,8 @@ def esp_statuses(session: Session, person_id: int) -> list[tuple[str, str]]:
     return [(state.label.split("/")[0], state.status) for state in esp.statuses(session, person_id).values()]
 
 
-def when_text(cohort: Cohort, playbook: Playbook, now: datetime) -> str:
-    days = cohorts_days(cohort, playbook)
+def when_text(cohort: Cohort, playbook: Playbook, now: datetime, days: list[Any] | None = None) -> str:
+    days = cohorts_days(cohort, playbook) if days is None else days
     today = local(now, cohort.timezone).date()
     if not days:
         return ""
@@ -42,11 +52,7 @@ def when_text(cohort: Cohort, playbook: Playbook, now: datetime) -> str:
 
 
 def cohorts_days(cohort: Cohort, playbook: Playbook) -> list[Any]:
-    from bot.domain.dayplan import training_days
-
-    return training_days(
-        cohort.start_date, cohort.days, cohort.timezone, cohorts.schedule_of(cohort, playbook)
-    )
+    return class_days.days_of(cohort, playbook)
 
 
 # -- staff -----------------------------------------------------------------------------------
@@ -58,41 +64,40 @@ def _role_in(person: Person, cohort: Cohort) -> str:
     return "admin" if person.role == Role.ADMIN else ""
 
 
-def cohort_panel(
-    session: Session, playbook: Playbook, cohort: Cohort, viewer: Person, now: datetime
-) -> home_blocks.CohortPanel:
+def staff_panels(
+    session: Session, playbook: Playbook, viewer: Person, now: datetime
+) -> list[home_blocks.CohortPanel]:
+    """Every class the viewer works with, from one query per kind of record for all of them."""
+    classes = cohorts.visible_to(session, viewer)
+    held = class_days.held_dates_of_classes(session, classes)
+    days = {c.id: class_days.days_of(c, playbook, held=held[c.id]) for c in classes}
+    ordered = _current_first(classes, days, now)
     labels = {c.key: c.label for c in playbook.red_flags.categories}
-    flags = red_flags.open_for_cohort(session, cohort.id)
+    flags = home_rows.open_flags_of_classes(session, [c.id for c in classes])
+    help_open = home_rows.open_help_of_classes(session, [c.id for c in classes])
     flag_count: dict[int, int] = {}
     for flag in flags:
         flag_count[flag.person_id] = flag_count.get(flag.person_id, 0) + 1
-    help_open = help_queue.open_for_cohort(session, cohort.id)
-    in_queue = {r.person_id for r in help_open}
-    help_lines = [_help_line(r, cohort.timezone) for r in help_open]
-
-    rows = []
-    for person in cohorts.active_agents(session, cohort.id):
-        rows.append(
-            home_blocks.AgentRow(
-                name=person.name,
-                slack_id=person.slack_user_id,
-                esp=esp_statuses(session, person.id),
-                attendance=attendance.day_codes(session, person.id, playbook),
-                mia=attendance.mia_count(session, person.id),
-                coaching=coaching.current_level(session, person.id, playbook),
-                red_flags=flag_count.get(person.id, 0),
-                in_help_queue=person.id in in_queue,
-            )
-        )
-    return home_blocks.CohortPanel(
-        name=cohort.name,
-        channel_id=cohort.channel_id,
-        when=when_text(cohort, playbook, now),
-        agents=rows,
-        flags=[card_of(f, labels) for f in flags],
-        help_lines=help_lines,
-        role=_role_in(viewer, cohort),
+    rows = home_rows.rows_of_classes(
+        session,
+        playbook,
+        classes,
+        held,
+        red_flags=flag_count,
+        in_help_queue={r.person_id for r in help_open},
     )
+    return [
+        home_blocks.CohortPanel(
+            name=cohort.name,
+            channel_id=cohort.channel_id,
+            when=when_text(cohort, playbook, now, days[cohort.id]),
+            agents=rows[cohort.id],
+            flags=[card_of(f, labels) for f in flags if f.cohort_id == cohort.id],
+            help_lines=[_help_line(r, cohort.timezone) for r in help_open if r.cohort_id == cohort.id],
+            role=_role_in(viewer, cohort),
+        )
+        for cohort in ordered
+    ]
 
 
 def _help_line(request: Any, timezone: str) -> str:
@@ -127,19 +132,14 @@ def view_for(session: Session, playbook: Playbook, slack_user_id: str, now: date
         )
     if person.role == Role.AGENT:
         return home_blocks.agent_home(agent_home(session, playbook, person, now))
-    panels = [
-        cohort_panel(session, playbook, c, person, now)
-        for c in _current_first(cohorts.visible_to(session, person), playbook, now)
-    ]
-    return home_blocks.staff_home(person.name, panels, form_buttons())
+    return home_blocks.staff_home(person.name, staff_panels(session, playbook, person, now), form_buttons())
 
 
-def _current_first(found: list[Cohort], playbook: Playbook, now: datetime) -> list[Cohort]:
+def _current_first(found: list[Cohort], days: dict[int, list[Any]], now: datetime) -> list[Cohort]:
     """Classes running or coming first, then finished ones newest first."""
 
     def finished(c: Cohort) -> bool:
-        days = cohorts_days(c, playbook)
-        return bool(days) and days[-1].date < local(now, c.timezone).date()
+        return bool(days[c.id]) and days[c.id][-1].date < local(now, c.timezone).date()
 
     running = [c for c in found if not finished(c)]
     done = sorted((c for c in found if finished(c)), key=lambda c: c.start_date, reverse=True)
@@ -188,4 +188,6 @@ def home_view(work: Work) -> dict[str, Any]:
     if people.by_slack_id(work.session, work.caller.user_id) is None:
         return home_blocks.stranger_home(people.UNKNOWN_USER_HELP)
     actor = work.allow(Action.HOME_VIEW)
+    # Only people who have opened their Home get live updates (issue 11).
+    home_refresh.opened(work.session, actor.slack_user_id, work.now)
     return view_for(work.session, work.playbook, actor.slack_user_id, work.now)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from bot.config.playbook import Playbook, ProgressStep
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.text import NOTE, require_length, shorten
 from bot.core.timefmt import local
-from bot.services import access, audit, cohorts, people
+from bot.services import access, audit, class_days, cohorts, people
 from bot.services.work import Work, use_case
 from db.models import Cohort, Person, ProgressMark, Role, TimeframeFlag
 
@@ -160,15 +160,9 @@ def mark_carrier_complete(
 
 
 # -- the pace -------------------------------------------------------------------------------------
-def training_dates(cohort: Cohort) -> list[date]:
-    """The cohort's training days (business days from its first day)."""
-    found: list[date] = []
-    day = cohort.start_date
-    while len(found) < max(cohort.days, 1):
-        if day.weekday() < 5:
-            found.append(day)
-        day += timedelta(days=1)
-    return found
+def training_dates(cohort: Cohort, playbook: Playbook) -> list[date]:
+    """The cohort's training days, on its calendar (weekends, holidays and skip dates skipped)."""
+    return class_days.dates_of(cohort, playbook)
 
 
 def window_days(cohort: Cohort, playbook: Playbook) -> float:
@@ -404,7 +398,7 @@ def _class_progress(work: Work, channel_id: str) -> ClassProgress:
     work.allow(Action.PROGRESS_CLASS_READ, access.cohort_target(cohort) if cohort else Target())
     if cohort is None:
         raise NotFound(cohorts.NO_COHORT_HERE)
-    day = _finished_day(cohort, work.now)
+    day = _finished_day(cohort, work.playbook, work.now)
     rows = []
     for agent in cohorts.active_agents(work.session, cohort.id):
         gap = missing(work.session, agent.id, work.playbook, day) if day else []
@@ -414,8 +408,8 @@ def _class_progress(work: Work, channel_id: str) -> ClassProgress:
     return ClassProgress(cohort.name, rows, day)
 
 
-def _finished_day(cohort: Cohort, now: datetime) -> int | None:
+def _finished_day(cohort: Cohort, playbook: Playbook, now: datetime) -> int | None:
     """The last finished training day (1-based), whose pace is due; None before the end of day 1."""
     today = local(now, cohort.timezone).date()
-    finished = [i + 1 for i, d in enumerate(training_dates(cohort)) if d < today]
+    finished = [i + 1 for i, d in enumerate(training_dates(cohort, playbook)) if d < today]
     return finished[-1] if finished else None

@@ -295,7 +295,7 @@ def resolve_red_flag(work: Work, flag_id: int, resolution: str) -> Resolution:
         return Resolution(changed=False, already=resolved_message(flag, when))
     red_flag_notify.tell_raiser_resolved(work, flag)
     _resolved_card_for_unsent(work.session, work.playbook, flag)
-    sent = sent_messages(work.session, flag.id)
+    sent = sent_messages_to(work.session, flag.id)
     return Resolution(changed=True, edits=red_flag_notify.edits(work.playbook, flag, sent))
 
 
@@ -309,3 +309,18 @@ def require_resolution(text: str) -> str:
 def _resolved_card_for_unsent(session: Session, playbook: Playbook, flag: RedFlag) -> None:
     text, blocks = flag_blocks.flag_card(red_flag_notify.card(playbook, flag))
     outbox.rewrite_unsent(session, f"redflag:{flag.id}:%", "redflag.raised", text, blocks)
+
+
+def sent_messages_to(session: Session, flag_id: int) -> list[tuple[str, str, str | None]]:
+    """sent_messages with each DM's reader's timezone, to show the times in their own zone."""
+    stmt = (
+        select(Notification.channel_id, Notification.ts, Person.timezone)
+        .outerjoin(Person, Person.slack_user_id == Notification.recipient)
+        .where(
+            Notification.key.like(f"redflag:{flag_id}:%"),
+            Notification.kind == "redflag.raised",
+            Notification.status == "sent",
+        )
+        .order_by(Notification.id)
+    )
+    return [(channel, ts, zone) for channel, ts, zone in session.execute(stmt) if channel and ts]

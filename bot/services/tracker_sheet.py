@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.config.playbook import Playbook
+from bot.core.timefmt import local
 from bot.services import attendance, call_cert, certs, coaching, cohorts, esp, red_flags
 from db.models import Cohort, Person
 
@@ -25,14 +26,17 @@ def headers(playbook: Playbook) -> list[str]:
         + ["G2T minutes"]  # GoTo Training (issue 10): minutes in the session per day
         + [f"Failed {c.name} attempts" for c in playbook.failed_certs.tbt_courses]
         + ["Call Cert pass rate"]  # issue 13
+        + ["Moved to production"]
     )
 
 
 def rows(session: Session, cohort_id: int, playbook: Playbook) -> list[list[Any]]:
-    """The header row, then one row per active agent (by name)."""
+    """The header row, then one row per agent still active or moved to production (by name)."""
     cohort = cohorts.by_id(session, cohort_id)
     table: list[list[Any]] = [headers(playbook)]
-    for agent in cohorts.active_agents(session, cohort.id):
+    for enrollment in cohorts.tracked_enrollments(session, cohort.id):
+        agent = enrollment.person
+        moved = enrollment.moved_to_production_at
         states = esp.statuses(session, agent.id)
         codes = attendance.day_codes(session, agent.id, playbook)
         failed = certs.attempts_by_carrier(session, agent.id)
@@ -51,6 +55,7 @@ def rows(session: Session, cohort_id: int, playbook: Playbook) -> list[list[Any]
             + [_g2t_minutes(session, playbook, cohort, agent)]
             + [failed.get(c.key, 0) for c in playbook.failed_certs.tbt_courses]
             + [call_cert.latest_pass_rate(session, agent.id)]
+            + [local(moved, cohort.timezone).date().isoformat() if moved else ""]
         )
     return table
 

@@ -36,11 +36,13 @@ EVENT_MEMBER_JOINED = "member_joined_channel"
 EVENT_REACTION_ADDED = "reaction_added"
 EVENT_REACTION_REMOVED = "reaction_removed"
 EVENT_APP_HOME_OPENED = "app_home_opened"
+EVENT_USER_CHANGE = "user_change"  # a person's timezone, for the times in their DMs (issue 11)
 EVENTS: tuple[str, ...] = (
     EVENT_MEMBER_JOINED,
     EVENT_REACTION_ADDED,
     EVENT_REACTION_REMOVED,
     EVENT_APP_HOME_OPENED,
+    EVENT_USER_CHANGE,
 )
 
 # The action_id of the single input in each modal block (every block has one input).
@@ -129,3 +131,5 @@ VIEW_CATCHUP = "catchup_modal"
 CATCHUP_MAX_SESSIONS = 5
 CATCHUP_DATE_BLOCKS = tuple(f"catchup_date_{n}" for n in range(1, CATCHUP_MAX_SESSIONS + 1))
 CATCHUP_TIME_BLOCKS = tuple(f"catchup_time_{n}" for n in range(1, CATCHUP_MAX_SESSIONS + 1))
+# The managers' morning report and production (issue 11).
+ACTION_MOVED_TO_PRODUCTION = "esp_moved_to_production"  # value: the enrollment id

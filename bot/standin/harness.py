@@ -97,6 +97,7 @@ class World:
     def restart(self) -> None:
         """Simulate a process restart: a new context and Bolt app over the same database."""
         self.settle()
+        self._stop_home_refresh()
         self.ctx.db.dispose()
         self.ctx, self.app = self._build()
 
@@ -149,8 +150,14 @@ class World:
         if not self.executor.wait_idle(timeout):
             raise TimeoutError("listeners still running after the wait")
 
+    def _stop_home_refresh(self) -> None:
+        from bot.services import home_refresh
+
+        home_refresh.stop(self.ctx)
+
     def close(self) -> None:
         self.settle()
+        self._stop_home_refresh()
         self._http.shutdown()
         self._http.server_close()
         self.executor.shutdown(wait=True)

@@ -26,6 +26,8 @@ class Cohort(Base):
     pm_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     # None means "the playbook's default day", so a playbook change reaches such cohorts.
     schedule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # [{"date": "2026-11-27", "name": "Site closed"}]: days this class skips besides the playbook's.
+    skip_dates: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

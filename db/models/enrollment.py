@@ -20,6 +20,9 @@ class Enrollment(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="active")
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set when the PM marks the agent moved to production (status becomes "production").
+    moved_to_production_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    moved_to_production_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
     cohort: Mapped[Cohort] = relationship(lazy="joined")
-    person: Mapped[Person] = relationship(lazy="joined")
+    person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="joined")

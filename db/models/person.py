@@ -41,6 +41,8 @@ class Person(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     # For the G2T registration (issue 10): from the cohort file, else Slack's profile.
     email: Mapped[str | None] = mapped_column(String(320))
+    # Set the first time the person opens the App Home: only they get live Home updates.
+    home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

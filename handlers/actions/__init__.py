@@ -6,7 +6,16 @@ from slack_bolt import App
 
 from bot.context import AppContext
 from bot.slack import ids
-from handlers.actions import catch_up, coach_open, forms, help_queue, mia, red_flags, sheet_take_value
+from handlers.actions import (
+    catch_up,
+    coach_open,
+    forms,
+    help_queue,
+    mia,
+    production,
+    red_flags,
+    sheet_take_value,
+)
 from handlers.listener import action
 
 
@@ -23,3 +32,4 @@ def register(app: App, ctx: AppContext) -> None:
     app.action(ids.ACTION_HELP_RESOLVE)(action(ctx, help_queue.resolve_button))
     app.action(ids.ACTION_SHEET_TAKE_VALUE)(action(ctx, sheet_take_value.take_sheet_value))
     app.action(ids.ACTION_CATCHUP_OPEN)(action(ctx, catch_up.catch_up_open_clicked))  # issue 13
+    app.action(ids.ACTION_MOVED_TO_PRODUCTION)(action(ctx, production.moved_to_production_action))

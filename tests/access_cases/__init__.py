@@ -4,7 +4,7 @@ tests/test_access_table.py. One module per area; each contributes a dict Action 
 from __future__ import annotations
 
 from bot.access.policy import Action
-from tests.access_cases import accountability, cohorts, day, policies, sheets
+from tests.access_cases import accountability, cohorts, day, policies, production, sheets
 from tests.access_cases.base import Case
 
 CASES: dict[Action, Case] = {
@@ -13,4 +13,5 @@ CASES: dict[Action, Case] = {
     **day.CASES,
     **sheets.CASES,
     **policies.CASES,
+    **production.CASES,
 }
