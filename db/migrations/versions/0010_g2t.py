@@ -2,7 +2,7 @@
 cohorts.training_link becomes optional; people.email
 
 Revision ID: 0010
-Revises: 0012
+Revises: 0009
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import db.types
 
 revision: str = "0010"
-down_revision: str | None = "0012"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,6 @@
 """policies as data: failed exams per calendar year, the AHIP clock, catch-up sessions (issue 13)
 
-Revision ID: 0013
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-01
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import db.types
 
-revision: str = "0013"
+revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """issue 11: cohort skip dates, moved to production, App Home opened
 
-Revision ID: 0011
-Revises: 0013 (re-chained at merge: 0008 -> 0012 -> 0010 -> 0013 -> 0011)
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import db.types
 
-revision: str = "0011"
-down_revision: str | None = "0013"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,6 @@
 """sheet sync: sheet_writes, sheet_cells, sheet_sync_state (issue 12)
 
-Revision ID: 0012
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-01
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import db.types
 
-revision: str = "0012"
+revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
