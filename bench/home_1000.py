@@ -58,6 +58,20 @@ def class_spec(index: int) -> dict[str, Any]:
 def populate(world: World) -> None:
     playbook = world.ctx.playbook
     day1 = datetime(2026, 12, 1, 8, 0, tzinfo=CH)
+    with world.ctx.db.session() as session:
+        # A cohort gives nobody a role: staff are set up first, as an admin would.
+        for index in range(CLASSES):
+            spec = class_spec(index)
+            for user_id, role in ((spec["team_lead"], Role.TL), (spec["production_manager"], Role.PM)):
+                if people.by_slack_id(session, user_id) is None:
+                    people.upsert(
+                        session,
+                        slack_user_id=user_id,
+                        name=f"Staff {user_id}",
+                        role=role,
+                        actor="bench",
+                        now=day1,
+                    )
     for index in range(CLASSES):
         with world.ctx.db.session() as session:
             result = cohorts.import_cohort(
