@@ -29,8 +29,10 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(handler=run)
 
 
-class _Stop(Exception):
-    """SIGTERM/SIGINT, raised in the main thread to leave the serving loop."""
+class _Stop(SystemExit):
+    """SIGTERM/SIGINT, raised in the main thread to leave the serving loop. A SystemExit, because
+    waitress's dispatchers swallow (log and carry on after) any plain Exception raised while they
+    handle a socket event, so a signal landing there would leave the bot running."""
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
