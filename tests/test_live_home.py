@@ -29,6 +29,8 @@ def test_a_tracker_change_republishes_the_homes_of_those_who_opened_them(world):
     open_home(world, TL)
     open_home(world, ANA)
     assert "AHIP ○" in text_of(world.slack.state.home[ANA])
+    # Publishes the set-up itself caused (the opens, the import) land first; count from there.
+    assert refresher.wait_idle(10)
     before = {u: _publishes(world, u) for u in (TL, ANA, PM, BEN)}
 
     world.driver.command("/esp", f"<@{ANA}|ana> ahip=complete", user=TL, channel=CLASS)
