@@ -8,8 +8,8 @@ from slack_bolt import App
 
 from bot.config.playbook import load_playbook
 from bot.config.settings import Settings
-from bot.context import AppContext
 from bot.core.clock import Clock, SystemClock
+from bot.core.context import AppContext
 from bot.slack.client import make_web_client
 from bot.slack.executor import TrackingExecutor
 from db.session import Database
@@ -39,7 +39,7 @@ def build_bolt_app(ctx: AppContext, *, executor: TrackingExecutor | None = None)
     )
     register_all(app, ctx)
     # Live App Homes (issue 11): changes committed by this app's listeners and jobs republish them.
-    from bot.services import home_refresh
+    from bot.home import refresh as home_refresh
 
     home_refresh.install(ctx)
     return app

@@ -19,9 +19,10 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.context import AppContext
+from bot.core import job_context as runtime
+from bot.core.context import AppContext
 from db.job_store import JOB_TABLE, stored_job_ids
-from scheduler import plan, runtime
+from scheduler import plan
 from scheduler.loop import SharedJobStore, WatchedScheduler
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class Runner:
 
     def reconcile_if_changed(self) -> ReconcileResult | None:
         """Re-plan when a cohort changed since the last plan, and every RECONCILE_SECONDS anyway."""
-        from bot.services import cohorts
+        from bot.cohorts import service as cohorts
 
         with self.ctx.db.session() as session:
             fingerprint = cohorts.plan_fingerprint(session)
@@ -92,7 +93,7 @@ class Runner:
             if cohort_id is None:
                 wanted = plan.plan_all(session, ctx.playbook)
             else:
-                from bot.services import cohorts
+                from bot.cohorts import service as cohorts
 
                 wanted = plan.plan_cohort(cohorts.by_id(session, cohort_id), ctx.playbook)
         wanted = [j for j in wanted if not j.expired_at(now)]
@@ -145,7 +146,7 @@ class Runner:
         )
         # GoTo Training (issue 10): registrations GoTo missed, moved schedules, pending reports.
         self.scheduler.add_job(
-            "scheduler.g2t:sync",
+            "bot.g2t.jobs:sync",
             trigger=IntervalTrigger(seconds=G2T_SYNC_SECONDS),
             id="g2t:sync",
             name="g2t:sync",
@@ -165,17 +166,17 @@ class Runner:
         """The Google Sheet sync (issue 12): push every few seconds, pull every few minutes."""
         if not self.ctx.settings.sheet_sync_enabled():
             return
-        from scheduler import sheet_jobs
+        from bot.sheet_sync import jobs as sheet_jobs
 
         policy = self.ctx.playbook.sheet_sync
         for func, job_id, trigger in (
             (
-                "scheduler.sheet_jobs:push_sheet",
+                "bot.sheet_sync.jobs:push_sheet",
                 sheet_jobs.PUSH_JOB_ID,
                 IntervalTrigger(seconds=policy.push_every_seconds),
             ),
             (
-                "scheduler.sheet_jobs:pull_sheet",
+                "bot.sheet_sync.jobs:pull_sheet",
                 sheet_jobs.PULL_JOB_ID,
                 IntervalTrigger(minutes=policy.pull_every_minutes),
             ),
@@ -186,7 +187,7 @@ class Runner:
         """The managers' morning report, daily at the playbook's time in its timezone (issue 11)."""
         from apscheduler.triggers.cron import CronTrigger
 
-        from scheduler import morning_report
+        from bot.reports import morning_jobs as morning_report
 
         policy = self.ctx.playbook.morning_report
         self.scheduler.add_job(

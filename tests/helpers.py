@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.cohort_spec import parse_cohort
-from bot.services import calendar_notice, cohorts, g2t_links, people, person_clock
+from bot.cohorts import calendar_notice
+from bot.cohorts import service as cohorts
+from bot.cohorts.spec import parse_cohort
+from bot.core import people
+from bot.g2t import links as g2t_links
+from bot.people import clock as person_clock
 from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
 from bot.standin.transcript import flatten_blocks

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 import app
-from bot.services import esp, people
+from bot.core import people
+from bot.esp_tracker import service as esp
 from db.models import AttendanceFlag, CertAttempt, Coaching, Person, Role, TimeframeFlag
 from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, replies, text_of
 
@@ -343,7 +344,7 @@ CHLOE_ID = "U0AG0003"
 
 def test_behind_pace_at_day_end_and_flag_after_the_window(world):
     cohort_id = import_cohort(world)
-    from scheduler.timeframe import behind_pace
+    from bot.progress.timeframe_jobs import behind_pace
 
     for step in ("ahip final", "aetna done"):
         world.driver.command("/progress", step, user=ANA, channel=CLASS)
@@ -358,10 +359,10 @@ def test_behind_pace_at_day_end_and_flag_after_the_window(world):
 
     world.clock.set(datetime(2026, 12, 3, 17, 30, tzinfo=CHI))
     assert (
-        world.run_job("scheduler.timeframe:timeframe_check", cohort_id, 2) == 0
+        world.run_job("bot.progress.timeframe_jobs:timeframe_check", cohort_id, 2) == 0
     )  # not the window's last day
-    assert world.run_job("scheduler.timeframe:timeframe_check", cohort_id, 3) == 2
-    world.run_job("scheduler.timeframe:timeframe_check", cohort_id, 3)  # a rerun sends nothing again
+    assert world.run_job("bot.progress.timeframe_jobs:timeframe_check", cohort_id, 3) == 2
+    world.run_job("bot.progress.timeframe_jobs:timeframe_check", cohort_id, 3)  # a rerun sends nothing again
     tl_dms = [text_of(m) for m in world.slack.dms_to(TL)]
     pm_dms = [text_of(m) for m in world.slack.dms_to(PM)]
     assert len(tl_dms) == 2 and len(pm_dms) == 2
@@ -384,7 +385,7 @@ def test_a_window_longer_than_the_cohort_is_checked_on_its_last_day():
 
     from bot.config.playbook import load_playbook
     from bot.config.settings import SHIPPED_PLAYBOOK
-    from bot.services import progress
+    from bot.progress import service as progress
     from db.models import Cohort
 
     shipped = load_playbook(SHIPPED_PLAYBOOK)

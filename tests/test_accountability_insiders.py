@@ -8,7 +8,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from bot.services import esp, people
+from bot.core import people
+from bot.esp_tracker import service as esp
 from bot.slack import ids
 from db.models import AuditEntry, CertAttempt, Coaching, EspItem, FormSubmission, ProgressMark, TimeframeFlag
 from tests.access_cases.base import A1, A2, B1, CLASS_A, CLASS_B, PM_A, PM_B, TL_A, TL_B, build

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.services import people
+from bot.core import people
 from bot.slack import ids
 from db.models import Role
 from tests.helpers import ANA, BEN, CHLOE, CLASS, PM, TL, import_cohort, text_of

@@ -9,10 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.calendar import class_days
+from bot.calendar.class_calendar import ClassCalendar
+from bot.calendar.dayplan import business_days
+from bot.cohorts import service as cohorts
 from bot.config.playbook import CalendarPolicy, Playbook
-from bot.domain.class_calendar import ClassCalendar
-from bot.domain.dayplan import business_days
-from bot.services import class_days, cohorts, evening_check, progress
+from bot.forms import evening_check
+from bot.progress import service as progress
 from db.models import AttendanceFlag, DayPrompt, Notification
 from tests.helpers import TL, import_cohort, text_of
 

@@ -8,15 +8,15 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.services import cohorts
+from bot.cohorts import service as cohorts
 from bot.slack import ids
 from scheduler.plan import plan_cohort
 from tests.helpers import ANA, BEN, CHLOE, CLASS, PM, TL, import_cohort, text_of
 from tests.test_forms_esp import submit
 
 CHICAGO = ZoneInfo("America/Chicago")
-CHECK = "scheduler.evening_check:evening_check"
-REMINDER = "scheduler.evening_check:evening_reminder"
+CHECK = "bot.forms.evening_jobs:evening_check"
+REMINDER = "bot.forms.evening_jobs:evening_reminder"
 BEN_N, CHLOE_N = "N2345678", "N3456789"
 
 
@@ -43,7 +43,7 @@ def esp(world, agent: str, update: str) -> None:
 
 
 def resolve_all_flags(world, cohort_id: int) -> None:
-    from bot.services import red_flags
+    from bot.red_flags import service as red_flags
 
     with world.ctx.db.session() as session:
         flag_ids = [f.id for f in red_flags.open_for_cohort(session, cohort_id)]

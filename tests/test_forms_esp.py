@@ -10,7 +10,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.services import esp, forms
+from bot.esp_tracker import service as esp
+from bot.forms import service as forms
 from bot.slack import ids
 from db.models import CarrierTicket, CertAttempt, EspItem, FormSubmission, ProgressMark
 from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, replies, text_of
@@ -101,7 +102,7 @@ def errors_of(reply) -> dict:
 
 
 def tracker(world, slack_id: str = ANA) -> dict[str, str]:
-    from bot.services import people
+    from bot.core import people
 
     with world.ctx.db.session() as session:
         person = people.require_person(session, slack_id)
@@ -356,7 +357,7 @@ def test_two_updates_racing_to_the_sixth_item_send_exactly_one_pm_dm(world, coho
 
 
 def test_notify_if_complete_twice_sends_once(world, cohort):
-    from bot.services import people
+    from bot.core import people
 
     complete_five(world)
     world.driver.command("/esp", f"<@{ANA}|ana> rts=complete", user=TL, channel=CLASS)

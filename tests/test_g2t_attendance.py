@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.dayplan import training_days
-from bot.domain.g2t_presence import presence, proposed_code
-from bot.services import attendance, cohorts, tracker_sheet
+from bot.calendar.dayplan import training_days
+from bot.class_day import attendance
+from bot.class_day.presence import presence, proposed_code
+from bot.cohorts import service as cohorts
+from bot.reports import tracker_export as tracker_sheet
 from bot.slack import ids
 from tests.g2t_steps import EMAILS, connect, g2t, import_linkless
 from tests.helpers import ANA, BEN, CHLOE, CLASS, TL, replies, text_of
@@ -49,15 +51,15 @@ def test_the_days_codes_come_from_real_presence_once_goto_publishes_the_report(g
     assert "Attendance – AHIP/Aetna class - Dec 1, day 1" in eod and "as soon as it is there" in eod
     assert _g2t_dms(g2t_world) == []
     g2t_world.clock.set(at(17, 40))  # the report is out 30 minutes after the 17:02 end
-    g2t_world.run_job("scheduler.g2t:sync")
+    g2t_world.run_job("bot.g2t.jobs:sync")
     [report] = _g2t_dms(g2t_world)
     assert "*Ana Ruiz*: Full Day" in report and "G2T: 8 h 32 min (7:55 AM–5:02 PM)" in report
     assert "*Ben Okafor*: Tardy < 1 hour" in report and "G2T: 8 h 20 min (8:40 AM–5:00 PM)" in report
     assert "*Chloe Martin*: Left Early > 1 hour" in report and "away 11:00 AM–11:25 AM" in report
     # Again: nothing more.
     g2t_world.clock.advance(timedelta(hours=1))
-    g2t_world.run_job("scheduler.g2t:sync")
-    g2t_world.run_job("scheduler.g2t:attendance_report", cid, 1)
+    g2t_world.run_job("bot.g2t.jobs:sync")
+    g2t_world.run_job("bot.g2t.jobs:attendance_report", cid, 1)
     assert len(_g2t_dms(g2t_world)) == 1
     # /attendance shows the same; the TL's own code still wins.
     reply = g2t_world.driver.command(ids.ATTENDANCE, "", user=TL, channel=CLASS)
@@ -84,7 +86,7 @@ def test_a_report_that_never_comes_is_retried_then_the_tl_is_told_once(g2t_world
     standin.down()
     for minutes in range(30, 7 * 60, 15):
         g2t_world.clock.set(at(17) + timedelta(minutes=minutes))
-        g2t_world.run_job("scheduler.g2t:sync")
+        g2t_world.run_job("bot.g2t.jobs:sync")
     tries = len(standin.calls("sessions"))
     assert 5 <= tries <= 12  # backoff: 15, 30, 60 min, then hourly; not every 15 minutes
     told = [text_of(m) for m in g2t_world.slack.dms_to(TL) if "no attendee report" in text_of(m)]
@@ -145,7 +147,7 @@ def test_an_mia_is_confirmed_or_questioned_by_the_g2t_gap_around_that_break(g2t_
     )
     g2t_world.advance_to(at(17, 20))
     g2t_world.clock.set(at(17, 40))
-    g2t_world.run_job("scheduler.g2t:sync")
+    g2t_world.run_job("bot.g2t.jobs:sync")
     [report] = _g2t_dms(g2t_world)
     lines = {line.split("*")[1]: line for line in report.split("\n") if line.startswith("*")}
     assert "away at break 1: MIA confirmed" in lines["Ben Okafor"]

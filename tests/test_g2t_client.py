@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.integrations.g2t.client import G2TClient, RateLimiter
-from bot.integrations.g2t.errors import AlreadyRegistered, G2TError, NotConnected
-from bot.services import g2t_tokens
+from bot.g2t import tokens as g2t_tokens
+from bot.g2t.client import G2TClient, RateLimiter
+from bot.g2t.errors import AlreadyRegistered, G2TError, NotConnected
 from db.models import G2TConnection
 from tests.g2t_steps import REDIRECT, connect, g2t
 

@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 import pytest
 
 import app
-from bot.integrations.g2t.callback import CALLBACK_PATH
-from bot.services import g2t_tokens
+from bot.g2t import tokens as g2t_tokens
+from bot.g2t.callback import CALLBACK_PATH
 from bot.standin.g2t import g2t_settings
 from db.session import Database
 from tests.g2t_steps import REDIRECT, g2t

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.services import g2t_training
+from bot.g2t import training as g2t_training
 from db.models import G2TRegistration
 from tests.g2t_steps import EMAILS, agents_with_email, connect, g2t, import_linkless
 from tests.helpers import ANA, BEN, CHLOE, CLASS, TL, import_cohort, text_of
@@ -23,7 +23,7 @@ def _dm_texts(world, user: str) -> list[str]:
 
 
 def _sync(world) -> None:
-    world.run_job("scheduler.g2t:sync")
+    world.run_job("bot.g2t.jobs:sync")
 
 
 def test_an_imported_cohort_without_a_link_gets_its_training_and_personal_links(g2t_world):
@@ -239,7 +239,7 @@ def test_no_unit_of_work_is_open_across_a_goto_call():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    files = [*(root / "bot" / "services").glob("g2t_*.py"), root / "scheduler" / "g2t.py"]
+    files = sorted((root / "bot" / "g2t").glob("*.py"))
     call = re.compile(r"\b(api|_oauth\([^)]*\))\.\w+\(")
     offenders = []
     for path in files:

@@ -8,8 +8,8 @@ import logging
 
 from sqlalchemy import text
 
+from bot.core import outbox
 from bot.core.logs import JsonFormatter
-from bot.services import outbox
 from bot.slack.web import make_wsgi
 from scheduler import leadership, runner
 

@@ -10,14 +10,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.blocks.help import still_stuck_value
+from bot.calendar.dayplan import business_days
+from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import SHIPPED_PLAYBOOK
-from bot.domain.dayplan import business_days
-from bot.services import cohorts, evening_check, help_queue, outbox, people
+from bot.core import outbox, people
+from bot.forms import evening_check
+from bot.help_queue import service as help_queue
+from bot.help_queue.blocks import still_stuck_value
+from bot.help_queue.report import help_queue_section
 from db.models import AuditEntry, HelpRequest, Notification, Role
-from scheduler import contributions
-from scheduler.help_queue_report import help_queue_section
+from scheduler import jobs as job_list
 from tests import helpers
 from tests.helpers import ANA, BEN, CHLOE, CLASS, DEV, PM, TL, replies, sample_cohort, text_of
 
@@ -437,7 +440,7 @@ def test_wait_times_for_a_day(world):
 
 def test_end_of_day_section_counts_waits_and_the_unclaimed(world):
     cohort_id = _day_of_requests(world)
-    assert help_queue_section in contributions.END_OF_DAY_SECTIONS
+    assert help_queue_section in job_list.END_OF_DAY_SECTIONS
     with world.ctx.db.session() as session:
         day1 = "\n".join(
             text_of({"blocks": help_queue_section(session, world.ctx, cohort_id, 1)}).splitlines()
@@ -454,7 +457,7 @@ def test_end_of_day_section_counts_waits_and_the_unclaimed(world):
 def test_the_end_of_day_dm_carries_the_help_queue_section(world):
     cohort_id = import_cohort(world)
     world.clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=CHICAGO))
-    world.run_job("scheduler.jobs:morning_post", cohort_id, 1)
+    world.run_job("bot.class_day.jobs:morning_post", cohort_id, 1)
     world.clock.set(DAY1_10AM)
     request = _queue(world, BEN)
     world.clock.advance(timedelta(minutes=6))

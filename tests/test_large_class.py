@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.cohort_spec import parse_cohort
-from bot.services import cohorts
+from bot.cohorts import service as cohorts
+from bot.cohorts.spec import parse_cohort
 from bot.standin.classes import big_cohort
 from tests.helpers import TL, add_staff, replies, text_of
 

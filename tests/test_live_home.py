@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from bot.services import home_refresh
+from bot.home import refresh as home_refresh
 from db.models import RedFlag
 from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, text_of
 from tests.test_app_home import open_home

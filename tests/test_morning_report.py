@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.services import esp
+from bot.esp_tracker import service as esp
 from db.models import Role
 from tests.helpers import ANA, BEN, CHLOE, CLASS, PM, TL, import_cohort, text_of
 from tests.test_red_flags import add_staff
 
 CH = ZoneInfo("America/Chicago")
 ESP = "U0ESP001"
-JOB = "scheduler.morning_report:send_report"
+JOB = "bot.reports.morning_jobs:send_report"
 
 
 def ch(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
@@ -57,7 +57,7 @@ def test_esp_managers_and_pms_get_one_accurate_report(world):
     assert "Other class" not in pm[0], "a PM reads only their own classes"
 
     world.run_job(JOB, "2026-12-08")  # a rerun, a restart: nothing twice
-    world.run_job("scheduler.morning_report:send_today")
+    world.run_job("bot.reports.morning_jobs:send_today")
     assert len([m for m in world.slack.dms_to(ESP) if "Morning report" in text_of(m)]) == 1
 
 
@@ -89,7 +89,7 @@ def test_the_report_is_a_housekeeping_job_at_the_playbooks_time(world):
         job = scheduler.get_job("report:morning")
         assert (
             job is not None
-            and job.func_ref == "scheduler.morning_report:send_today"
+            and job.func_ref == "bot.reports.morning_jobs:send_today"
             and tuple(job.args) == ()
         )
         fields = {f.name: str(f) for f in job.trigger.fields}
@@ -104,5 +104,5 @@ def test_no_report_on_a_weekend(world):
     import_cohort(world)
     add_staff(world, ESP, "Erin Esp", Role.ESP_MANAGER)
     world.clock.set(ch(2026, 12, 5, 7, 30))  # a Saturday
-    world.run_job("scheduler.morning_report:send_today")
+    world.run_job("bot.reports.morning_jobs:send_today")
     assert not [m for m in world.slack.dms_to(ESP) if "Morning report" in text_of(m)]

@@ -6,7 +6,7 @@ import threading
 
 from sqlalchemy import select
 
-from bot.services import outbox
+from bot.core import outbox
 from db.models import Notification
 
 TL = "U0TL0001"

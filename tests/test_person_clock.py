@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.core import people
 from bot.core.timefmt import span_for, time_for
-from bot.services import people
 from db.models import AuditEntry
 from tests.helpers import ANA, BEN, CLASS, TL, import_cohort, text_of
 

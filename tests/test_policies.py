@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.config.settings import SHIPPED_PLAYBOOK
-from bot.services import esp, people, tracker_sheet
+from bot.core import people
+from bot.esp_tracker import service as esp
+from bot.reports import tracker_export as tracker_sheet
 from bot.slack import ids
 from bot.standin.harness import World
 from bot.standin.server import SlackStandIn

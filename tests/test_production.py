@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.services import cohorts, tracker_sheet
+from bot.cohorts import service as cohorts
+from bot.reports import tracker_export as tracker_sheet
 from bot.slack import ids
 from db.models import AuditEntry, Enrollment, Role
 from tests.helpers import ANA, PM, TL, import_cohort, replies, text_of

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select
 
-from bot.services import outbox
+from bot.core import outbox
 from bot.standin.server import dm_channel_for
 from db.models import Notification
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import threading
 
-from bot.services import audit, people, red_flags
+from bot.core import audit, people
+from bot.red_flags import service as red_flags
 from bot.slack import ids
 from db.models import RedFlag, Role
 from tests.helpers import BEN, CLASS, PM, TL, import_cohort, replies, text_of

@@ -47,7 +47,7 @@ def test_the_plan_lands_in_the_job_store_with_ids_from_what_each_job_does(world,
         "plan:reconcile",
     } <= ids
     job = started.scheduler.get_job(f"cohort:{cid}:day:2:break:1:raise")
-    assert job.func_ref == "scheduler.jobs:raise_prompt" and tuple(job.args) == (cid, 2, 1)
+    assert job.func_ref == "bot.class_day.jobs:raise_prompt" and tuple(job.args) == (cid, 2, 1)
     assert job.next_run_time == datetime(2026, 12, 2, 9, 55, tzinfo=CH)
     assert job.coalesce is True and job.misfire_grace_time == 300
     # Planning twice changes nothing.

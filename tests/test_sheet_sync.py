@@ -13,7 +13,9 @@ import pytest
 from sqlalchemy import select
 
 import app
-from bot.services import esp, sheet_pull, sheet_push
+from bot.esp_tracker import service as esp
+from bot.sheet_sync import pull as sheet_pull
+from bot.sheet_sync import push as sheet_push
 from bot.slack import ids
 from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
@@ -115,7 +117,7 @@ def sworld(database_url: str, standin: SlackStandIn, sheets: SheetsStandIn, key_
 
 def push(world: World) -> sheet_push.PushResult:
     world.clock.advance(timedelta(seconds=20))
-    result = world.run_job("scheduler.sheet_jobs:push_sheet")
+    result = world.run_job("bot.sheet_sync.jobs:push_sheet")
     assert result is None
     return sheet_push.push(world.ctx)  # a second run sends nothing new
 
@@ -294,8 +296,8 @@ def test_the_scheduler_runs_push_and_pull_as_housekeeping_jobs(sworld):
     try:
         run.add_housekeeping()
         jobs = {job.id: job for job in scheduler.get_jobs()}
-        assert jobs["sheet:push"].func_ref == "scheduler.sheet_jobs:push_sheet"
-        assert jobs["sheet:pull"].func_ref == "scheduler.sheet_jobs:pull_sheet"
+        assert jobs["sheet:push"].func_ref == "bot.sheet_sync.jobs:push_sheet"
+        assert jobs["sheet:pull"].func_ref == "bot.sheet_sync.jobs:pull_sheet"
         assert jobs["sheet:push"].trigger.interval <= timedelta(minutes=1)
     finally:
         scheduler.shutdown(wait=False)
@@ -304,7 +306,7 @@ def test_the_scheduler_runs_push_and_pull_as_housekeeping_jobs(sworld):
 # -- pull -----------------------------------------------------------------------------------------
 def pull(world: World) -> sheet_pull.PullResult:
     world.clock.advance(timedelta(minutes=3))
-    world.run_job("scheduler.sheet_jobs:pull_sheet")
+    world.run_job("bot.sheet_sync.jobs:pull_sheet")
     return sheet_pull.pull(world.ctx)
 
 

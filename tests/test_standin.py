@@ -6,7 +6,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.common import header, section
+from bot.slack.blocks import header, section
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.services import attendance
+from bot.class_day import attendance
 from bot.slack import ids
 from db.models import AttendanceCheck, AttendanceFlag, AuditEntry, Notification, Person
 from tests.helpers import ANA, BEN, CHLOE, CLASS, TL, import_cohort, replies, text_of
@@ -220,7 +220,7 @@ def test_a_cohort_created_late_gets_the_link_at_once_and_the_tl_is_told(world):
     [late] = world.slack.dms_to(TL)
     assert "went out late" in text_of(late) and "Ana Ruiz, Ben Okafor, Chloe Martin" in text_of(late)
     # Planning again (the g2t job, a re-import) sends nothing more.
-    world.run_job("scheduler.jobs:send_g2t_links", cid)
+    world.run_job("bot.g2t.jobs:send_g2t_links", cid)
     import_cohort(world)
     assert len(world.slack.dms_to(ANA)) == 1 and len(world.slack.dms_to(TL)) == 1
     # An agent added late gets it at once; the TL hears about that one.
@@ -232,13 +232,13 @@ def test_a_cohort_created_late_gets_the_link_at_once_and_the_tl_is_told(world):
 def test_a_prompt_past_its_grace_is_skipped_not_posted_late(world, caplog):
     cid = import_cohort(world)
     world.clock.set(datetime(2026, 12, 1, 8, 6, tzinfo=CH))  # morning post was due 8:00, grace 5 min
-    world.run_job("scheduler.jobs:morning_post", cid, 1)
+    world.run_job("bot.class_day.jobs:morning_post", cid, 1)
     assert world.slack.messages(channel=CLASS) == []
     assert any("skipped prompt:" in r.getMessage() for r in caplog.records)
     # Within the grace it goes, once.
     world.clock.set(datetime(2026, 12, 1, 9, 58, tzinfo=CH))
-    world.run_job("scheduler.jobs:raise_prompt", cid, 1, 1)
-    world.run_job("scheduler.jobs:raise_prompt", cid, 1, 1)
+    world.run_job("bot.class_day.jobs:raise_prompt", cid, 1, 1)
+    world.run_job("bot.class_day.jobs:raise_prompt", cid, 1, 1)
     assert len(world.slack.messages(channel=CLASS)) == 1
 
 

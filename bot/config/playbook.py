@@ -824,7 +824,7 @@ class CalendarPolicy(Strict):
 
     @model_validator(mode="after")
     def _known_region(self) -> CalendarPolicy:
-        from bot.domain.class_calendar import check_region
+        from bot.calendar.class_calendar import check_region
 
         if self.country:
             check_region(self.country, self.subdivision)

@@ -61,7 +61,7 @@ def make_wsgi(
 def health(db: Database, coordinator: Coordinator | None) -> tuple[bool, dict[str, Any]]:
     """(healthy, report). Unhealthy: the database is down, or this process leads and its
     scheduler's loop is dead or has not ticked within the watchdog's time."""
-    from bot.services import health as health_service
+    from bot.core import health as health_service
 
     report: dict[str, Any] = {"ok": True, "database": "reachable"}
     healthy = db.ping()

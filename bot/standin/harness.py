@@ -11,8 +11,8 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.config.settings import SHIPPED_PLAYBOOK, Settings
-from bot.context import AppContext
 from bot.core.clock import ManualClock
+from bot.core.context import AppContext
 from bot.slack.executor import TrackingExecutor
 from bot.standin.driver import SlackDriver
 from bot.standin.g2t import G2TStandIn, g2t_settings
@@ -80,14 +80,14 @@ class World:
 
     def _build(self) -> tuple[AppContext, Any]:
         from bot.bootstrap import build_bolt_app, build_context
-        from scheduler import runtime
+        from bot.core import job_context as runtime
 
         ctx = build_context(self.settings, clock=self.clock)
         runtime.install(ctx)
         return ctx, build_bolt_app(ctx, executor=self.executor)
 
     def _wsgi(self) -> Any:
-        from bot.integrations.g2t.callback import routes as g2t_routes
+        from bot.g2t.callback import routes as g2t_routes
         from bot.slack.web import make_wsgi
 
         return lambda environ, start_response: make_wsgi(self.app, self.ctx.db, g2t_routes(self.ctx))(
@@ -151,7 +151,7 @@ class World:
             raise TimeoutError("listeners still running after the wait")
 
     def _stop_home_refresh(self) -> None:
-        from bot.services import home_refresh
+        from bot.home import refresh as home_refresh
 
         home_refresh.stop(self.ctx)
 

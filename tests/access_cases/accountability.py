@@ -7,7 +7,7 @@ import itertools
 from sqlalchemy import func, select
 
 from bot.access.policy import Action, Relation
-from bot.services import people
+from bot.core import people
 from bot.slack import ids
 from bot.standin.harness import World
 from db.models import AuditEntry, CertAttempt, Coaching, FormSubmission

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.access.policy import Relation
-from bot.domain.cohort_spec import parse_cohort
-from bot.services import cohorts, people
+from bot.cohorts import service as cohorts
+from bot.cohorts.spec import parse_cohort
+from bot.core import people
 from bot.standin.harness import World
 from db.models import Role
 

@@ -7,8 +7,8 @@ import itertools
 from sqlalchemy import func, select
 
 from bot.access.policy import Action, Relation
-from bot.services import cohorts
-from bot.services.work import Caller
+from bot.cohorts import service as cohorts
+from bot.core.unit_of_work import Caller
 from bot.standin.harness import World
 from db.models import AuditEntry, Cohort, Enrollment
 from tests.access_cases.base import ADMIN, CLASS_A, PM_A, TL_A, Case, answer_of

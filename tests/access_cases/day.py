@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.access.policy import Action, Relation
-from bot.services import cohorts, people
+from bot.cohorts import service as cohorts
+from bot.core import people
 from bot.slack import ids
 from bot.standin.harness import World
 from db.models import AttendanceCodeChoice, AttendanceFlag, HelpRequest, RedFlag

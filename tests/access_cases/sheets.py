@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.access.policy import Action, Relation
-from bot.services import people
+from bot.core import people
 from bot.slack import ids
 from bot.standin.harness import World
 from db.models import AuditEntry, SheetCell

@@ -1,0 +1,55 @@
+"""Telling the TL which dates their class skips (holidays, closed dates, skip dates) and its real
+last day: at import, at /cohort new, and again whenever the skipped dates change."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from bot.calendar import blocks as calendar_blocks
+from bot.calendar import class_days
+from bot.cohorts import service as cohorts
+from bot.core import outbox
+from bot.core.context import AppContext
+
+
+@dataclass(frozen=True)
+class Notice:
+    cohort_name: str
+    skipped: list[tuple[date, str]]
+    last_day: date
+    tl: str
+
+    @property
+    def line(self) -> str:
+        return calendar_blocks.skipped_line(self.skipped, self.last_day)
+
+
+def notice_of(ctx: AppContext, cohort_id: int) -> Notice:
+    with ctx.db.session() as session:
+        cohort = cohorts.by_id(session, cohort_id)
+        dates = class_days.dates_of(cohort, ctx.playbook)
+        return Notice(
+            cohort.name, class_days.skipped(cohort, ctx.playbook), dates[-1], cohort.tl.slack_user_id
+        )
+
+
+def tell_team_lead(ctx: AppContext, cohort_id: int) -> Notice:
+    """DM the TL once per distinct set of skipped dates; nothing when the class skips no weekday."""
+    notice = notice_of(ctx, cohort_id)
+    if notice.skipped:
+        fingerprint = ",".join(f"{d.isoformat()}" for d, _ in notice.skipped) + f">{notice.last_day}"
+        digest = hashlib.sha1(fingerprint.encode()).hexdigest()[:12]
+        text, blocks = calendar_blocks.calendar_notice(notice.cohort_name, notice.skipped, notice.last_day)
+        outbox.send_once(
+            ctx.db,
+            ctx.client,
+            key=f"calendar:{cohort_id}:{digest}",
+            kind="calendar",
+            recipient=notice.tl,
+            text=text,
+            blocks=blocks,
+            now=ctx.clock.now(),
+        )
+    return notice

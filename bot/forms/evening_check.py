@@ -1,0 +1,99 @@
+"""The evening check: what a TL still has to do before logging off on a training day.
+
+- agents with no form submitted that day where the playbook expects one (`evening_check.expected_forms`;
+  a form is not expected once its ESP tracker item is complete),
+- tracker rows not updated that day (agents not yet ESP-complete with no tracker change that day),
+- open red flags of the class.
+
+Forms and the tracker are read through their own services (`bot.forms.service`, `bot.esp_tracker.service`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.calendar import class_days
+from bot.cohorts import service as cohorts
+from bot.config.playbook import Playbook
+from bot.core.errors import NotFound
+from bot.esp_tracker import service as esp
+from bot.forms import service as forms
+from bot.red_flags import service as red_flags
+from bot.red_flags.blocks import FlagCard
+from bot.red_flags.notify import card_of
+from db.models import Cohort
+
+
+@dataclass(frozen=True)
+class Checklist:
+    cohort_name: str
+    day: int
+    date_text: str
+    missing_forms: list[tuple[str, list[str]]] = field(default_factory=list)  # (agent, form labels)
+    stale_tracker: list[str] = field(default_factory=list)  # agent names
+    open_flags: list[FlagCard] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return not (self.missing_forms or self.stale_tracker or self.open_flags)
+
+
+def day_window(cohort: Cohort, playbook: Playbook, day: int) -> tuple[datetime, datetime]:
+    """Midnight to midnight of training day `day`, in the class's timezone."""
+    days = class_days.days_of(cohort, playbook)
+    if not 1 <= day <= len(days):
+        raise NotFound(f"{cohort.name} has no day {day}.")
+    zone = ZoneInfo(cohort.timezone)
+    when = days[day - 1].date
+    return datetime.combine(when, time(0), zone), datetime.combine(when + timedelta(days=1), time(0), zone)
+
+
+def checklist(session: Session, playbook: Playbook, cohort_id: int, day: int) -> Checklist:
+    cohort = cohorts.by_id(session, cohort_id)
+    policy = playbook.evening_check
+    start, end = day_window(cohort, playbook, day)
+    submitted = forms.submitted_between(session, cohort.id, start, end)
+    expected = policy.forms_for(day)
+
+    missing_forms: list[tuple[str, list[str]]] = []
+    stale: list[str] = []
+    for agent in cohorts.active_agents(session, cohort.id):
+        states = esp.statuses(session, agent.id)
+        missing = []
+        for form in expected:
+            state = states.get(form.esp_item) if form.esp_item else None
+            if state is not None and state.status == esp.COMPLETE:
+                continue
+            if any(
+                s.person_id == agent.id
+                and s.kind == form.kind
+                and (form.carrier is None or (s.data or {}).get("carrier") == form.carrier)
+                for s in submitted
+            ):
+                continue
+            missing.append(form.label)
+        if missing:
+            missing_forms.append((agent.name, missing))
+        if policy.tracker_updated_daily and not esp.is_complete(session, agent.id):
+            touched = any(s.changed_at is not None and start <= s.changed_at < end for s in states.values())
+            if not touched:
+                stale.append(agent.name)
+
+    labels = {c.key: c.label for c in playbook.red_flags.categories}
+    flags = (
+        [card_of(f, labels, cohort.tl.timezone) for f in red_flags.open_for_cohort(session, cohort.id)]
+        if policy.open_red_flags
+        else []
+    )
+    return Checklist(
+        cohort_name=cohort.name,
+        day=day,
+        date_text=f"{start:%a %b} {start.day}",
+        missing_forms=missing_forms,
+        stale_tracker=stale,
+        open_flags=flags,
+    )

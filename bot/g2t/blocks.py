@@ -1,0 +1,60 @@
+"""Block Kit for GoTo Training: what the TL hears about the training the bot prepares."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.calendar.dayplan import DayTimes
+from bot.core.timefmt import clock_time, local, show_date, time_for
+from bot.slack.blocks import Block, context, section
+
+
+def _t(moment: datetime, timezone: str, reader: str | None = None) -> str:
+    """The reader's time with the class's beside it when they differ (issue 11), else the class's."""
+    return time_for(moment, reader, timezone) if reader else clock_time(local(moment, timezone).time())
+
+
+def no_email(cohort_name: str, agent_name: str) -> tuple[str, list[Block]]:
+    text = f"{cohort_name}: {agent_name} has no email address, so I could not register them in GoTo Training."
+    return text, [
+        section(
+            f":email: *{cohort_name}*: I could not register *{agent_name}* in GoTo Training: there is no email "
+            "address for them in the cohort file or in their Slack profile."
+        ),
+        context(
+            "Add `email: ...` to their row in the cohort file and import it again, or send them the class "
+            "link yourself. The class goes on; everyone else is registered."
+        ),
+    ]
+
+
+def not_ready(
+    cohort_name: str, day: DayTimes, reason: str, waiting: Sequence[str], reader: str | None = None
+) -> tuple[str, list[Block]]:
+    who = f" Still without a link: {', '.join(waiting)}." if waiting else ""
+    text = f"The GoTo training for {cohort_name} is not ready: {reason}.{who}"
+    return text, [
+        section(
+            f":warning: *{cohort_name}* starts {show_date(day.date)} at {_t(day.start, day.timezone, reader)}, and I could "
+            f"not get its GoTo training ready: {reason}.{who}"
+        ),
+        context(
+            "I keep trying every few minutes and send each agent their link the moment it works. If it is "
+            "still not ready close to the start, create the training in GoTo yourself and add its link to the "
+            "cohort file as `training_link`."
+        ),
+    ]
+
+
+def start_link(
+    cohort_name: str, day: DayTimes, url: str, *, eve: bool, reader: str | None = None
+) -> tuple[str, list[Block]]:
+    when = f"tomorrow, {show_date(day.date)}," if eve else "today"
+    text = f"Your GoTo Training start link for {cohort_name}, day {day.number}: {url}"
+    return text, [
+        section(
+            f":arrow_forward: *{cohort_name}*, day {day.number} {when} at {_t(day.start, day.timezone, reader)}: "
+            f"<{url}|Start the training> (the organizer's link: keep it to yourself)."
+        ),
+    ]

@@ -1,0 +1,34 @@
+"""The AHIP clock and the Final CAP's catch-up in the day plan: checks at each break's start and
+each day's end of the class's business days and after (training time stops there), when each
+mark falls for a clock that started with the class, and when each agent's catch-up hours end.
+Each check DMs the TL once per agent and mark passed, and the TL and PM once per catch-up ended."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.coaching import catch_up
+from bot.cohorts import service as cohorts
+from bot.config.playbook import Playbook
+from bot.core import job_context as runtime
+from bot.core import outbox
+from bot.progress import ahip_clock
+from db.models import Cohort
+
+FUNC = "bot.progress.ahip_clock_jobs:ahip_clock_check"
+
+
+def check_times(cohort: Cohort, playbook: Playbook) -> list[datetime]:
+    return sorted(set(ahip_clock.check_times(cohort, playbook)) | set(catch_up.end_times(cohort, playbook)))
+
+
+def ahip_clock_check(cohort_id: int) -> int:
+    """DM the TL about every mark passed since the last check. Returns how many DMs were enqueued."""
+    ctx = runtime.current()
+    now = ctx.clock.now()
+    with ctx.db.session() as session:
+        cohort = cohorts.by_id(session, cohort_id)
+        keys = ahip_clock.enqueue_marks(session, cohort, ctx.playbook, now)
+        keys += catch_up.enqueue_ends(session, cohort, ctx.playbook, now)
+    outbox.deliver(ctx.db, ctx.client, keys, now)
+    return len(keys)
