@@ -38,7 +38,7 @@ def build_bolt_app(ctx: AppContext, *, executor: TrackingExecutor | None = None)
         token_verification_enabled=True,
     )
     register_all(app, ctx)
-    # Live App Homes (issue 11): changes committed by this app's listeners and jobs republish them.
+    # Live App Homes: changes committed by this app's listeners and jobs republish them.
     from bot.home import refresh as home_refresh
 
     home_refresh.install(ctx)

@@ -51,7 +51,7 @@ def progress_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -
 
 
 def _progress_clock(ctx: AppContext, caller: Caller, agent_id: str, args: list[str]) -> Reply:
-    """`/progress @agent pause REASON` / `resume`: the AHIP clock (issue 13)."""
+    """`/progress @agent pause REASON` / `resume`: the AHIP clock."""
     if args[0].lower() == "pause":
         changed = ahip_clock.pause_clock(ctx, caller, agent_id, " ".join(args[1:]))
         return Say(

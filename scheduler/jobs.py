@@ -38,7 +38,7 @@ DAILY_JOBS: tuple[DailyJob, ...] = (
     timeframe.TIMEFRAME_CHECK,
     evening_check.EVENING_CHECK,
     evening_check.EVENING_REMINDER,
-    # GoTo Training (issue 10)
+    # GoTo Training
     g2t.START_LINK_EVE,
     g2t.START_LINK,
     g2t.ATTENDANCE,
@@ -47,10 +47,10 @@ DAILY_JOBS: tuple[DailyJob, ...] = (
 END_OF_DAY_SECTIONS: tuple[EndOfDaySection, ...] = (
     help_queue_report.help_queue_section,
     timeframe.behind_pace,
-    g2t.report_pending,  # GoTo Training (issue 10)
+    g2t.report_pending,  # GoTo Training
 )
 
-# The AHIP clock (issue 13): its checks run on the business days after the class too.
+# The AHIP clock: its checks run on the business days after the class too.
 COHORT_JOBS: tuple[CohortJob, ...] = (
     CohortJob(name="ahip-clock", func=ahip_clock.FUNC, times=ahip_clock.check_times),
 )

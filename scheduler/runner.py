@@ -144,7 +144,7 @@ class Runner:
             name="outbox:retry",
             replace_existing=True,
         )
-        # GoTo Training (issue 10): registrations GoTo missed, moved schedules, pending reports.
+        # GoTo Training: registrations GoTo missed, moved schedules, pending reports.
         self.scheduler.add_job(
             "bot.g2t.jobs:sync",
             trigger=IntervalTrigger(seconds=G2T_SYNC_SECONDS),
@@ -163,7 +163,7 @@ class Runner:
         self.add_morning_report()
 
     def _add_sheet_sync_jobs(self) -> None:
-        """The Google Sheet sync (issue 12): push every few seconds, pull every few minutes."""
+        """The Google Sheet sync: push every few seconds, pull every few minutes."""
         if not self.ctx.settings.sheet_sync_enabled():
             return
         from bot.sheet_sync import jobs as sheet_jobs
@@ -184,7 +184,7 @@ class Runner:
             self.scheduler.add_job(func, trigger=trigger, id=job_id, name=job_id, replace_existing=True)
 
     def add_morning_report(self) -> None:
-        """The managers' morning report, daily at the playbook's time in its timezone (issue 11)."""
+        """The managers' morning report, daily at the playbook's time in its timezone."""
         from apscheduler.triggers.cron import CronTrigger
 
         from bot.reports import morning_jobs as morning_report

@@ -89,7 +89,7 @@ def _every_payload_is_valid_block_kit(request):
         assert server.rejected() == [], "the bot sent Block Kit that Slack would refuse"
 
 
-# -- GoTo Training (issue 10) -------------------------------------------------------------------
+# -- GoTo Training -------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def g2t_standin() -> Iterator[G2TStandIn]:
     server = G2TStandIn().start()

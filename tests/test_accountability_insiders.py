@@ -1,4 +1,4 @@
-"""Issue 8 in the accountability area, as an insider would try it: the TL of class A acting on an
+"""In the accountability area, as an insider would try it: the TL of class A acting on an
 agent of class B, double submissions, oversized text and forged buttons or metadata."""
 
 from __future__ import annotations

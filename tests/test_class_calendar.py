@@ -12,8 +12,9 @@ from sqlalchemy import select
 from bot.calendar import class_days
 from bot.calendar.class_calendar import ClassCalendar
 from bot.calendar.dayplan import business_days
+from bot.calendar.playbook import CalendarPolicy
 from bot.cohorts import service as cohorts
-from bot.config.playbook import CalendarPolicy, Playbook
+from bot.config.playbook import Playbook
 from bot.forms import evening_check
 from bot.progress import service as progress
 from db.models import AttendanceFlag, DayPrompt, Notification

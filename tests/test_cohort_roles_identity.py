@@ -1,4 +1,4 @@
-"""Issue 8, cohorts: a cohort never changes a role, an identity changes only through an audited
+"""Cohorts: a cohort never changes a role, an identity changes only through an audited
 edit, an agent is active in one class at a time, and only real, active people can be enrolled."""
 
 from __future__ import annotations

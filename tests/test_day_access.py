@@ -1,4 +1,4 @@
-"""Issue 8 in the training day, the help queue, red flags and App Home: an insider acts only on
+"""In the training day, the help queue, red flags and App Home: an insider acts only on
 their own classes' agents, a double submission writes once, malformed input is answered clearly."""
 
 from __future__ import annotations

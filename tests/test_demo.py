@@ -28,7 +28,7 @@ def test_the_demo_plays_the_class_in_order_and_quickly():
         "*Resolved* by Erin",  # a red flag resolved
         "Attendance – AHIP/Aetna class - Dec 1, day 1",  # the end-of-day DM
         "is ESP-complete",  # the PM's DM
-        # GoTo Training (issue 10): the G2T made, a personal link, the start link, real minutes.
+        # GoTo Training: the G2T made, a personal link, the start link, real minutes.
         "GoTo Training now has 'AHIP/Aetna class - Dec 7'",
         "https://global.gototraining.com/join/training/",
         "Start the training",

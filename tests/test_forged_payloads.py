@@ -1,5 +1,5 @@
 """Forged, truncated and oversized requests, correctly signed: each is answered without a 500 and
-without a traceback in the logs, and writes nothing (issue 8, "Bad input")."""
+without a traceback in the logs, and writes nothing ("Bad input")."""
 
 from __future__ import annotations
 

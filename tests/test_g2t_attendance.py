@@ -95,7 +95,8 @@ def test_a_report_that_never_comes_is_retried_then_the_tl_is_told_once(g2t_world
 
 def test_presence_rules():
     day = training_days(datetime(2026, 12, 1).date(), 1, "America/Chicago", _schedule())[0]
-    from bot.config.playbook import AttendancePolicy, G2TPolicy
+    from bot.class_day.playbook import AttendancePolicy
+    from bot.g2t.playbook import G2TPolicy
 
     policy, g2t_policy = AttendancePolicy(), G2TPolicy()
 
@@ -114,7 +115,7 @@ def test_presence_rules():
 
 
 def _schedule():
-    from bot.config.playbook import DaySchedule
+    from bot.calendar.playbook import DaySchedule
 
     return DaySchedule()
 

@@ -333,7 +333,7 @@ def test_only_the_classes_staff_may_claim(world):
         agents=[{"slack_id": DEV, "name": "Dev Patel", "n_number": "N4821337", "npn": "48213377"}],
     )
     [answer] = replies(world, world.driver.action("help_claim", str(request.id), user="U0TL0002"))
-    # The policy's one line (issue 8).
+    # The policy's one line.
     assert "is in AHIP/Aetna class - Dec 1, which is not one of your classes" in answer
     body = world.driver.submit_view(
         "help_claim_room", _room("2"), user="U0TL0002", private_metadata=_meta(request.id)

@@ -27,6 +27,7 @@ def _in_data_layer(rel: str) -> bool:
     is_blocks = name == "blocks.py" or name.endswith("_blocks.py")
     return rel.startswith("bot/") and not rel.startswith(NOT_DATA_LAYER) and not is_blocks
 
+
 # What a module outside the data layer may take from SQLAlchemy: the Session type (jobs and the CLI
 # open a unit of work and hand it to services) and the exception types. Query constructs (select,
 # text, func, update, ...) and engines are the data layer's.
@@ -265,3 +266,155 @@ def test_no_transaction_stays_open_over_a_slack_call():
                 if isinstance(inner, ast.Call) and _is_slack_call(inner):
                     offenders.append(f"{_rel(path)}:{inner.lineno}")
     assert offenders == []
+
+
+# -- features ------------------------------------------------------------------------------------
+def _features() -> tuple[str, ...]:
+    from bot.features import FEATURES
+
+    return FEATURES
+
+
+def _kernel() -> tuple[str, ...]:
+    from bot.features import KERNEL
+
+    return KERNEL
+
+
+def _feature_of(module: str) -> str | None:
+    parts = module.split(".")
+    if len(parts) >= 2 and parts[0] == "bot" and parts[1] in _features():
+        return parts[1]
+    if len(parts) == 2 and parts[0] == "handlers" and parts[1] in _features():
+        return parts[1]
+    return None
+
+
+def _is_blocks(module: str) -> bool:
+    last = module.rsplit(".", 1)[-1]
+    return last == "blocks" or last.endswith("_blocks")
+
+
+def _is_jobs(module: str) -> bool:
+    last = module.rsplit(".", 1)[-1]
+    return last == "jobs" or last.endswith("_jobs")
+
+
+def _project_imports(path: Path) -> Iterator[tuple[str, int]]:
+    for module, line in _imported_modules(path):
+        if module in MODULES:
+            yield module, line
+
+
+def test_every_feature_is_a_package_and_has_at_most_one_listener_module():
+    for feature in _features():
+        assert (ROOT / "bot" / feature / "__init__.py").exists(), feature
+    listener_modules = {p.stem for p in (ROOT / "handlers").glob("*.py")} - {
+        "__init__",
+        "listener",
+        "replies",
+    }
+    assert listener_modules <= set(_features())
+
+
+def test_the_kernel_imports_no_feature():
+    """The playbook root is the one exception: it composes the features' playbook sections."""
+    offenders = []
+    for name, path in MODULES.items():
+        parts = name.split(".")
+        if not (len(parts) >= 2 and parts[0] == "bot" and parts[1] in _kernel()):
+            continue
+        for module, line in _project_imports(path):
+            feature = _feature_of(module)
+            if feature is None:
+                continue
+            if name == "bot.config.playbook" and module == f"bot.{feature}.playbook":
+                continue
+            offenders.append(f"{_rel(path)}:{line} imports {module}")
+    assert offenders == []
+
+
+def test_a_feature_imports_only_earlier_features_services_and_types():
+    order = {f: i for i, f in enumerate(_features())}
+    offenders = []
+    for name, path in MODULES.items():
+        own = _feature_of(name)
+        if own is None:
+            continue
+        for module, line in _project_imports(path):
+            other = _feature_of(module)
+            if other is None or other == own:
+                continue
+            if order[other] > order[own]:
+                offenders.append(f"{_rel(path)}:{line} imports {module}, a later feature")
+            elif _is_blocks(module) or _is_jobs(module) or module.startswith("handlers"):
+                offenders.append(f"{_rel(path)}:{line} imports {module}, not a service or types")
+    assert offenders == []
+
+
+def _queries_the_database(module: str) -> bool:
+    return any(m.split(".")[0] == "sqlalchemy" for m, _, _ in _imports(MODULES[module]))
+
+
+def test_block_kit_builders_never_import_a_service():
+    """Builders take view models (a feature's types module) and return blocks; services hand
+    out data and never build UI, so neither side depends on the other. A builder may import pure
+    rules and types, never a module that queries the database."""
+    offenders = []
+    for name, path in MODULES.items():
+        if _feature_of(name) is None or not name.startswith("bot.") or not _is_blocks(name):
+            continue
+        for module, line in _project_imports(path):
+            if module.startswith("bot.") and _queries_the_database(module):
+                offenders.append(f"{_rel(path)}:{line} imports {module}")
+    assert offenders == []
+
+
+def test_no_first_party_import_inside_a_function():
+    """Imports inside functions hide cycles; only the command line imports lazily, to start fast."""
+    first_party = ("bot", "handlers", "scheduler", "db", "app")
+    offenders = []
+    for name, path in MODULES.items():
+        if name.startswith("bot.cli") or name == "app":
+            continue
+        for node in ast.walk(_tree(path)):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom) and (inner.module or "").split(".")[0] in first_party:
+                    offenders.append(f"{_rel(path)}:{inner.lineno} imports {inner.module}")
+                elif isinstance(inner, ast.Import) and any(
+                    a.name.split(".")[0] in first_party for a in inner.names
+                ):
+                    offenders.append(f"{_rel(path)}:{inner.lineno}")
+    assert sorted(set(offenders)) == []
+
+
+def test_there_are_no_import_cycles():
+    """Counting the imports inside functions too, outside the command line."""
+    graph = {
+        name: {m for m, _ in _project_imports(path)}
+        for name, path in MODULES.items()
+        if not name.startswith("bot.cli") and name != "app"
+    }
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in graph:
+                continue
+            if state.get(nxt) == 1:
+                cycles.append(stack[stack.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    assert [" -> ".join(c) for c in cycles] == []

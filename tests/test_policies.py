@@ -1,4 +1,4 @@
-"""The real policies as data (issue 13): a class on a playbook with UHC at 6 attempts and TBT
+"""The real policies as data: a class on a playbook with UHC at 6 attempts and TBT
 courses, attempts counted per calendar year in the cohort's timezone, and Call Cert scoring."""
 
 from __future__ import annotations

@@ -196,7 +196,7 @@ def test_only_the_cohort_staff_esp_managers_and_admins_may_resolve(world):
     reply = world.driver.action(
         ids.ACTION_REDFLAG_RESOLVE, str(flag.id), user="U0TL0002", channel="DTL0002", message_ts="1.0"
     )
-    # The policy's one line (issue 8): which class it is, and who may.
+    # The policy's one line: which class it is, and who may.
     assert (
         "which is not one of your classes: only its team lead and production manager"
         in replies(world, reply)[0]

@@ -327,7 +327,7 @@ def test_attendance_command_shows_today_an_agent_and_lets_the_tl_change_a_code(w
         0
     ]
     assert "Day 1: Absent – HR Approved _(set by TL)_" in record
-    # An agent reads only their own days (issue 8: reading follows the same rules as writing).
+    # An agent reads only their own days (reading follows the same rules as writing).
     own = replies(world, world.driver.command("/attendance", "", user=ANA, channel=CLASS))[0]
     assert "Attendance – Ana Ruiz" in own and "Day 1: Full Day" in own and "Ben" not in own
     refused = replies(world, world.driver.command("/attendance", f"<@{BEN}|ben>", user=ANA, channel=CLASS))[0]

@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.calendar.class_calendar import WEEKENDS_ONLY, ClassCalendar
-from bot.config.playbook import AttendancePolicy, DaySchedule
+from bot.calendar.playbook import DaySchedule
+from bot.class_day.playbook import AttendancePolicy
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from bot.access import policy
 from bot.access import targets as access
 from bot.access.policy import Action
+from bot.certs.playbook import Carrier
 from bot.coaching.service import level_label
 from bot.cohorts import service as cohorts
-from bot.config.playbook import Carrier, Playbook
+from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.core.text import shorten

@@ -19,8 +19,9 @@ from bot.access.policy import Action
 from bot.calendar import class_days
 from bot.calendar.dayplan import DayTimes
 from bot.class_day import presence as g2t_presence
+from bot.class_day.playbook import AttendancePolicy
 from bot.cohorts import service as cohorts
-from bot.config.playbook import AttendancePolicy, Playbook
+from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core import event_dedup as events
 from bot.core.errors import Conflict, InvalidInput, NotFound
@@ -418,7 +419,7 @@ class AgentDay:
     mia_breaks: list[int] = field(default_factory=list)
     cleared_mia_breaks: list[int] = field(default_factory=list)
     late_answers: int = 0
-    # From the GoTo Training attendee report (issue 10), when there is one.
+    # From the GoTo Training attendee report, when there is one.
     g2t_minutes: int | None = None
     g2t_first_join: datetime | None = None
     g2t_last_leave: datetime | None = None
@@ -551,7 +552,7 @@ def _agent_day(
     return row
 
 
-# -- real presence from GoTo Training (issue 10) ---------------------------------------------
+# -- real presence from GoTo Training ---------------------------------------------
 def _presence_of(row: G2TPresence | None) -> g2t_presence.Presence | None:
     if row is None:
         return None
@@ -678,7 +679,7 @@ def day_codes(session: Session, person_id: int, playbook: Playbook) -> list[tupl
     return [(row.day, row.code_label) for row in agent_record(session, playbook, enrollment.cohort, person)]
 
 
-# -- use cases (issue 8): /attendance, the MIA buttons and their reason modal, reactions ----------
+# -- use cases: /attendance, the MIA buttons and their reason modal, reactions ----------
 @dataclass(frozen=True)
 class ClassDay:
     cohort_name: str
@@ -851,7 +852,7 @@ def react_to(work: Work, data: Reaction) -> str | None:
     )
 
 
-# -- many classes at once (issue 11: App Home) --------------------------------------------------------
+# -- many classes at once (App Home) --------------------------------------------------------
 def agent_day_from(
     playbook: Playbook,
     day: DayTimes,

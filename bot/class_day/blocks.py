@@ -221,7 +221,7 @@ def _row(row: AgentDay, day: DayTimes, reader: str | None = None) -> str:
 
 
 def _g2t(row: AgentDay, day: DayTimes) -> str:
-    """What the GoTo Training report says (issue 10): minutes in the session and when."""
+    """What the GoTo Training report says: minutes in the session and when."""
     tz = day.timezone
     if not row.g2t_minutes or row.g2t_first_join is None or row.g2t_last_leave is None:
         return "G2T: not in the session"

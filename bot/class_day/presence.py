@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.calendar.dayplan import DayTimes
-from bot.config.playbook import AttendancePolicy, G2TPolicy
+from bot.class_day.playbook import AttendancePolicy
+from bot.g2t.playbook import G2TPolicy
 
 Span = tuple[datetime, datetime]
 

@@ -106,7 +106,7 @@ def catch_up_form(work: Work, agent_user_id: str) -> blocks.CatchUpForm:
     cohort = _cohort(session, agent)
     policy = playbook.catch_up
     today = local(work.now, cohort.timezone).date()
-    # The next days the class calendar has open (issue 11): no session on a holiday.
+    # The next days the class calendar has open: no session on a holiday.
     days = business_days(today + timedelta(days=1), policy.sessions, class_days.calendar_of(cohort, playbook))
     return blocks.CatchUpForm(
         agent=agent.slack_user_id,

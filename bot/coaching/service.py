@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from bot.access import targets as access
 from bot.access.policy import Action
 from bot.coaching import blocks
+from bot.coaching.playbook import CoachingPolicy
 from bot.cohorts import service as cohorts
-from bot.config.playbook import CoachingPolicy, Playbook
+from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.text import EXPECTATION, INCIDENT, NOTE, require_length, shorten

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 from bot.access import policy
 from bot.access import targets as access
 from bot.access.policy import Action
+from bot.calendar.playbook import DaySchedule
 from bot.cohorts import blocks as cohort_blocks
 from bot.cohorts.spec import AgentSpec, CohortSpec
 from bot.cohorts.welcome import welcome as welcome_blocks
-from bot.config.playbook import DaySchedule, Playbook
+from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core import event_dedup as events
 from bot.core.context import AppContext
@@ -296,7 +297,7 @@ def _plain_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items()}
 
 
-# The use cases of /cohort, its modal and the channel-join welcome (issue 8's listener framework).
+# The use cases of /cohort, its modal and the channel-join welcome.
 
 
 @dataclass(frozen=True)
@@ -367,7 +368,7 @@ def create_from_form(ctx: AppContext, caller: Caller, spec: CohortSpec) -> Creat
     from bot.people import clock as person_clock
 
     created = _create_cohort(ctx, caller, spec)
-    # Issue 11: each person's timezone from Slack (after the commit: no transaction across a
+    # Each person's timezone from Slack (after the commit: no transaction across a
     # Slack call), then the TL hears the dates the class skips and its real last day.
     person_clock.learn_for_cohort(ctx, created.cohort_id)
     calendar_notice.tell_team_lead(ctx, created.cohort_id)
@@ -376,7 +377,7 @@ def create_from_form(ctx: AppContext, caller: Caller, spec: CohortSpec) -> Creat
 
 
 def _calendar_line(cohort: Cohort, playbook: Playbook) -> str:
-    """The dates the class skips and its real last day (issue 11), for the creator's confirmation."""
+    """The dates the class skips and its real last day, for the creator's confirmation."""
     from bot.calendar import blocks as calendar_blocks
     from bot.calendar import class_days
 

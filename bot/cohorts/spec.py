@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.config.playbook import ClosedDate, DaySchedule, Playbook
+from bot.calendar.playbook import ClosedDate, DaySchedule
+from bot.config.playbook import Playbook
 from bot.core.errors import InvalidInput
 from bot.core.identity_fields import n_number_problem, normalize_n_number, npn_problem
 from bot.core.text import NAME
@@ -28,7 +29,7 @@ class AgentSpec(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     n_number: str
     npn: str
-    # For the GoTo Training registration (issue 10); without it the bot asks Slack's profile.
+    # For the GoTo Training registration; without it the bot asks Slack's profile.
     email: str | None = None
 
     @field_validator("email")
@@ -61,7 +62,7 @@ class CohortSpec(BaseModel):
     timezone: str
     start_date: date
     days: int = Field(default=3, ge=1, le=10)
-    # None: the bot makes the training in GoTo Training when it is connected (issue 10).
+    # None: the bot makes the training in GoTo Training when it is connected.
     training_link: str | None = None
     team_lead: str
     production_manager: str

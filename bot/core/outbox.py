@@ -224,7 +224,7 @@ def _deliver(db: Database, client: WebClient, key: str, now: datetime) -> Outcom
     return Outcome(key=key, sent=True, channel_id=channel_id, ts=ts)
 
 
-# -- messages shown again in a new state (issue 8) -----------------------------------------------
+# -- messages shown again in a new state -----------------------------------------------
 @dataclass(frozen=True)
 class MessageEdit:
     """A message the bot sent, and what it should show now; the listener sends it after the commit

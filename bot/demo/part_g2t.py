@@ -1,4 +1,4 @@
-"""GoTo Training (issue 10): the admin connects the bot once; a class imported without a
+"""GoTo Training: the admin connects the bot once; a class imported without a
 training_link gets its G2T made, every agent a personal join link, the TL the start link, and
 after the day the attendance DM with the minutes each agent really spent in the session."""
 

@@ -309,7 +309,7 @@ def enqueue_if_complete(work: Work, person_id: int) -> bool:
         kind="esp_complete",
         recipient=pm,
         text=pm_text,
-        # The PM's Moved to production button (issue 11).
+        # The PM's Moved to production button.
         blocks=production_blocks.complete_for_pm(pm_text, enrollment.id),
     )
     if tl != pm:

@@ -11,7 +11,7 @@ from bot.slack.blocks import Block, context, section
 
 
 def _t(moment: datetime, timezone: str, reader: str | None = None) -> str:
-    """The reader's time with the class's beside it when they differ (issue 11), else the class's."""
+    """The reader's time with the class's beside it when they differ, else the class's."""
     return time_for(moment, reader, timezone) if reader else clock_time(local(moment, timezone).time())
 
 

@@ -1,4 +1,4 @@
-"""GoTo Training in the day plan (issue 10). Every job does nothing for a cohort that carries its
+"""GoTo Training in the day plan. Every job does nothing for a cohort that carries its
 own training_link, or when the bot is not connected to GoTo.
 
 - START_LINK_EVE / START_LINK: the organizer's start link to the TL the day before day 1 and

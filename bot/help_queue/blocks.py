@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.config.playbook import Guide, TechTopic
+from bot.config.playbook import Guide
 from bot.core.timefmt import clock_time, local, time_for
+from bot.help_queue.playbook import TechTopic
 from bot.slack import ids
 from bot.slack.blocks import (
     Block,

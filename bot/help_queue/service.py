@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.access import targets as access
 from bot.access.policy import Action, Target
 from bot.cohorts import service as cohorts
-from bot.config.playbook import Playbook, TechTopic
+from bot.config.playbook import Playbook
 from bot.core import audit
 from bot.core.errors import Conflict, NotFound
 from bot.core.outbox import MessageEdit
@@ -27,6 +27,7 @@ from bot.core.timefmt import clock_time, local
 from bot.core.unit_of_work import Work, use_case
 from bot.help_queue import notify as help_notify
 from bot.help_queue.blocks import HelpCard
+from bot.help_queue.playbook import TechTopic
 from db.models import Enrollment, HelpRequest, Person, Role
 from db.models.help_request import CLAIMED, RESOLVED, WAITING
 from db.session import rows_matched
@@ -310,7 +311,7 @@ def _median(values: list[timedelta]) -> timedelta | None:
     return (values[middle - 1] + values[middle]) / 2
 
 
-# -- use cases (issue 8): /techissue, /needhelp, Still stuck, Claim, Mark resolved, the claim modal --
+# -- use cases: /techissue, /needhelp, Still stuck, Claim, Mark resolved, the claim modal --
 @dataclass(frozen=True)
 class Steps:
     """/techissue: whether the caller also gets the Still stuck button (an agent in a class)."""

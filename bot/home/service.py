@@ -179,13 +179,13 @@ def _at(moment: datetime, timezone: str) -> str:
     return clock_time(local(moment, timezone).time())
 
 
-# -- use case (issue 8): app_home_opened -------------------------------------------------------
+# -- use case: app_home_opened -------------------------------------------------------
 @use_case
 def home_view(work: Work) -> dict[str, Any]:
     """The caller's Home tab; someone the bot does not know is told how to get added."""
     if people.by_slack_id(work.session, work.caller.user_id) is None:
         return home_blocks.stranger_home(people.UNKNOWN_USER_HELP)
     actor = work.allow(Action.HOME_VIEW)
-    # Only people who have opened their Home get live updates (issue 11).
+    # Only people who have opened their Home get live updates.
     home_refresh.opened(work.session, actor.slack_user_id, work.now)
     return view_for(work.session, work.playbook, actor.slack_user_id, work.now)

@@ -23,12 +23,13 @@ from bot.calendar.dayplan import DayTimes, training_days
 from bot.coaching.blocks import coach_open_button
 from bot.coaching.service import level_label
 from bot.cohorts import service as cohorts
-from bot.config.playbook import ClockMark, Playbook
+from bot.config.playbook import Playbook
 from bot.core import audit, outbox, people
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.text import NOTE, require_length
 from bot.core.unit_of_work import Work, use_case
 from bot.progress import service as progress
+from bot.progress.playbook import ClockMark
 from bot.slack.blocks import Block, actions, context, section
 from db.models import AhipClock, Cohort, Person
 
@@ -47,7 +48,7 @@ def horizon_days(cohort: Cohort, playbook: Playbook) -> int:
 
 
 def days_of(cohort: Cohort, playbook: Playbook) -> list[DayTimes]:
-    # On the class calendar (issue 11): holidays and closed dates add no training hours.
+    # On the class calendar: holidays and closed dates add no training hours.
     return class_days.days_of(cohort, playbook, count=horizon_days(cohort, playbook))
 
 

@@ -17,12 +17,13 @@ from bot.access import targets as access
 from bot.access.policy import Action, Target
 from bot.calendar import class_days
 from bot.cohorts import service as cohorts
-from bot.config.playbook import Playbook, ProgressStep
+from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.text import NOTE, require_length, shorten
 from bot.core.timefmt import local
 from bot.core.unit_of_work import Work, use_case
+from bot.progress.playbook import ProgressStep
 from db.models import Cohort, Person, ProgressMark, Role, TimeframeFlag
 
 DONE_WORDS = {"done", "complete", "completed", "passed", "finished"}

@@ -51,7 +51,7 @@ def timeframe_check(cohort_id: int, day: int) -> int:
         for flag in flags:
             agent = next(a for a in cohorts.active_agents(session, cohort.id) if a.id == flag.person_id)
             text = blocks.window_flag(agent.name, cohort.name, flag.missing or "", flag.excuse, propose=True)
-            # The Final CAP's catch-up (issue 13): the TL's copy has the button to schedule it.
+            # The Final CAP's catch-up: the TL's copy has the button to schedule it.
             line = catch_up_blocks.for_flag(ctx.playbook, flag.excuse)
             full = f"{text}\n{line}" if line else text
             tl_blocks = catch_up_blocks.flag_blocks(full, ctx.playbook, agent.slack_user_id) if line else None

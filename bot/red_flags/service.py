@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.access import targets as access
 from bot.access.policy import Action, Target
 from bot.cohorts import service as cohorts
-from bot.config.playbook import Playbook, RedFlagCategory
+from bot.config.playbook import Playbook
 from bot.core import audit, outbox, people
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.outbox import MessageEdit
@@ -25,6 +25,7 @@ from bot.core.timefmt import show
 from bot.core.unit_of_work import Work, use_case
 from bot.red_flags import blocks as flag_blocks
 from bot.red_flags import notify as red_flag_notify
+from bot.red_flags.playbook import RedFlagCategory
 from db.models import Cohort, Notification, Person, RedFlag, Role
 from db.session import rows_matched
 
@@ -192,7 +193,7 @@ def sent_messages(session: Session, flag_id: int) -> list[tuple[str, str]]:
     return [(channel, ts) for channel, ts in session.execute(stmt) if channel and ts]
 
 
-# -- use cases (issue 8): /redflag, the Resolve button and its modal ------------------------------
+# -- use cases: /redflag, the Resolve button and its modal ------------------------------
 @dataclass(frozen=True)
 class RaiseInput:
     agent_user_id: str

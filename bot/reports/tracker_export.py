@@ -29,9 +29,9 @@ def headers(playbook: Playbook) -> list[str]:
         + ["ESP complete", "Attendance", "MIAs", "Coaching level"]
         + [f"Failed {c.name} attempts" for c in playbook.carriers]
         + ["Open red flags"]
-        + ["G2T minutes"]  # GoTo Training (issue 10): minutes in the session per day
+        + ["G2T minutes"]  # GoTo Training: minutes in the session per day
         + [f"Failed {c.name} attempts" for c in playbook.failed_certs.tbt_courses]
-        + ["Call Cert pass rate"]  # issue 13
+        + ["Call Cert pass rate"]
         + ["Moved to production"]
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.config.playbook import SheetColumn, SheetSyncPolicy
+from bot.sheet_sync.playbook import SheetColumn, SheetSyncPolicy
 
 
 def normal(text: str) -> str:

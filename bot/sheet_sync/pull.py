@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.config.playbook import Playbook, SheetColumn
+from bot.config.playbook import Playbook
 from bot.core import audit, outbox
 from bot.core.context import AppContext
 from bot.esp_tracker import service as esp
@@ -26,6 +26,7 @@ from bot.sheet_sync import blocks as sheet_blocks
 from bot.sheet_sync import service as sheet_sync
 from bot.sheet_sync.client import SheetError, forget, open_tracker
 from bot.sheet_sync.layout import Layout, normal, same_meaning, status_for
+from bot.sheet_sync.playbook import SheetColumn
 from bot.sheet_sync.service import SyncedAgent
 from db.models import Person, SheetCell
 

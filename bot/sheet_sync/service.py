@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 
 from bot.class_day import attendance
 from bot.cohorts import service as cohorts
-from bot.config.playbook import Playbook, SheetColumn
+from bot.config.playbook import Playbook
 from bot.esp_tracker import service as esp
 from bot.red_flags import service as red_flags
 from bot.sheet_sync import layout
+from bot.sheet_sync.playbook import SheetColumn
 from db.models import Cohort, EspItem, SheetCell, SheetSyncState, SheetWrite
 
 # At most this many write requests per push: an append, the row tags, the values, the protection.

@@ -75,7 +75,7 @@ def _override(world: World, actor: str, agent: str | None, relation: Relation) -
                     cohort_id=None,
                     carrier_key="aetna",
                     attempt_no=n,
-                    year=world.clock.now().year,  # attempts count per calendar year (issue 13)
+                    year=world.clock.now().year,  # attempts count per calendar year
                     score=50,
                     override=False,
                     recorded_by_id=person.id,

@@ -1,4 +1,4 @@
-"""Issue 13's actions: pausing an agent's AHIP clock, scheduling the Final CAP's catch-up."""
+"""Actions of the policies: pausing an agent's AHIP clock, scheduling the Final CAP's catch-up."""
 
 from __future__ import annotations
 

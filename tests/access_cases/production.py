@@ -1,4 +1,4 @@
-"""Moved to production (issue 11): the button on the PM's ESP-complete DM."""
+"""Moved to production: the button on the PM's ESP-complete DM."""
 
 from __future__ import annotations
 
