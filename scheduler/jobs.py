@@ -1,4 +1,4 @@
-"""What the training day runs beside its prompts, listed explicitly (no registration at import).
+"""The one list of the features' jobs, explicit (no registration at import), and the engine's own.
 
 - DAILY_JOBS: a job per training day, anchored at day start or day end with an offset. The
   planner gives each a stable id `cohort:{cohort_id}:day:{day}:{name}` and calls
@@ -13,22 +13,10 @@
 from __future__ import annotations
 
 from bot.class_day import jobs as class_day_jobs
-
-# Job references a job store written before the features moved out of scheduler/ still holds;
-# re-exported for one release, until every stored job has been replaced by the plan's.
-from bot.class_day.jobs import (  # noqa: E402,F401
-    check_break,
-    lower_prompt,
-    mark_absent,
-    mark_tardy,
-    morning_post,
-    raise_prompt,
-)
 from bot.core import outbox
 from bot.core.job_context import current
 from bot.forms import evening_jobs as evening_check
 from bot.g2t import jobs as g2t
-from bot.g2t.jobs import send_g2t_links  # noqa: E402,F401
 from bot.help_queue import report as help_queue_report
 from bot.progress import ahip_clock_jobs as ahip_clock
 from bot.progress import timeframe_jobs as timeframe
@@ -62,14 +50,6 @@ def retry_outbox() -> None:
     outbox.retry_failed(ctx.db, ctx.client, ctx.clock.now())
 
 
-def reconcile() -> None:
-    """Re-derive the plan when the cohorts changed (picks up cohorts created by any process)."""
-    from scheduler import runner
-
-    active = runner.active()
-    if active is not None:
-        active.reconcile_if_changed()
-
-
 def end_of_day(cohort_id: int, day: int) -> None:
+    """The TL's end-of-day DM, with each feature's section of END_OF_DAY_SECTIONS."""
     class_day_jobs.end_of_day(cohort_id, day, END_OF_DAY_SECTIONS)
