@@ -35,7 +35,8 @@ def rewrite_func_refs(engine: Engine, renamed: dict[str, str], table_name: str =
             return []
         for job_id, blob in connection.execute(select(table.c.id, table.c.job_state)).all():
             state = pickle.loads(blob)  # noqa: S301 - our own job table, written by APScheduler
-            new = renamed.get(state.get("func")) if isinstance(state, dict) else None
+            func = state.get("func") if isinstance(state, dict) else None
+            new = renamed.get(func) if isinstance(func, str) else None
             if new is None:
                 continue
             state["func"] = new
