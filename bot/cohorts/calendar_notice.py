@@ -7,8 +7,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from bot.calendar import blocks as calendar_blocks
 from bot.calendar import class_days
+from bot.cohorts import blocks as cohort_blocks
 from bot.cohorts import service as cohorts
 from bot.core import outbox
 from bot.core.context import AppContext
@@ -23,7 +23,7 @@ class Notice:
 
     @property
     def line(self) -> str:
-        return calendar_blocks.skipped_line(self.skipped, self.last_day)
+        return cohort_blocks.skipped_line(self.skipped, self.last_day)
 
 
 def notice_of(ctx: AppContext, cohort_id: int) -> Notice:
@@ -41,7 +41,7 @@ def tell_team_lead(ctx: AppContext, cohort_id: int) -> Notice:
     if notice.skipped:
         fingerprint = ",".join(f"{d.isoformat()}" for d, _ in notice.skipped) + f">{notice.last_day}"
         digest = hashlib.sha1(fingerprint.encode()).hexdigest()[:12]
-        text, blocks = calendar_blocks.calendar_notice(notice.cohort_name, notice.skipped, notice.last_day)
+        text, blocks = cohort_blocks.calendar_notice(notice.cohort_name, notice.skipped, notice.last_day)
         outbox.send_once(
             ctx.db,
             ctx.client,

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from bot.calendar.dayplan import DayTimes
 from bot.class_day import attendance
-from bot.class_day import blocks as day_blocks
 from bot.class_day import presence as g2t_presence
 from bot.cohorts import service as cohorts
 from bot.core import outbox
 from bot.core.context import AppContext
 from bot.core.timefmt import local
+from bot.g2t import blocks as g2t_blocks
 from bot.g2t import tokens as g2t_tokens
 from bot.g2t import training as g2t_training
 from bot.g2t.client import Attendee
@@ -174,18 +174,15 @@ def _send(ctx: AppContext, cohort_id: int, day_no: int) -> None:
         cohort = cohorts.by_id(session, cohort_id)
         times = attendance.day_of(cohort, ctx.playbook, day_no)
         rows = attendance.day_table(session, ctx.playbook, cohort, day_no)
-        text, blocks = day_blocks.end_of_day(cohort.name, times, rows)
+        text, blocks = g2t_blocks.end_of_day(cohort.name, times, rows)
         tl = cohort.tl.slack_user_id
-    blocks.insert(
-        1, context(":movie_camera: With who was really in the GoTo Training session, and for how long.")
-    )
     outbox.send_once(
         ctx.db,
         ctx.client,
         key=f"g2t-eod:{cohort_id}:day:{day_no}:tl",
         kind="g2t_end_of_day",
         recipient=tl,
-        text=text + " (with GoTo Training)",
+        text=text,
         blocks=blocks[:50],
         now=now,
     )

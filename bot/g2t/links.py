@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.class_day import attendance
-from bot.class_day import blocks as day_blocks
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import outbox
@@ -57,7 +56,7 @@ def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None 
         name, tl, tl_zone = cohort.name, cohort.tl.slack_user_id, cohort.tl.timezone
     sent: list[tuple[int, str]] = []
     for person_id, person_name, slack_id, link, zone in targets:
-        text, blocks = day_blocks.g2t_link(person_name, name, link, days[0], zone)
+        text, blocks = g2t_blocks.g2t_link(person_name, name, link, days[0], zone)
         outcome = outbox.send_once(
             ctx.db,
             ctx.client,
@@ -72,7 +71,7 @@ def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None 
             sent.append((person_id, person_name))
     late = now > due + timedelta(minutes=ctx.playbook.attendance.late_prompt_grace_minutes)
     if sent and late:
-        text, blocks = day_blocks.g2t_late(name, [n for _, n in sent], days[0], tl_zone)
+        text, blocks = g2t_blocks.g2t_late(name, [n for _, n in sent], days[0], tl_zone)
         key = f"g2t-late:{cohort_id}:" + ",".join(str(i) for i, _ in sent)
         outbox.send_once(
             ctx.db, ctx.client, key=key, kind="g2t_late", recipient=tl, text=text, blocks=blocks, now=now
