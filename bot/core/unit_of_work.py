@@ -109,9 +109,10 @@ class Work:
         text: str,
         blocks: list[dict[str, Any]] | None = None,
         expires_at: datetime | None = None,
-    ) -> None:
-        """Send this message once per `key`, after the unit of work commits."""
-        if outbox.enqueue(
+    ) -> bool:
+        """Send this message once per `key`, after the unit of work commits; False when a message
+        with this key was already written (sent, or on its way)."""
+        if not outbox.enqueue(
             self.session,
             key=key,
             kind=kind,
@@ -121,7 +122,9 @@ class Work:
             now=self.now,
             expires_at=expires_at,
         ):
-            self.enqueued.append(key)
+            return False
+        self.enqueued.append(key)
+        return True
 
     def emit(self, event: object) -> None:
         """Record a domain event; its after-commit subscribers run once the unit of work commits
