@@ -152,9 +152,9 @@ def send_enqueued(ctx: AppContext, keys: list[str]) -> list[outbox.Outcome]:
 
 
 def _after_commit(ctx: AppContext, events: list[object]) -> None:
-    """The events' subscribers. What they send goes at once, not after the listener's ack: the
-    listener's "could not reach" note speaks of its own use case's messages only, and a
-    subscriber's messages keep the moment they had when the feature called it directly."""
+    """The events' subscribers. What they send goes out at once rather than after the listener's
+    ack: the listener's "could not reach" note is about its own use case's messages only, and the
+    hooks write to other people than the one the listener answers."""
     token = _deferred.set(None)
     try:
         ctx.hooks.run(ctx, events)
