@@ -9,6 +9,7 @@ from slack_bolt import App
 from bot.class_day import attendance
 from bot.class_day import blocks as day_blocks
 from bot.class_day.blocks import reason_modal
+from bot.class_day.types import AgentDays
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
 from bot.core.text import NOTE, require_length
@@ -40,13 +41,13 @@ def attendance_command(command: dict[str, Any], ctx: AppContext, caller: Caller)
         user_id, _ = user_mention(args[0], ATTENDANCE_USAGE)
         return _attendance_days(attendance.agent_days(ctx, caller, user_id))
     found = attendance.overview(ctx, caller, str(command.get("channel_id") or ""))
-    if isinstance(found, attendance.AgentDays):
+    if isinstance(found, AgentDays):
         return _attendance_days(found)
     blocks = day_blocks.day_table(found.cohort_name, found.day, found.rows)
     return Say(f"Attendance, day {found.day.number}", blocks)
 
 
-def _attendance_days(found: attendance.AgentDays) -> Reply:
+def _attendance_days(found: AgentDays) -> Reply:
     return Say(
         f"Attendance of {found.name}", day_blocks.agent_record(found.cohort_name, found.name, found.days)
     )

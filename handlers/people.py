@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.core.context import AppContext
+from bot.core.unit_of_work import Caller
 from bot.people import clock as person_clock
 from bot.slack import ids
 from handlers.listener import event
@@ -14,10 +15,10 @@ from handlers.replies import Nothing, Reply
 
 
 # -- events: user_change ------------------------------------------------------------------------
-def user_change_event(event: dict[str, Any], ctx: AppContext) -> Reply:
+def user_change_event(event: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
     user = event.get("user")
     if isinstance(user, dict):
-        person_clock.user_changed(ctx, user)
+        person_clock.user_changed(ctx, caller, user)
     return Nothing()
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.cohorts import calendar_notice
+from bot.cohorts import clocks as class_clocks
 from bot.cohorts import service as cohorts
 from bot.cohorts.spec import parse_cohort
 from bot.core import people
 from bot.g2t import links as g2t_links
-from bot.people import clock as person_clock
 from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
 from bot.standin.transcript import flatten_blocks
@@ -75,7 +75,7 @@ def import_cohort(world: World, **overrides: Any) -> int:
     with world.ctx.db.session() as session:
         result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now())
         cohort_id = result.cohort.id
-    person_clock.learn_for_cohort(world.ctx, cohort_id)
+    class_clocks.learn_for_cohort(world.ctx, cohort_id)
     calendar_notice.tell_team_lead(world.ctx, cohort_id)
     g2t_links.deliver_links(world.ctx, cohort_id)
     world.settle()

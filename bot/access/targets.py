@@ -8,12 +8,12 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.access.policy import Target
-from bot.cohorts import service as cohorts
+from bot.core import people
 from db.models import Cohort, Person
 
 
 def agent_target(session: Session, agent: Person, record: str | None = None) -> Target:
-    enrollment = cohorts.enrollment_of(session, agent.id)
+    enrollment = people.enrollment_of(session, agent.id)
     return Target(cohort=enrollment.cohort if enrollment else None, person=agent, record=record)
 
 

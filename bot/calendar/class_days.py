@@ -14,11 +14,18 @@ from sqlalchemy.orm import Session, object_session
 
 from bot.calendar.class_calendar import ClassCalendar
 from bot.calendar.dayplan import DayTimes, training_days
-from bot.cohorts import service as cohorts
+from bot.calendar.playbook import DaySchedule
 from bot.config.playbook import Playbook
 from bot.core.timefmt import local
 from db.models import Cohort, DayPrompt
 from db.models.day_prompt import MORNING
+
+
+def schedule_of(cohort: Cohort, playbook: Playbook) -> DaySchedule:
+    """The cohort's own day schedule, else the playbook's."""
+    if cohort.schedule:
+        return DaySchedule.model_validate(cohort.schedule)
+    return playbook.day
 
 
 def calendar_of(cohort: Cohort, playbook: Playbook) -> ClassCalendar:
@@ -70,7 +77,7 @@ def days_of(
         cohort.start_date,
         count or cohort.days,
         cohort.timezone,
-        cohorts.schedule_of(cohort, playbook),
+        schedule_of(cohort, playbook),
         calendar_of(cohort, playbook),
         held,
     )

@@ -13,11 +13,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.calendar.class_calendar import WEEKENDS_ONLY, ClassCalendar
 from bot.calendar.playbook import DaySchedule
-from bot.class_day.playbook import AttendancePolicy
+
+
+class Windows(Protocol):
+    """How long the day's answers stay open, in minutes: the class day's attendance section of the
+    playbook has them (a later feature's, so the calendar asks only for the numbers)."""
+
+    @property
+    def checkin_grace_minutes(self) -> int: ...
+    @property
+    def raise_lead_minutes(self) -> int: ...
+    @property
+    def raise_grace_minutes(self) -> int: ...
+    @property
+    def lower_grace_minutes(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -30,13 +44,13 @@ class BreakTimes:
     minutes: int
     label: str = ""  # "Lunch", or "Break N" counting breaks only, as the class says it
 
-    def raise_at(self, policy: AttendancePolicy) -> datetime:
+    def raise_at(self, policy: Windows) -> datetime:
         return self.start - timedelta(minutes=policy.raise_lead_minutes)
 
-    def raise_closes(self, policy: AttendancePolicy) -> datetime:
+    def raise_closes(self, policy: Windows) -> datetime:
         return self.start + timedelta(minutes=policy.raise_grace_minutes)
 
-    def lower_closes(self, policy: AttendancePolicy) -> datetime:
+    def lower_closes(self, policy: Windows) -> datetime:
         return self.end + timedelta(minutes=policy.lower_grace_minutes)
 
 
@@ -49,7 +63,7 @@ class DayTimes:
     end: datetime
     breaks: tuple[BreakTimes, ...]
 
-    def checkin_closes(self, policy: AttendancePolicy) -> datetime:
+    def checkin_closes(self, policy: Windows) -> datetime:
         return self.start + timedelta(minutes=policy.checkin_grace_minutes)
 
     def absent_at(self) -> datetime:

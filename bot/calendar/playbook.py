@@ -8,6 +8,7 @@ from datetime import time
 
 from pydantic import Field, field_validator, model_validator
 
+from bot.calendar.class_calendar import check_region
 from bot.config.strict import Strict
 
 
@@ -89,8 +90,6 @@ class CalendarPolicy(Strict):
 
     @model_validator(mode="after")
     def _known_region(self) -> CalendarPolicy:
-        from bot.calendar.class_calendar import check_region
-
         if self.country:
             check_region(self.country, self.subdivision)
         elif self.subdivision:

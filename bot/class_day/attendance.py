@@ -7,7 +7,7 @@ proposes a code per agent and day from what it saw; a TL may set another (kept, 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from bot.calendar import class_days
 from bot.calendar.dayplan import DayTimes
 from bot.class_day import presence as g2t_presence
 from bot.class_day.playbook import AttendancePolicy
+from bot.class_day.types import AgentDay, AgentDays, ClassDay, MiaForm, MiaResolved
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import audit, people
@@ -403,31 +404,6 @@ def resolve_flag(
 
 
 # -- codes -----------------------------------------------------------------------------------
-@dataclass
-class AgentDay:
-    person_id: int
-    name: str
-    slack_user_id: str
-    day: int
-    code_key: str
-    code_label: str
-    chosen: bool = False
-    checkin_at: datetime | None = None
-    checkin_late: bool = False
-    tardy: bool = False
-    absent: bool = False
-    mia_breaks: list[int] = field(default_factory=list)
-    cleared_mia_breaks: list[int] = field(default_factory=list)
-    late_answers: int = 0
-    # From the GoTo Training attendee report, when there is one.
-    g2t_minutes: int | None = None
-    g2t_first_join: datetime | None = None
-    g2t_last_leave: datetime | None = None
-    g2t_gaps: list[tuple[datetime, datetime]] = field(default_factory=list)
-    # MIA break -> whether G2T shows the agent away around it (True confirms, False questions).
-    g2t_mia_away: dict[int, bool] = field(default_factory=dict)
-
-
 def _proposed_key(
     policy: AttendancePolicy, day: DayTimes, checkin: AttendanceCheck | None, open_mias: int
 ) -> str:
@@ -681,20 +657,6 @@ def day_codes(session: Session, person_id: int, playbook: Playbook) -> list[tupl
 
 # -- use cases: /attendance, the MIA buttons and their reason modal, reactions ----------
 @dataclass(frozen=True)
-class ClassDay:
-    cohort_name: str
-    day: DayTimes
-    rows: list[AgentDay]
-
-
-@dataclass(frozen=True)
-class AgentDays:
-    cohort_name: str
-    name: str
-    days: list[tuple[DayTimes, AgentDay]]
-
-
-@dataclass(frozen=True)
 class CodeChange:
     agent_user_id: str
     day: int
@@ -703,25 +665,9 @@ class CodeChange:
 
 
 @dataclass(frozen=True)
-class MiaForm:
-    flag_id: int
-    decision: str
-    agent_name: str
-
-
-@dataclass(frozen=True)
 class MiaDecision:
     flag_id: int
     decision: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class MiaResolved:
-    decision: str
-    agent_name: str
-    day: int
-    break_no: int
     reason: str
 
 

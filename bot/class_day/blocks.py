@@ -1,4 +1,4 @@
-"""Block Kit for the training day: the G2T link, morning post, break prompts, TL alerts, tables."""
+"""Block Kit for the training day: morning post, break prompts, TL alerts, tables."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.calendar.day_times import day_times_lines
 from bot.calendar.dayplan import DayTimes
-from bot.class_day.attendance import AgentDay
+from bot.class_day import table
+from bot.class_day.types import AgentDay
 from bot.config.playbook import Playbook
 from bot.core.text import NOTE
-from bot.core.timefmt import clock_time, differs, local, show_date, span_for, time_for
+from bot.core.timefmt import clock_time, local, show_date, time_for
 from bot.slack import ids
 from bot.slack.blocks import (
     Block,
@@ -29,57 +31,6 @@ from bot.slack.blocks import (
 def _t(moment: datetime, timezone: str, reader: str | None = None) -> str:
     """The time as the DM's reader reads it (the class's time beside theirs when they differ)."""
     return time_for(moment, reader, timezone) if reader else clock_time(local(moment, timezone).time())
-
-
-def _zone(day: DayTimes) -> str:
-    return local(day.start, day.timezone).tzname() or day.timezone
-
-
-def day_times_lines(day: DayTimes, reader: str | None = None) -> list[str]:
-    """The day's times; for a DM, in the reader's zone with the class's beside them when they differ."""
-    if differs(day.start, reader, day.timezone):
-        lines = [f"*{show_date(day.date)}*: {span_for(day.start, day.end, reader, day.timezone)}"]
-        for spot in day.breaks:
-            span = span_for(spot.start, spot.end, reader, day.timezone)
-            lines.append(f"• {spot.label}: {span} ({spot.minutes} min)")
-        return lines
-    lines = [
-        f"*{show_date(day.date)}*: {_t(day.start, day.timezone)} – {_t(day.end, day.timezone)} {_zone(day)}"
-    ]
-    for spot in day.breaks:
-        what = spot.label
-        lines.append(
-            f"• {what}: {_t(spot.start, day.timezone)} – {_t(spot.end, day.timezone)} ({spot.minutes} min)"
-        )
-    return lines
-
-
-def g2t_link(
-    agent_name: str, cohort_name: str, link: str, day: DayTimes, reader: str | None = None
-) -> tuple[str, list[Block]]:
-    text = f"Your class {cohort_name} starts {show_date(day.date)}. Join with {link}"
-    return text, [
-        section(f"Hi {agent_name}! Your licensing class *{cohort_name}* starts {show_date(day.date)}."),
-        section(f"*Join the training here:* <{link}|GoTo Training link>\n{link}"),
-        section("*Day 1*\n" + "\n".join(day_times_lines(day, reader))),
-        context(
-            "Join a few minutes early, muted. In the class channel, check in each morning by reacting "
-            ":white_check_mark: to the bot's post."
-        ),
-    ]
-
-
-def g2t_late(
-    cohort_name: str, names: Sequence[str], day: DayTimes, reader: str | None = None
-) -> tuple[str, list[Block]]:
-    listed = ", ".join(names)
-    text = f"The training link for {cohort_name} went out late to {listed}."
-    return text, [
-        section(
-            f":warning: The G2T training link for *{cohort_name}* went out late (less than the playbook's lead time "
-            f"before {show_date(day.date)}, {time_for(day.start, reader, day.timezone, zone=True)}) to: {listed}."
-        )
-    ]
 
 
 def morning_post(cohort_name: str, day: DayTimes, days: int, playbook: Playbook) -> tuple[str, list[Block]]:
@@ -194,70 +145,22 @@ def reason_modal(flag_id: int, decision: str, agent_name: str) -> dict[str, obje
     }
 
 
-def _breaks(day: DayTimes, numbers: Sequence[int]) -> str:
-    return ", ".join(day.break_no(n).label.lower() if n <= len(day.breaks) else f"break {n}" for n in numbers)
-
-
-def _row(row: AgentDay, day: DayTimes, reader: str | None = None) -> str:
-    timezone = day.timezone
-    parts = [f"*{row.name}*: {row.code_label}" + (" _(set by TL)_" if row.chosen else "")]
-    if row.checkin_at:
-        parts.append(
-            f"checked in {_t(row.checkin_at, timezone, reader)}" + (" (late)" if row.checkin_late else "")
-        )
-    else:
-        parts.append("no check-in")
-    if row.tardy:
-        parts.append("tardy")
-    if row.absent:
-        parts.append("absent at first break")
-    if row.mia_breaks:
-        parts.append("MIA at " + _breaks(day, row.mia_breaks))
-    if row.cleared_mia_breaks:
-        parts.append("MIA cleared at " + _breaks(day, row.cleared_mia_breaks))
-    if row.g2t_minutes is not None:
-        parts.append(_g2t(row, day))
-    return " · ".join(parts)
-
-
-def _g2t(row: AgentDay, day: DayTimes) -> str:
-    """What the GoTo Training report says: minutes in the session and when."""
-    tz = day.timezone
-    if not row.g2t_minutes or row.g2t_first_join is None or row.g2t_last_leave is None:
-        return "G2T: not in the session"
-    text = f"G2T: {row.g2t_minutes // 60} h {row.g2t_minutes % 60:02d} min"
-    text += f" ({_t(row.g2t_first_join, tz)}–{_t(row.g2t_last_leave, tz)})"
-    if row.g2t_gaps:
-        text += ", away " + ", ".join(f"{_t(s, tz)}–{_t(e, tz)}" for s, e in row.g2t_gaps)
-    for number, away in sorted(row.g2t_mia_away.items()):
-        label = _breaks(day, [number])
-        text += f"; {'away at' if away else 'in the session at'} {label}: MIA {'confirmed' if away else 'questioned'}"
-    return text
-
-
 def day_table(
     cohort_name: str, day: DayTimes, rows: Sequence[AgentDay], reader: str | None = None
 ) -> list[Block]:
-    lines = [_row(r, day, reader) for r in rows] or ["No agents enrolled."]
     return [
-        header(f"Attendance – {cohort_name}, day {day.number}"),
+        header(table.title(cohort_name, day)),
         section(show_date(day.date)),
-        *sections(lines),
+        *sections(table.lines(rows, day, reader)),
     ]
 
 
 def end_of_day(
     cohort_name: str, day: DayTimes, rows: Sequence[AgentDay], reader: str | None = None
 ) -> tuple[str, list[Block]]:
-    text = f"End of day {day.number} of {cohort_name}: attendance"
     blocks = day_table(cohort_name, day, rows, reader)
-    blocks.append(
-        context(
-            "Proposed codes from what I saw. Change one with "
-            "`/attendance set @agent DAY CODE reason` in the class channel."
-        )
-    )
-    return text, blocks
+    blocks.append(context(table.END_OF_DAY_NOTE))
+    return table.end_of_day_text(cohort_name, day), blocks
 
 
 def agent_record(cohort_name: str, name: str, rows: Sequence[tuple[DayTimes, AgentDay]]) -> list[Block]:
@@ -266,6 +169,6 @@ def agent_record(cohort_name: str, name: str, rows: Sequence[tuple[DayTimes, Age
         return [section(f"*{name}* ({cohort_name}): no class days held yet.")]
     return [
         header(f"Attendance – {name}"),
-        *sections([f"Day {r.day}: " + _row(r, day).split(": ", 1)[1] for day, r in rows]),
+        *sections([f"Day {r.day}: " + table.row_line(r, day).split(": ", 1)[1] for day, r in rows]),
         divider(),
     ]

@@ -8,12 +8,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.calendar.dayplan import DayTimes
 from bot.class_day.playbook import AttendancePolicy
-from bot.g2t.playbook import G2TPolicy
 
 Span = tuple[datetime, datetime]
+
+
+class Graces(Protocol):
+    """How late a join or how early a leave still counts as on time, in minutes: GoTo Training's
+    section of the playbook has them (a later feature's, so the class day asks only for the numbers)."""
+
+    @property
+    def join_grace_minutes(self) -> int: ...
+    @property
+    def leave_grace_minutes(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,7 @@ def early_minutes(day: DayTimes, p: Presence) -> int:
     return max(0, int((day.end - p.last_leave).total_seconds() // 60))
 
 
-def proposed_code(day: DayTimes, p: Presence, attendance: AttendancePolicy, g2t: G2TPolicy) -> str | None:
+def proposed_code(day: DayTimes, p: Presence, attendance: AttendancePolicy, g2t: Graces) -> str | None:
     """The code real presence points to, or None for a full day. The larger of late and early
     decides between Tardy and Left Early."""
     if p.minutes == 0 or p.missed_minutes > attendance.absent_after_missing_hours * 60:

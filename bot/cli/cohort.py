@@ -19,10 +19,10 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def import_file(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_context
     from bot.cohorts import calendar_notice
+    from bot.cohorts import clocks as class_clocks
     from bot.cohorts import service as cohorts
     from bot.cohorts.spec import load_cohort_file
     from bot.g2t import links as g2t_links
-    from bot.people import clock as person_clock
     from db.migrate import upgrade
 
     ctx = build_context(settings)
@@ -36,7 +36,7 @@ def import_file(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"{name} (cohort {cohort_id}): " + "; ".join(changes))
     if settings.slack_bot_token:
-        person_clock.learn_for_cohort(ctx, cohort_id)
+        class_clocks.learn_for_cohort(ctx, cohort_id)
     notice = calendar_notice.tell_team_lead(ctx, cohort_id) if settings.slack_bot_token else None
     print(notice.line if notice else calendar_notice.notice_of(ctx, cohort_id).line)
     if settings.slack_bot_token:

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from bot.access import policy
 from bot.access import targets as access
 from bot.access.policy import Action
-from bot.calendar.playbook import DaySchedule
+from bot.calendar import class_days
 from bot.cohorts import blocks as cohort_blocks
 from bot.cohorts.spec import AgentSpec, CohortSpec
+from bot.cohorts.types import AgentEnrolled, AgentTransferred, CohortCreated
 from bot.cohorts.welcome import welcome as welcome_blocks
 from bot.config.playbook import Playbook
 from bot.core import audit, people
@@ -105,18 +106,7 @@ def active_agents(session: Session, cohort_id: int) -> list[Person]:
 
 def enrollment_of(session: Session, person_id: int) -> Enrollment | None:
     """The agent's current cohort (the newest active enrollment)."""
-    stmt = (
-        select(Enrollment)
-        .where(Enrollment.person_id == person_id, Enrollment.status == "active")
-        .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
-    )
-    return session.scalars(stmt).first()
-
-
-def schedule_of(cohort: Cohort, playbook: Playbook) -> DaySchedule:
-    if cohort.schedule:
-        return DaySchedule.model_validate(cohort.schedule)
-    return playbook.day
+    return people.enrollment_of(session, person_id)
 
 
 def import_cohort(session: Session, spec: CohortSpec, *, actor: str, now: datetime) -> ImportResult:
@@ -362,40 +352,18 @@ class CreatedCohort:
     days: int
 
 
-def create_from_form(ctx: AppContext, caller: Caller, spec: CohortSpec) -> CreatedCohort:
-    """The /cohort new modal: create the cohort, then send the G2T links if they are due."""
-    from bot.cohorts import calendar_notice
-    from bot.people import clock as person_clock
-
-    created = _create_cohort(ctx, caller, spec)
-    # Each person's timezone from Slack (after the commit: no transaction across a
-    # Slack call), then the TL hears the dates the class skips and its real last day.
-    person_clock.learn_for_cohort(ctx, created.cohort_id)
-    calendar_notice.tell_team_lead(ctx, created.cohort_id)
-    _send_links(ctx, created.cohort_id)
-    return created
-
-
 def _calendar_line(cohort: Cohort, playbook: Playbook) -> str:
     """The dates the class skips and its real last day, for the creator's confirmation."""
-    from bot.calendar import blocks as calendar_blocks
-    from bot.calendar import class_days
-
-    return calendar_blocks.skipped_line(
+    return cohort_blocks.skipped_line(
         class_days.skipped(cohort, playbook), class_days.dates_of(cohort, playbook)[-1]
     )
 
 
-def _send_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None = None) -> None:
-    """The G2T link DMs, if they are due, after the unit of work (they go through the outbox once each)."""
-    # Imported here: g2t_links reaches this module back through attendance and the day blocks.
-    from bot.g2t import links as g2t_links
-
-    g2t_links.deliver_links(ctx, cohort_id, person_ids)
-
-
 @use_case
-def _create_cohort(work: Work, spec: CohortSpec) -> CreatedCohort:
+def create_from_form(work: Work, spec: CohortSpec) -> CreatedCohort:
+    """The /cohort new modal: create the cohort and DM its creator. After the commit, the
+    CohortCreated subscribers learn each person's timezone from Slack, tell the TL the dates the
+    class skips and send the G2T links if they are due (bot/hooks.py)."""
     existing = for_channel(work.session, spec.channel)
     if existing is not None:
         taken = f"<#{spec.channel}> already has a cohort: {escape(existing.name)}."
@@ -412,6 +380,7 @@ def _create_cohort(work: Work, spec: CohortSpec) -> CreatedCohort:
     except Conflict as exc:
         raise Conflict(exc.message, field="name") from None
     cohort = import_cohort(work.session, spec, actor=actor.slack_user_id, now=work.now).cohort
+    work.emit(CohortCreated(cohort_id=cohort.id))
     work.notify(
         key=f"cohort.created:{cohort.id}",
         kind="cohort_created",
@@ -452,13 +421,11 @@ class Enrolled:
 
 
 def enroll_agent(ctx: AppContext, caller: Caller, data: EnrollInput) -> Enrolled:
-    """/cohort add @agent N-Number NPN, typed in the class channel."""
+    """/cohort add @agent N-Number NPN, typed in the class channel. The policy answers first, so a
+    refusal costs Slack nothing; then users.info, outside the unit of work; then the enrollment."""
     _may_act_here(ctx, caller, Action.AGENT_ENROLL, data.channel_id)
-    name = people.workspace_member(ctx.client, data.agent_user_id)  # users.info: outside the unit of work
-    enrolled = _enroll_agent(ctx, caller, data, name)
-    if enrolled.added:
-        _send_links(ctx, enrolled.cohort_id, [enrolled.person_id])
-    return enrolled
+    name = people.workspace_member(ctx.client, data.agent_user_id)
+    return _enroll_agent(ctx, caller, data, name)
 
 
 @use_case
@@ -520,6 +487,7 @@ def _enroll_agent(work: Work, data: EnrollInput, name: str) -> Enrolled:
             f"{person.name} is on record with {' and '.join(differences)}; nothing was saved. {IDENTITY_POINTER}"
         )
     _activate(session, cohort, person, actor=actor.slack_user_id, now=work.now)
+    work.emit(AgentEnrolled(cohort_id=cohort.id, person_id=person.id))
     return _enrolled(person, cohort, added=True)
 
 
@@ -570,10 +538,7 @@ def transfer_agent(ctx: AppContext, caller: Caller, data: TransferInput) -> Tran
     """/cohort transfer @agent, typed in the receiving class's channel."""
     _may_act_here(ctx, caller, Action.AGENT_TRANSFER, data.channel_id)
     people.workspace_member(ctx.client, data.agent_user_id)  # still a real, active person
-    moved = _transfer_agent(ctx, caller, data)
-    if moved.moved:
-        _send_links(ctx, moved.cohort_id, [moved.person_id])
-    return moved
+    return _transfer_agent(ctx, caller, data)
 
 
 @use_case
@@ -616,6 +581,7 @@ def _transfer_agent(work: Work, data: TransferInput) -> Transferred:
         now=work.now,
         details={"transferred_from": sending.id},
     )
+    work.emit(AgentTransferred(cohort_id=cohort.id, person_id=person.id, from_cohort_id=sending.id))
     if sending.tl.slack_user_id != actor.slack_user_id:
         work.notify(
             key=f"agent.transferred:{enrollment.id}:{work.now.isoformat()}",

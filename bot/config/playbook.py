@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from bot.access.policy import Action
 from bot.calendar.playbook import CalendarPolicy, DaySchedule
 from bot.certs.playbook import CallCertPolicy, Carrier, FailedCertGuide
 from bot.class_day.playbook import AttendancePolicy
@@ -79,8 +80,6 @@ class AccessPolicy(Strict):
     @field_validator("grants")
     @classmethod
     def _known_actions(cls, grants: dict[Role, list[str]]) -> dict[Role, list[str]]:
-        from bot.access.policy import Action
-
         known = {a.value for a in Action}
         for role, actions in grants.items():
             unknown = [a for a in actions if a not in known]

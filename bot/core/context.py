@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
 from bot.config.playbook import Playbook
 from bot.config.settings import Settings
+from bot.core.after_commit import Hooks
 from bot.core.clock import Clock
 from db.session import Database
 
@@ -19,3 +20,5 @@ class AppContext:
     db: Database
     clock: Clock
     client: WebClient
+    # What a use case's commit sets off in other features; bot/hooks.py lists them.
+    hooks: Hooks[AppContext] = field(default_factory=Hooks)

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.core import metrics
 from db.models import Notification
 from db.session import Database, rows_matched
 
@@ -185,8 +186,6 @@ def retry_failed(db: Database, client: WebClient, now: datetime) -> list[Outcome
 
 
 def _deliver(db: Database, client: WebClient, key: str, now: datetime) -> Outcome:
-    from bot.core import metrics
-
     with db.session() as session:
         row = session.scalar(select(Notification).where(Notification.key == key))
         assert row is not None

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from slack_sdk import WebClient
@@ -9,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core import audit
-from bot.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, UnknownUser
+from bot.core.errors import Conflict, DomainError, InvalidInput, NotFound, UnknownUser
 from bot.core.text import NAME, shorten
 from bot.slack import directory
-from db.models import STAFF_ROLES, Person, Role
+from db.models import Enrollment, Person, Role
 
 UNKNOWN_USER_HELP = (
     "I don't know you yet. If you are an agent, ask your team lead to add you with "
@@ -52,25 +51,19 @@ def lock(session: Session, person: Person) -> None:
     session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
 
 
-def require_role(session: Session, slack_user_id: str, roles: Iterable[Role], doing: str) -> Person:
-    """The caller, if their role may `doing`; a polite refusal otherwise."""
-    person = require_person(session, slack_user_id)
-    allowed = set(roles)
-    if person.role not in allowed:
-        names = [ROLE_NAMES[r] + "s" for r in Role if r in allowed]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        raise NotAllowed(
-            f"Sorry, only {listed} can {doing}. You are set up as {_a(ROLE_NAMES[person.role])}."
-        )
-    return person
-
-
-def require_staff(session: Session, slack_user_id: str, doing: str) -> Person:
-    return require_role(session, slack_user_id, STAFF_ROLES, doing)
-
-
 def _a(noun: str) -> str:
     return ("an " if noun[0] in "aeiou" else "a ") + noun
+
+
+def enrollment_of(session: Session, person_id: int) -> Enrollment | None:
+    """The agent's current class: the newest active enrollment. The policy's targets follow it,
+    and so does every feature that asks which class an agent is in."""
+    stmt = (
+        select(Enrollment)
+        .where(Enrollment.person_id == person_id, Enrollment.status == "active")
+        .order_by(Enrollment.enrolled_at.desc(), Enrollment.id.desc())
+    )
+    return session.scalars(stmt).first()
 
 
 def by_role(session: Session, role: Role) -> list[Person]:

@@ -7,6 +7,8 @@ The decorator
 - opens one transaction and resolves the caller to an active person (`work.actor`);
 - lets the function ask the policy (`work.allow`) and enqueue messages (`work.notify`), which are
   written in the same transaction and sent only after it commits;
+- lets it record what happened (`work.emit`): once the transaction has committed, the subscribers
+  bot/hooks.py lists for those events run, outside it (bot/core/after_commit.py);
 - makes a submission with an idempotency key (a modal's view id and its submitter) write once: a
   retried or double-clicked submission gets the first result back, and writes and sends nothing;
 - answers a unique-key race (two replicas, two clicks at once) by running the function again in
@@ -72,6 +74,7 @@ class Work:
     caller: Caller
     now: datetime
     enqueued: list[str] = field(default_factory=list)
+    events: list[object] = field(default_factory=list)
     _actor: Person | None = None
 
     @property
@@ -84,10 +87,6 @@ class Work:
         if self._actor is None:
             self._actor = people.require_person(self.session, self.caller.user_id)
         return self._actor
-
-    @property
-    def is_system(self) -> bool:
-        return self.caller.user_id == SYSTEM
 
     def allow(self, action: Action, target: Target = policy.NO_TARGET) -> Person:
         """The actor, if the policy lets them take `action` on `target`; NotAllowed otherwise."""
@@ -110,9 +109,10 @@ class Work:
         text: str,
         blocks: list[dict[str, Any]] | None = None,
         expires_at: datetime | None = None,
-    ) -> None:
-        """Send this message once per `key`, after the unit of work commits."""
-        if outbox.enqueue(
+    ) -> bool:
+        """Send this message once per `key`, after the unit of work commits; False when a message
+        with this key was already written (sent, or on its way)."""
+        if not outbox.enqueue(
             self.session,
             key=key,
             kind=kind,
@@ -122,7 +122,14 @@ class Work:
             now=self.now,
             expires_at=expires_at,
         ):
-            self.enqueued.append(key)
+            return False
+        self.enqueued.append(key)
+        return True
+
+    def emit(self, event: object) -> None:
+        """Record a domain event; its after-commit subscribers run once the unit of work commits
+        (none when it rolls back)."""
+        self.events.append(event)
 
 
 # Listeners open this scope so the messages a use case enqueues are sent after the ack, and the
@@ -142,6 +149,17 @@ def deferred_messages() -> Iterator[list[str]]:
 
 def send_enqueued(ctx: AppContext, keys: list[str]) -> list[outbox.Outcome]:
     return outbox.deliver(ctx.db, ctx.client, keys, ctx.clock.now())
+
+
+def _after_commit(ctx: AppContext, events: list[object]) -> None:
+    """The events' subscribers. What they send goes out at once rather than after the listener's
+    ack: the listener's "could not reach" note is about its own use case's messages only, and the
+    hooks write to other people than the one the listener answers."""
+    token = _deferred.set(None)
+    try:
+        ctx.hooks.run(ctx, events)
+    finally:
+        _deferred.reset(token)
 
 
 def use_case(fn: Callable[Concatenate[Work, P], R]) -> Callable[Concatenate[AppContext, Caller, P], R]:
@@ -180,7 +198,7 @@ def use_case(fn: Callable[Concatenate[Work, P], R]) -> Callable[Concatenate[AppC
                             )
                         )
                         session.flush()
-                    enqueued = work.enqueued
+                    enqueued, events = work.enqueued, work.events
                 break
             except IntegrityError:
                 # Somebody else wrote the same unique row at the same moment; run again and see it.
@@ -194,6 +212,8 @@ def use_case(fn: Callable[Concatenate[Work, P], R]) -> Callable[Concatenate[AppC
             deferred.extend(enqueued)
         elif enqueued:
             send_enqueued(ctx, enqueued)
+        if events:
+            _after_commit(ctx, events)
         return result
 
     return run

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from bot.calendar.dayplan import DayTimes
 from bot.class_day import attendance
-from bot.class_day import blocks as day_blocks
 from bot.class_day import presence as g2t_presence
 from bot.cohorts import service as cohorts
-from bot.core import outbox
 from bot.core.context import AppContext
 from bot.core.timefmt import local
+from bot.core.unit_of_work import Caller, Work, use_case
+from bot.g2t import blocks as g2t_blocks
 from bot.g2t import tokens as g2t_tokens
 from bot.g2t import training as g2t_training
 from bot.g2t.client import Attendee
@@ -97,97 +97,81 @@ def fetch(ctx: AppContext, cohort_id: int, day_no: int) -> bool:
             api.close()
     except (G2TError, ReportNotReady) as exc:
         message = exc.message if isinstance(exc, G2TError) else "no report yet"
-        _retry_later(ctx, cohort_id, day, message)
+        _retry_later(ctx, Caller.system(), cohort_id, day, message)
         return False
-    _store(ctx, cohort_id, day, people, attendees)
-    _send(ctx, cohort_id, day_no)
+    _keep_report(ctx, Caller.system(), cohort_id, day, people, attendees)
     return True
 
 
-def _retry_later(ctx: AppContext, cohort_id: int, day: DayTimes, message: str) -> None:
-    now = ctx.clock.now()
-    give_up = now >= day.end + timedelta(hours=ctx.playbook.g2t.report_retry_hours)
-    with ctx.db.session() as session:
-        row = _report(session, cohort_id, day.number)
-        if row is None:
-            return
-        row.attempts += 1
-        row.last_error = message[:500]
-        row.next_try_at = now + timedelta(minutes=min(60, 15 * 2 ** (row.attempts - 1)))
-        if give_up:
-            row.state = GAVE_UP
-        cohort = cohorts.by_id(session, cohort_id)
-        name, tl, attempts = cohort.name, cohort.tl.slack_user_id, row.attempts
-    log.info("G2T report for cohort %s day %s: %s (attempt %s)", cohort_id, day.number, message, attempts)
+@use_case
+def _retry_later(work: Work, cohort_id: int, day: DayTimes, message: str) -> None:
+    """No report yet: try again with backoff; past the playbook's hours, give up and tell the TL once."""
+    hours = work.playbook.g2t.report_retry_hours
+    give_up = work.now >= day.end + timedelta(hours=hours)
+    row = _report(work.session, cohort_id, day.number)
+    if row is None:
+        return
+    row.attempts += 1
+    row.last_error = message[:500]
+    row.next_try_at = work.now + timedelta(minutes=min(60, 15 * 2 ** (row.attempts - 1)))
     if give_up:
-        hours = ctx.playbook.g2t.report_retry_hours
-        outbox.send_once(
-            ctx.db,
-            ctx.client,
+        row.state = GAVE_UP
+    cohort = cohorts.by_id(work.session, cohort_id)
+    log.info("G2T report for cohort %s day %s: %s (attempt %s)", cohort_id, day.number, message, row.attempts)
+    if give_up:
+        work.notify(
             key=f"g2t-eod:{cohort_id}:day:{day.number}:none",
             kind="g2t_report_missing",
-            recipient=tl,
+            recipient=cohort.tl.slack_user_id,
             text=(
-                f"{name}, day {day.number}: GoTo Training gave me no attendee report in {hours:g} hours "
+                f"{cohort.name}, day {day.number}: GoTo Training gave me no attendee report in {hours:g} hours "
                 f"({message}). The day's codes stay the ones proposed from Slack check-ins."
             ),
-            now=now,
         )
 
 
-def _store(
-    ctx: AppContext, cohort_id: int, day: DayTimes, people: dict[str, int], attendees: list[Attendee]
+@use_case
+def _keep_report(
+    work: Work, cohort_id: int, day: DayTimes, people: dict[str, int], attendees: list[Attendee]
 ) -> None:
+    """Each registered agent's presence from the report, the report marked done, and the TL's
+    attendance for the day again, now with G2T minutes and the codes from them."""
+    session, now = work.session, work.now
     parts: dict[int, list[tuple[datetime, datetime]]] = {pid: [] for pid in people.values()}
     for attendee in attendees:
         person_id = people.get(attendee.email.lower())
         if person_id is not None:
             parts[person_id].extend((t.join, t.leave) for t in attendee.in_session_times)
-    now = ctx.clock.now()
-    with ctx.db.session() as session:
-        for person_id, spans in parts.items():
-            real = g2t_presence.presence(day, spans, ctx.playbook.g2t.gap_minutes)
-            row = session.scalar(
-                select(G2TPresence).where(
-                    G2TPresence.cohort_id == cohort_id,
-                    G2TPresence.day == day.number,
-                    G2TPresence.person_id == person_id,
-                )
+    for person_id, spans in parts.items():
+        real = g2t_presence.presence(day, spans, work.playbook.g2t.gap_minutes)
+        row = session.scalar(
+            select(G2TPresence).where(
+                G2TPresence.cohort_id == cohort_id,
+                G2TPresence.day == day.number,
+                G2TPresence.person_id == person_id,
             )
-            if row is None:
-                row = G2TPresence(cohort_id=cohort_id, person_id=person_id, day=day.number)
-                session.add(row)
-            row.first_join, row.last_leave = real.first_join, real.last_leave
-            row.minutes, row.missed_minutes = real.minutes, real.missed_minutes
-            row.gaps = [[s.isoformat(), e.isoformat()] for s, e in real.gaps]
-            row.fetched_at = now
-        report = _report(session, cohort_id, day.number)
-        if report is not None:
-            report.state, report.fetched_at, report.last_error = DONE, now, None
-        session.flush()
-
-
-def _send(ctx: AppContext, cohort_id: int, day_no: int) -> None:
-    """The TL's attendance for the day again, now with G2T minutes and the codes from them."""
-    now = ctx.clock.now()
-    with ctx.db.session() as session:
-        cohort = cohorts.by_id(session, cohort_id)
-        times = attendance.day_of(cohort, ctx.playbook, day_no)
-        rows = attendance.day_table(session, ctx.playbook, cohort, day_no)
-        text, blocks = day_blocks.end_of_day(cohort.name, times, rows)
-        tl = cohort.tl.slack_user_id
-    blocks.insert(
-        1, context(":movie_camera: With who was really in the GoTo Training session, and for how long.")
-    )
-    outbox.send_once(
-        ctx.db,
-        ctx.client,
-        key=f"g2t-eod:{cohort_id}:day:{day_no}:tl",
+        )
+        if row is None:
+            row = G2TPresence(cohort_id=cohort_id, person_id=person_id, day=day.number)
+            session.add(row)
+        row.first_join, row.last_leave = real.first_join, real.last_leave
+        row.minutes, row.missed_minutes = real.minutes, real.missed_minutes
+        row.gaps = [[s.isoformat(), e.isoformat()] for s, e in real.gaps]
+        row.fetched_at = now
+    report = _report(session, cohort_id, day.number)
+    if report is not None:
+        report.state, report.fetched_at, report.last_error = DONE, now, None
+    session.flush()
+    cohort = cohorts.by_id(session, cohort_id)
+    times = attendance.day_of(cohort, work.playbook, day.number)
+    rows = attendance.day_table(session, work.playbook, cohort, day.number)
+    text, blocks = g2t_blocks.end_of_day(cohort.name, times, rows)
+    work.notify(
+        key=f"g2t-eod:{cohort_id}:day:{day.number}:tl",
         kind="g2t_end_of_day",
-        recipient=tl,
-        text=text + " (with GoTo Training)",
+        recipient=cohort.tl.slack_user_id,
+        text=text,
         blocks=blocks[:50],
-        now=now,
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from bot.core.context import AppContext
+from bot.g2t import tokens as g2t_tokens
 from bot.g2t.errors import G2TError
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,6 @@ def redirect_uri_of(environ: dict[str, Any], configured: str | None) -> str:
 def _callback(
     ctx: AppContext, environ: dict[str, Any], start_response: Callable[..., Any]
 ) -> Iterable[bytes]:
-    from bot.g2t import tokens as g2t_tokens
-
     if environ.get("REQUEST_METHOD") != "GET":
         return _page(start_response, "405 Method Not Allowed", "Use the link GoTo sent you back with.")
     query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}

@@ -10,11 +10,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.class_day import attendance
-from bot.class_day import blocks as day_blocks
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
-from bot.core import outbox
 from bot.core.context import AppContext
+from bot.core.unit_of_work import Caller, Work, use_case
 from bot.g2t import blocks as g2t_blocks
 from bot.g2t import tokens as g2t_tokens
 from bot.g2t import training as g2t_training
@@ -28,66 +27,66 @@ def due_at(cohort: Cohort, playbook: Playbook) -> datetime:
 
 def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None = None) -> list[str]:
     """DM the training link to the cohort's agents (or these) once each, if it is time; tells the
-    TL when they went out later than the playbook's lead time. Returns the names it sent to."""
+    TL when they went out later than the playbook's lead time. Returns the names it sent to.
+
+    GoTo is brought in line first, with no unit of work open while it answers; the DMs are then
+    written in one and sent after it commits."""
     with ctx.db.session() as session:
         managed = g2t_training.managed(cohorts.by_id(session, cohort_id))
     sync = g2t_training.sync_cohort(ctx, cohort_id) if managed else None
-    now = ctx.clock.now()
-    with ctx.db.session() as session:
-        cohort = cohorts.by_id(session, cohort_id)
-        due = due_at(cohort, ctx.playbook)
-        days = attendance.days_of(cohort, ctx.playbook)
-        if now < due - timedelta(minutes=1) or now > days[-1].end:
-            return []
-        agents = [
-            p for p in cohorts.active_agents(session, cohort_id) if person_ids is None or p.id in person_ids
-        ]
-        links = (
-            g2t_training.join_urls(session, cohort_id)
-            if managed
-            else {p.id: cohort.training_link or "" for p in agents}
-        )
-        targets = [(p.id, p.name, p.slack_user_id, links[p.id], p.timezone) for p in agents if p.id in links]
-        waiting = [p.name for p in agents if p.id not in links]
-        ready = managed and g2t_training.ready(session, cohort_id)
-        problem = None
-        if managed and not ready:
-            training = g2t_training.training_of(session, cohort_id)
-            problem = _problem(ctx, sync, training.last_error if training else None)
-        name, tl, tl_zone = cohort.name, cohort.tl.slack_user_id, cohort.tl.timezone
+    return _send_links(ctx, Caller.system(), cohort_id, person_ids, managed, sync)
+
+
+@use_case
+def _send_links(
+    work: Work,
+    cohort_id: int,
+    person_ids: list[int] | None,
+    managed: bool,
+    sync: g2t_training.SyncResult | None,
+) -> list[str]:
+    session, playbook, now = work.session, work.playbook, work.now
+    cohort = cohorts.by_id(session, cohort_id)
+    due = due_at(cohort, playbook)
+    days = attendance.days_of(cohort, playbook)
+    if now < due - timedelta(minutes=1) or now > days[-1].end:
+        return []
+    agents = [
+        p for p in cohorts.active_agents(session, cohort_id) if person_ids is None or p.id in person_ids
+    ]
+    links = (
+        g2t_training.join_urls(session, cohort_id)
+        if managed
+        else {p.id: cohort.training_link or "" for p in agents}
+    )
+    waiting = [p.name for p in agents if p.id not in links]
+    tl, tl_zone = cohort.tl.slack_user_id, cohort.tl.timezone
     sent: list[tuple[int, str]] = []
-    for person_id, person_name, slack_id, link, zone in targets:
-        text, blocks = day_blocks.g2t_link(person_name, name, link, days[0], zone)
-        outcome = outbox.send_once(
-            ctx.db,
-            ctx.client,
-            key=f"g2t:{cohort_id}:{person_id}",
+    for person in agents:
+        if person.id not in links:
+            continue
+        text, blocks = g2t_blocks.g2t_link(
+            person.name, cohort.name, links[person.id], days[0], person.timezone
+        )
+        if work.notify(
+            key=f"g2t:{cohort_id}:{person.id}",
             kind="g2t",
-            recipient=slack_id,
+            recipient=person.slack_user_id,
             text=text,
             blocks=blocks,
-            now=now,
-        )
-        if not outcome.duplicate:
-            sent.append((person_id, person_name))
-    late = now > due + timedelta(minutes=ctx.playbook.attendance.late_prompt_grace_minutes)
+        ):
+            sent.append((person.id, person.name))
+    late = now > due + timedelta(minutes=playbook.attendance.late_prompt_grace_minutes)
     if sent and late:
-        text, blocks = day_blocks.g2t_late(name, [n for _, n in sent], days[0], tl_zone)
+        text, blocks = g2t_blocks.g2t_late(cohort.name, [n for _, n in sent], days[0], tl_zone)
         key = f"g2t-late:{cohort_id}:" + ",".join(str(i) for i, _ in sent)
-        outbox.send_once(
-            ctx.db, ctx.client, key=key, kind="g2t_late", recipient=tl, text=text, blocks=blocks, now=now
-        )
-    if problem is not None:
-        text, blocks = g2t_blocks.not_ready(name, days[0], problem, waiting, tl_zone)
-        outbox.send_once(
-            ctx.db,
-            ctx.client,
-            key=f"g2t-not-ready:{cohort_id}",
-            kind="g2t_not_ready",
-            recipient=tl,
-            text=text,
-            blocks=blocks,
-            now=now,
+        work.notify(key=key, kind="g2t_late", recipient=tl, text=text, blocks=blocks)
+    if managed and not g2t_training.ready(session, cohort_id):
+        training = g2t_training.training_of(session, cohort_id)
+        problem = _problem(work.ctx, sync, training.last_error if training else None)
+        text, blocks = g2t_blocks.not_ready(cohort.name, days[0], problem, waiting, tl_zone)
+        work.notify(
+            key=f"g2t-not-ready:{cohort_id}", kind="g2t_not_ready", recipient=tl, text=text, blocks=blocks
         )
     return [n for _, n in sent]
 

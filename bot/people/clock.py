@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.core import audit, people
 from bot.core.context import AppContext
+from bot.core.unit_of_work import Work, use_case
 
 log = logging.getLogger(__name__)
 
@@ -64,20 +65,10 @@ def learn(ctx: AppContext, slack_user_ids: Iterable[str]) -> int:
     return changed
 
 
-def learn_for_cohort(ctx: AppContext, cohort_id: int) -> int:
-    from bot.cohorts import service as cohorts
-
-    with ctx.db.session() as session:
-        cohort = cohorts.by_id(session, cohort_id)
-        ids = [cohort.tl.slack_user_id, cohort.pm.slack_user_id]
-        ids += [p.slack_user_id for p in cohorts.active_agents(session, cohort_id)]
-    return learn(ctx, dict.fromkeys(ids))
-
-
-def user_changed(ctx: AppContext, user: dict[str, Any]) -> bool:
+@use_case
+def user_changed(work: Work, user: dict[str, Any]) -> bool:
     """A `user_change` event carries the whole user object: keep its zone if we know the person."""
     user_id = user.get("id")
     if not isinstance(user_id, str):
         return False
-    with ctx.db.session() as session:
-        return keep(session, user_id, user.get("tz"), now=ctx.clock.now())
+    return keep(work.session, user_id, user.get("tz"), now=work.now)

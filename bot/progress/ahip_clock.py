@@ -40,7 +40,7 @@ Span = tuple[datetime, datetime]
 def horizon_days(cohort: Cohort, playbook: Playbook) -> int:
     """How many business days the clock may run over: the class, and enough days after it to reach
     the last mark from a start on the class's last day, with two days' room for pauses."""
-    schedule = cohorts.schedule_of(cohort, playbook)
+    schedule = class_days.schedule_of(cohort, playbook)
     daily = _daily_minutes(schedule_spans(training_days(cohort.start_date, 1, cohort.timezone, schedule)))
     marks = playbook.ahip_clock.marks
     last = max([m.hours for m in marks] + [playbook.ahip_clock.hours])
