@@ -12,7 +12,7 @@ from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import job_context as runtime
 from bot.core import outbox
-from bot.progress import ahip_clock
+from bot.progress import ahip_clock, catch_up_end
 from db.models import Cohort
 
 FUNC = "bot.progress.ahip_clock_jobs:ahip_clock_check"
@@ -29,6 +29,6 @@ def ahip_clock_check(cohort_id: int) -> int:
     with ctx.db.session() as session:
         cohort = cohorts.by_id(session, cohort_id)
         keys = ahip_clock.enqueue_marks(session, cohort, ctx.playbook, now)
-        keys += catch_up.enqueue_ends(session, cohort, ctx.playbook, now)
+        keys += catch_up_end.enqueue_ends(session, cohort, ctx.playbook, now)
     outbox.deliver(ctx.db, ctx.client, keys, now)
     return len(keys)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.coaching import blocks, catch_up_blocks
 from bot.cohorts import service as cohorts
 from bot.core import job_context as runtime
 from bot.core import outbox
+from bot.progress import blocks
 from bot.progress import service as progress
 from scheduler.daily_job import DailyJob
 
@@ -52,9 +52,16 @@ def timeframe_check(cohort_id: int, day: int) -> int:
             agent = next(a for a in cohorts.active_agents(session, cohort.id) if a.id == flag.person_id)
             text = blocks.window_flag(agent.name, cohort.name, flag.missing or "", flag.excuse, propose=True)
             # The Final CAP's catch-up: the TL's copy has the button to schedule it.
-            line = catch_up_blocks.for_flag(ctx.playbook, flag.excuse)
+            catch_up = ctx.playbook.catch_up
+            line = (
+                blocks.final_cap_line(catch_up.extra_hours, catch_up.sessions, catch_up.session_hours)
+                if catch_up.enabled and not flag.excuse
+                else None
+            )
             full = f"{text}\n{line}" if line else text
-            tl_blocks = catch_up_blocks.flag_blocks(full, ctx.playbook, agent.slack_user_id) if line else None
+            tl_blocks = (
+                blocks.window_flag_blocks(full, agent.slack_user_id, catch_up.sessions) if line else None
+            )
             for role, person in (("tl", cohort.tl), ("pm", cohort.pm)):
                 key = f"timeframe:{cohort.id}:{agent.id}:{role}"
                 messages.append((key, person.slack_user_id, full, tl_blocks if role == "tl" else None))
