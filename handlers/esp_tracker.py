@@ -11,6 +11,7 @@ from bot.core.errors import InvalidInput
 from bot.core.unit_of_work import Caller
 from bot.esp_tracker import blocks, production
 from bot.esp_tracker import service as esp
+from bot.esp_tracker.types import ClassTracker, Tracker
 from bot.slack import ids
 from bot.slack.blocks import section
 from bot.slack.parsing import user_mention, words
@@ -40,10 +41,10 @@ def esp_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -> Rep
     return Say(note, [section(note), *blocks.tracker(updated.tracker)])
 
 
-def _esp_shown(view: esp.Tracker | esp.ClassTracker | None) -> Reply:
-    if isinstance(view, esp.Tracker):
+def _esp_shown(view: Tracker | ClassTracker | None) -> Reply:
+    if isinstance(view, Tracker):
         return Say(f"ESP tracker: {view.agent_name}", blocks.tracker(view))
-    if isinstance(view, esp.ClassTracker):
+    if isinstance(view, ClassTracker):
         return Say(f"ESP tracker: {view.cohort_name}", blocks.class_tracker(view))
     return Say(blocks.ESP_USAGE)
 

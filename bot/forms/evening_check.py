@@ -10,46 +10,16 @@ Forms and the tracker are read through their own services (`bot.forms.service`, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
 from sqlalchemy.orm import Session
 
-from bot.calendar import class_days
+from bot.calendar.class_days import day_window
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
-from bot.core.errors import NotFound
 from bot.esp_tracker import service as esp
 from bot.forms import service as forms
+from bot.forms.types import Checklist
 from bot.red_flags import service as red_flags
-from bot.red_flags.blocks import FlagCard
 from bot.red_flags.notify import card_of
-from db.models import Cohort
-
-
-@dataclass(frozen=True)
-class Checklist:
-    cohort_name: str
-    day: int
-    date_text: str
-    missing_forms: list[tuple[str, list[str]]] = field(default_factory=list)  # (agent, form labels)
-    stale_tracker: list[str] = field(default_factory=list)  # agent names
-    open_flags: list[FlagCard] = field(default_factory=list)
-
-    @property
-    def done(self) -> bool:
-        return not (self.missing_forms or self.stale_tracker or self.open_flags)
-
-
-def day_window(cohort: Cohort, playbook: Playbook, day: int) -> tuple[datetime, datetime]:
-    """Midnight to midnight of training day `day`, in the class's timezone."""
-    days = class_days.days_of(cohort, playbook)
-    if not 1 <= day <= len(days):
-        raise NotFound(f"{cohort.name} has no day {day}.")
-    zone = ZoneInfo(cohort.timezone)
-    when = days[day - 1].date
-    return datetime.combine(when, time(0), zone), datetime.combine(when + timedelta(days=1), time(0), zone)
 
 
 def checklist(session: Session, playbook: Playbook, cohort_id: int, day: int) -> Checklist:

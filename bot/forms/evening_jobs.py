@@ -9,7 +9,8 @@ from bot.core import outbox
 from bot.core.context import AppContext
 from bot.core.job_context import current
 from bot.forms import evening_blocks
-from bot.forms.evening_check import Checklist, checklist
+from bot.forms.evening_check import checklist
+from bot.forms.types import Checklist
 from scheduler.daily_job import DailyJob
 
 EVENING_CHECK = DailyJob(
