@@ -8,7 +8,7 @@ per person and day (the outbox key), whatever retries or restarts happen around 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -25,20 +25,8 @@ from bot.esp_tracker import service as esp
 from bot.progress import service as progress
 from bot.red_flags import service as red_flags
 from bot.reports import morning_blocks as report_blocks
+from bot.reports.types import ClassPart
 from db.models import Cohort, Person, Role
-
-
-@dataclass
-class ClassPart:
-    cohort_id: int
-    pm_id: int
-    name: str
-    day_text: str
-    behind: list[str] = field(default_factory=list)
-    carriers_open: list[str] = field(default_factory=list)
-    waiting_production: list[str] = field(default_factory=list)
-    old_flags: list[str] = field(default_factory=list)
-    at_limit: list[str] = field(default_factory=list)
 
 
 def _day_text(dates: list[date], today: date) -> tuple[str, int | None]:
