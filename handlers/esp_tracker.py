@@ -9,7 +9,7 @@ from slack_bolt import App
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
 from bot.core.unit_of_work import Caller
-from bot.esp_tracker import blocks, production
+from bot.esp_tracker import blocks, production, production_blocks
 from bot.esp_tracker import service as esp
 from bot.esp_tracker.types import ClassTracker, Tracker
 from bot.slack import ids
@@ -54,7 +54,8 @@ def moved_to_production_action(action: dict[str, Any], ctx: AppContext, caller: 
     value = str(action.get("value") or "")
     if not value.isdigit():
         raise InvalidInput("That button is broken; nothing was changed.")
-    text, blocks = production.answer(ctx, caller, int(value))
+    moved = production.move_to_production(ctx, caller, int(value))
+    text, blocks = production_blocks.moved(moved)
     return Say(text, blocks, replace_original=True)
 
 

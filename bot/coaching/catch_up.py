@@ -1,7 +1,7 @@
 """The Final CAP's catch-up: an agent flagged after the window gets the playbook's extra hours in
 catch-up sessions on the next business days, at times the TL confirms in a form. The agent and
 the TL get the sessions by DM. When the extra hours end (`end_times`), the timeframe decides
-whether the agent is done (bot/progress/catch_up_end.py)."""
+whether the agent is done (bot/progress/clock_checks.py)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
-"""What the ESP tracker hands out: an agent's tracker, the class's, and what an update changed.
+"""What the ESP tracker hands out: an agent's tracker, the class's, what an update changed, and
+an agent moved to production.
 Plain data: the service builds it, the Block Kit builders render it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -34,3 +36,14 @@ class ClassTracker:
 class TrackerUpdated:
     changed: list[str]  # "Aetna complete", ...
     tracker: Tracker
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    agent_name: str
+    cohort_name: str
+    moved_by: str
+    moved_at: datetime
+    already: bool
+    reader_tz: str | None  # the presser's zone, to show the time in
+    class_tz: str

@@ -23,7 +23,7 @@ from bot.calendar.dayplan import DayTimes, training_days
 from bot.coaching.service import level_label
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
-from bot.core import audit, outbox, people
+from bot.core import audit, people
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.text import NOTE, require_length
 from bot.core.unit_of_work import Work, use_case
@@ -162,13 +162,12 @@ def mark_key(person_id: int, mark: ClockMark) -> str:
     return f"ahipclock:{person_id}:{mark.hours:g}"
 
 
-def enqueue_marks(session: Session, cohort: Cohort, playbook: Playbook, now: datetime) -> list[str]:
-    """Every mark an unfinished, unpaused agent has passed, enqueued for the TL once per agent and
-    mark. Returns the keys enqueued now."""
+def notify_marks(work: Work, cohort: Cohort) -> None:
+    """Every mark an unfinished, unpaused agent has passed, for the TL once per agent and mark."""
+    session, playbook, now = work.session, work.playbook, work.now
     policy = playbook.ahip_clock
     if not policy.enabled:
-        return []
-    keys = []
+        return
     for agent in cohorts.active_agents(session, cohort.id):
         clock = state(session, cohort, agent, playbook, now)
         if clock.done or clock.started_at is None:
@@ -176,11 +175,9 @@ def enqueue_marks(session: Session, cohort: Cohort, playbook: Playbook, now: dat
         for mark in policy.marks:
             if clock.elapsed_minutes + 1e-6 < mark.hours * 60:
                 break
-            key = mark_key(agent.id, mark)
             label = level_label(playbook, mark.coaching)
-            if outbox.enqueue(
-                session,
-                key=key,
+            work.notify(
+                key=mark_key(agent.id, mark),
                 kind="ahip_clock",
                 recipient=cohort.tl.slack_user_id,
                 text=blocks.clock_mark_text(agent.name, mark.hours, label, policy.hours),
@@ -193,10 +190,7 @@ def enqueue_marks(session: Session, cohort: Cohort, playbook: Playbook, now: dat
                     level=mark.coaching,
                     label=label,
                 ),
-                now=now,
-            ):
-                keys.append(key)
-    return keys
+            )
 
 
 def check_times(cohort: Cohort, playbook: Playbook) -> list[datetime]:

@@ -23,7 +23,7 @@ from bot.core.errors import InvalidInput, NotFound
 from bot.core.text import NOTE, require_length
 from bot.core.timefmt import local
 from bot.core.unit_of_work import Work, use_case
-from bot.progress import ahip_clock
+from bot.progress import ahip_clock, blocks
 from bot.progress.steps import carrier_name, done_steps, mark_of, parse_step, step_label
 from bot.progress.types import ClassProgress, ProgressForm, ProgressSaved
 from db.models import Cohort, Person, ProgressMark, Role, TimeframeFlag
@@ -336,3 +336,36 @@ def _finished_day(cohort: Cohort, playbook: Playbook, now: datetime) -> int | No
     today = local(now, cohort.timezone).date()
     finished = [i + 1 for i, d in enumerate(training_dates(cohort, playbook)) if d < today]
     return finished[-1] if finished else None
+
+
+@use_case
+def flag_window(work: Work, cohort_id: int, day: int) -> int:
+    """On the day the window closes: flag every unfinished agent to the TL and the PM, once each,
+    with a Final CAP proposed unless the TL excused the delay. The TL's copy has the button that
+    schedules the Final CAP's catch-up. How many agents were flagged (0 on other days)."""
+    session, playbook = work.session, work.playbook
+    cohort = cohorts.by_id(session, cohort_id)
+    if day != check_day(cohort, playbook):
+        return 0
+    flags = flag_unfinished(session, cohort, playbook, work.now)
+    agents = {a.id: a for a in cohorts.active_agents(session, cohort.id)}
+    catch_up = playbook.catch_up
+    for flag in flags:
+        agent = agents[flag.person_id]
+        text = blocks.window_flag(agent.name, cohort.name, flag.missing or "", flag.excuse, propose=True)
+        line = (
+            blocks.final_cap_line(catch_up.extra_hours, catch_up.sessions, catch_up.session_hours)
+            if catch_up.enabled and not flag.excuse
+            else None
+        )
+        full = f"{text}\n{line}" if line else text
+        tl_blocks = blocks.window_flag_blocks(full, agent.slack_user_id, catch_up.sessions) if line else None
+        for role, person in (("tl", cohort.tl), ("pm", cohort.pm)):
+            work.notify(
+                key=f"timeframe:{cohort.id}:{agent.id}:{role}",
+                kind="timeframe_flag",
+                recipient=person.slack_user_id,
+                text=full,
+                blocks=tl_blocks if role == "tl" else None,
+            )
+    return len(flags)
