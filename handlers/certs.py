@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.certs import blocks
 from bot.certs import service as certs
-from bot.coaching import blocks
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
 from bot.core.text import NOTE, require_length

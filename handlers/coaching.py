@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from bot.coaching import blocks, catch_up, catch_up_blocks
 from bot.coaching import service as coaching
+from bot.coaching.types import CoachOpen, Prefill
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
 from bot.core.text import EXPECTATION, INCIDENT, NOTE, require_length
@@ -43,10 +44,7 @@ def coach_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -> R
         # A skip is confirmed in the form, which opens filled in with what was typed.
         button = blocks.coach_open_button(
             f"Skip to {coaching.level_label(ctx.playbook, level)}…",
-            agent=agent_id,
-            policy=policy,
-            level=level,
-            incident=incident,
+            CoachOpen(agent=agent_id, policy=policy, level=level, incident=incident),
         )
         return Say(skip.message, blocks.skip_needs_confirmation(skip.message, button))
     return Say(blocks.coaching_saved_text(saved), blocks.coaching_saved(saved))
@@ -70,7 +68,7 @@ def coach_open_clicked(action: dict[str, Any], ctx: AppContext, caller: Caller) 
     if not isinstance(agent, str) or not agent:
         raise InvalidInput(STALE_BUTTON)
     links = data.get("links")
-    prefill = coaching.Prefill(
+    prefill = Prefill(
         policy=_coach_open_text(data.get("policy")),
         level=_coach_open_text(data.get("level")),
         incident=_coach_open_text(data.get("incident")),

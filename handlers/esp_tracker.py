@@ -9,8 +9,9 @@ from slack_bolt import App
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
 from bot.core.unit_of_work import Caller
-from bot.esp_tracker import blocks, production
+from bot.esp_tracker import blocks, production, production_blocks
 from bot.esp_tracker import service as esp
+from bot.esp_tracker.types import ClassTracker, Tracker
 from bot.slack import ids
 from bot.slack.blocks import section
 from bot.slack.parsing import user_mention, words
@@ -40,10 +41,10 @@ def esp_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -> Rep
     return Say(note, [section(note), *blocks.tracker(updated.tracker)])
 
 
-def _esp_shown(view: esp.Tracker | esp.ClassTracker | None) -> Reply:
-    if isinstance(view, esp.Tracker):
+def _esp_shown(view: Tracker | ClassTracker | None) -> Reply:
+    if isinstance(view, Tracker):
         return Say(f"ESP tracker: {view.agent_name}", blocks.tracker(view))
-    if isinstance(view, esp.ClassTracker):
+    if isinstance(view, ClassTracker):
         return Say(f"ESP tracker: {view.cohort_name}", blocks.class_tracker(view))
     return Say(blocks.ESP_USAGE)
 
@@ -53,7 +54,8 @@ def moved_to_production_action(action: dict[str, Any], ctx: AppContext, caller: 
     value = str(action.get("value") or "")
     if not value.isdigit():
         raise InvalidInput("That button is broken; nothing was changed.")
-    text, blocks = production.answer(ctx, caller, int(value))
+    moved = production.move_to_production(ctx, caller, int(value))
+    text, blocks = production_blocks.moved(moved)
     return Say(text, blocks, replace_original=True)
 
 

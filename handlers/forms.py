@@ -11,7 +11,7 @@ from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
 from bot.core.text import shorten
 from bot.core.unit_of_work import Caller
-from bot.esp_tracker import blocks
+from bot.forms import blocks
 from bot.forms import service as forms
 from bot.slack import ids
 from bot.slack.parsing import user_mention, words

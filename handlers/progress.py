@@ -6,12 +6,12 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.coaching import blocks
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
 from bot.core.unit_of_work import Caller
-from bot.progress import ahip_clock
+from bot.progress import ahip_clock, blocks
 from bot.progress import service as progress
+from bot.progress.types import ClassProgress, ProgressForm
 from bot.slack import ids
 from bot.slack.parsing import MENTION, user_mention, words
 from bot.slack.view_state import ViewState
@@ -27,7 +27,7 @@ def progress_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -
         return Say(blocks.PROGRESS_USAGE)
     if not args:
         opened = progress.open_progress(ctx, caller, channel)
-        if isinstance(opened, progress.ProgressForm):
+        if isinstance(opened, ProgressForm):
             return OpenModal(blocks.progress_modal(opened.steps, opened.upcoming))
         return _progress_class(opened)
     if len(args) == 1 and args[0].lower() == "class":
@@ -66,7 +66,7 @@ def _progress_clock(ctx: AppContext, caller: Caller, agent_id: str, args: list[s
     )
 
 
-def _progress_class(view: progress.ClassProgress) -> Reply:
+def _progress_class(view: ClassProgress) -> Reply:
     return Say(
         f"Progress of {view.cohort_name}", blocks.class_progress(view.cohort_name, view.rows, view.day)
     )

@@ -7,7 +7,8 @@ the reports) gets them from `days_of`, so they all count the same way.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
@@ -16,6 +17,7 @@ from bot.calendar.class_calendar import ClassCalendar
 from bot.calendar.dayplan import DayTimes, training_days
 from bot.calendar.playbook import DaySchedule
 from bot.config.playbook import Playbook
+from bot.core.errors import NotFound
 from bot.core.timefmt import local
 from db.models import Cohort, DayPrompt
 from db.models.day_prompt import MORNING
@@ -93,3 +95,13 @@ def skipped(cohort: Cohort, playbook: Playbook) -> list[tuple[date, str]]:
     if not dates:
         return []
     return calendar_of(cohort, playbook).skipped_between(cohort.start_date, dates[-1])
+
+
+def day_window(cohort: Cohort, playbook: Playbook, day: int) -> tuple[datetime, datetime]:
+    """Midnight to midnight of training day `day`, in the class's timezone."""
+    days = days_of(cohort, playbook)
+    if not 1 <= day <= len(days):
+        raise NotFound(f"{cohort.name} has no day {day}.")
+    zone = ZoneInfo(cohort.timezone)
+    when = days[day - 1].date
+    return datetime.combine(when, time(0), zone), datetime.combine(when + timedelta(days=1), time(0), zone)

@@ -8,7 +8,7 @@ enqueue, to be sent after the commit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -18,6 +18,7 @@ from bot.access import policy
 from bot.access import targets as access
 from bot.access.policy import Action
 from bot.certs.playbook import Carrier
+from bot.certs.types import FailureResult
 from bot.coaching.service import level_label
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
@@ -28,38 +29,6 @@ from bot.core.timefmt import local
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
 from db.models import CertAttempt, Person, Role
-
-
-@dataclass(frozen=True)
-class FailureResult:
-    attempt_id: int
-    agent_name: str
-    agent_slack_id: str
-    carrier_key: str
-    carrier_name: str
-    attempt_no: int
-    limit: int
-    attempts_left: int
-    blocked: bool
-    next_step: str
-    proposed_level: str  # a coaching level key
-    proposed_label: str
-    proctor_next: bool
-    override: bool
-    score: int | None
-    note: str | None
-    recipients: list[str] = field(default_factory=list)  # Slack IDs to tell: TL, PM, ESP managers
-    licensing_team: str | None = None
-    blocked_until: str | None = None  # "Jan 1, 2027" when attempts count per year
-
-    @property
-    def ordinal(self) -> str:
-        return ordinal(self.attempt_no)
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def require_carrier(playbook: Playbook, key: str) -> Carrier:

@@ -1,11 +1,10 @@
 """The Final CAP's catch-up: an agent flagged after the window gets the playbook's extra hours in
 catch-up sessions on the next business days, at times the TL confirms in a form. The agent and
-the TL get the sessions by DM; once the extra hours are spent, an agent still not done is flagged
-to the TL and the PM once, with the playbook's next step proposed."""
+the TL get the sessions by DM. When the extra hours end (`end_times`), the timeframe decides
+whether the agent is done (bot/progress/clock_checks.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -16,14 +15,13 @@ from bot.access.policy import Action
 from bot.calendar import class_days
 from bot.calendar.dayplan import at, business_days
 from bot.coaching import catch_up_blocks as blocks
-from bot.coaching.service import level_label
+from bot.coaching.types import CatchUpForm, Scheduled
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
-from bot.core import audit, outbox, people
+from bot.core import audit, people
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.timefmt import local, show
 from bot.core.unit_of_work import Work, use_case
-from bot.progress import service as progress
 from db.models import CatchUpSession, Cohort, Person
 
 
@@ -62,43 +60,9 @@ def end_times(cohort: Cohort, playbook: Playbook) -> list[datetime]:
     return sorted({e for e in ends if e is not None})
 
 
-def enqueue_ends(session: Session, cohort: Cohort, playbook: Playbook, now: datetime) -> list[str]:
-    """Flag to the TL and the PM, once, each agent whose extra hours are spent and who is not done."""
-    policy = playbook.catch_up
-    if not policy.enabled:
-        return []
-    keys = []
-    for agent in cohorts.active_agents(session, cohort.id):
-        end = end_of_extra_hours(sessions_of(session, agent.id, cohort.id), policy.extra_hours)
-        if end is None or end > now:
-            continue
-        gap = [
-            k
-            for k in progress.all_steps(playbook)
-            if k not in progress.done_steps(session, agent.id, playbook)
-        ]
-        if not gap:
-            continue
-        label = level_label(playbook, policy.then)
-        text = blocks.end_text(agent.name, policy.extra_hours, progress.describe(playbook, gap), label)
-        for role, person in (("tl", cohort.tl), ("pm", cohort.pm)):
-            key = f"catchup-end:{cohort.id}:{agent.id}:{role}"
-            if outbox.enqueue(
-                session,
-                key=key,
-                kind="catchup_end",
-                recipient=person.slack_user_id,
-                text=text,
-                blocks=blocks.end_blocks(text, agent.slack_user_id, policy.then, label, policy.extra_hours),
-                now=now,
-            ):
-                keys.append(key)
-    return keys
-
-
 # -- use cases ----------------------------------------------------------------------------------------
 @use_case
-def catch_up_form(work: Work, agent_user_id: str) -> blocks.CatchUpForm:
+def catch_up_form(work: Work, agent_user_id: str) -> CatchUpForm:
     """The form's proposal: the sessions on the next business days at the playbook's start time."""
     session, playbook = work.session, work.playbook
     agent = people.require_agent(session, agent_user_id)
@@ -108,19 +72,13 @@ def catch_up_form(work: Work, agent_user_id: str) -> blocks.CatchUpForm:
     today = local(work.now, cohort.timezone).date()
     # The next days the class calendar has open: no session on a holiday.
     days = business_days(today + timedelta(days=1), policy.sessions, class_days.calendar_of(cohort, playbook))
-    return blocks.CatchUpForm(
+    return CatchUpForm(
         agent=agent.slack_user_id,
         agent_name=agent.name,
         extra_hours=policy.extra_hours,
         session_hours=policy.session_hours,
         sessions=[(d.isoformat(), f"{policy.default_start:%H:%M}") for d in days],
     )
-
-
-@dataclass(frozen=True)
-class Scheduled:
-    agent_name: str
-    lines: list[str]
 
 
 @use_case

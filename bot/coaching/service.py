@@ -9,7 +9,7 @@ reaches, and never below one step above the last coaching under the same policy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 
 from bot.access import targets as access
 from bot.access.policy import Action
+from bot.calendar.class_days import dates_of
 from bot.coaching import blocks
 from bot.coaching.playbook import CoachingPolicy
+from bot.coaching.types import CoachForm, CoachingSaved, History, HistoryRow, Prefill
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import audit, people
@@ -328,8 +330,6 @@ def render_cap(session: Session, coaching: Coaching, playbook: Playbook) -> str:
 
 
 def _cohort_dates(cohort: Cohort, playbook: Playbook) -> str:
-    from bot.calendar.class_days import dates_of
-
     days = dates_of(cohort, playbook)
     return f"{show_date(days[0])} to {show_date(days[-1])}"
 
@@ -353,45 +353,6 @@ class CoachingInput:
     expectation: str | None = None
     links: list[str] | None = None  # None: the policy's unaddressed incidents
     skip_reason: str | None = None
-
-
-@dataclass(frozen=True)
-class CoachingSaved:
-    coaching_id: int
-    agent_name: str
-    tl: str  # who gets the CAP
-    policy_title: str
-    level_label: str
-    proposed_label: str
-    skip_reason: str | None
-    cap: bool
-
-
-@dataclass(frozen=True)
-class Prefill:
-    """What a button fills the /coach form with (a skipped level, a proposed coaching)."""
-
-    policy: str | None = None
-    level: str | None = None
-    incident: str | None = None
-    links: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    date: str
-    level: str
-    policy: str
-    by: str
-    incident: str
-    skip_reason: str | None
-
-
-@dataclass(frozen=True)
-class History:
-    agent_name: str
-    rows: list[HistoryRow]
-    current: str | None
 
 
 @use_case
@@ -443,7 +404,7 @@ def coach(work: Work, data: CoachingInput) -> CoachingSaved:
 
 
 @use_case
-def coach_form(work: Work, agent_user_id: str, prefill: Prefill | None = None) -> blocks.CoachForm:
+def coach_form(work: Work, agent_user_id: str, prefill: Prefill | None = None) -> CoachForm:
     """What the /coach form shows for the agent: their records and the proposed step per policy."""
     agent = people.require_agent(work.session, agent_user_id)
     work.allow(Action.COACHING_WRITE, access.agent_target(work.session, agent))
@@ -462,7 +423,7 @@ def coach_form(work: Work, agent_user_id: str, prefill: Prefill | None = None) -
 
 def form_data(
     session: Session, agent: Person, playbook: Playbook, prefill: Prefill, skip_note: str | None
-) -> blocks.CoachForm:
+) -> CoachForm:
     enrollment = cohorts.enrollment_of(session, agent.id)
     timezone = enrollment.cohort.timezone if enrollment else "UTC"
     proposals = []
@@ -480,7 +441,7 @@ def form_data(
                 f"{level_label(playbook, c.level)} ({policy_title(playbook, c.policy)})",
             )
         )
-    return blocks.CoachForm(
+    return CoachForm(
         agent_slack_id=agent.slack_user_id,
         agent_name=agent.name,
         n_number=agent.n_number,

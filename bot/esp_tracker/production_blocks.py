@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from bot.core.timefmt import show_for
+from bot.esp_tracker.types import MoveResult
 from bot.slack import ids
 from bot.slack.blocks import Block, actions, button, context, section
 
@@ -21,20 +20,15 @@ def complete_for_pm(text: str, enrollment_id: int) -> list[Block]:
     ]
 
 
-def moved(
-    agent_name: str,
-    cohort_name: str,
-    moved_by: str,
-    moved_at: datetime,
-    already: bool,
-    reader_tz: str | None,
-    class_tz: str,
-) -> tuple[str, list[Block]]:
-    when = show_for(moved_at, reader_tz, class_tz)
-    if already:
-        text = f"{agent_name} was already marked moved to production by {moved_by} ({when})."
+def moved(result: MoveResult) -> tuple[str, list[Block]]:
+    when = show_for(result.moved_at, result.reader_tz, result.class_tz)
+    if result.already:
+        text = f"{result.agent_name} was already marked moved to production by {result.moved_by} ({when})."
     else:
-        text = f":rocket: {agent_name} ({cohort_name}) is marked moved to production by {moved_by} ({when})."
+        text = (
+            f":rocket: {result.agent_name} ({result.cohort_name}) is marked moved to production by "
+            f"{result.moved_by} ({when})."
+        )
     return text, [
         section(text),
         context("They leave the class's active lists; the tracker export keeps them."),

@@ -25,7 +25,8 @@ from bot.core.errors import InvalidInput, NotFound
 from bot.core.timefmt import show
 from bot.core.unit_of_work import Caller, Work, use_case
 from bot.esp_tracker import production_blocks
-from bot.esp_tracker.blocks import TrackerRow
+from bot.esp_tracker.types import ClassTracker, Tracker, TrackerRow, TrackerUpdated
+from bot.red_flags import service as red_flags
 from db.models import STAFF_ROLES, EspItem, Person
 
 if TYPE_CHECKING:
@@ -281,8 +282,6 @@ def complete_text(agent_name: str, agent_slack_id: str, cohort_name: str, open_f
 
 
 def open_flags(session: Session, person_id: int) -> list[str]:
-    from bot.red_flags import service as red_flags
-
     return [
         f"{flag.category}: {flag.description}" if flag.category else flag.description
         for flag in red_flags.open_for_person(session, person_id)
@@ -334,28 +333,6 @@ def _check_complete(work: Work, person_id: int) -> bool:
 
 
 # -- use cases ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Tracker:
-    agent_name: str
-    cohort_name: str | None
-    rows: list[TrackerRow]
-    complete: bool
-    open_flags: list[str]
-
-
-@dataclass(frozen=True)
-class ClassTracker:
-    cohort_name: str
-    labels: list[str]
-    rows: list[tuple[str, list[str]]]  # agent name, one emoji per item
-
-
-@dataclass(frozen=True)
-class TrackerUpdated:
-    changed: list[str]  # "Aetna complete", ...
-    tracker: Tracker
-
-
 def tracker_of(session: Session, agent: Person) -> Tracker:
     enrollment = cohorts.enrollment_of(session, agent.id)
     timezone = enrollment.cohort.timezone if enrollment else "UTC"

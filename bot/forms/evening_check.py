@@ -10,46 +10,18 @@ Forms and the tracker are read through their own services (`bot.forms.service`, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
 from sqlalchemy.orm import Session
 
-from bot.calendar import class_days
+from bot.calendar.class_days import day_window
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
-from bot.core.errors import NotFound
+from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
+from bot.forms import evening_blocks
 from bot.forms import service as forms
+from bot.forms.types import Checklist
 from bot.red_flags import service as red_flags
-from bot.red_flags.blocks import FlagCard
 from bot.red_flags.notify import card_of
-from db.models import Cohort
-
-
-@dataclass(frozen=True)
-class Checklist:
-    cohort_name: str
-    day: int
-    date_text: str
-    missing_forms: list[tuple[str, list[str]]] = field(default_factory=list)  # (agent, form labels)
-    stale_tracker: list[str] = field(default_factory=list)  # agent names
-    open_flags: list[FlagCard] = field(default_factory=list)
-
-    @property
-    def done(self) -> bool:
-        return not (self.missing_forms or self.stale_tracker or self.open_flags)
-
-
-def day_window(cohort: Cohort, playbook: Playbook, day: int) -> tuple[datetime, datetime]:
-    """Midnight to midnight of training day `day`, in the class's timezone."""
-    days = class_days.days_of(cohort, playbook)
-    if not 1 <= day <= len(days):
-        raise NotFound(f"{cohort.name} has no day {day}.")
-    zone = ZoneInfo(cohort.timezone)
-    when = days[day - 1].date
-    return datetime.combine(when, time(0), zone), datetime.combine(when + timedelta(days=1), time(0), zone)
 
 
 def checklist(session: Session, playbook: Playbook, cohort_id: int, day: int) -> Checklist:
@@ -97,3 +69,40 @@ def checklist(session: Session, playbook: Playbook, cohort_id: int, day: int) ->
         stale_tracker=stale,
         open_flags=flags,
     )
+
+
+# -- use case: the evening check jobs ----------------------------------------------------------------
+def check_key(cohort_id: int, day: int) -> str:
+    return f"evening:{cohort_id}:day:{day}:check"
+
+
+def reminder_key(cohort_id: int, day: int) -> str:
+    return f"evening:{cohort_id}:day:{day}:reminder"
+
+
+@use_case
+def send_checklist(work: Work, cohort_id: int, day: int, reminder: bool) -> bool:
+    """The TL's checklist for the day (or its one reminder) if anything is open, once per cohort
+    and day; True when the DM is on its way (or had gone), False when all is done."""
+    found = checklist(work.session, work.playbook, cohort_id, day)
+    if found.done:
+        return False
+    tl = cohorts.by_id(work.session, cohort_id).tl.slack_user_id
+    flags = [f"{c.agent_name}: {c.description} (raised by {c.raised_by})" for c in found.open_flags]
+    text, blocks = evening_blocks.checklist(
+        cohort_name=found.cohort_name,
+        day=found.day,
+        date_text=found.date_text,
+        missing_forms=found.missing_forms,
+        stale_tracker=found.stale_tracker,
+        open_flags=flags,
+        reminder=reminder,
+    )
+    work.notify(
+        key=reminder_key(cohort_id, day) if reminder else check_key(cohort_id, day),
+        kind="evening.reminder" if reminder else "evening.check",
+        recipient=tl,
+        text=text,
+        blocks=blocks,
+    )
+    return True

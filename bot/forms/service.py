@@ -6,7 +6,6 @@ of work and sent after it commits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -26,8 +25,8 @@ from bot.core.text import NAME, NOTE, require_length
 from bot.core.timefmt import local, show_date
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
-from bot.esp_tracker.blocks import FormContext
 from bot.esp_tracker.form_kinds import FORM_NAMES
+from bot.forms.types import FormContext, Submitted
 from bot.progress import service as progress
 from db.models import CarrierTicket, Enrollment, FormSubmission, Person, Role
 
@@ -51,18 +50,6 @@ class FormProblems(InvalidInput):
     def __init__(self, problems: dict[str, str]) -> None:
         super().__init__(" ".join(problems.values()))
         self.problems = problems
-
-
-@dataclass
-class Submitted:
-    submission_id: int
-    kind: str
-    person_id: int
-    agent_name: str
-    summary: str
-    esp_changes: list[str] = field(default_factory=list)
-    failure: certs.FailureResult | None = None
-    tracker_line: str = ""  # every item's status after the submission
 
 
 def kind_of(raw: str) -> str | None:

@@ -4,13 +4,12 @@ the agent's breakout-room DM and the end-of-day summary."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.config.playbook import Guide
-from bot.core.timefmt import clock_time, local, time_for
 from bot.help_queue.playbook import TechTopic
+from bot.help_queue.types import HelpCard
 from bot.slack import ids
 from bot.slack.blocks import (
     Block,
@@ -26,59 +25,6 @@ from bot.slack.blocks import (
 )
 
 STILL_STUCK_TEXT_LIMIT = 300
-
-
-@dataclass(frozen=True)
-class HelpCard:
-    """One request as the staff see it."""
-
-    request_id: int
-    agent_name: str
-    agent_id: str
-    cohort_name: str
-    timezone: str
-    topic_title: str | None
-    text: str
-    source: str
-    requested_at: datetime
-    status: str
-    claimed_by_name: str | None = None
-    claimed_by_id: str | None = None
-    claimed_at: datetime | None = None
-    room: int | None = None
-    resolved_by_name: str | None = None
-    resolved_by_id: str | None = None
-    resolved_at: datetime | None = None
-    reader_tz: str | None = None  # the zone of the person the card is shown to
-
-    def at(self, moment: datetime) -> str:
-        if self.reader_tz:
-            return time_for(moment, self.reader_tz, self.timezone)
-        return clock_time(local(moment, self.timezone).time())
-
-
-def card_of(request: Any, topic_title: str | None, reader_tz: str | None = None) -> HelpCard:
-    """A HelpCard from a HelpRequest row (read inside its session)."""
-    return HelpCard(
-        request_id=request.id,
-        agent_name=request.person.name,
-        agent_id=request.person.slack_user_id,
-        cohort_name=request.cohort.name,
-        timezone=request.cohort.timezone,
-        topic_title=topic_title,
-        text=request.text,
-        source=request.source,
-        requested_at=request.requested_at,
-        status=request.status,
-        claimed_by_name=request.claimed_by.name if request.claimed_by else None,
-        claimed_by_id=request.claimed_by.slack_user_id if request.claimed_by else None,
-        claimed_at=request.claimed_at,
-        room=request.room,
-        resolved_by_name=request.resolved_by.name if request.resolved_by else None,
-        resolved_by_id=request.resolved_by.slack_user_id if request.resolved_by else None,
-        resolved_at=request.resolved_at,
-        reader_tz=reader_tz,
-    )
 
 
 def minutes(delta: timedelta) -> str:

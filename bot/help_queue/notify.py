@@ -14,6 +14,7 @@ from bot.core.context import AppContext
 from bot.core.outbox import MessageEdit
 from bot.core.unit_of_work import Work
 from bot.help_queue import blocks as help_blocks
+from bot.help_queue.types import HelpCard
 from db.models import HelpRequest
 from db.models.help_request import WAITING
 
@@ -22,12 +23,36 @@ def staff_key(request_id: int) -> str:
     return f"help:{request_id}:staff"
 
 
-def card_for(playbook: Playbook, request: HelpRequest, reader_tz: str | None = None) -> help_blocks.HelpCard:
+def card_of(request: HelpRequest, topic_title: str | None, reader_tz: str | None = None) -> HelpCard:
+    """A HelpCard from a HelpRequest row (read inside its session)."""
+    return HelpCard(
+        request_id=request.id,
+        agent_name=request.person.name,
+        agent_id=request.person.slack_user_id,
+        cohort_name=request.cohort.name,
+        timezone=request.cohort.timezone,
+        topic_title=topic_title,
+        text=request.text,
+        source=request.source,
+        requested_at=request.requested_at,
+        status=request.status,
+        claimed_by_name=request.claimed_by.name if request.claimed_by else None,
+        claimed_by_id=request.claimed_by.slack_user_id if request.claimed_by else None,
+        claimed_at=request.claimed_at,
+        room=request.room,
+        resolved_by_name=request.resolved_by.name if request.resolved_by else None,
+        resolved_by_id=request.resolved_by.slack_user_id if request.resolved_by else None,
+        resolved_at=request.resolved_at,
+        reader_tz=reader_tz,
+    )
+
+
+def card_for(playbook: Playbook, request: HelpRequest, reader_tz: str | None = None) -> HelpCard:
     topic = next((t for t in playbook.tech_issues.topics if t.key == request.topic_key), None)
-    return help_blocks.card_of(request, topic.title if topic else None, reader_tz)
+    return card_of(request, topic.title if topic else None, reader_tz)
 
 
-def card(ctx: AppContext, request: HelpRequest) -> help_blocks.HelpCard:
+def card(ctx: AppContext, request: HelpRequest) -> HelpCard:
     """The card in the TL's own DMs (the end-of-day report): their clock."""
     return card_for(ctx.playbook, request, request.cohort.tl.timezone)
 

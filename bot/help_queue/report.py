@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.calendar.class_days import day_window
 from bot.cohorts import service as cohorts
-from bot.forms import evening_check
 from bot.help_queue import blocks as help_blocks
 from bot.help_queue import notify as help_notify
 from bot.help_queue import service as help_queue
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def help_queue_section(session: Session, ctx: AppContext, cohort_id: int, day: int) -> list[dict[str, Any]]:
     cohort = cohorts.by_id(session, cohort_id)
-    start, end = evening_check.day_window(cohort, ctx.playbook, day)
+    start, end = day_window(cohort, ctx.playbook, day)
     stats = help_queue.day_stats(session, cohort_id, start, end)
     return help_blocks.end_of_day(
         requests=stats.requests,

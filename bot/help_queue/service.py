@@ -26,8 +26,8 @@ from bot.core.text import NOTE, shorten
 from bot.core.timefmt import clock_time, local
 from bot.core.unit_of_work import Work, use_case
 from bot.help_queue import notify as help_notify
-from bot.help_queue.blocks import HelpCard
 from bot.help_queue.playbook import TechTopic
+from bot.help_queue.types import HelpCard
 from db.models import Enrollment, HelpRequest, Person, Role
 from db.models.help_request import CLAIMED, RESOLVED, WAITING
 from db.session import rows_matched

@@ -8,10 +8,10 @@ out, so a 200-agent class renders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from bot.red_flags.blocks import FlagCard
+from bot.home.types import AgentHome, AgentRow, CohortPanel, FormButton
+from bot.red_flags.types import FlagCard
 from bot.slack import ids
 from bot.slack.blocks import Block, actions, button, context, divider, header, pack_lines, section
 
@@ -21,54 +21,6 @@ MAX_HELP_LINES = 10
 
 STATUS_MARKS = {"complete": "✓", "in_progress": "…", "blocked": "✗", "failed": "✗", "not_started": "○"}
 LEGEND = "✓ complete · … in progress · ✗ blocked or failed · ○ not started · :triangular_flag_on_post: open red flags · :raising_hand: in the help queue"
-
-
-@dataclass(frozen=True)
-class AgentRow:
-    name: str
-    slack_id: str
-    esp: list[tuple[str, str]] | None = None  # (item label, status key), in tracker order
-    attendance: list[tuple[int, str]] | None = None  # (day, code label)
-    mia: int | None = None
-    coaching: str | None = None
-    red_flags: int = 0
-    in_help_queue: bool = False
-
-    @property
-    def needs_attention(self) -> bool:
-        return bool(self.red_flags or self.in_help_queue or self.mia)
-
-
-@dataclass(frozen=True)
-class CohortPanel:
-    name: str
-    channel_id: str
-    when: str  # "Day 2 of 3 (Wed Dec 2)", "Starts Tue Dec 1", "Ended Thu Dec 3"
-    agents: list[AgentRow]
-    flags: list[FlagCard] = field(default_factory=list)
-    help_lines: list[str] = field(default_factory=list)
-    role: str = ""  # how the viewer relates to it: "team lead", "production manager", "admin"
-
-
-@dataclass(frozen=True)
-class FormButton:
-    label: str
-    action_id: str
-    value: str
-
-
-@dataclass(frozen=True)
-class AgentHome:
-    name: str
-    cohort_name: str | None = None
-    channel_id: str | None = None
-    when: str | None = None
-    schedule: list[str] = field(default_factory=list)  # "8:00 AM class starts", ...
-    schedule_title: str = "Today"
-    next_step: str | None = None
-    progress: str | None = None
-    esp: list[tuple[str, str]] | None = None
-    attendance: list[tuple[int, str]] | None = None
 
 
 def _view(blocks: list[Block]) -> dict[str, Any]:

@@ -17,15 +17,15 @@ import threading
 import time
 import weakref
 from collections.abc import Iterable
-from datetime import datetime
 
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from bot.core.context import AppContext
+from bot.home import service as home
 from db.models import (
     AttendanceCheck,
     AttendanceCodeChoice,
@@ -63,16 +63,7 @@ _TOUCHED = "home_refresh.touched"  # session.info: agent person ids changed in t
 _FLAGGED = "home_refresh.red_flag"  # session.info: a red flag changed (ESP managers' Homes)
 
 
-# -- who opened their Home ----------------------------------------------------------------------
-def opened(session: Session, slack_user_id: str, now: datetime) -> None:
-    """Record that the person has opened their Home (only they get live updates)."""
-    session.execute(
-        update(Person)
-        .where(Person.slack_user_id == slack_user_id, Person.home_opened_at.is_(None))
-        .values(home_opened_at=now)
-    )
-
-
+# -- who sees the change ---------------------------------------------------------------------
 def viewers(session: Session, agent_ids: Iterable[int], red_flag: bool) -> list[str]:
     """Slack IDs of the people whose Home shows these agents and who have opened it."""
     ids = list(agent_ids)
@@ -257,8 +248,6 @@ class Refresher:
         return ready
 
     def _publish(self, user: str) -> None:
-        from bot.home import service as home
-
         with self.ctx.db.session() as session:
             view = home.view_for(session, self.ctx.playbook, user, self.ctx.clock.now())
         try:

@@ -17,7 +17,7 @@ from bot.class_day import attendance
 from bot.config.playbook import Playbook
 from bot.esp_tracker import service as esp
 from bot.help_queue import service as help_queue
-from bot.home import blocks as home_blocks
+from bot.home.types import AgentRow
 from db.models import (
     AttendanceCheck,
     AttendanceCodeChoice,
@@ -112,7 +112,7 @@ def rows_of_classes(
     *,
     red_flags: dict[int, int],
     in_help_queue: set[int],
-) -> dict[int, list[home_blocks.AgentRow]]:
+) -> dict[int, list[AgentRow]]:
     """cohort id -> its active agents' rows. `held`: class_days.held_dates_of_classes for them."""
     ids = [c.id for c in classes]
     if not ids:
@@ -124,7 +124,7 @@ def rows_of_classes(
     checks = _by_class_day_person(session, AttendanceCheck, ids)
     flags = _by_class_day_person(session, AttendanceFlag, ids)
     choices = _by_class_day_person(session, AttendanceCodeChoice, ids)
-    result: dict[int, list[home_blocks.AgentRow]] = {}
+    result: dict[int, list[AgentRow]] = {}
     for cohort in classes:
         days = class_days.days_of(cohort, playbook, held=held.get(cohort.id, {}))
         held_days = [days[n - 1] for n in sorted(held.get(cohort.id, {})) if 1 <= n <= len(days)]
@@ -145,7 +145,7 @@ def rows_of_classes(
                 codes.append((record.day, record.code_label))
                 mia += len(record.mia_breaks)
             rows.append(
-                home_blocks.AgentRow(
+                AgentRow(
                     name=person.name,
                     slack_id=person.slack_user_id,
                     esp=esp_rows.get(person.id),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.access.policy import Action
@@ -20,8 +21,8 @@ from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
 from bot.esp_tracker.form_kinds import FORM_NAMES
 from bot.home import blocks as home_blocks
-from bot.home import refresh as home_refresh
 from bot.home import rows as home_rows
+from bot.home.types import AgentHome, CohortPanel, FormButton
 from bot.progress import service as progress
 from bot.red_flags import service as red_flags
 from bot.red_flags.notify import card_of
@@ -62,9 +63,7 @@ def _role_in(person: Person, cohort: Cohort) -> str:
     return "admin" if person.role == Role.ADMIN else ""
 
 
-def staff_panels(
-    session: Session, playbook: Playbook, viewer: Person, now: datetime
-) -> list[home_blocks.CohortPanel]:
+def staff_panels(session: Session, playbook: Playbook, viewer: Person, now: datetime) -> list[CohortPanel]:
     """Every class the viewer works with, from one query per kind of record for all of them."""
     classes = cohorts.visible_to(session, viewer)
     held = class_days.held_dates_of_classes(session, classes)
@@ -85,7 +84,7 @@ def staff_panels(
         in_help_queue={r.person_id for r in help_open},
     )
     return [
-        home_blocks.CohortPanel(
+        CohortPanel(
             name=cohort.name,
             channel_id=cohort.channel_id,
             when=when_text(cohort, playbook, now, days[cohort.id]),
@@ -109,10 +108,10 @@ def _help_line(request: Any, timezone: str) -> str:
     )
 
 
-def form_buttons() -> list[home_blocks.FormButton]:
+def form_buttons() -> list[FormButton]:
     """The buttons that open the five tracking forms (value "": the agent is picked in the form)."""
     return [
-        home_blocks.FormButton(label=FORM_NAMES[kind], action_id=action_id, value="")
+        FormButton(label=FORM_NAMES[kind], action_id=action_id, value="")
         for kind, action_id in ids.ACTION_FORM_OPEN.items()
     ]
 
@@ -144,10 +143,10 @@ def _current_first(found: list[Cohort], days: dict[int, list[Any]], now: datetim
     return running + done
 
 
-def agent_home(session: Session, playbook: Playbook, person: Person, now: datetime) -> home_blocks.AgentHome:
+def agent_home(session: Session, playbook: Playbook, person: Person, now: datetime) -> AgentHome:
     enrollment = cohorts.enrollment_of(session, person.id)
     if enrollment is None:
-        return home_blocks.AgentHome(name=person.name)
+        return AgentHome(name=person.name)
     cohort = enrollment.cohort
     days = cohorts_days(cohort, playbook)
     today = local(now, cohort.timezone).date()
@@ -161,7 +160,7 @@ def agent_home(session: Session, playbook: Playbook, person: Person, now: dateti
             kind = "lunch" if spot.lunch else "break"
             schedule.append(f"{_at(spot.start, cohort.timezone)} {kind} ({spot.minutes} min)")
         schedule.append(f"{_at(day.end, cohort.timezone)} class ends")
-    return home_blocks.AgentHome(
+    return AgentHome(
         name=person.name,
         cohort_name=cohort.name,
         channel_id=cohort.channel_id,
@@ -179,6 +178,16 @@ def _at(moment: datetime, timezone: str) -> str:
     return clock_time(local(moment, timezone).time())
 
 
+# -- who opened their Home ----------------------------------------------------------------------
+def opened(session: Session, slack_user_id: str, now: datetime) -> None:
+    """Record that the person has opened their Home (only they get live updates)."""
+    session.execute(
+        update(Person)
+        .where(Person.slack_user_id == slack_user_id, Person.home_opened_at.is_(None))
+        .values(home_opened_at=now)
+    )
+
+
 # -- use case: app_home_opened -------------------------------------------------------
 @use_case
 def home_view(work: Work) -> dict[str, Any]:
@@ -187,5 +196,5 @@ def home_view(work: Work) -> dict[str, Any]:
         return home_blocks.stranger_home(people.UNKNOWN_USER_HELP)
     actor = work.allow(Action.HOME_VIEW)
     # Only people who have opened their Home get live updates.
-    home_refresh.opened(work.session, actor.slack_user_id, work.now)
+    opened(work.session, actor.slack_user_id, work.now)
     return view_for(work.session, work.playbook, actor.slack_user_id, work.now)

@@ -20,17 +20,17 @@ from bot.access import targets as access
 from bot.access.policy import Action
 from bot.calendar import class_days
 from bot.calendar.dayplan import DayTimes, training_days
-from bot.coaching.blocks import coach_open_button
 from bot.coaching.service import level_label
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
-from bot.core import audit, outbox, people
+from bot.core import audit, people
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.text import NOTE, require_length
 from bot.core.unit_of_work import Work, use_case
-from bot.progress import service as progress
+from bot.progress import blocks
 from bot.progress.playbook import ClockMark
-from bot.slack.blocks import Block, actions, context, section
+from bot.progress.steps import done_steps, steps_of
+from bot.progress.types import ClockChanged
 from db.models import AhipClock, Cohort, Person
 
 Span = tuple[datetime, datetime]
@@ -111,8 +111,8 @@ def clock_of(session: Session, person_id: int, carrier: str) -> AhipClock | None
 
 def is_done(session: Session, person_id: int, playbook: Playbook) -> bool:
     carrier = playbook.ahip_clock.carrier
-    needed = {f"{carrier} {s.key}" for s in progress.steps_of(playbook, carrier)}
-    return needed <= progress.done_steps(session, person_id, playbook)
+    needed = {f"{carrier} {s.key}" for s in steps_of(playbook, carrier)}
+    return needed <= done_steps(session, person_id, playbook)
 
 
 def state(session: Session, cohort: Cohort, agent: Person, playbook: Playbook, now: datetime) -> ClockState:
@@ -162,41 +162,12 @@ def mark_key(person_id: int, mark: ClockMark) -> str:
     return f"ahipclock:{person_id}:{mark.hours:g}"
 
 
-def mark_text(agent_name: str, mark: ClockMark, label: str, hours: float) -> str:
-    return (
-        f":hourglass: {agent_name} has spent {mark.hours:g} training hours on AHIP "
-        f"(the guide gives {hours:g}) and has not finished. Proposed: *{label}*."
-    )
-
-
-def mark_blocks(agent: Person, mark: ClockMark, playbook: Playbook) -> list[Block]:
-    policy = playbook.ahip_clock
-    label = level_label(playbook, mark.coaching)
-    incident = (
-        f"Still not done with AHIP after {mark.hours:g} training hours (the guide gives {policy.hours:g})."
-    )
-    return [
-        section(mark_text(agent.name, mark, label, policy.hours)),
-        actions(
-            coach_open_button(
-                f"Document the {label}…",
-                agent=agent.slack_user_id,
-                policy=policy.policy,
-                level=mark.coaching,
-                incident=incident,
-            )
-        ),
-        context("Pause the clock for a delay outside the agent's control: `/progress @agent pause REASON`."),
-    ]
-
-
-def enqueue_marks(session: Session, cohort: Cohort, playbook: Playbook, now: datetime) -> list[str]:
-    """Every mark an unfinished, unpaused agent has passed, enqueued for the TL once per agent and
-    mark. Returns the keys enqueued now."""
+def notify_marks(work: Work, cohort: Cohort) -> None:
+    """Every mark an unfinished, unpaused agent has passed, for the TL once per agent and mark."""
+    session, playbook, now = work.session, work.playbook, work.now
     policy = playbook.ahip_clock
     if not policy.enabled:
-        return []
-    keys = []
+        return
     for agent in cohorts.active_agents(session, cohort.id):
         clock = state(session, cohort, agent, playbook, now)
         if clock.done or clock.started_at is None:
@@ -204,19 +175,22 @@ def enqueue_marks(session: Session, cohort: Cohort, playbook: Playbook, now: dat
         for mark in policy.marks:
             if clock.elapsed_minutes + 1e-6 < mark.hours * 60:
                 break
-            key = mark_key(agent.id, mark)
             label = level_label(playbook, mark.coaching)
-            if outbox.enqueue(
-                session,
-                key=key,
+            work.notify(
+                key=mark_key(agent.id, mark),
                 kind="ahip_clock",
                 recipient=cohort.tl.slack_user_id,
-                text=mark_text(agent.name, mark, label, policy.hours),
-                blocks=mark_blocks(agent, mark, playbook),
-                now=now,
-            ):
-                keys.append(key)
-    return keys
+                text=blocks.clock_mark_text(agent.name, mark.hours, label, policy.hours),
+                blocks=blocks.clock_mark_blocks(
+                    agent.name,
+                    agent.slack_user_id,
+                    mark_hours=mark.hours,
+                    guide_hours=policy.hours,
+                    policy=policy.policy,
+                    level=mark.coaching,
+                    label=label,
+                ),
+            )
 
 
 def check_times(cohort: Cohort, playbook: Playbook) -> list[datetime]:
@@ -236,14 +210,6 @@ def check_times(cohort: Cohort, playbook: Playbook) -> list[datetime]:
 
 
 # -- pause and resume ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ClockChanged:
-    agent_name: str
-    paused: bool
-    elapsed_hours: float
-    reason: str | None
-
-
 @use_case
 def pause_clock(work: Work, agent_user_id: str, reason: str) -> ClockChanged:
     """/progress @agent pause REASON: the AHIP clock stops for a documented reason."""

@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.coaching import catch_up
-from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import job_context as runtime
-from bot.core import outbox
-from bot.progress import ahip_clock
+from bot.core.unit_of_work import Caller
+from bot.progress import ahip_clock, clock_checks
 from db.models import Cohort
 
 FUNC = "bot.progress.ahip_clock_jobs:ahip_clock_check"
@@ -24,11 +23,4 @@ def check_times(cohort: Cohort, playbook: Playbook) -> list[datetime]:
 
 def ahip_clock_check(cohort_id: int) -> int:
     """DM the TL about every mark passed since the last check. Returns how many DMs were enqueued."""
-    ctx = runtime.current()
-    now = ctx.clock.now()
-    with ctx.db.session() as session:
-        cohort = cohorts.by_id(session, cohort_id)
-        keys = ahip_clock.enqueue_marks(session, cohort, ctx.playbook, now)
-        keys += catch_up.enqueue_ends(session, cohort, ctx.playbook, now)
-    outbox.deliver(ctx.db, ctx.client, keys, now)
-    return len(keys)
+    return clock_checks.check_cohort(runtime.current(), Caller.system(), cohort_id)

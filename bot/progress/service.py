@@ -20,67 +20,13 @@ from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core.errors import InvalidInput, NotFound
-from bot.core.text import NOTE, require_length, shorten
+from bot.core.text import NOTE, require_length
 from bot.core.timefmt import local
 from bot.core.unit_of_work import Work, use_case
-from bot.progress.playbook import ProgressStep
+from bot.progress import ahip_clock, blocks
+from bot.progress.steps import carrier_name, done_steps, mark_of, parse_step, step_label
+from bot.progress.types import ClassProgress, ProgressForm, ProgressSaved
 from db.models import Cohort, Person, ProgressMark, Role, TimeframeFlag
-
-DONE_WORDS = {"done", "complete", "completed", "passed", "finished"}
-
-
-def carrier_name(playbook: Playbook, key: str) -> str:
-    carrier = playbook.carrier(key)
-    return carrier.name if carrier else key.upper()
-
-
-def step_label(playbook: Playbook, carrier: str, step: str) -> str:
-    found = next((s for s in playbook.timeframe.steps.get(carrier, []) if s.key == step), None)
-    return f"{carrier_name(playbook, carrier)} {found.label if found else step}"
-
-
-def steps_of(playbook: Playbook, carrier: str) -> list[ProgressStep]:
-    return list(playbook.timeframe.steps.get(carrier, []))
-
-
-def parse_step(playbook: Playbook, carrier: str, raw: str) -> str:
-    """'3', 'module 3', 'final', 'done' -> the step key; a clear message otherwise."""
-    carrier = carrier.lower()
-    steps = steps_of(playbook, carrier)
-    if not steps:
-        known = ", ".join(playbook.timeframe.steps)
-        raise InvalidInput(f"`{shorten(carrier, 20)}` has no steps to report. Use one of: {known}.")
-    cleaned = raw.strip().lower().removeprefix("module").strip()
-    keys = [s.key for s in steps]
-    if cleaned in keys:
-        return cleaned
-    if cleaned in DONE_WORDS:
-        return keys[-1]
-    options = ", ".join(f"`{k}`" for k in keys)
-    raise InvalidInput(
-        f"`{shorten(raw, 20)}` is not a {carrier_name(playbook, carrier)} step. Use one of: {options}."
-    )
-
-
-def mark_of(session: Session, person_id: int, carrier: str) -> ProgressMark | None:
-    return session.scalar(
-        select(ProgressMark).where(ProgressMark.person_id == person_id, ProgressMark.carrier_key == carrier)
-    )
-
-
-def done_steps(session: Session, person_id: int, playbook: Playbook) -> set[str]:
-    """Every 'carrier step' the agent has done (a reported step implies the ones before it)."""
-    done: set[str] = set()
-    for mark in session.scalars(select(ProgressMark).where(ProgressMark.person_id == person_id)):
-        keys = [s.key for s in steps_of(playbook, mark.carrier_key)]
-        if mark.complete:
-            upto = len(keys)
-        elif mark.step in keys:
-            upto = keys.index(mark.step) + 1
-        else:
-            upto = 0
-        done.update(f"{mark.carrier_key} {k}" for k in keys[:upto])
-    return done
 
 
 def report(
@@ -129,8 +75,6 @@ def mark_carrier_complete(
     session: Session, *, agent: Person, carrier_key: str, actor: Person | str, now: datetime
 ) -> ProgressMark:
     """The proof-backed completion: every step of the carrier is done."""
-    from bot.core import people
-
     actor_person = actor if isinstance(actor, Person) else people.require_person(session, actor)
     carrier_key = carrier_key.lower()
     mark = mark_of(session, agent.id, carrier_key)
@@ -317,29 +261,6 @@ class ProgressInput:
     agent_user_id: str | None = None  # None: the caller's own progress
 
 
-@dataclass(frozen=True)
-class ProgressSaved:
-    agent_name: str
-    label: str
-    next_step: str
-    own: bool
-
-
-@dataclass(frozen=True)
-class ProgressForm:
-    """The steps an agent can report (key, label), and the next one to preselect."""
-
-    steps: list[tuple[str, str]]
-    upcoming: str | None
-
-
-@dataclass(frozen=True)
-class ClassProgress:
-    cohort_name: str
-    rows: list[tuple[str, str, str]]  # agent, where they are, what is missing for the pace
-    day: int | None
-
-
 @use_case
 def report_progress(work: Work, data: ProgressInput) -> ProgressSaved:
     """/progress and its form: the agent (or their TL) reports a finished step."""
@@ -356,8 +277,6 @@ def report_progress(work: Work, data: ProgressInput) -> ProgressSaved:
         now=work.now,
         playbook=work.playbook,
     )
-    from bot.progress import ahip_clock
-
     ahip_clock.start_if_first(work.session, agent, mark.carrier_key, work.playbook, work.now)
     return ProgressSaved(
         agent_name=agent.name,
@@ -417,3 +336,36 @@ def _finished_day(cohort: Cohort, playbook: Playbook, now: datetime) -> int | No
     today = local(now, cohort.timezone).date()
     finished = [i + 1 for i, d in enumerate(training_dates(cohort, playbook)) if d < today]
     return finished[-1] if finished else None
+
+
+@use_case
+def flag_window(work: Work, cohort_id: int, day: int) -> int:
+    """On the day the window closes: flag every unfinished agent to the TL and the PM, once each,
+    with a Final CAP proposed unless the TL excused the delay. The TL's copy has the button that
+    schedules the Final CAP's catch-up. How many agents were flagged (0 on other days)."""
+    session, playbook = work.session, work.playbook
+    cohort = cohorts.by_id(session, cohort_id)
+    if day != check_day(cohort, playbook):
+        return 0
+    flags = flag_unfinished(session, cohort, playbook, work.now)
+    agents = {a.id: a for a in cohorts.active_agents(session, cohort.id)}
+    catch_up = playbook.catch_up
+    for flag in flags:
+        agent = agents[flag.person_id]
+        text = blocks.window_flag(agent.name, cohort.name, flag.missing or "", flag.excuse, propose=True)
+        line = (
+            blocks.final_cap_line(catch_up.extra_hours, catch_up.sessions, catch_up.session_hours)
+            if catch_up.enabled and not flag.excuse
+            else None
+        )
+        full = f"{text}\n{line}" if line else text
+        tl_blocks = blocks.window_flag_blocks(full, agent.slack_user_id, catch_up.sessions) if line else None
+        for role, person in (("tl", cohort.tl), ("pm", cohort.pm)):
+            work.notify(
+                key=f"timeframe:{cohort.id}:{agent.id}:{role}",
+                kind="timeframe_flag",
+                recipient=person.slack_user_id,
+                text=full,
+                blocks=tl_blocks if role == "tl" else None,
+            )
+    return len(flags)

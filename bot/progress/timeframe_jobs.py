@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.coaching import blocks, catch_up_blocks
 from bot.cohorts import service as cohorts
 from bot.core import job_context as runtime
-from bot.core import outbox
+from bot.core.unit_of_work import Caller
+from bot.progress import blocks
 from bot.progress import service as progress
 from scheduler.daily_job import DailyJob
 
@@ -40,33 +40,4 @@ def timeframe_check(cohort_id: int, day: int) -> int:
     """On the day the window closes: flag every unfinished agent to the TL and the PM, once each.
 
     Returns how many agents were flagged (0 on other days)."""
-    ctx = runtime.current()
-    now = ctx.clock.now()
-    messages: list[tuple[str, str, str, list[dict[str, Any]] | None]] = []  # key, recipient, text, blocks
-    with ctx.db.session() as session:
-        cohort = cohorts.by_id(session, cohort_id)
-        if day != progress.check_day(cohort, ctx.playbook):
-            return 0
-        flags = progress.flag_unfinished(session, cohort, ctx.playbook, now)
-        for flag in flags:
-            agent = next(a for a in cohorts.active_agents(session, cohort.id) if a.id == flag.person_id)
-            text = blocks.window_flag(agent.name, cohort.name, flag.missing or "", flag.excuse, propose=True)
-            # The Final CAP's catch-up: the TL's copy has the button to schedule it.
-            line = catch_up_blocks.for_flag(ctx.playbook, flag.excuse)
-            full = f"{text}\n{line}" if line else text
-            tl_blocks = catch_up_blocks.flag_blocks(full, ctx.playbook, agent.slack_user_id) if line else None
-            for role, person in (("tl", cohort.tl), ("pm", cohort.pm)):
-                key = f"timeframe:{cohort.id}:{agent.id}:{role}"
-                messages.append((key, person.slack_user_id, full, tl_blocks if role == "tl" else None))
-    for key, recipient, text, flag_blocks in messages:
-        outbox.send_once(
-            ctx.db,
-            ctx.client,
-            key=key,
-            kind="timeframe_flag",
-            recipient=recipient,
-            text=text,
-            now=now,
-            blocks=flag_blocks,
-        )
-    return len(messages) // 2
+    return progress.flag_window(runtime.current(), Caller.system(), cohort_id, day)

@@ -4,10 +4,10 @@ the confirmation to whoever raised it."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from bot.core.text import NOTE
+from bot.red_flags.types import FlagCard
 from bot.slack import ids
 from bot.slack.blocks import Block, actions, button, context, input_block, plain, section
 
@@ -16,23 +16,6 @@ USAGE = (
     "`/redflag @agent background Misdemeanor found in the carrier's background check`. "
     "`/redflag list` shows the open ones."
 )
-
-
-@dataclass(frozen=True)
-class FlagCard:
-    """A red flag as people read it; times already in the class's timezone."""
-
-    id: int
-    agent_name: str
-    agent_id: str
-    cohort_name: str
-    raised_by: str
-    raised_at: str
-    description: str
-    category: str | None = None
-    resolved_by: str | None = None
-    resolved_at: str | None = None
-    resolution: str | None = None
 
 
 def _summary(card: FlagCard) -> str:

@@ -14,17 +14,18 @@ from bot.core.text import INCIDENT, NOTE, shorten
 from bot.core.timefmt import show_for
 from bot.core.unit_of_work import Work
 from bot.red_flags import blocks as flag_blocks
+from bot.red_flags.types import FlagCard
 from db.models import Person, RedFlag
 
 
 def card_of(
     flag: RedFlag, playbook_labels: dict[str, str] | None = None, reader_tz: str | None = None
-) -> flag_blocks.FlagCard:
+) -> FlagCard:
     """The flag as people read it; text stored before the caps existed is shown cut short.
     `reader_tz`: for a DM, the reader's zone (the class's time beside it when they differ)."""
     tz = flag.cohort.timezone
     labels = playbook_labels or {}
-    return flag_blocks.FlagCard(
+    return FlagCard(
         id=flag.id,
         agent_name=flag.person.name,
         agent_id=flag.person.slack_user_id,
@@ -39,7 +40,7 @@ def card_of(
     )
 
 
-def card(playbook: Playbook, flag: RedFlag, reader_tz: str | None = None) -> flag_blocks.FlagCard:
+def card(playbook: Playbook, flag: RedFlag, reader_tz: str | None = None) -> FlagCard:
     return card_of(flag, {c.key: c.label for c in playbook.red_flags.categories}, reader_tz)
 
 

@@ -26,6 +26,7 @@ from bot.core.unit_of_work import Work, use_case
 from bot.red_flags import blocks as flag_blocks
 from bot.red_flags import notify as red_flag_notify
 from bot.red_flags.playbook import RedFlagCategory
+from bot.red_flags.types import FlagCard, OpenFlags, Raised
 from db.models import Cohort, Notification, Person, RedFlag, Role
 from db.session import rows_matched
 
@@ -179,32 +180,12 @@ def recipients(session: Session, flag: RedFlag, playbook: Playbook) -> list[Pers
     return found
 
 
-def sent_messages(session: Session, flag_id: int) -> list[tuple[str, str]]:
-    """(channel, ts) of every DM about this flag that reached Slack, so they can show the resolution."""
-    stmt = (
-        select(Notification.channel_id, Notification.ts)
-        .where(
-            Notification.key.like(f"redflag:{flag_id}:%"),
-            Notification.kind == "redflag.raised",
-            Notification.status == "sent",
-        )
-        .order_by(Notification.id)
-    )
-    return [(channel, ts) for channel, ts in session.execute(stmt) if channel and ts]
-
-
 # -- use cases: /redflag, the Resolve button and its modal ------------------------------
 @dataclass(frozen=True)
 class RaiseInput:
     agent_user_id: str
     description: str
     category: str | None
-
-
-@dataclass(frozen=True)
-class Raised:
-    card: flag_blocks.FlagCard
-    told: list[str]
 
 
 @dataclass(frozen=True)
@@ -245,12 +226,6 @@ def raise_red_flag(work: Work, data: RaiseInput) -> Raised:
     return Raised(card=red_flag_notify.card(work.playbook, flag), told=told)
 
 
-@dataclass(frozen=True)
-class OpenFlags:
-    scope: str  # "Class A", or "your classes" / "all classes"
-    cards: list[flag_blocks.FlagCard]
-
-
 @use_case
 def open_flags_for(work: Work, channel_id: str) -> OpenFlags:
     """/redflag list: the open flags of the class whose channel it is typed in, or elsewhere of every
@@ -274,7 +249,7 @@ def open_flags_for(work: Work, channel_id: str) -> OpenFlags:
 
 
 @use_case
-def resolve_form(work: Work, flag_id: int) -> flag_blocks.FlagCard:
+def resolve_form(work: Work, flag_id: int) -> FlagCard:
     """The Resolve button: the modal's card, for those who may resolve this flag while it is open."""
     flag = get(work.session, flag_id)
     work.allow(Action.REDFLAG_RESOLVE, _target(work.session, flag))
@@ -316,7 +291,8 @@ def _resolved_card_for_unsent(session: Session, playbook: Playbook, flag: RedFla
 
 
 def sent_messages_to(session: Session, flag_id: int) -> list[tuple[str, str, str | None]]:
-    """sent_messages with each DM's reader's timezone, to show the times in their own zone."""
+    """(channel, ts, the reader's timezone) of every DM about this flag that reached Slack, so they
+    can show the resolution with the times in each reader's own zone."""
     stmt = (
         select(Notification.channel_id, Notification.ts, Person.timezone)
         .outerjoin(Person, Person.slack_user_id == Notification.recipient)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from bot.core.timefmt import show_date
+from bot.reports.types import ClassPart
 from bot.slack.blocks import Block, context, divider, header, section, sections
-
-if TYPE_CHECKING:
-    from bot.reports.morning_report import ClassPart
 
 MAX_BLOCKS = 50  # Slack's limit for a message
 

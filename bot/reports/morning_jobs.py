@@ -7,6 +7,7 @@ from datetime import date
 
 from bot.core.job_context import current
 from bot.core.timefmt import local
+from bot.core.unit_of_work import Caller
 from bot.reports import morning_report
 
 JOB_ID = "report:morning"
@@ -14,7 +15,7 @@ FUNC = "bot.reports.morning_jobs:send_today"
 
 
 def send_report(day: str) -> None:
-    morning_report.send(current(), date.fromisoformat(day))
+    morning_report.send_report(current(), Caller.system(), date.fromisoformat(day))
 
 
 def send_today() -> None:

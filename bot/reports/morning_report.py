@@ -8,7 +8,7 @@ per person and day (the outbox key), whatever retries or restarts happen around 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -18,27 +18,15 @@ from bot.calendar.dayplan import business_days
 from bot.certs import service as certs
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
-from bot.core import outbox, people
-from bot.core.context import AppContext
+from bot.core import people
 from bot.core.timefmt import local, show_date
+from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
 from bot.progress import service as progress
 from bot.red_flags import service as red_flags
 from bot.reports import morning_blocks as report_blocks
+from bot.reports.types import ClassPart
 from db.models import Cohort, Person, Role
-
-
-@dataclass
-class ClassPart:
-    cohort_id: int
-    pm_id: int
-    name: str
-    day_text: str
-    behind: list[str] = field(default_factory=list)
-    carriers_open: list[str] = field(default_factory=list)
-    waiting_production: list[str] = field(default_factory=list)
-    old_flags: list[str] = field(default_factory=list)
-    at_limit: list[str] = field(default_factory=list)
 
 
 def _day_text(dates: list[date], today: date) -> tuple[str, int | None]:
@@ -133,24 +121,14 @@ def recipients(session: Session, playbook: Playbook, today: date, now: datetime)
     return found
 
 
-def send(ctx: AppContext, today: date) -> list[str]:
-    """Send the day's report to each ESP manager and PM once; returns whom it went to now."""
-    now = ctx.clock.now()
-    with ctx.db.session() as session:
-        targets = recipients(session, ctx.playbook, today, now)
+@use_case
+def send_report(work: Work, today: date) -> list[str]:
+    """The day's report to each ESP manager and PM, once each; whom it goes to now (Slack IDs)."""
     sent = []
-    for target in targets:
+    for target in recipients(work.session, work.playbook, today, work.now):
         text, blocks = report_blocks.report(today, target.parts, everyone=target.role == "esp_manager")
-        outcome = outbox.send_once(
-            ctx.db,
-            ctx.client,
-            key=f"morning-report:{today.isoformat()}:{target.person_id}",
-            kind="morning_report",
-            recipient=target.slack_user_id,
-            text=text,
-            blocks=blocks,
-            now=now,
-        )
-        if outcome.sent:
+        key = f"morning-report:{today.isoformat()}:{target.person_id}"
+        work.notify(key=key, kind="morning_report", recipient=target.slack_user_id, text=text, blocks=blocks)
+        if key in work.enqueued:
             sent.append(target.slack_user_id)
     return sent

@@ -11,9 +11,8 @@ from bot.access.policy import Action
 from bot.class_day import attendance
 from bot.cohorts import service as cohorts
 from bot.core import audit
-from bot.core.context import AppContext
 from bot.core.errors import Conflict, InvalidInput, NotFound
-from bot.core.unit_of_work import Caller, Work, use_case
+from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
 from bot.sheet_sync.layout import status_for
 from db.models import Person, SheetCell
@@ -29,7 +28,7 @@ class Taken:
 
 
 @use_case
-def _take(work: Work, cell_id: int) -> Taken:
+def take_sheet_value(work: Work, cell_id: int) -> Taken:
     session, policy = work.session, work.playbook.sheet_sync
     cell = session.get(SheetCell, cell_id)
     person = session.get(Person, cell.person_id) if cell is not None else None
@@ -80,11 +79,6 @@ def _take(work: Work, cell_id: int) -> Taken:
         at=work.now,
         details={"header": cell.header, "value": value, "person_id": person.id},
     )
+    if item is not None:
+        esp.enqueue_if_complete(work, person.id)  # as every tracker update: the ESP-complete DMs
     return Taken(person.id, person.name, cell.header, value, item)
-
-
-def take_sheet_value(ctx: AppContext, caller: Caller, cell_id: int) -> Taken:
-    taken = _take(ctx, caller, cell_id)
-    if taken.esp_item is not None:
-        esp.notify_if_complete(ctx, taken.person_id)  # after the commit, as every tracker update
-    return taken

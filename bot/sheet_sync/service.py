@@ -209,10 +209,6 @@ def mark_written(session: Session, writes: list[PendingWrite], now: datetime) ->
     session.flush()
 
 
-def queue_size(session: Session) -> int:
-    return len(session.scalars(select(SheetWrite.id)).all())
-
-
 # -- back-off and the write budget ---------------------------------------------------------------
 def state_of(session: Session, spreadsheet_id: str) -> SheetSyncState:
     state = session.get(SheetSyncState, spreadsheet_id)
