@@ -59,12 +59,18 @@ def standin() -> Iterator[SlackStandIn]:
     server.stop()
 
 
+def _over_http(request: pytest.FixtureRequest) -> bool:
+    """A test marked `http` (its subject is the transport) gets a World served over loopback HTTP;
+    any other one dispatches in-process."""
+    return request.node.get_closest_marker("http") is not None
+
+
 @pytest.fixture
-def world(database_url: str, standin: SlackStandIn) -> Iterator[World]:
+def world(request: pytest.FixtureRequest, database_url: str, standin: SlackStandIn) -> Iterator[World]:
     standin.reset()
     for user_id, name in {**STAFF, **AGENTS}.items():
         standin.add_user(user_id, name)
-    w = World(database_url, start=DEFAULT_START, standin=standin, migrate=False)
+    w = World(database_url, start=DEFAULT_START, standin=standin, migrate=False, http=_over_http(request))
     try:
         yield w
     finally:
@@ -98,13 +104,22 @@ def g2t_standin() -> Iterator[G2TStandIn]:
 
 
 @pytest.fixture
-def g2t_world(database_url: str, standin: SlackStandIn, g2t_standin: G2TStandIn) -> Iterator[World]:
+def g2t_world(
+    request: pytest.FixtureRequest, database_url: str, standin: SlackStandIn, g2t_standin: G2TStandIn
+) -> Iterator[World]:
     """A World whose settings point at the G2T stand-in (not connected yet: see tests/g2t_steps.py)."""
     standin.reset()
     g2t_standin.reset()
     for user_id, name in {**STAFF, **AGENTS}.items():
         standin.add_user(user_id, name)
-    w = World(database_url, start=DEFAULT_START, standin=standin, migrate=False, g2t=g2t_standin)
+    w = World(
+        database_url,
+        start=DEFAULT_START,
+        standin=standin,
+        migrate=False,
+        g2t=g2t_standin,
+        http=_over_http(request),
+    )
     try:
         yield w
     finally:

@@ -29,6 +29,8 @@ AGENT = "U0AG0001"
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 
+pytestmark = pytest.mark.http
+
 
 def _rows(world: Any) -> dict[str, int]:
     with world.ctx.db.engine.connect() as connection:

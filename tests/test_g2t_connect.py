@@ -59,6 +59,7 @@ def test_a_bad_code_and_missing_settings_are_plain_refusals(g2t_cli, capsys, mon
     assert "needs G2T_TOKEN_KEY" in capsys.readouterr().out
 
 
+@pytest.mark.http
 def test_the_callback_connects_when_goto_redirects_the_admin_back(g2t_world):
     callback = g2t_world.url + CALLBACK_PATH
     url = g2t_tokens.authorization_url(g2t_world.ctx.settings, callback, g2t_world.clock.now())
@@ -68,6 +69,7 @@ def test_the_callback_connects_when_goto_redirects_the_admin_back(g2t_world):
     assert g2t_tokens.client_for(g2t_world.ctx) is not None
 
 
+@pytest.mark.http
 def test_the_callback_refuses_a_code_it_did_not_ask_for(g2t_world):
     standin = g2t(g2t_world)
     callback = g2t_world.url + CALLBACK_PATH

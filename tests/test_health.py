@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 
+import pytest
 from sqlalchemy import text
 
 from bot.core import outbox
@@ -64,6 +65,7 @@ def test_healthz_counts_the_outbox_backlog(world):
     assert json.loads(body)["outbox"] == {"failed": 3, "dead": 0}
 
 
+@pytest.mark.http  # acks are timed by the HTTP face
 def test_metrics_are_prometheus_text_with_acks_per_listener(world):
     world.driver.command("/cohort", "", user="U0STRANGER", channel="C0CLASS01")
     status, body = _get(make_wsgi(world.app, world.ctx.db), "/metrics")

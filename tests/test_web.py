@@ -6,8 +6,12 @@ import json
 import urllib.error
 import urllib.request
 
+import pytest
+
 from bot.slack.web import make_wsgi
 from db.session import Database
+
+pytestmark = pytest.mark.http
 
 
 def test_healthz_ok(world):
