@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import URL, create_engine, make_url, text
 
 from bot.standin.g2t import G2TStandIn
 from bot.standin.harness import World
@@ -36,10 +36,20 @@ AGENTS = {
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One database per test process, migrated once. Each pytest-xdist worker gets its own: a
+    SQLite file in its own temporary directory, or on PostgreSQL a database of its own (the named
+    one's name and the worker's, e.g. test_gw0) created on the named database's server."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
     url = os.environ.get("TEST_DATABASE_URL")
+    server = created = None
     if url:
         url = normalize_url(url)
+        if worker:
+            server = make_url(url)
+            created = server.set(database=f"{server.database}_{worker}")
+            _recreate_database(server, created)
+            url = created.render_as_string(hide_password=False)
         engine = create_engine(url)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -49,7 +59,30 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     logging.getLogger("alembic").setLevel(logging.WARNING)
     upgrade(url)
-    return url
+    yield url
+    if server is not None and created is not None:
+        _drop_database(server, created)
+
+
+def _recreate_database(server: URL, database: URL) -> None:
+    """A fresh database next to `server`'s (a worker's left over from an earlier run is dropped)."""
+    _drop_database(server, database)
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{database.database}"'))
+    finally:
+        engine.dispose()
+
+
+def _drop_database(server: URL, database: URL) -> None:
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            # FORCE: a `run` process a test killed may still hold a connection.
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database.database}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")
