@@ -19,7 +19,7 @@ from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
 from db.models import CertAttempt
 from tests.conftest import AGENTS, DEFAULT_START, STAFF, _empty
-from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, replies, text_of
+from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, replies, shipped_playbook, text_of
 
 CHI = ZoneInfo("America/Chicago")
 UHC_PLAYBOOK = SHIPPED_PLAYBOOK.with_name("samples") / "playbook_uhc.yml"
@@ -98,8 +98,8 @@ def test_a_tbt_course_is_an_exam_of_its_own_that_moves_the_tbt_item(uhc_world):
     assert "1st of 3 attempts" in _failcert(world, f"<@{BEN}|ben> tbt_systems 40")
 
 
-def test_the_shipped_playbook_keeps_ahip_and_aetna_at_three(world):
-    assert [(c.key, c.attempts) for c in world.ctx.playbook.exams] == [("ahip", 3), ("aetna", 3)]
+def test_the_shipped_playbook_keeps_ahip_and_aetna_at_three():
+    assert [(c.key, c.attempts) for c in shipped_playbook().exams] == [("ahip", 3), ("aetna", 3)]
 
 
 # -- Call Certification scoring ---------------------------------------------------------------------

@@ -8,11 +8,21 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.cohorts import service as cohorts
 from bot.slack import ids
 from scheduler.plan import plan_cohort
 from tests.forms.test_forms_esp import submit
-from tests.helpers import ANA, BEN, CHLOE, CLASS, PM, TL, import_cohort, text_of
+from tests.helpers import (
+    ANA,
+    BEN,
+    CHLOE,
+    CLASS,
+    PM,
+    TL,
+    import_cohort,
+    shipped_playbook,
+    text_of,
+    unsaved_cohort,
+)
 
 CHICAGO = ZoneInfo("America/Chicago")
 CHECK = "bot.forms.evening_jobs:evening_check"
@@ -60,22 +70,20 @@ def resolve_all_flags(world, cohort_id: int) -> None:
         )
 
 
-def test_the_check_and_its_reminder_are_planned_at_day_end_and_30_minutes_later(world):
-    cohort_id = import_cohort(world)
-    with world.ctx.db.session() as session:
-        jobs = {j.id: j for j in plan_cohort(cohorts.by_id(session, cohort_id), world.ctx.playbook)}
+def test_the_check_and_its_reminder_are_planned_at_day_end_and_30_minutes_later():
+    cohort_id = 1
+    cohort, playbook = unsaved_cohort(cohort_id), shipped_playbook()
+    jobs = {j.id: j for j in plan_cohort(cohort, playbook)}
     check = jobs[f"cohort:{cohort_id}:day:3:evening-check"]
     reminder = jobs[f"cohort:{cohort_id}:day:3:evening-reminder"]
     assert (check.func, check.args, check.run_at) == (CHECK, (cohort_id, 3), at(3, 17))
     assert (reminder.func, reminder.run_at) == (REMINDER, at(3, 17, 30))
 
     # The reminder's delay is the team's to set in the playbook.
-    playbook = world.ctx.playbook
     later = playbook.model_copy(
         update={"evening_check": playbook.evening_check.model_copy(update={"reminder_after_minutes": 45})}
     )
-    with world.ctx.db.session() as session:
-        jobs = {j.id: j for j in plan_cohort(cohorts.by_id(session, cohort_id), later)}
+    jobs = {j.id: j for j in plan_cohort(cohort, later)}
     assert jobs[f"cohort:{cohort_id}:day:3:evening-reminder"].run_at == at(3, 17, 45)
 
 

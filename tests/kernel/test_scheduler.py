@@ -16,8 +16,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
 
 from scheduler import leadership, runner
-from scheduler.plan import plan_all
-from tests.helpers import CLASS, TL, import_cohort
+from scheduler.plan import plan_all, plan_cohort
+from tests.helpers import CLASS, TL, import_cohort, shipped_playbook, unsaved_cohort
 
 CH = ZoneInfo("America/Chicago")
 
@@ -83,9 +83,9 @@ def test_a_job_the_store_dropped_comes_back_and_a_schedule_edit_moves_only_the_f
     )
 
 
-def test_planned_times_skip_weekends_and_follow_the_cohort_timezone(world):
-    import_cohort(world, start_date="2026-12-04")  # a Friday: days are Fri, Mon, Tue
-    jobs = {j.id: j for j in plan_all_now(world)}
+def test_planned_times_skip_weekends_and_follow_the_cohort_timezone():
+    cohort = unsaved_cohort(start_date="2026-12-04")  # a Friday: days are Fri, Mon, Tue
+    jobs = {j.id: j for j in plan_cohort(cohort, shipped_playbook())}
     mornings = sorted(j.run_at.astimezone(CH) for k, j in jobs.items() if k.endswith(":morning"))
     assert [m.strftime("%a %d %H:%M") for m in mornings] == ["Fri 04 08:00", "Mon 07 08:00", "Tue 08 08:00"]
 
