@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import URL, create_engine, make_url, text
 
+import db.models  # noqa: F401 - every table registered, so emptying covers them all
 from bot.standin.g2t import G2TStandIn
 from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
+from db.base import Base
 from db.migrate import upgrade
 from db.session import Database, normalize_url
 
@@ -60,6 +62,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     upgrade(url)
     yield url
+    emptier = _emptiers.pop(url, None)
+    if emptier is not None:
+        emptier.dispose()
     if server is not None and created is not None:
         _drop_database(server, created)
 
@@ -111,12 +116,23 @@ def world(request: pytest.FixtureRequest, database_url: str, standin: SlackStand
         _empty(database_url)
 
 
+# One engine per database for emptying it between tests: a connection made once, not per test.
+_emptiers: dict[str, Database] = {}
+
+
 def _empty(url: str) -> None:
-    db = Database(url)
-    try:
-        db.delete_all_rows()
-    finally:
-        db.dispose()
+    """Delete every row of every table the models know (the schema stays), as
+    Database.delete_all_rows does, in one round trip on PostgreSQL."""
+    db = _emptiers.get(url)
+    if db is None:
+        db = _emptiers[url] = Database(url)
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("; ".join(f'DELETE FROM "{table.name}"' for table in tables))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
 
 
 @pytest.fixture(autouse=True)

@@ -52,7 +52,7 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 30) -> N
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.05)
     raise AssertionError("run never became healthy")
 
 
