@@ -30,7 +30,7 @@ def main(n: int = 400, workers: int = 20) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         start = datetime(2026, 11, 27, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
-        with World(url, start=start) as world:
+        with World(url, start=start, http=True) as world:
             spec = parse_cohort(big_cohort(200), world.ctx.playbook)
             with world.ctx.db.session() as session:
                 add_staff(session, world.clock.now())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot import hooks
-from bot.config.playbook import load_playbook
+from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.context import AppContext
@@ -19,11 +19,14 @@ from db.session import Database
 from handlers import register_all
 
 
-def build_context(settings: Settings, *, clock: Clock | None = None) -> AppContext:
-    """Everything listeners and jobs share. Raises PlaybookError for a playbook that does not load."""
+def build_context(
+    settings: Settings, *, clock: Clock | None = None, playbook: Playbook | None = None
+) -> AppContext:
+    """Everything listeners and jobs share. Raises PlaybookError for a playbook that does not load.
+    `playbook`: settings.playbook already loaded (the stand-in harness parses each file once)."""
     ctx = AppContext(
         settings=settings,
-        playbook=load_playbook(settings.playbook),
+        playbook=playbook if playbook is not None else load_playbook(settings.playbook),
         db=Database(settings.database_url),
         clock=clock or SystemClock(),
         client=make_web_client(settings.slack_bot_token, settings.slack_api_url),

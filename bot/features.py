@@ -2,7 +2,7 @@
 listed before it, and of those only their services and types (never their Block Kit or their jobs).
 
 The kernel (bot/core, bot/access, bot/slack, bot/config) imports no feature, except that the
-playbook root composes the features' playbook sections. tests/test_layering.py enforces both."""
+playbook root composes the features' playbook sections. tests/kernel/test_layering.py enforces both."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ reads or writes anything. A decision depends on three things:
 Admins may do everything. A class's TL and PM act on their own classes' agents and records. ESP
 managers see red flags and reports across classes, and nothing else unless the playbook grants it
 (`access.grants`). Agents act only on their own records. The tests walk this table cell by cell
-(tests/test_access_table.py), so a new action cannot skip it.
+(tests/kernel/test_access_table.py), so a new action cannot skip it.
 """
 
 from __future__ import annotations

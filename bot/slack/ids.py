@@ -5,7 +5,7 @@ One module so a rename happens in one place and the manifest test can compare ag
 
 from __future__ import annotations
 
-# Slash commands. Each must be in manifest.yml, and the reverse (tests/test_manifest.py checks).
+# Slash commands. Each must be in manifest.yml, and the reverse (tests/kernel/test_manifest.py checks).
 COHORT = "/cohort"
 ATTENDANCE = "/attendance"
 TECHISSUE = "/techissue"
