@@ -18,8 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain.cohort_spec import parse_cohort
-from bot.services import cohorts
+from bot.cohorts import service as cohorts
+from bot.cohorts.spec import parse_cohort
 from bot.standin.classes import add_staff, big_cohort
 from bot.standin.harness import World
 
@@ -30,7 +30,7 @@ def main(n: int = 400, workers: int = 20) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         start = datetime(2026, 11, 27, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
-        with World(url, start=start) as world:
+        with World(url, start=start, http=True) as world:
             spec = parse_cohort(big_cohort(200), world.ctx.playbook)
             with world.ctx.db.session() as session:
                 add_staff(session, world.clock.now())

@@ -11,10 +11,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.cohorts import service as cohorts
+from bot.cohorts.spec import parse_cohort
 from bot.config.playbook import load_playbook
 from bot.config.settings import SHIPPED_PLAYBOOK
-from bot.domain.cohort_spec import parse_cohort
-from bot.services import cohorts
 from bot.standin.classes import add_staff, big_cohort
 from db.migrate import upgrade
 from db.session import Database

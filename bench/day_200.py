@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain.cohort_spec import parse_cohort
-from bot.services import cohorts
+from bot.cohorts import service as cohorts
+from bot.cohorts.spec import parse_cohort
 from bot.standin.classes import add_staff, big_cohort
 from bot.standin.harness import World
 

@@ -20,8 +20,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.day_200 import _reset_postgres
-from bot.domain.cohort_spec import parse_cohort
-from bot.services import cohorts, g2t_links
+from bot.cohorts import service as cohorts
+from bot.cohorts.spec import parse_cohort
+from bot.g2t import links as g2t_links
 from bot.standin.classes import big_cohort
 from bot.standin.harness import World
 from bot.standin.rate_limits import METHOD_TIERS, TIER_PER_MINUTE

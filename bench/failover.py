@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.day_200 import _reset_postgres
+from bot.cohorts import service as cohorts
+from bot.cohorts.spec import parse_cohort
 from bot.config.playbook import load_playbook
 from bot.config.settings import SHIPPED_PLAYBOOK
-from bot.domain.cohort_spec import parse_cohort
-from bot.services import cohorts, people
+from bot.core import people
 from bot.standin.server import SlackStandIn
 from db.models import Role
 from db.session import Database

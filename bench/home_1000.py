@@ -21,8 +21,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bench.day_200 import _reset_postgres
-from bot.domain.cohort_spec import parse_cohort
-from bot.services import attendance, coaching, cohorts, esp, help_queue, home, people, red_flags
+from bot.class_day import attendance
+from bot.coaching import service as coaching
+from bot.cohorts import service as cohorts
+from bot.cohorts.spec import parse_cohort
+from bot.core import people
+from bot.esp_tracker import service as esp
+from bot.help_queue import service as help_queue
+from bot.home import service as home
+from bot.red_flags import service as red_flags
 from bot.standin.harness import World
 from db.models import Role
 

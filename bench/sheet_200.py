@@ -15,9 +15,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.cohorts import service as cohorts
+from bot.cohorts.spec import parse_cohort
+from bot.core import people
 from bot.demo.sheet import HEADER, SHEET_ID, TAB
-from bot.domain.cohort_spec import parse_cohort
-from bot.services import cohorts, esp, people, sheet_pull, sheet_push
+from bot.esp_tracker import service as esp
+from bot.sheet_sync import pull as sheet_pull
+from bot.sheet_sync import push as sheet_push
 from bot.standin.classes import add_staff, big_cohort
 from bot.standin.harness import World
 from bot.standin.sheets import SheetsStandIn

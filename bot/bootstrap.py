@@ -1,4 +1,5 @@
-"""The composition root: builds what listeners and jobs share, and the Bolt app.
+"""The composition root: builds what listeners and jobs share (the after-commit hooks that
+bot/hooks.py lists included), and the Bolt app.
 
 The CLI, the stand-in harness and the demo import this module; it imports none of them."""
 
@@ -6,29 +7,35 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.config.playbook import load_playbook
+from bot import hooks
+from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import Settings
-from bot.context import AppContext
 from bot.core.clock import Clock, SystemClock
+from bot.core.context import AppContext
+from bot.home import refresh as home_refresh
 from bot.slack.client import make_web_client
 from bot.slack.executor import TrackingExecutor
 from db.session import Database
+from handlers import register_all
 
 
-def build_context(settings: Settings, *, clock: Clock | None = None) -> AppContext:
-    """Everything listeners and jobs share. Raises PlaybookError for a playbook that does not load."""
-    return AppContext(
+def build_context(
+    settings: Settings, *, clock: Clock | None = None, playbook: Playbook | None = None
+) -> AppContext:
+    """Everything listeners and jobs share. Raises PlaybookError for a playbook that does not load.
+    `playbook`: settings.playbook already loaded (the stand-in harness parses each file once)."""
+    ctx = AppContext(
         settings=settings,
-        playbook=load_playbook(settings.playbook),
+        playbook=playbook if playbook is not None else load_playbook(settings.playbook),
         db=Database(settings.database_url),
         clock=clock or SystemClock(),
         client=make_web_client(settings.slack_bot_token, settings.slack_api_url),
     )
+    hooks.install(ctx.hooks)
+    return ctx
 
 
 def build_bolt_app(ctx: AppContext, *, executor: TrackingExecutor | None = None) -> App:
-    from handlers import register_all
-
     app = App(
         client=ctx.client,
         signing_secret=ctx.settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
@@ -38,8 +45,6 @@ def build_bolt_app(ctx: AppContext, *, executor: TrackingExecutor | None = None)
         token_verification_enabled=True,
     )
     register_all(app, ctx)
-    # Live App Homes (issue 11): changes committed by this app's listeners and jobs republish them.
-    from bot.services import home_refresh
-
+    # Live App Homes: changes committed by this app's listeners and jobs republish them.
     home_refresh.install(ctx)
     return app

@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import Session, sessionmaker
 
+import db.models  # noqa: F401  - every table registered, for delete_all_rows
 from db.base import Base
 
 
@@ -88,8 +89,6 @@ class Database:
 
     def delete_all_rows(self) -> None:
         """Empty every table the models know (tests use it between cases; migrations stay)."""
-        import db.models  # noqa: F401  - make sure every table is registered
-
         with self.engine.begin() as connection:
             for table in reversed(Base.metadata.sorted_tables):
                 connection.execute(table.delete())

@@ -1,19 +1,45 @@
-"""Bolt listeners only: parse, call one service function, render. Grouped by Slack surface, each
-surface's `register` lists its listeners explicitly."""
+"""Bolt listeners, one module per feature: each parses, calls one use case and renders, and lists
+its command, buttons, modals and events in its own `register`."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.context import AppContext
-from handlers import actions, commands, events, views
+from bot.core.context import AppContext
+from handlers import (
+    certs,
+    class_day,
+    coaching,
+    cohorts,
+    esp_tracker,
+    forms,
+    help_queue,
+    home,
+    people,
+    progress,
+    red_flags,
+    sheet_sync,
+)
 from handlers.listener import ignore_malformed, unhandled
+
+FEATURES = (
+    people,
+    cohorts,
+    class_day,
+    help_queue,
+    red_flags,
+    coaching,
+    progress,
+    esp_tracker,
+    certs,
+    forms,
+    sheet_sync,
+    home,
+)
 
 
 def register_all(app: App, ctx: AppContext) -> None:
     app.middleware(ignore_malformed)
     app.error(unhandled)
-    commands.register(app, ctx)
-    actions.register(app, ctx)
-    views.register(app, ctx)
-    events.register(app, ctx)
+    for feature in FEATURES:
+        feature.register(app, ctx)

@@ -27,9 +27,10 @@ from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.context import AppContext
+from bot.core import outbox
+from bot.core.context import AppContext
 from bot.core.errors import DomainError
-from bot.services.work import Caller, deferred_messages, send_enqueued
+from bot.core.unit_of_work import Caller, deferred_messages, send_enqueued
 from bot.slack import ids
 from handlers.replies import (
     EditMessage,
@@ -199,8 +200,6 @@ def _send_messages(ctx: AppContext, keys: list[str], name: str) -> str:
 
 
 def _who(key: str, ctx: AppContext) -> str:
-    from bot.services import outbox
-
     recipient = outbox.recipient_of(ctx.db, key)
     return f"<@{recipient}>" if recipient and recipient.startswith(("U", "W")) else f"<#{recipient}>"
 

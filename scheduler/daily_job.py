@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bot.config.playbook import Playbook
-    from bot.context import AppContext
+    from bot.core.context import AppContext
     from db.models import Cohort
 
 

@@ -25,10 +25,10 @@ from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.context import AppContext
 from bot.core import metrics
-from bot.services import scheduler_lock
-from bot.services.scheduler_lock import AdvisoryLock, SchedulerAlreadyRunning
+from bot.core.context import AppContext
+from db import scheduler_lease as scheduler_lock
+from db.scheduler_lease import AdvisoryLock, SchedulerAlreadyRunning
 from db.session import Database
 from scheduler import runner as runner_module
 from scheduler.runner import Runner

@@ -13,13 +13,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.calendar.dayplan import DayTimes
+from bot.class_day import attendance
+from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
-from bot.domain.dayplan import DayTimes
-from bot.services import attendance, cohorts, g2t_links
+from bot.g2t import links as g2t_links
 from db.models import Cohort
-from scheduler import contributions
+from scheduler import jobs as job_list
 
 JOBS = "scheduler.jobs"
+DAY_JOBS = "bot.class_day.jobs"
+G2T_JOBS = "bot.g2t.jobs"
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ def plan_cohort(cohort: Cohort, playbook: Playbook) -> list[PlannedJob]:
         PlannedJob(
             f"cohort:{cid}:g2t",
             first_link,
-            f"{JOBS}:send_g2t_links",
+            f"{G2T_JOBS}:send_g2t_links",
             (cid,),
             _seconds(days[-1].end - first_link),
         )
@@ -71,16 +75,20 @@ def _day_jobs(cid: int, day: DayTimes, playbook: Playbook, prompt_grace: int) ->
     prefix = f"cohort:{cid}:day:{n}"
     until_end = lambda moment: _seconds(day.end + timedelta(hours=1) - moment)  # noqa: E731
     jobs = [
-        PlannedJob(f"{prefix}:morning", day.start, f"{JOBS}:morning_post", (cid, n), prompt_grace),
+        PlannedJob(f"{prefix}:morning", day.start, f"{DAY_JOBS}:morning_post", (cid, n), prompt_grace),
         PlannedJob(
             f"{prefix}:tardy",
             day.checkin_closes(policy),
-            f"{JOBS}:mark_tardy",
+            f"{DAY_JOBS}:mark_tardy",
             (cid, n),
             until_end(day.checkin_closes(policy)),
         ),
         PlannedJob(
-            f"{prefix}:absent", day.absent_at(), f"{JOBS}:mark_absent", (cid, n), until_end(day.absent_at())
+            f"{prefix}:absent",
+            day.absent_at(),
+            f"{DAY_JOBS}:mark_absent",
+            (cid, n),
+            until_end(day.absent_at()),
         ),
     ]
     for spot in day.breaks:
@@ -89,22 +97,22 @@ def _day_jobs(cid: int, day: DayTimes, playbook: Playbook, prompt_grace: int) ->
             PlannedJob(
                 f"{prefix}:break:{b}:raise",
                 spot.raise_at(policy),
-                f"{JOBS}:raise_prompt",
+                f"{DAY_JOBS}:raise_prompt",
                 (cid, n, b),
                 prompt_grace,
             ),
             PlannedJob(
-                f"{prefix}:break:{b}:lower", spot.end, f"{JOBS}:lower_prompt", (cid, n, b), prompt_grace
+                f"{prefix}:break:{b}:lower", spot.end, f"{DAY_JOBS}:lower_prompt", (cid, n, b), prompt_grace
             ),
             PlannedJob(
                 f"{prefix}:break:{b}:mia",
                 spot.lower_closes(policy),
-                f"{JOBS}:check_break",
+                f"{DAY_JOBS}:check_break",
                 (cid, n, b),
                 until_end(spot.lower_closes(policy)),
             ),
         ]
-    for extra in contributions.DAILY_JOBS:
+    for extra in job_list.DAILY_JOBS:
         anchor = day.start if extra.anchor == "day_start" else day.end
         when = anchor + timedelta(minutes=extra.offset(playbook))
         jobs.append(PlannedJob(f"{prefix}:{extra.name}", when, extra.func, (cid, n), until_end(when)))
@@ -113,9 +121,9 @@ def _day_jobs(cid: int, day: DayTimes, playbook: Playbook, prompt_grace: int) ->
 
 
 def _cohort_jobs(cohort: Cohort, playbook: Playbook) -> list[PlannedJob]:
-    """Jobs of contributions.COHORT_JOBS: each at its own times, which may run past the class's days."""
+    """Jobs of job_list.COHORT_JOBS: each at its own times, which may run past the class's days."""
     jobs = []
-    for extra in contributions.COHORT_JOBS:
+    for extra in job_list.COHORT_JOBS:
         times = extra.times(cohort, playbook)
         for when, after in zip(times, [*times[1:], None], strict=True):
             # A check may still run until the next one is due (a day, for the last).

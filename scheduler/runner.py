@@ -16,12 +16,18 @@ from dataclasses import dataclass, field
 from datetime import UTC
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.context import AppContext
-from db.job_store import JOB_TABLE, stored_job_ids
-from scheduler import plan, runtime
+from bot.cohorts import service as cohorts
+from bot.core import job_context as runtime
+from bot.core.context import AppContext
+from bot.reports import morning_jobs as morning_report
+from bot.sheet_sync import jobs as sheet_jobs
+from db.job_store import JOB_TABLE, rewrite_func_refs, stored_job_ids
+from scheduler import plan
+from scheduler.legacy_refs import LEGACY_REFS
 from scheduler.loop import SharedJobStore, WatchedScheduler
 
 log = logging.getLogger(__name__)
@@ -71,8 +77,6 @@ class Runner:
 
     def reconcile_if_changed(self) -> ReconcileResult | None:
         """Re-plan when a cohort changed since the last plan, and every RECONCILE_SECONDS anyway."""
-        from bot.services import cohorts
-
         with self.ctx.db.session() as session:
             fingerprint = cohorts.plan_fingerprint(session)
         stale = time.monotonic() - self._reconciled_at >= RECONCILE_SECONDS
@@ -92,8 +96,6 @@ class Runner:
             if cohort_id is None:
                 wanted = plan.plan_all(session, ctx.playbook)
             else:
-                from bot.services import cohorts
-
                 wanted = plan.plan_cohort(cohorts.by_id(session, cohort_id), ctx.playbook)
         wanted = [j for j in wanted if not j.expired_at(now)]
         prefix = "cohort:" if cohort_id is None else f"cohort:{cohort_id}:"
@@ -143,16 +145,16 @@ class Runner:
             name="outbox:retry",
             replace_existing=True,
         )
-        # GoTo Training (issue 10): registrations GoTo missed, moved schedules, pending reports.
+        # GoTo Training: registrations GoTo missed, moved schedules, pending reports.
         self.scheduler.add_job(
-            "scheduler.g2t:sync",
+            "bot.g2t.jobs:sync",
             trigger=IntervalTrigger(seconds=G2T_SYNC_SECONDS),
             id="g2t:sync",
             name="g2t:sync",
             replace_existing=True,
         )
         self.scheduler.add_job(
-            "scheduler.jobs:reconcile",
+            "scheduler.runner:replan",
             trigger=IntervalTrigger(seconds=PLAN_WATCH_SECONDS),
             id="plan:reconcile",
             name="plan:reconcile",
@@ -162,20 +164,18 @@ class Runner:
         self.add_morning_report()
 
     def _add_sheet_sync_jobs(self) -> None:
-        """The Google Sheet sync (issue 12): push every few seconds, pull every few minutes."""
+        """The Google Sheet sync: push every few seconds, pull every few minutes."""
         if not self.ctx.settings.sheet_sync_enabled():
             return
-        from scheduler import sheet_jobs
-
         policy = self.ctx.playbook.sheet_sync
         for func, job_id, trigger in (
             (
-                "scheduler.sheet_jobs:push_sheet",
+                "bot.sheet_sync.jobs:push_sheet",
                 sheet_jobs.PUSH_JOB_ID,
                 IntervalTrigger(seconds=policy.push_every_seconds),
             ),
             (
-                "scheduler.sheet_jobs:pull_sheet",
+                "bot.sheet_sync.jobs:pull_sheet",
                 sheet_jobs.PULL_JOB_ID,
                 IntervalTrigger(minutes=policy.pull_every_minutes),
             ),
@@ -183,11 +183,7 @@ class Runner:
             self.scheduler.add_job(func, trigger=trigger, id=job_id, name=job_id, replace_existing=True)
 
     def add_morning_report(self) -> None:
-        """The managers' morning report, daily at the playbook's time in its timezone (issue 11)."""
-        from apscheduler.triggers.cron import CronTrigger
-
-        from scheduler import morning_report
-
+        """The managers' morning report, daily at the playbook's time in its timezone."""
         policy = self.ctx.playbook.morning_report
         self.scheduler.add_job(
             morning_report.FUNC,
@@ -214,6 +210,9 @@ def start_scheduler(ctx: AppContext, *, paused: bool = False) -> Runner:
     two schedulers over one job store would run every job twice."""
     global _active
     runtime.install(ctx)
+    moved = rewrite_func_refs(ctx.db.engine, LEGACY_REFS)
+    if moved:
+        log.info("job store: %d jobs point at their functions' new modules", len(moved))
     scheduler = build_scheduler(ctx)
     runner = Runner(ctx=ctx, scheduler=scheduler)
     try:
@@ -229,6 +228,13 @@ def start_scheduler(ctx: AppContext, *, paused: bool = False) -> Runner:
         _active = runner
     log.info("scheduler started (%d jobs)", len(scheduler.get_jobs()))
     return runner
+
+
+def replan() -> None:
+    """The plan watch: re-derive the plan when the cohorts changed (cohorts created by any process)."""
+    runner = active()
+    if runner is not None:
+        runner.reconcile_if_changed()
 
 
 def store_job_ids(ctx: AppContext) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.services import g2t_tokens
+from bot.g2t import tokens as g2t_tokens
 from bot.standin.g2t import G2TStandIn
 from bot.standin.harness import World
 from tests.helpers import import_cohort

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+from functools import cache
 from typing import Any
 
-from bot.domain.cohort_spec import parse_cohort
-from bot.services import calendar_notice, cohorts, g2t_links, people, person_clock
+from bot.cohorts import calendar_notice
+from bot.cohorts import clocks as class_clocks
+from bot.cohorts import service as cohorts
+from bot.cohorts.spec import parse_cohort
+from bot.config.playbook import Playbook, load_playbook
+from bot.config.settings import SHIPPED_PLAYBOOK
+from bot.core import people
+from bot.g2t import links as g2t_links
 from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
 from bot.standin.transcript import flatten_blocks
-from db.models import Role
+from db.models import Cohort, Role
 
 CLASS = "C0CLASS01"
 TL = "U0TL0001"
@@ -35,6 +43,31 @@ def sample_cohort(**overrides: Any) -> dict[str, Any]:
     }
     raw.update(overrides)
     return raw
+
+
+def unsaved_cohort(cohort_id: int = 1, **overrides: Any) -> Cohort:
+    """The sample cohort as a row that was never saved: what the pure rules (the day plan) read of
+    a cohort, without a World or a database."""
+    raw = sample_cohort(**overrides)
+    return Cohort(
+        id=cohort_id,
+        name=raw["name"],
+        channel_id=raw["channel"],
+        timezone=raw["timezone"],
+        start_date=date.fromisoformat(raw["start_date"]),
+        days=raw["days"],
+        training_link=raw["training_link"],
+    )
+
+
+@cache
+def _shipped() -> Playbook:
+    return load_playbook(SHIPPED_PLAYBOOK)
+
+
+def shipped_playbook() -> Playbook:
+    """The shipped playbook, parsed once per process (a copy each call)."""
+    return _shipped().model_copy(deep=True)
 
 
 STAFF_NAMES = {TL: "Tess Lead", PM: "Paolo Manager"}
@@ -71,7 +104,7 @@ def import_cohort(world: World, **overrides: Any) -> int:
     with world.ctx.db.session() as session:
         result = cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now())
         cohort_id = result.cohort.id
-    person_clock.learn_for_cohort(world.ctx, cohort_id)
+    class_clocks.learn_for_cohort(world.ctx, cohort_id)
     calendar_notice.tell_team_lead(world.ctx, cohort_id)
     g2t_links.deliver_links(world.ctx, cohort_id)
     world.settle()

@@ -13,7 +13,7 @@ reads or writes anything. A decision depends on three things:
 Admins may do everything. A class's TL and PM act on their own classes' agents and records. ESP
 managers see red flags and reports across classes, and nothing else unless the playbook grants it
 (`access.grants`). Agents act only on their own records. The tests walk this table cell by cell
-(tests/test_access_table.py), so a new action cannot skip it.
+(tests/kernel/test_access_table.py), so a new action cannot skip it.
 """
 
 from __future__ import annotations
@@ -58,11 +58,11 @@ class Action(enum.StrEnum):
     REDFLAG_RESOLVE = "redflag.resolve"
     HOME_VIEW = "home.view"
     ROLE_CHANGE = "person.role_change"
-    # The Google Sheet sync (issue 12): take a value someone typed over a bot-owned cell.
+    # The Google Sheet sync: take a value someone typed over a bot-owned cell.
     SHEET_TAKE_VALUE = "sheet.take_value"
-    # The AHIP clock (issue 13): pause or resume an agent's clock for a documented reason.
+    # The AHIP clock: pause or resume an agent's clock for a documented reason.
     AHIP_CLOCK_PAUSE = "ahip_clock.pause"
-    # The Final CAP's catch-up (issue 13): schedule an agent's catch-up sessions.
+    # The Final CAP's catch-up: schedule an agent's catch-up sessions.
     CATCHUP_SCHEDULE = "catchup.schedule"
     PRODUCTION_MOVE = "agent.production_move"
 
@@ -153,7 +153,7 @@ TABLE: dict[Action, dict[Role, frozenset[Relation]]] = {
     Action.SHEET_TAKE_VALUE: dict(_TL_PM),
     Action.AHIP_CLOCK_PAUSE: dict(_TL_PM),
     Action.CATCHUP_SCHEDULE: dict(_TL_PM),
-    # The PM takes the agent to production (issue 11): the button on their ESP-complete DM.
+    # The PM takes the agent to production: the button on their ESP-complete DM.
     Action.PRODUCTION_MOVE: {Role.PM: OWN},
 }
 

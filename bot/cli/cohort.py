@@ -18,8 +18,11 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def import_file(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_context
-    from bot.domain.cohort_spec import load_cohort_file
-    from bot.services import calendar_notice, cohorts, g2t_links, person_clock
+    from bot.cohorts import calendar_notice
+    from bot.cohorts import clocks as class_clocks
+    from bot.cohorts import service as cohorts
+    from bot.cohorts.spec import load_cohort_file
+    from bot.g2t import links as g2t_links
     from db.migrate import upgrade
 
     ctx = build_context(settings)
@@ -33,7 +36,7 @@ def import_file(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"{name} (cohort {cohort_id}): " + "; ".join(changes))
     if settings.slack_bot_token:
-        person_clock.learn_for_cohort(ctx, cohort_id)
+        class_clocks.learn_for_cohort(ctx, cohort_id)
     notice = calendar_notice.tell_team_lead(ctx, cohort_id) if settings.slack_bot_token else None
     print(notice.line if notice else calendar_notice.notice_of(ctx, cohort_id).line)
     if settings.slack_bot_token:
@@ -43,7 +46,7 @@ def import_file(args: argparse.Namespace, settings: Settings) -> int:
 
 def list_cohorts(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_context
-    from bot.services import cohorts
+    from bot.cohorts import service as cohorts
     from db.migrate import upgrade
 
     ctx = build_context(settings)

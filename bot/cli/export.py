@@ -40,7 +40,8 @@ def _add_tracker(export: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def export_caps(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_context
-    from bot.services import coaching, cohorts
+    from bot.coaching import service as coaching
+    from bot.cohorts import service as cohorts
     from db.migrate import upgrade
 
     ctx = build_context(settings)
@@ -65,7 +66,8 @@ def export_caps(args: argparse.Namespace, settings: Settings) -> int:
 
 def export_tracker(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_context
-    from bot.services import cohorts, tracker_sheet
+    from bot.cohorts import service as cohorts
+    from bot.reports import tracker_export as tracker_sheet
     from db.migrate import upgrade
 
     ctx = build_context(settings)

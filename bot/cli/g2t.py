@@ -26,8 +26,8 @@ def add(sub: argparse._SubParsersAction) -> None:
 
 def connect_account(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_context
-    from bot.integrations.g2t.errors import G2TError
-    from bot.services import g2t_tokens
+    from bot.g2t import tokens as g2t_tokens
+    from bot.g2t.errors import G2TError
     from db.migrate import upgrade
 
     missing = g2t_tokens.missing_settings(settings)
@@ -75,7 +75,7 @@ def _code_from(answer: str) -> str | None:
 
 def status(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_context
-    from bot.services import g2t_tokens
+    from bot.g2t import tokens as g2t_tokens
     from db.migrate import upgrade
 
     ctx = build_context(settings)

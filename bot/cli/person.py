@@ -19,7 +19,7 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def add_person(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_context
-    from bot.services import people
+    from bot.core import people
     from db.migrate import upgrade
     from db.models import Role
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from slack_bolt import App
 
 from bot.config.settings import Settings
-from bot.context import AppContext
+from bot.core.context import AppContext
 from bot.slack.executor import TrackingExecutor
 
 if TYPE_CHECKING:
@@ -48,8 +48,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from slack_sdk.errors import SlackClientError
 
     from bot.bootstrap import build_bolt_app, build_context
-    from bot.services.scheduler_lock import migrating
     from db.migrate import upgrade
+    from db.scheduler_lease import migrating
     from scheduler.leadership import Coordinator
 
     ctx = build_context(settings)
@@ -96,7 +96,7 @@ def serve_socket_mode(ctx: AppContext, app: App, coordinator: Coordinator) -> in
     from slack_sdk.errors import SlackClientError
     from waitress import create_server
 
-    from bot.integrations.g2t.callback import routes as g2t_routes
+    from bot.g2t.callback import routes as g2t_routes
     from bot.slack.web import make_wsgi, time_ack
 
     app.use(time_ack)  # over HTTP, web.py times the response instead
@@ -130,7 +130,7 @@ def serve_socket_mode(ctx: AppContext, app: App, coordinator: Coordinator) -> in
 def serve_http(ctx: AppContext, app: App, coordinator: Coordinator | None = None) -> None:
     from waitress import create_server
 
-    from bot.integrations.g2t.callback import routes as g2t_routes
+    from bot.g2t.callback import routes as g2t_routes
     from bot.slack.web import make_wsgi
 
     server = create_server(

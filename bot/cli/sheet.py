@@ -20,8 +20,8 @@ def add(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unuse
 
 def check_sheet(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_context
-    from bot.integrations.sheets.client import SheetError
-    from bot.services import sheet_check
+    from bot.sheet_sync import check as sheet_check
+    from bot.sheet_sync.client import SheetError
     from db.migrate import upgrade
 
     if not settings.sheet_sync_enabled():

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     google_service_account_json: str | None = None  # the key file's content, for hosts without files
     sheets_api_url: str = "https://sheets.googleapis.com/v4/spreadsheets"
 
-    # Replicas and failover (issue 9). On PostgreSQL a standby takes the scheduler over within
+    # Replicas and failover. On PostgreSQL a standby takes the scheduler over within
     # SCHEDULER_TAKEOVER_SECONDS of the leader's death (its poll and the TCP keepalives that reveal a
     # dead host are derived from it); the watchdog acts when the leader's loop has not ticked for
     # SCHEDULER_WATCHDOG_SECONDS; SIGTERM waits at most SHUTDOWN_GRACE_SECONDS for acknowledged work.
@@ -45,7 +45,7 @@ class Settings(BaseSettings):
             self.google_service_account_file or self.google_service_account_json
         )
 
-    # GoTo Training (issue 10): optional; without a client id and a connection the bot carries the
+    # GoTo Training: optional; without a client id and a connection the bot carries the
     # cohort file's training_link as before. G2T_TOKEN_KEY is a Fernet key (encrypts the stored
     # refresh token and organizer key): `python -c "from cryptography.fernet import Fernet;
     # print(Fernet.generate_key().decode())"`.

@@ -26,7 +26,7 @@ def show_date(day: date) -> str:
     return f"{day:%a %b} {day.day}, {day.year}"
 
 
-# -- the reader's own clock (issue 11) -------------------------------------------------------------
+# -- the reader's own clock -------------------------------------------------------------
 def zone_name(moment: datetime, timezone: str) -> str:
     return local(moment, timezone).tzname() or timezone
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core import people
 from bot.demo.stage import AGENTS, CLASS_CHANNEL, ESP_MANAGER, TL, Stage
-from bot.services import people
 from db.models import Role
 
 ANA = next(uid for uid, name in AGENTS.items() if name == "Ana Ruiz")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.cohorts import service as cohorts
 from bot.demo.stage import CLASS_CHANNEL, TL, Stage
-from bot.services import cohorts
 from bot.slack import ids
 
 CH = ZoneInfo("America/Chicago")

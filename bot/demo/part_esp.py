@@ -132,7 +132,7 @@ def _sheet_follows(stage: Stage) -> None:
     if sheets is None:
         return
     world.clock.advance(timedelta(seconds=20))
-    world.run_job("scheduler.sheet_jobs:push_sheet")
+    world.run_job("bot.sheet_sync.jobs:push_sheet")
     stage.narrate(
         "Within a minute the team's Google Sheet shows what Training Day knows (the bot's columns only):"
     )
@@ -140,5 +140,5 @@ def _sheet_follows(stage: Stage) -> None:
     stage.narrate("Quinn, on the Call Cert team, types Pass in Ana's Call Cert cell, as the team always has.")
     sheets.type_into(sheet.SHEET_ID, sheet.TAB, "N-Number", ANA_N, "Call Cert", "Pass")
     world.clock.advance(timedelta(minutes=3))
-    world.run_job("scheduler.sheet_jobs:pull_sheet")
+    world.run_job("bot.sheet_sync.jobs:pull_sheet")
     stage.show()

@@ -1,4 +1,4 @@
-"""GoTo Training (issue 10): the admin connects the bot once; a class imported without a
+"""GoTo Training: the admin connects the bot once; a class imported without a
 training_link gets its G2T made, every agent a personal join link, the TL the start link, and
 after the day the attendance DM with the minutes each agent really spent in the session."""
 
@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.cohorts import service as cohorts
+from bot.cohorts.spec import parse_cohort
 from bot.demo.stage import G2T_AGENTS, G2T_CHANNEL, PM, TL, Stage
-from bot.domain.cohort_spec import parse_cohort
-from bot.services import cohorts, g2t_links, g2t_tokens
+from bot.g2t import links as g2t_links
+from bot.g2t import tokens as g2t_tokens
 
 CH = ZoneInfo("America/Chicago")
 REDIRECT = "https://training-day.example.com/g2t/oauth/callback"
@@ -74,13 +76,13 @@ def play(stage: Stage) -> None:
 
     stage.scene("The day before: personal join links and the TL's start link")
     world.clock.set(at(6, 8))
-    world.run_job("scheduler.jobs:send_g2t_links", cid)
-    world.run_job("scheduler.g2t:start_link_eve", cid, 1)
+    world.run_job("bot.g2t.jobs:send_g2t_links", cid)
+    world.run_job("bot.g2t.jobs:start_link_eve", cid, 1)
     stage.show()
 
     stage.scene("The class day in GoTo Training")
     world.clock.set(at(7, 8))
-    world.run_job("scheduler.jobs:morning_post", cid, 1)
+    world.run_job("bot.class_day.jobs:morning_post", cid, 1)
     stage.narrate("Eva is in the session all day; Finn joins at 9:20 and drops out 13:00-13:40.")
     standin.hold_session(
         training.key,
@@ -94,11 +96,11 @@ def play(stage: Stage) -> None:
     world.clock.set(at(7, 17))
     world.run_job("scheduler.jobs:end_of_day", cid, 1)
     world.clock.set(at(7, 17, 15))
-    world.run_job("scheduler.g2t:attendance_report", cid, 1)
+    world.run_job("bot.g2t.jobs:attendance_report", cid, 1)
     stage.show()
     stage.narrate(
         "GoTo publishes the attendee report about half an hour after the session; the bot's G2T job fetches it."
     )
     world.clock.set(at(7, 17, 45))
-    world.run_job("scheduler.g2t:sync")
+    world.run_job("bot.g2t.jobs:sync")
     stage.show()

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
+from bot.core import people
 from bot.demo.stage import CLASS_CHANNEL, ESP_MANAGER, TL, Stage
-from bot.services import people, red_flags
+from bot.red_flags import service as red_flags
 from bot.slack import ids
 from db.models import Role
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from bot.cohorts import service as cohorts
+from bot.cohorts.spec import load_cohort_file
 from bot.config.settings import SHIPPED_PLAYBOOK
+from bot.core import people
 from bot.demo.stage import CLASS_CHANNEL, NEW_AGENT, TL, Stage
-from bot.domain.cohort_spec import load_cohort_file
-from bot.services import cohorts, g2t_links, people
+from bot.g2t import links as g2t_links
 from bot.slack.directory import display_names
 from db.models import Role
 

@@ -16,7 +16,7 @@ ADMIN = "U0ADM001"
 AGENTS = {"U0AG0001": "Ana Ruiz", "U0AG0002": "Ben Okafor", "U0AG0003": "Chloe Martin"}
 NEW_AGENT = ("U0AG0004", "Dev Patel")
 CLASS_CHANNEL = "C0CLASS01"
-# The GoTo Training part (issue 10): a second, one-day class whose training the bot makes.
+# The GoTo Training part: a second, one-day class whose training the bot makes.
 G2T_CHANNEL = "C0CLASS02"
 G2T_AGENTS = {"U0AG0005": "Eva Stone", "U0AG0006": "Finn Cole"}
 

@@ -5,7 +5,7 @@ One module so a rename happens in one place and the manifest test can compare ag
 
 from __future__ import annotations
 
-# Slash commands. Each must be in manifest.yml, and the reverse (tests/test_manifest.py checks).
+# Slash commands. Each must be in manifest.yml, and the reverse (tests/kernel/test_manifest.py checks).
 COHORT = "/cohort"
 ATTENDANCE = "/attendance"
 TECHISSUE = "/techissue"
@@ -36,7 +36,7 @@ EVENT_MEMBER_JOINED = "member_joined_channel"
 EVENT_REACTION_ADDED = "reaction_added"
 EVENT_REACTION_REMOVED = "reaction_removed"
 EVENT_APP_HOME_OPENED = "app_home_opened"
-EVENT_USER_CHANGE = "user_change"  # a person's timezone, for the times in their DMs (issue 11)
+EVENT_USER_CHANGE = "user_change"  # a person's timezone, for the times in their DMs
 EVENTS: tuple[str, ...] = (
     EVENT_MEMBER_JOINED,
     EVENT_REACTION_ADDED,
@@ -120,16 +120,16 @@ FORM_STATUS_BLOCK = "form_status"
 # (value: the sheet cell's id).
 ACTION_SHEET_TAKE_VALUE = "sheet_take_value"
 
-# -- Call Certification scoring (issue 13): one score and one evaluator per call --
+# -- Call Certification scoring: one score and one evaluator per call --
 CALL_CERT_MAX_CALLS = 10
 FORM_CALL_SCORE_BLOCKS = tuple(f"form_call{n}_score" for n in range(1, CALL_CERT_MAX_CALLS + 1))
 FORM_CALL_EVALUATOR_BLOCKS = tuple(f"form_call{n}_evaluator" for n in range(1, CALL_CERT_MAX_CALLS + 1))
 
-# -- The Final CAP's catch-up sessions (issue 13) --
+# -- The Final CAP's catch-up sessions --
 ACTION_CATCHUP_OPEN = "catchup_open"
 VIEW_CATCHUP = "catchup_modal"
 CATCHUP_MAX_SESSIONS = 5
 CATCHUP_DATE_BLOCKS = tuple(f"catchup_date_{n}" for n in range(1, CATCHUP_MAX_SESSIONS + 1))
 CATCHUP_TIME_BLOCKS = tuple(f"catchup_time_{n}" for n in range(1, CATCHUP_MAX_SESSIONS + 1))
-# The managers' morning report and production (issue 11).
+# The managers' morning report and production.
 ACTION_MOVED_TO_PRODUCTION = "esp_moved_to_production"  # value: the enrollment id

@@ -29,7 +29,7 @@ def user_mention(token: str, usage: str) -> tuple[str, str | None]:
     return match.group(1), match.group(2)
 
 
-# -- strict numbers (issue 8) ------------------------------------------------------------------
+# -- strict numbers ------------------------------------------------------------------
 def whole_number(token: str, usage: str, what: str = "a number", *, most: int = 9999) -> int:
     """A positive whole number typed with ASCII digits (`²`, `1e3`, `2.0` and `-1` are refused)."""
     text = token.strip()

@@ -8,21 +8,41 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from slack_bolt import App
 
+from bot.core import health as health_service
 from bot.core import metrics
 from bot.slack.request_guard import GuardedRequestHandler, refuse_size
 from db.session import Database
 
-if TYPE_CHECKING:
-    from scheduler.leadership import Coordinator
-
 log = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
+
+
+class SchedulerStatus(Protocol):
+    """What /healthz reads of this process's scheduler (scheduler/leadership.py's Status)."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def owner(self) -> str: ...
+    @property
+    def loop_alive(self) -> bool | None: ...
+    @property
+    def last_tick_at(self) -> datetime | None: ...
+
+
+class Coordinator(Protocol):
+    """The scheduler's coordinator as /healthz sees it; the command line passes it in, so the web
+    face never imports the scheduler."""
+
+    @property
+    def watchdog_seconds(self) -> float: ...
+    def status(self) -> SchedulerStatus: ...
 
 
 def make_wsgi(
@@ -61,8 +81,6 @@ def make_wsgi(
 def health(db: Database, coordinator: Coordinator | None) -> tuple[bool, dict[str, Any]]:
     """(healthy, report). Unhealthy: the database is down, or this process leads and its
     scheduler's loop is dead or has not ticked within the watchdog's time."""
-    from bot.services import health as health_service
-
     report: dict[str, Any] = {"ok": True, "database": "reachable"}
     healthy = db.ping()
     if not healthy:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.services import people
+from bot.core import people
 from db.models import Role
 
 

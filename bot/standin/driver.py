@@ -1,5 +1,6 @@
 """Sends correctly signed Slack requests (slash commands, block actions, view submissions,
-events) to the bot's /slack/events, as Slack itself would."""
+events) to the bot, as Slack itself would: over HTTP to its /slack/events, or handed in-process
+to a function that dispatches them (the same signed body and headers either way)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from bot.standin.server import TEAM_ID, SlackStandIn
+
+# Takes a signed request (body, headers) and answers (status, body): how the driver reaches the bot
+# when it is not over HTTP.
+Send = Callable[[str, dict[str, str]], tuple[int, str]]
 
 
 @dataclass
@@ -34,12 +39,13 @@ class Reply:
 class SlackDriver:
     def __init__(
         self,
-        app_url: str,
+        app: str | Send,
         signing_secret: str,
         standin: SlackStandIn,
         settle: Callable[[], None] | None = None,
     ) -> None:
-        self.app_url = app_url.rstrip("/") + "/slack/events"
+        """`app`: the bot's base URL (requests go over HTTP), or a Send that dispatches in-process."""
+        self._send: Send = _over_http(app.rstrip("/") + "/slack/events") if isinstance(app, str) else app
         self._verifier = SignatureVerifier(signing_secret)
         self.standin = standin
         self._settle = settle or (lambda: None)
@@ -225,14 +231,21 @@ class SlackDriver:
             "X-Slack-Signature": signature,
             **(extra_headers or {}),
         }
-        request = urllib.request.Request(self.app_url, data=body.encode(), headers=headers, method="POST")
         started = time.monotonic()
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                status, text = response.status, response.read().decode()
-        except urllib.error.HTTPError as exc:
-            status, text = exc.code, exc.read().decode()
+        status, text = self._send(body, headers)
         reply = Reply(status=status, body=text, seconds=time.monotonic() - started)
         if settle:
             self._settle()
         return reply
+
+
+def _over_http(url: str) -> Send:
+    def send(body: str, headers: dict[str, str]) -> tuple[int, str]:
+        request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    return send

@@ -171,13 +171,6 @@ class G2TStandIn:
         with self._lock:
             self.access_tokens.clear()
 
-    def register_directly(
-        self, training_key: str, email: str, given: str = "By", surname: str = "Hand"
-    ) -> str:
-        """A registration made outside the bot (or one whose answer the bot never got)."""
-        with self._lock:
-            return self._register(self.trainings[training_key], email, given, surname)["registrantKey"]
-
     def hold_session(
         self,
         training_key: str,

@@ -1,8 +1,17 @@
-"""A whole bot wired to the stand-in: the real Bolt app over HTTP, a real database, a clock
-that only moves when told. The tests and the demo both drive Training Day through this."""
+"""A whole bot wired to the stand-in: the real Bolt app, a real database, a clock that only moves
+when told. The tests and the demo both drive Training Day through this.
+
+Slack's requests reach the app in-process by default: the driver signs them as Slack would and
+the World hands body and headers to Bolt's `App.dispatch`, as bolt-python's own tests do (the
+signature check, the listeners and the ack after which work goes on are Bolt's own either way).
+`World(http=True)` serves the app over loopback HTTP as well (`world.url`), for what is about the
+transport itself: /slack/events' request guard and body limits, /healthz, /metrics, the G2T
+OAuth callback page."""
 
 from __future__ import annotations
 
+import importlib
+import logging
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -10,15 +19,41 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from slack_bolt import App, BoltRequest
+
+from bot.bootstrap import build_bolt_app, build_context
+from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import SHIPPED_PLAYBOOK, Settings
-from bot.context import AppContext
-from bot.core.clock import ManualClock
+from bot.core import job_context as runtime
+from bot.core.clock import ManualClock, ensure_utc
+from bot.core.context import AppContext
+from bot.g2t.callback import routes as g2t_routes
+from bot.home import refresh as home_refresh
 from bot.slack.executor import TrackingExecutor
+from bot.slack.request_guard import unreadable
+from bot.slack.web import make_wsgi
 from bot.standin.driver import SlackDriver
 from bot.standin.g2t import G2TStandIn, g2t_settings
 from bot.standin.server import SlackStandIn
+from db.migrate import upgrade
+from scheduler.plan import plan_all
+
+log = logging.getLogger(__name__)
 
 SIGNING_SECRET = "standin-signing-secret"
+
+# Parsing the playbook's YAML is most of what building a World costs; each file is parsed once per
+# process (keyed on its path and modification) and every World gets its own copy.
+_playbooks: dict[tuple[Path, int, int], Playbook] = {}
+
+
+def _playbook(path: Path) -> Playbook:
+    resolved = Path(path).resolve()
+    stat = resolved.stat()
+    key = (resolved, stat.st_mtime_ns, stat.st_size)
+    if key not in _playbooks:
+        _playbooks[key] = load_playbook(path)
+    return _playbooks[key].model_copy(deep=True)
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -43,6 +78,7 @@ class World:
         migrate: bool = True,
         extra_settings: dict[str, Any] | None = None,
         g2t: G2TStandIn | None = None,
+        http: bool = False,
     ) -> None:
         self.database_url = database_url
         self.clock = ManualClock(start)
@@ -62,37 +98,55 @@ class World:
             self.settings = self.settings.model_copy(update=g2t_settings(g2t))
             g2t.now = self.clock.now
         if migrate:
-            from db.migrate import upgrade
-
             upgrade(database_url)
         self.executor = TrackingExecutor()
         self.ctx, self.app = self._build()
+        self._http: _ThreadingWSGIServer | None = None
+        self._http_thread: threading.Thread | None = None
+        if http:
+            self._serve_http()
+            self.driver = SlackDriver(self.url, SIGNING_SECRET, self.slack, settle=self.settle)
+        else:
+            self.driver = SlackDriver(self._dispatch, SIGNING_SECRET, self.slack, settle=self.settle)
+
+    def _build(self) -> tuple[AppContext, App]:
+        ctx = build_context(self.settings, clock=self.clock, playbook=_playbook(self.settings.playbook))
+        runtime.install(ctx)
+        return ctx, build_bolt_app(ctx, executor=self.executor)
+
+    def _dispatch(self, body: str, headers: dict[str, str]) -> tuple[int, str]:
+        """A signed request handed to the current app (a restart builds a new one), refused as the
+        HTTP face's request guard refuses a body Bolt cannot read."""
+        try:
+            request = BoltRequest(body=body, headers=dict(headers))
+            problem = unreadable(request.body)
+        except Exception as error:  # noqa: BLE001 - as the guard: building the request only parses the body
+            problem = f"{type(error).__name__}: {error}"
+        if problem:
+            log.warning("refused a request whose body does not parse: %s", problem)
+            return 400, ""
+        response = self.app.dispatch(request)
+        return response.status, response.body
+
+    def _serve_http(self) -> None:
+        def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+            return make_wsgi(self.app, self.ctx.db, g2t_routes(self.ctx))(environ, start_response)
+
         self._http = make_server(
-            "127.0.0.1", 0, self._wsgi(), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+            "127.0.0.1", 0, wsgi, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
         )
         self._http_thread = threading.Thread(
             target=self._http.serve_forever, kwargs={"poll_interval": 0.02}, name="bot-http", daemon=True
         )
         self._http_thread.start()
+
+    @property
+    def url(self) -> str:
+        """The bot's base URL over loopback HTTP (only a World(http=True) has one)."""
+        if self._http is None:
+            raise RuntimeError("this World dispatches in-process; World(http=True) serves it over HTTP")
         host, port = self._http.server_address[:2]
-        self.url = f"http://{host!s}:{port}"
-        self.driver = SlackDriver(self.url, SIGNING_SECRET, self.slack, settle=self.settle)
-
-    def _build(self) -> tuple[AppContext, Any]:
-        from bot.bootstrap import build_bolt_app, build_context
-        from scheduler import runtime
-
-        ctx = build_context(self.settings, clock=self.clock)
-        runtime.install(ctx)
-        return ctx, build_bolt_app(ctx, executor=self.executor)
-
-    def _wsgi(self) -> Any:
-        from bot.integrations.g2t.callback import routes as g2t_routes
-        from bot.slack.web import make_wsgi
-
-        return lambda environ, start_response: make_wsgi(self.app, self.ctx.db, g2t_routes(self.ctx))(
-            environ, start_response
-        )
+        return f"http://{host!s}:{port}"
 
     def restart(self) -> None:
         """Simulate a process restart: a new context and Bolt app over the same database."""
@@ -103,8 +157,6 @@ class World:
 
     def run_job(self, func: str, *args: object) -> object:
         """Run a scheduled job's function ('module:function') now, as the scheduler would."""
-        import importlib
-
         module, _, name = func.partition(":")
         result = getattr(importlib.import_module(module), name)(*args)
         self.settle()
@@ -112,8 +164,6 @@ class World:
 
     def planned_jobs(self) -> list[Any]:
         """The day plan for every cohort, as the real scheduler's reconcile derives it."""
-        from scheduler.plan import plan_all
-
         with self.ctx.db.session() as session:
             return plan_all(session, self.ctx.playbook)
 
@@ -121,8 +171,6 @@ class World:
         """Move the clock to `when`, running in time order every planned job due on the way (the
         clock set to each job's time first), with the job functions the scheduler uses. Returns
         the ids of the jobs it ran."""
-        from bot.core.clock import ensure_utc
-
         target = ensure_utc(when)
         start = self.clock.now()
         ran = []
@@ -151,15 +199,14 @@ class World:
             raise TimeoutError("listeners still running after the wait")
 
     def _stop_home_refresh(self) -> None:
-        from bot.services import home_refresh
-
         home_refresh.stop(self.ctx)
 
     def close(self) -> None:
         self.settle()
         self._stop_home_refresh()
-        self._http.shutdown()
-        self._http.server_close()
+        if self._http is not None:
+            self._http.shutdown()
+            self._http.server_close()
         self.executor.shutdown(wait=True)
         self.ctx.db.dispose()
         if self._own_standin:

@@ -20,7 +20,7 @@ class Cohort(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     start_date: Mapped[date] = mapped_column(Date())
     days: Mapped[int] = mapped_column(Integer, default=3)
-    # None: the bot makes a GoTo training for the cohort (issue 10) and each agent gets their own link.
+    # None: the bot makes a GoTo training for the cohort and each agent gets their own link.
     training_link: Mapped[str | None] = mapped_column(String(500))
     tl_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     pm_id: Mapped[int] = mapped_column(ForeignKey("people.id"))

@@ -39,7 +39,7 @@ class Person(Base):
     n_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     npn: Mapped[str | None] = mapped_column(String(32))
     timezone: Mapped[str | None] = mapped_column(String(64))
-    # For the G2T registration (issue 10): from the cohort file, else Slack's profile.
+    # For the G2T registration: from the cohort file, else Slack's profile.
     email: Mapped[str | None] = mapped_column(String(320))
     # Set the first time the person opens the App Home: only they get live Home updates.
     home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,4 +1,4 @@
-"""the training day: day prompts, attendance checks, flags and codes, the scheduler lock (issue 3)
+"""the training day: day prompts, attendance checks, flags and codes, the scheduler lock
 
 Revision ID: 0002
 Revises: 0001

@@ -1,4 +1,4 @@
-"""sheet sync: sheet_writes, sheet_cells, sheet_sync_state (issue 12)
+"""sheet sync: sheet_writes, sheet_cells, sheet_sync_state
 
 Revision ID: 0009
 Revises: 0008

@@ -1,4 +1,4 @@
-"""GoTo Training (issue 10): the connection, trainings, registrations, reports and presence;
+"""GoTo Training: the connection, trainings, registrations, reports and presence;
 cohorts.training_link becomes optional; people.email
 
 Revision ID: 0010

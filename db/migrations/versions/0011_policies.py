@@ -1,4 +1,4 @@
-"""policies as data: failed exams per calendar year, the AHIP clock, catch-up sessions (issue 13)
+"""policies as data: failed exams per calendar year, the AHIP clock, catch-up sessions
 
 Revision ID: 0011
 Revises: 0010

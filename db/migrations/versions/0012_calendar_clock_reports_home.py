@@ -1,4 +1,4 @@
-"""issue 11: cohort skip dates, moved to production, App Home opened
+"""Cohort skip dates, moved to production, App Home opened
 
 Revision ID: 0012
 Revises: 0011

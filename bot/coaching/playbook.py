@@ -1,0 +1,177 @@
+"""Coaching's playbook sections: levels, ladders per policy, the CAP template, the Final CAP's catch-up."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from pydantic import Field, field_validator, model_validator
+
+from bot.calendar.playbook import _hhmm
+from bot.config.strict import Strict
+
+
+class CoachingLevel(Strict):
+    """A rung of the coaching ladder; `cap` levels produce the filled CAP document."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    cap: bool = False
+
+
+class LadderStep(Strict):
+    """Propose `level` once the agent has `lapses` lapses under the policy (this one included)."""
+
+    level: str
+    lapses: int = Field(ge=1)
+
+
+class CoachingPolicy(Strict):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    guide: str | None = None  # a field of `guides`
+    expectation: str = "Follow the policy from now on."
+    consequence: str = "Further lapses lead to the next step of the coaching ladder, up to termination."
+    ladder: list[LadderStep] = Field(
+        default_factory=lambda: [
+            LadderStep(level="verbal", lapses=1),
+            LadderStep(level="written", lapses=2),
+            LadderStep(level="final", lapses=3),
+            LadderStep(level="term", lapses=4),
+        ],
+        min_length=1,
+    )
+
+
+def _default_levels() -> list[CoachingLevel]:
+    return [
+        CoachingLevel(key="verbal", label="Verbal coaching"),
+        CoachingLevel(key="written", label="Written CAP", cap=True),
+        CoachingLevel(key="final", label="Final CAP", cap=True),
+        CoachingLevel(key="term", label="Term", cap=True),
+    ]
+
+
+def _default_policies() -> list[CoachingPolicy]:
+    return [
+        CoachingPolicy(key="attendance", title="Attendance Policy", guide="attendance_policy"),
+        CoachingPolicy(key="timeframe", title="Agent Timeframe Expectations", guide="timeframe_expectations"),
+        CoachingPolicy(key="failedcert", title="Failed Cert Exams Guide", guide="failed_cert_guide"),
+        CoachingPolicy(key="conduct", title="Conduct"),
+    ]
+
+
+class CoachingRules(Strict):
+    """The coaching ladder (in order, lowest first) and the policies coached against."""
+
+    levels: list[CoachingLevel] = Field(default_factory=_default_levels, min_length=1)
+    policies: list[CoachingPolicy] = Field(default_factory=_default_policies, min_length=1)
+
+    @model_validator(mode="after")
+    def _ladders_use_known_levels(self) -> CoachingRules:
+        keys = [lv.key for lv in self.levels]
+        if len(set(keys)) != len(keys):
+            raise ValueError("coaching level keys must be unique")
+        if len({p.key for p in self.policies}) != len(self.policies):
+            raise ValueError("coaching policy keys must be unique")
+        for policy in self.policies:
+            previous = 0
+            for step in policy.ladder:
+                if step.level not in keys:
+                    raise ValueError(
+                        f"policy {policy.key}: unknown level {step.level!r} (levels: {', '.join(keys)})"
+                    )
+                if step.lapses <= previous:
+                    raise ValueError(f"policy {policy.key}: ladder lapses must increase")
+                previous = step.lapses
+        return self
+
+    def level(self, key: str) -> CoachingLevel | None:
+        return next((lv for lv in self.levels if lv.key == key.lower()), None)
+
+    def rank(self, key: str) -> int:
+        return next((i for i, lv in enumerate(self.levels) if lv.key == key), -1)
+
+    def policy(self, key: str) -> CoachingPolicy | None:
+        return next((p for p in self.policies if p.key == key.lower()), None)
+
+
+CAP_PLACEHOLDERS = frozenset(
+    {
+        "level",
+        "agent_name",
+        "n_number",
+        "cohort",
+        "cohort_dates",
+        "date",
+        "policy",
+        "incident",
+        "history",
+        "expectation",
+        "consequence",
+        "tl_name",
+        "coached_by",
+    }
+)
+
+
+DEFAULT_CAP_TEMPLATE = """# Corrective Action Plan: {level}
+
+Agent: {agent_name}    N-Number: {n_number}
+Cohort: {cohort} ({cohort_dates})
+Date: {date}
+Policy: {policy}
+
+## What happened
+{incident}
+
+## Prior coaching
+{history}
+
+## Expectation going forward
+{expectation}
+
+## Consequence
+{consequence}
+
+Agent signature: ______________________  Date: __________
+Team lead ({tl_name}) signature: ______________________  Date: __________
+"""
+
+
+class CapTemplate(Strict):
+    """The CAP document written for every CAP level; {placeholders} are filled by the bot."""
+
+    template: str = DEFAULT_CAP_TEMPLATE
+
+    @field_validator("template")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        import string
+
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            raise ValueError(f"the CAP template does not parse ({exc})") from exc
+        unknown = names - CAP_PLACEHOLDERS
+        if unknown:
+            raise ValueError(f"unknown placeholders {sorted(unknown)}; use {sorted(CAP_PLACEHOLDERS)}")
+        return value
+
+
+# -- The Final CAP's catch-up -----------------------------------------------------------
+class CatchUpPolicy(Strict):
+    """After the window, the timeframe Final CAP gives `extra_hours` more, in `sessions` catch-up
+    sessions of `session_hours` each on the next business days, at times the TL confirms. An agent
+    still not done when the extra hours are spent is flagged to the TL and the PM with `then`."""
+
+    enabled: bool = True
+    extra_hours: float = Field(default=8, gt=0, le=40)
+    sessions: int = Field(default=3, ge=1, le=5)
+    session_hours: float = Field(default=3, gt=0, le=8)
+    default_start: time = time(9, 0)  # what the form proposes; the TL confirms or changes it
+    then: str = "term"  # the coaching level proposed at the end
+
+    @field_validator("default_start", mode="before")
+    @classmethod
+    def _parse_hhmm(cls, value: object) -> object:
+        return _hhmm(value)

@@ -1,0 +1,483 @@
+"""Coaching: the agent's record, the proposed next step on the playbook's ladder, and the CAP.
+
+A *lapse* under a policy is either a recorded incident (an open MIA, tardy or absence for the
+Attendance Policy, a failed attempt for the Failed Cert Exams Guide, a window flag for the
+Timeframe Expectations) or a coaching that links no incident (the TL documented a lapse the bot
+had no record of). The proposal is the highest rung of the policy's ladder the lapse count
+reaches, and never below one step above the last coaching under the same policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.access import targets as access
+from bot.access.policy import Action
+from bot.calendar.class_days import dates_of
+from bot.coaching import blocks
+from bot.coaching.playbook import CoachingPolicy
+from bot.coaching.types import CoachForm, CoachingSaved, History, HistoryRow, Prefill
+from bot.cohorts import service as cohorts
+from bot.config.playbook import Playbook
+from bot.core import audit, people
+from bot.core.errors import Conflict, InvalidInput
+from bot.core.text import EXPECTATION, INCIDENT, NOTE, require_length, shorten
+from bot.core.timefmt import local, show_date
+from bot.core.unit_of_work import Work, use_case
+from db.models import AttendanceFlag, CertAttempt, Coaching, Cohort, Person, Role, TimeframeFlag
+
+ATTENDANCE_KINDS = {"mia": "MIA", "tardy": "Tardy", "absent": "Absent"}
+
+
+@dataclass(frozen=True)
+class Incident:
+    ref: str  # what a coaching's `links` holds
+    policy: str
+    at: datetime
+    text: str
+    level: str | None = None  # the level the incident's own ladder gives it (a carrier's failed exam)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    policy: str
+    level: str
+    label: str
+    lapses: int
+    why: str
+
+
+class SkipNeedsReason(Conflict):
+    """The chosen level is above the proposal: the TL must confirm the skip with a reason."""
+
+    def __init__(self, message: str, proposal: Proposal) -> None:
+        super().__init__(message, field="skip_reason")
+        self.proposal = proposal
+
+
+def require_policy(playbook: Playbook, key: str) -> CoachingPolicy:
+    policy = playbook.coaching.policy(key or "")
+    if policy is None:
+        known = ", ".join(p.key for p in playbook.coaching.policies)
+        raise InvalidInput(f"`{key}` is not a policy I know. Use one of: {known}.")
+    return policy
+
+
+def require_level(playbook: Playbook, key: str) -> str:
+    level = playbook.coaching.level(key or "")
+    if level is None:
+        known = ", ".join(lv.key for lv in playbook.coaching.levels)
+        raise InvalidInput(f"`{key}` is not a coaching level. Use one of: {known}.")
+    return level.key
+
+
+def level_label(playbook: Playbook, key: str) -> str:
+    level = playbook.coaching.level(key)
+    return level.label if level else key
+
+
+def policy_title(playbook: Playbook, key: str) -> str:
+    policy = playbook.coaching.policy(key)
+    return policy.title if policy else key
+
+
+# -- the record ----------------------------------------------------------------------------------
+def history(session: Session, person_id: int) -> list[Coaching]:
+    """Every coaching of the agent, newest first."""
+    stmt = (
+        select(Coaching)
+        .where(Coaching.person_id == person_id)
+        .order_by(Coaching.created_at.desc(), Coaching.id.desc())
+    )
+    return list(session.scalars(stmt))
+
+
+def incidents(session: Session, person_id: int, playbook: Playbook, timezone: str = "UTC") -> list[Incident]:
+    """The agent's recorded lapses under every policy, oldest first."""
+    found: list[Incident] = []
+    for flag in session.scalars(
+        select(AttendanceFlag).where(
+            AttendanceFlag.person_id == person_id,
+            AttendanceFlag.status == "open",
+            AttendanceFlag.kind.in_(list(ATTENDANCE_KINDS)),
+        )
+    ):
+        what = ATTENDANCE_KINDS[flag.kind]
+        where = f" after break {flag.break_no}" if flag.kind == "mia" and flag.break_no else ""
+        found.append(
+            Incident(
+                f"attendance:{flag.id}", "attendance", flag.flagged_at, f"{what} on day {flag.day}{where}"
+            )
+        )
+    for attempt in session.scalars(select(CertAttempt).where(CertAttempt.person_id == person_id)):
+        carrier = playbook.carrier(attempt.carrier_key)
+        name = carrier.name if carrier else attempt.carrier_key
+        score = f" (score {attempt.score})" if attempt.score is not None else ""
+        found.append(
+            Incident(
+                f"attempt:{attempt.id}",
+                "failedcert",
+                attempt.recorded_at,
+                f"Failed {name} attempt {attempt.attempt_no}{score}",
+                _exam_step_level(playbook, attempt),
+            )
+        )
+    for window in session.scalars(
+        select(TimeframeFlag).where(
+            TimeframeFlag.person_id == person_id,
+            TimeframeFlag.flagged_at.is_not(None),
+            TimeframeFlag.excuse.is_(None),
+        )
+    ):
+        assert window.flagged_at is not None
+        found.append(
+            Incident(
+                f"flag:{window.id}",
+                "timeframe",
+                window.flagged_at,
+                f"Not finished inside the class window ({window.missing or 'steps missing'})",
+            )
+        )
+    found.sort(key=lambda i: (i.at, i.ref))
+    return found
+
+
+def _exam_step_level(playbook: Playbook, attempt: CertAttempt) -> str | None:
+    exam = playbook.exam(attempt.carrier_key)
+    return playbook.failed_certs.step_of(exam, attempt.attempt_no).coaching if exam else None
+
+
+def lapses(session: Session, person_id: int, policy: str, playbook: Playbook) -> list[str]:
+    """The refs of every lapse under `policy`: incidents, and coachings that link none."""
+    refs = [i.ref for i in incidents(session, person_id, playbook) if i.policy == policy]
+    known = set(refs)
+    for coaching in history(session, person_id):
+        if coaching.policy == policy and not (set(coaching.links or []) & known):
+            refs.append(f"coaching:{coaching.id}")
+    return refs
+
+
+def unaddressed(session: Session, person_id: int, policy: str, playbook: Playbook) -> list[Incident]:
+    """Incidents under `policy` that no coaching links yet."""
+    linked = {ref for c in history(session, person_id) for ref in (c.links or [])}
+    return [i for i in incidents(session, person_id, playbook) if i.policy == policy and i.ref not in linked]
+
+
+def propose(
+    session: Session, person_id: int, policy_key: str, playbook: Playbook, links: list[str] | None = None
+) -> Proposal:
+    """The next level for a coaching under `policy_key` that links `links` (None: the unaddressed incidents)."""
+    policy = require_policy(playbook, policy_key)
+    if links is None:
+        links = [i.ref for i in unaddressed(session, person_id, policy.key, playbook)]
+    incident_refs = {i.ref for i in incidents(session, person_id, playbook) if i.policy == policy.key}
+    count = len(lapses(session, person_id, policy.key, playbook))
+    new_lapse = not (set(links) & incident_refs)
+    if new_lapse:
+        count += 1
+    # A failed exam follows its carrier's own ladder (UHC's 2nd fail is not the shared 2nd rung).
+    own = [i.level for i in incidents(session, person_id, playbook) if i.ref in links and i.level]
+    if own:
+        level = max(own, key=playbook.coaching.rank)
+        why = f"{policy.title}: the step for this attempt"
+        return Proposal(
+            policy=policy.key, level=level, label=level_label(playbook, level), lapses=count, why=why
+        )
+    ladder = policy.ladder
+    index = 0
+    for i, step in enumerate(ladder):
+        if step.lapses <= count:
+            index = i
+    prior = [c for c in history(session, person_id) if c.policy == policy.key]
+    ladder_keys = [s.level for s in ladder]
+    rank = playbook.coaching.rank
+    if prior:
+        top = max(prior, key=lambda c: rank(c.level))
+        above = [i for i, key in enumerate(ladder_keys) if rank(key) > rank(top.level)]
+        if above:
+            index = max(index, above[0])
+        else:
+            index = len(ladder) - 1
+    level = ladder[index].level
+    why = f"{count} lapse{'s' if count != 1 else ''} under the {policy.title}"
+    if prior:
+        why += f"; last coaching: {level_label(playbook, prior[0].level)}"
+    return Proposal(policy=policy.key, level=level, label=level_label(playbook, level), lapses=count, why=why)
+
+
+def current_level(session: Session, person_id: int, playbook: Playbook) -> str | None:
+    """The highest level the agent has been coached at, across policies (its label), or None."""
+    rows = history(session, person_id)
+    if not rows:
+        return None
+    top = max(rows, key=lambda c: (playbook.coaching.rank(c.level), c.id))
+    return level_label(playbook, top.level)
+
+
+# -- writing --------------------------------------------------------------------------------------
+def record(
+    session: Session,
+    *,
+    agent: Person,
+    policy: str,
+    level: str,
+    incident: str,
+    expectation: str | None,
+    actor: Person,
+    now: datetime,
+    playbook: Playbook,
+    links: list[str] | None = None,
+    skip_reason: str | None = None,
+) -> Coaching:
+    """Write a coaching (and its CAP for CAP levels). A level above the proposal needs `skip_reason`."""
+    policy_rules = require_policy(playbook, policy)
+    level = require_level(playbook, level)
+    incident = require_length(incident, INCIDENT, "What happened", field="incident")
+    if not incident:
+        raise InvalidInput("Say what happened: the incident is part of the record.", field="incident")
+    expectation = require_length(expectation, EXPECTATION, "The expectation", field="expectation")
+    if links is None:
+        links = [i.ref for i in unaddressed(session, agent.id, policy_rules.key, playbook)]
+    known = {i.ref for i in incidents(session, agent.id, playbook)} | {
+        f"coaching:{c.id}" for c in history(session, agent.id)
+    }
+    links = [ref for ref in links if ref in known]
+    proposal = propose(session, agent.id, policy_rules.key, playbook, links)
+    rank = playbook.coaching.rank
+    skip_reason = require_length(skip_reason, NOTE, "The reason for the skip", field="skip_reason") or None
+    if rank(level) > rank(proposal.level) and not skip_reason:
+        raise SkipNeedsReason(
+            f"The proposed step for {agent.name} is *{proposal.label}* ({proposal.why}). "
+            f"*{level_label(playbook, level)}* skips a level: confirm it with the reason.",
+            proposal,
+        )
+    enrollment = cohorts.enrollment_of(session, agent.id)
+    coaching = Coaching(
+        person_id=agent.id,
+        cohort_id=enrollment.cohort_id if enrollment else None,
+        policy=policy_rules.key,
+        level=level,
+        proposed_level=proposal.level,
+        skip_reason=skip_reason if rank(level) > rank(proposal.level) else None,
+        incident=incident,
+        expectation=expectation or policy_rules.expectation,
+        links=links,
+        coached_by_id=actor.id,
+        created_at=now,
+    )
+    session.add(coaching)
+    session.flush()
+    level_rules = playbook.coaching.level(level)
+    if level_rules is not None and level_rules.cap:
+        coaching.document = render_cap(session, coaching, playbook)
+        session.flush()
+    audit.record(
+        session,
+        actor=actor.slack_user_id,
+        action="coaching.recorded",
+        entity="coaching",
+        entity_id=coaching.id,
+        at=now,
+        details={
+            "person_id": agent.id,
+            "policy": coaching.policy,
+            "level": level,
+            "proposed": proposal.level,
+            "skip_reason": coaching.skip_reason,
+            "links": links,
+        },
+    )
+    return coaching
+
+
+# -- the CAP document -------------------------------------------------------------------------------
+def render_cap(session: Session, coaching: Coaching, playbook: Playbook) -> str:
+    agent = session.get(Person, coaching.person_id)
+    assert agent is not None
+    cohort = session.get(Cohort, coaching.cohort_id) if coaching.cohort_id else None
+    timezone = cohort.timezone if cohort else "UTC"
+    policy = require_policy(playbook, coaching.policy)
+    prior = [
+        c for c in history(session, agent.id) if c.id != coaching.id and c.created_at <= coaching.created_at
+    ]
+    lines = []
+    for c in prior:
+        lines.append(
+            f"- {show_date(local(c.created_at, timezone).date())}: {level_label(playbook, c.level)} "
+            f"({policy_title(playbook, c.policy)}) by {c.coached_by.name}: {shorten(c.incident, INCIDENT)}"
+        )
+    coach = session.get(Person, coaching.coached_by_id)
+    values = {
+        "level": level_label(playbook, coaching.level),
+        "agent_name": agent.name,
+        "n_number": agent.n_number or "(none on file)",
+        "cohort": cohort.name if cohort else "(no cohort)",
+        "cohort_dates": _cohort_dates(cohort, playbook) if cohort else "",
+        "date": show_date(local(coaching.created_at, timezone).date()),
+        "policy": policy.title,
+        "incident": coaching.incident,
+        "history": "\n".join(lines) if lines else "None on record.",
+        "expectation": coaching.expectation,
+        "consequence": policy.consequence,
+        "tl_name": cohort.tl.name if cohort else (coach.name if coach else ""),
+        "coached_by": coach.name if coach else "",
+    }
+    return playbook.cap.template.format_map(values)
+
+
+def _cohort_dates(cohort: Cohort, playbook: Playbook) -> str:
+    days = dates_of(cohort, playbook)
+    return f"{show_date(days[0])} to {show_date(days[-1])}"
+
+
+def caps_for_cohort(session: Session, cohort_id: int) -> list[Coaching]:
+    stmt = (
+        select(Coaching)
+        .where(Coaching.cohort_id == cohort_id, Coaching.document.is_not(None))
+        .order_by(Coaching.created_at, Coaching.id)
+    )
+    return list(session.scalars(stmt))
+
+
+# -- use cases ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CoachingInput:
+    agent_user_id: str
+    policy: str
+    level: str
+    incident: str
+    expectation: str | None = None
+    links: list[str] | None = None  # None: the policy's unaddressed incidents
+    skip_reason: str | None = None
+
+
+@use_case
+def require_coach(work: Work) -> None:
+    """Only people who may document coachings get the /coach help."""
+    work.allow_ever(Action.COACHING_WRITE)
+
+
+@use_case
+def coach(work: Work, data: CoachingInput) -> CoachingSaved:
+    """/coach and its form: write the coaching, and send the filled CAP to the class's TL."""
+    agent = people.require_agent(work.session, data.agent_user_id)
+    actor = work.allow(Action.COACHING_WRITE, access.agent_target(work.session, agent))
+    people.lock(work.session, agent)  # the proposal counts earlier coachings: one at a time
+    saved = record(
+        work.session,
+        agent=agent,
+        policy=data.policy,
+        level=data.level,
+        incident=data.incident,
+        expectation=data.expectation,
+        actor=actor,
+        now=work.now,
+        playbook=work.playbook,
+        links=data.links,
+        skip_reason=data.skip_reason,
+    )
+    cohort = cohorts.by_id(work.session, saved.cohort_id) if saved.cohort_id else None
+    tl = cohort.tl.slack_user_id if cohort else actor.slack_user_id
+    level = level_label(work.playbook, saved.level)
+    if saved.document:
+        work.notify(
+            key=f"cap:{saved.id}:tl",
+            kind="cap",
+            recipient=tl,
+            text=f"{level} for {agent.name}",
+            blocks=blocks.cap_document(agent.name, level, saved.document),
+        )
+    return CoachingSaved(
+        coaching_id=saved.id,
+        agent_name=agent.name,
+        tl=tl,
+        policy_title=policy_title(work.playbook, saved.policy),
+        level_label=level,
+        proposed_label=level_label(work.playbook, saved.proposed_level or saved.level),
+        skip_reason=saved.skip_reason,
+        cap=bool(saved.document),
+    )
+
+
+@use_case
+def coach_form(work: Work, agent_user_id: str, prefill: Prefill | None = None) -> CoachForm:
+    """What the /coach form shows for the agent: their records and the proposed step per policy."""
+    agent = people.require_agent(work.session, agent_user_id)
+    work.allow(Action.COACHING_WRITE, access.agent_target(work.session, agent))
+    prefill = prefill or Prefill()
+    playbook, note = work.playbook, None
+    if prefill.policy and prefill.level and playbook.coaching.policy(prefill.policy):
+        if playbook.coaching.level(prefill.level):
+            proposal = propose(work.session, agent.id, prefill.policy, playbook, prefill.links or None)
+            if playbook.coaching.rank(prefill.level) > playbook.coaching.rank(proposal.level):
+                note = (
+                    f"Proposed: {proposal.label} ({proposal.why}). "
+                    f"{level_label(playbook, prefill.level)} skips a level: give the reason below."
+                )
+    return form_data(work.session, agent, playbook, prefill, note)
+
+
+def form_data(
+    session: Session, agent: Person, playbook: Playbook, prefill: Prefill, skip_note: str | None
+) -> CoachForm:
+    enrollment = cohorts.enrollment_of(session, agent.id)
+    timezone = enrollment.cohort.timezone if enrollment else "UTC"
+    proposals = []
+    for rules in playbook.coaching.policies:
+        proposal = propose(session, agent.id, rules.key, playbook)
+        proposals.append(f"{rules.title}: *{proposal.label}* ({proposal.why})")
+    records: list[tuple[str, str]] = []
+    for item in reversed(incidents(session, agent.id, playbook)):
+        records.append((item.ref, f"{show_date(local(item.at, timezone).date())}: {item.text}"))
+    for c in history(session, agent.id):
+        records.append(
+            (
+                f"coaching:{c.id}",
+                f"{show_date(local(c.created_at, timezone).date())}: "
+                f"{level_label(playbook, c.level)} ({policy_title(playbook, c.policy)})",
+            )
+        )
+    return CoachForm(
+        agent_slack_id=agent.slack_user_id,
+        agent_name=agent.name,
+        n_number=agent.n_number,
+        cohort_name=enrollment.cohort.name if enrollment else None,
+        policies=[(p.key, p.title) for p in playbook.coaching.policies],
+        levels=[(lv.key, lv.label) for lv in playbook.coaching.levels],
+        proposals=proposals,
+        records=records,
+        policy=prefill.policy,
+        level=prefill.level,
+        incident=prefill.incident,
+        links=list(prefill.links),
+        skip_note=skip_note,
+    )
+
+
+@use_case
+def coaching_history(work: Work, agent_user_id: str | None) -> History:
+    """/coaching: an agent's coachings, newest first. Agents see only their own."""
+    if agent_user_id is None:
+        if work.actor.role != Role.AGENT:
+            raise InvalidInput("Whose history? Type `/coaching @agent`.")
+        agent_user_id = work.actor.slack_user_id
+    agent = people.require_agent(work.session, agent_user_id)
+    work.allow(Action.COACHING_READ, access.agent_target(work.session, agent))
+    enrollment = cohorts.enrollment_of(work.session, agent.id)
+    timezone = enrollment.cohort.timezone if enrollment else "UTC"
+    rows = [
+        HistoryRow(
+            date=show_date(local(c.created_at, timezone).date()),
+            level=level_label(work.playbook, c.level),
+            policy=policy_title(work.playbook, c.policy),
+            by=c.coached_by.name,
+            incident=c.incident,
+            skip_reason=c.skip_reason,
+        )
+        for c in history(work.session, agent.id)
+    ]
+    return History(agent.name, rows, current_level(work.session, agent.id, work.playbook))

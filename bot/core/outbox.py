@@ -1,0 +1,262 @@
+"""Messages that must go exactly once (G2T link, MIA alert, PM DM, ...).
+
+The claim (a row with a unique key) is committed before the message is sent, so two racing
+callers or a retried event cannot both send. A send that fails is recorded and retried by
+`retry_failed`; it is never silently dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.core import metrics
+from db.models import Notification
+from db.session import Database, rows_matched
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+# A message enqueued by a unit of work that committed but whose process died before sending it
+# is picked up by `retry_failed` once it has waited this long.
+ORPHAN_AFTER = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    key: str
+    sent: bool
+    duplicate: bool = False
+    error: str | None = None
+    channel_id: str | None = None
+    ts: str | None = None
+
+
+def send_once(
+    db: Database,
+    client: WebClient,
+    *,
+    key: str,
+    kind: str,
+    recipient: str,
+    text: str,
+    now: datetime,
+    blocks: list[dict[str, Any]] | None = None,
+    expires_at: datetime | None = None,
+) -> Outcome:
+    """Post `text` to a user (DM) or channel once per `key`, whatever happens around it.
+
+    `expires_at`: the moment after which a failed send is no longer retried (a prompt posted
+    late would mislead more than it helps)."""
+    try:
+        with db.session() as session:
+            session.add(
+                Notification(
+                    key=key,
+                    kind=kind,
+                    recipient=recipient,
+                    text=text,
+                    blocks=blocks,
+                    status="sending",
+                    attempts=0,
+                    created_at=now,
+                    expires_at=expires_at,
+                )
+            )
+    except IntegrityError:
+        return Outcome(key=key, sent=False, duplicate=True)
+    return _deliver(db, client, key, now)
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    recipient: str,
+    text: str,
+    now: datetime,
+    blocks: list[dict[str, Any]] | None = None,
+    expires_at: datetime | None = None,
+) -> bool:
+    """Write a message to send once its unit of work commits (`deliver`); False when the key exists.
+
+    Written in the same transaction as the records it tells of, so a rolled-back write sends
+    nothing and a committed one cannot lose its message."""
+    if session.scalar(select(Notification.id).where(Notification.key == key)) is not None:
+        return False
+    session.add(
+        Notification(
+            key=key,
+            kind=kind,
+            recipient=recipient,
+            text=text,
+            blocks=blocks,
+            status="pending",
+            attempts=0,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+    session.flush()
+    return True
+
+
+def deliver(db: Database, client: WebClient, keys: list[str], now: datetime) -> list[Outcome]:
+    """Send the pending messages with these keys; each is claimed first, so it goes once."""
+    outcomes = []
+    for key in keys:
+        with db.session() as session:
+            claimed = rows_matched(
+                session.execute(
+                    update(Notification)
+                    .where(Notification.key == key, Notification.status == "pending")
+                    .values(status="sending")
+                )
+            )
+        if claimed:
+            outcomes.append(_deliver(db, client, key, now))
+    return outcomes
+
+
+def recipient_of(db: Database, key: str) -> str | None:
+    with db.session() as session:
+        return session.scalar(select(Notification.recipient).where(Notification.key == key))
+
+
+def already_sent(db: Database, key: str) -> bool:
+    with db.session() as session:
+        return session.scalar(select(Notification.id).where(Notification.key == key)) is not None
+
+
+def retry_failed(db: Database, client: WebClient, now: datetime) -> list[Outcome]:
+    """Send again whatever failed before, and what a dead process enqueued but never sent; each row
+    is claimed first so two runs never double-send."""
+    with db.session() as session:
+        keys = list(
+            session.scalars(
+                select(Notification.key)
+                .where(
+                    ((Notification.status == "failed") & (Notification.attempts < MAX_ATTEMPTS))
+                    | ((Notification.status == "pending") & (Notification.created_at < now - ORPHAN_AFTER))
+                )
+                .order_by(Notification.id)
+            )
+        )
+    with db.session() as session:
+        expired = (
+            session.execute(
+                update(Notification)
+                .where(
+                    Notification.key.in_(keys),
+                    Notification.status.in_(("failed", "pending")),
+                    Notification.expires_at < now,
+                )
+                .values(status="expired")
+                .returning(Notification.key)
+            )
+            .scalars()
+            .all()
+        )
+    for key in expired:
+        log.warning("not retrying %s: it expired before it could be sent", key)
+    outcomes = []
+    for key in keys:
+        if key in expired:
+            continue
+        with db.session() as session:
+            claimed = rows_matched(
+                session.execute(
+                    update(Notification)
+                    .where(Notification.key == key, Notification.status.in_(("failed", "pending")))
+                    .values(status="sending")
+                )
+            )
+        if claimed:
+            outcomes.append(_deliver(db, client, key, now))
+    return outcomes
+
+
+def _deliver(db: Database, client: WebClient, key: str, now: datetime) -> Outcome:
+    with db.session() as session:
+        row = session.scalar(select(Notification).where(Notification.key == key))
+        assert row is not None
+        recipient, text, blocks = row.recipient, row.text, row.blocks
+    try:
+        # A user ID is a valid channel for chat.postMessage: Slack posts in the app's DM with them.
+        # One call per DM, and none to conversations.open (Tier 3, ~50 a minute: a 1,000-DM burst
+        # would wait twenty minutes on it).
+        response = client.chat_postMessage(channel=recipient, text=text, blocks=blocks)
+        channel_id, ts = response["channel"], response["ts"]
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or exc.response.status_code)
+        log.warning("could not send %s to %s: %s", key, recipient, error)
+        with db.session() as session:
+            row = session.scalar(select(Notification).where(Notification.key == key))
+            assert row is not None
+            # Still rate limited after the client's own Retry-After waits: Slack asked us to slow
+            # down, the message is fine; retry it later without counting it towards giving up.
+            if error != "ratelimited":
+                row.attempts += 1
+            row.last_error = error
+            row.status = "failed" if row.attempts < MAX_ATTEMPTS else "dead"
+            status = row.status
+        metrics.OUTBOX.labels(status).inc()
+        return Outcome(key=key, sent=False, error=error)
+    with db.session() as session:
+        row = session.scalar(select(Notification).where(Notification.key == key))
+        assert row is not None
+        row.attempts += 1
+        row.status = "sent"
+        row.sent_at = now
+        row.channel_id = channel_id
+        row.ts = ts
+    metrics.OUTBOX.labels("sent").inc()
+    return Outcome(key=key, sent=True, channel_id=channel_id, ts=ts)
+
+
+# -- messages shown again in a new state -----------------------------------------------
+@dataclass(frozen=True)
+class MessageEdit:
+    """A message the bot sent, and what it should show now; the listener sends it after the commit
+    (handlers/replies.py EditMessage)."""
+
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+def rewrite_unsent(
+    session: Session, key_like: str, kind: str, text: str, blocks: list[dict[str, Any]]
+) -> None:
+    """Messages not sent yet (Slack refused them a moment ago) go out showing the record as it is
+    now, not a button for something already settled."""
+    session.execute(
+        update(Notification)
+        .where(
+            Notification.key.like(key_like),
+            Notification.kind == kind,
+            Notification.status.in_(("pending", "failed")),
+        )
+        .values(text=text, blocks=blocks)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def sent_to(session: Session, key: str) -> tuple[str, str] | None:
+    """(channel, ts) of the message sent under `key`, once Slack has it."""
+    row = session.execute(
+        select(Notification.channel_id, Notification.ts).where(
+            Notification.key == key, Notification.status == "sent"
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None and row[0] and row[1] else None

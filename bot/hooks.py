@@ -1,0 +1,41 @@
+"""Every after-commit hook, in one place: what one feature's committed change sets off in others.
+
+A use case emits a domain event (the feature's own types); once its unit of work commits, the
+kernel calls the subscribers listed here in this order, outside any transaction
+(bot/core/after_commit.py). This module may import any feature; bot/bootstrap.py installs it."""
+
+from __future__ import annotations
+
+from bot.cohorts import calendar_notice
+from bot.cohorts import clocks as class_clocks
+from bot.cohorts.types import AgentEnrolled, AgentTransferred, CohortCreated
+from bot.core.after_commit import Hooks
+from bot.core.context import AppContext
+from bot.g2t import links as g2t_links
+
+
+def install(hooks: Hooks[AppContext]) -> None:
+    # A new class: its people's timezones first (the DMs that follow read them), then the TL hears
+    # the dates it skips and its real last day, then the agents get their G2T links if they are due.
+    hooks.subscribe(CohortCreated, learn_timezones)
+    hooks.subscribe(CohortCreated, tell_team_lead_the_calendar)
+    hooks.subscribe(CohortCreated, send_g2t_links)
+    # An agent joins a class, new or moved from another: their G2T link, if it is due.
+    hooks.subscribe(AgentEnrolled, send_g2t_link)
+    hooks.subscribe(AgentTransferred, send_g2t_link)
+
+
+def learn_timezones(ctx: AppContext, event: CohortCreated) -> None:
+    class_clocks.learn_for_cohort(ctx, event.cohort_id)
+
+
+def tell_team_lead_the_calendar(ctx: AppContext, event: CohortCreated) -> None:
+    calendar_notice.tell_team_lead(ctx, event.cohort_id)
+
+
+def send_g2t_links(ctx: AppContext, event: CohortCreated) -> None:
+    g2t_links.deliver_links(ctx, event.cohort_id)
+
+
+def send_g2t_link(ctx: AppContext, event: AgentEnrolled | AgentTransferred) -> None:
+    g2t_links.deliver_links(ctx, event.cohort_id, [event.person_id])

@@ -1,1 +1,0 @@
-"""Clients of outside services the bot talks to besides Slack, each optional and set up by settings."""

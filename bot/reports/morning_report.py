@@ -1,0 +1,134 @@
+"""The managers' morning report: per class in progress, the day and the agents behind pace;
+agents with AHIP/Aetna still open after the playbook's day; agents ESP-complete but not yet moved to
+production, and for how long; red flags open too long; carriers' attempt limits reached.
+
+Every ESP manager gets one DM with every class; each PM one DM with their own classes. Exactly once
+per person and day (the outbox key), whatever retries or restarts happen around it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.calendar import class_days
+from bot.calendar.dayplan import business_days
+from bot.certs import service as certs
+from bot.cohorts import service as cohorts
+from bot.config.playbook import Playbook
+from bot.core import people
+from bot.core.timefmt import local, show_date
+from bot.core.unit_of_work import Work, use_case
+from bot.esp_tracker import service as esp
+from bot.progress import service as progress
+from bot.red_flags import service as red_flags
+from bot.reports import morning_blocks as report_blocks
+from bot.reports.types import ClassPart
+from db.models import Cohort, Person, Role
+
+
+def _day_text(dates: list[date], today: date) -> tuple[str, int | None]:
+    """How the class stands today, and the last training day already over (its pace is due)."""
+    finished = [n for n, d in enumerate(dates, start=1) if d < today]
+    last_done = finished[-1] if finished else None
+    if today in dates:
+        return f"day {dates.index(today) + 1} of {len(dates)}", last_done
+    if today > dates[-1]:
+        return f"ended {show_date(dates[-1])}", last_done
+    return f"no class today (day {len(finished) + 1} is next)", last_done
+
+
+def _days(since: datetime, now: datetime) -> str:
+    n = (now - since).days
+    return "today" if n <= 0 else f"{n} day{'s' if n != 1 else ''}"
+
+
+def class_part(session: Session, playbook: Playbook, cohort: Cohort, today: date, now: datetime) -> ClassPart:
+    policy = playbook.morning_report
+    dates = class_days.dates_of(cohort, playbook)
+    text, last_done = _day_text(dates, today)
+    part = ClassPart(cohort.id, cohort.pm_id, cohort.name, text)
+    agents = cohorts.active_agents(session, cohort.id)
+    if last_done is not None:
+        for agent, gap in progress.behind_pace(session, cohort, playbook, last_done):
+            part.behind.append(f"{agent.name}: {progress.describe(playbook, gap)}")
+    calendar = class_days.calendar_of(cohort, playbook)
+    due = business_days(
+        cohort.start_date, policy.carriers_due_day, calendar, class_days.held_dates(session, cohort)
+    )
+    flag_age = timedelta(days=policy.red_flag_days)
+    for agent in agents:
+        states = esp.statuses(session, agent.id)
+        if today > due[-1]:
+            open_items = [
+                states[i].label
+                for i in policy.carrier_items
+                if i in states and states[i].status != esp.COMPLETE
+            ]
+            if open_items:
+                part.carriers_open.append(f"{agent.name}: {', '.join(open_items)}")
+        if all(s.status == esp.COMPLETE for s in states.values()):
+            since = max(s.changed_at for s in states.values() if s.changed_at is not None)
+            part.waiting_production.append(
+                f"{agent.name}: ESP-complete since {show_date(local(since, cohort.timezone).date())} "
+                f"({_days(since, now)})"
+            )
+        year = certs.year_of(now, cohort.timezone)
+        counts = certs.attempts_by_carrier(session, agent.id, playbook, year)
+        names = {exam.key: exam.name for exam in playbook.exams}
+        for key in certs.blocked_carriers(session, agent.id, playbook, now, cohort.timezone):
+            name = names.get(key, key)
+            part.at_limit.append(f"{agent.name}: {name}, {counts.get(key, 0)} failed attempts (the limit)")
+    for flag in red_flags.open_for_cohort(session, cohort.id):
+        if now - flag.raised_at > flag_age:
+            part.old_flags.append(
+                f"{flag.person.name}: {flag.description} (open {_days(flag.raised_at, now)})"
+            )
+    return part
+
+
+def classes_in_view(session: Session, playbook: Playbook, today: date) -> list[Cohort]:
+    """Classes that have begun and still have agents on the active lists."""
+    found = []
+    for cohort in cohorts.all_cohorts(session):
+        dates = class_days.dates_of(cohort, playbook)
+        if dates and dates[0] <= today and cohorts.active_enrollments(session, cohort.id):
+            found.append(cohort)
+    return found
+
+
+@dataclass(frozen=True)
+class Recipient:
+    person_id: int
+    slack_user_id: str
+    role: str
+    parts: list[ClassPart]
+
+
+def recipients(session: Session, playbook: Playbook, today: date, now: datetime) -> list[Recipient]:
+    parts = [class_part(session, playbook, c, today, now) for c in classes_in_view(session, playbook, today)]
+    found = []
+    if parts:
+        for manager in people.by_role(session, Role.ESP_MANAGER):
+            found.append(Recipient(manager.id, manager.slack_user_id, "esp_manager", parts))
+    pm_ids = sorted({p.pm_id for p in parts})
+    for pm_id in pm_ids:
+        pm = session.get(Person, pm_id)
+        if pm is not None and pm.role != Role.ESP_MANAGER:
+            found.append(Recipient(pm.id, pm.slack_user_id, "pm", [p for p in parts if p.pm_id == pm_id]))
+    return found
+
+
+@use_case
+def send_report(work: Work, today: date) -> list[str]:
+    """The day's report to each ESP manager and PM, once each; whom it goes to now (Slack IDs)."""
+    sent = []
+    for target in recipients(work.session, work.playbook, today, work.now):
+        text, blocks = report_blocks.report(today, target.parts, everyone=target.role == "esp_manager")
+        key = f"morning-report:{today.isoformat()}:{target.person_id}"
+        work.notify(key=key, kind="morning_report", recipient=target.slack_user_id, text=text, blocks=blocks)
+        if key in work.enqueued:
+            sent.append(target.slack_user_id)
+    return sent

@@ -1,1 +1,0 @@
-"""Domain services: functions over a Session. They flush, never commit, and raise DomainError."""

@@ -1,0 +1,41 @@
+"""`training-day demo`, the README's first command: it runs on its own and shows the whole class."""
+
+from __future__ import annotations
+
+import io
+import time
+
+from bot.demo.script import run_demo
+
+
+def test_the_demo_plays_the_class_in_order_and_quickly():
+    out = io.StringIO()
+    started = time.monotonic()
+    assert run_demo(out) == 0
+    elapsed = time.monotonic() - started
+    transcript = out.getvalue()
+    moments = [
+        "looks like an NPN, not an N-Number",  # the N-Number guard
+        "[DM to Ana Ruiz]",  # the G2T link, the day before
+        "Good morning! Day 1 of 3",  # the pinned morning post
+        "marked tardy: Dev Patel",  # the tardy DM to the TL
+        "marked *MIA*:",  # Ben forgot to lower his hand
+        "Excused: Ben Okafor",  # the TL excused him
+        "*Join breakout room 3*",  # help claimed into a room
+        "Saved: *Verbal coaching* for *Ana Ruiz*",  # a coaching
+        "1st of 3 attempts",  # a failed exam
+        "[DM to Paolo (production manager)]",  # ... the PM hears of it
+        "*Resolved* by Erin",  # a red flag resolved
+        "Attendance – AHIP/Aetna class - Dec 1, day 1",  # the end-of-day DM
+        "is ESP-complete",  # the PM's DM
+        # GoTo Training: the G2T made, a personal link, the start link, real minutes.
+        "GoTo Training now has 'AHIP/Aetna class - Dec 7'",
+        "https://global.gototraining.com/join/training/",
+        "Start the training",
+        "*Finn Cole*: Tardy > 1 hour (up to half the shift) · no check-in · G2T: 7 h 00 min",
+    ]
+    positions = [transcript.find(m) for m in moments]
+    assert all(p >= 0 for p in positions), [m for m, p in zip(moments, positions, strict=True) if p < 0]
+    assert positions == sorted(positions)
+    assert "Traceback" not in transcript and "<@U" not in transcript
+    assert elapsed < 60
