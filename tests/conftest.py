@@ -137,9 +137,10 @@ def _empty(url: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _every_payload_is_valid_block_kit(request):
-    """Whatever the bot sent in a test must be something Slack would render."""
+    """Whatever the bot sent in a test must be something Slack would render (every fixture that
+    builds a World over the session's stand-in)."""
     yield
-    if "world" in request.fixturenames:
+    if {"world", "g2t_world", "uhc_world", "sworld"} & set(request.fixturenames):
         server = request.getfixturevalue("standin")
         assert server.rejected() == [], "the bot sent Block Kit that Slack would refuse"
 

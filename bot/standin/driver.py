@@ -25,7 +25,7 @@ Send = Callable[[str, dict[str, str]], tuple[int, str]]
 
 @dataclass
 class Reply:
-    """What the bot answered on the HTTP request itself (the ack)."""
+    """What the bot answered on the request itself (the ack), over HTTP or in-process."""
 
     status: int
     body: str

@@ -113,7 +113,7 @@ def _until(predicate, seconds: float) -> bool:  # type: ignore[no-untyped-def]
     while time.monotonic() < deadline:
         if predicate():
             return True
-        time.sleep(0.1)
+        time.sleep(0.05)
     return bool(predicate())
 
 
