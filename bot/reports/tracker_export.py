@@ -1,10 +1,9 @@
 """The tracking sheet: one row per agent of a cohort with the six ESP statuses, attendance, MIAs,
 the coaching level, failed attempts and open red flags. `rows` builds it; `write_csv` and
-`write_xlsx` save it."""
+`write_xlsx` save it, formula-safe (bot/core/export_files.py)."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from bot.class_day import attendance
 from bot.coaching import service as coaching
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
+from bot.core import export_files
 from bot.core.timefmt import local
 from bot.esp_tracker import service as esp
 from bot.red_flags import service as red_flags
@@ -72,24 +72,8 @@ def _g2t_minutes(session: Session, playbook: Playbook, cohort: Cohort, agent: Pe
 
 
 def write_csv(table: list[list[Any]], path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(table)
+    export_files.write_csv(table, path)
 
 
 def write_xlsx(table: list[list[Any]], path: Path, title: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    for row in table:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for column in sheet.columns:
-        width = max(len(str(cell.value or "")) for cell in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
-    book.save(path)
+    export_files.write_xlsx(table, path, title)

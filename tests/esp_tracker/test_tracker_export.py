@@ -92,3 +92,55 @@ def test_csv_export(cli_env, tmp_path, capsys):
 def test_unknown_cohort_is_explained(cli_env, tmp_path, capsys):
     assert app.main(["export", "tracker", "--cohort", "999", "--output", str(tmp_path / "x.csv")]) == 2
     assert "no cohort with ID 999" in capsys.readouterr().err
+
+
+# -- formula-safe ------------------------------------------------------------------------------
+EVIL = '=HYPERLINK("https://evil.example/x","Eve")'
+
+
+def add_evil_agent(world, name: str = EVIL) -> None:
+    """An agent whose Slack name is a formula, added the way a TL adds anyone: /cohort add."""
+    world.slack.add_user("U0EVIL001", name)
+    world.driver.command("/cohort", "add <@U0EVIL001|eve> N7654321 76543210", user=TL, channel=CLASS)
+
+
+def test_an_agent_named_as_a_formula_is_text_in_the_xlsx(cli_env, tmp_path):
+    cohort_id = class_with_history(cli_env)
+    add_evil_agent(cli_env)
+    cli_env.driver.command(
+        "/redflag", f"<@{ANA}|ana> +1 said she'd @everyone; -rm it", user=TL, channel=CLASS
+    )
+    path = tmp_path / "sheet.xlsx"
+    assert app.main(["export", "tracker", "--cohort", str(cohort_id), "--output", str(path)]) == 0
+    sheet = load_workbook(path).active
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    evil = cells[EVIL]  # the name as it is, not a formula's result
+    assert evil.data_type == "s" and evil.quotePrefix
+    flag = next(c for v, c in cells.items() if v.startswith("+1 said"))
+    assert flag.data_type == "s" and flag.quotePrefix
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    # The raw file holds no formula element at all.
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        assert all(b"<f>" not in book.read(n) for n in book.namelist() if n.endswith(".xml"))
+
+
+def test_an_agent_named_as_a_formula_is_text_in_the_csv(cli_env, tmp_path):
+    cohort_id = class_with_history(cli_env)
+    for start, user in (("=", "U0EVIL001"), ("@", "U0EVIL002"), ("\t=", "U0EVIL003"), ("-", "U0EVIL004")):
+        cli_env.slack.add_user(user, f"{start}cmd|'/C calc'!A0")
+        cli_env.driver.command(
+            "/cohort", f"add <@{user}|e> N76543{user[-2:]} 765432{user[-2:]}", user=TL, channel=CLASS
+        )
+    path = tmp_path / "sheet.csv"
+    assert (
+        app.main(["export", "tracker", "--cohort", str(cohort_id), "--format", "csv", "--output", str(path)])
+        == 0
+    )
+    with path.open(newline="", encoding="utf-8") as handle:
+        table = list(csv.reader(handle))
+    names = [row[0] for row in table[1:]]
+    assert "'=cmd|'/C calc'!A0" in names and "'@cmd|'/C calc'!A0" in names and "'-cmd|'/C calc'!A0" in names
+    assert not [cell for row in table for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "Ana Ruiz" in names  # ordinary text is left alone
