@@ -502,12 +502,23 @@ def _agent_day(
     open_mias = [f.break_no for f in flags if f.kind == MIA and f.status == OPEN]
     real = _presence_of(presence)
     if choice is not None:
-        key = choice.code
+        key = base = choice.code
     elif real is not None:
         key = _proposed_from_g2t(playbook, day, real, len(open_mias))
+        base = _proposed_from_g2t(playbook, day, real, 0)
     else:
         key = _proposed_key(policy, day, checkin, len(open_mias))
+        base = _proposed_key(policy, day, checkin, 0)
+    late: int | None = None
+    early: int | None = None
+    if real is not None:
+        late, early = g2t_presence.late_minutes(day, real), g2t_presence.early_minutes(day, real)
+    elif checkin is not None:
+        late = max(0, int((checkin.at - day.start).total_seconds() // 60)) if checkin.late else 0
     row = AgentDay(
+        presence_code=base,
+        minutes_late=late,
+        minutes_early=early,
         person_id=person.id,
         name=person.name,
         slack_user_id=person.slack_user_id,
@@ -806,6 +817,7 @@ def agent_day_from(
     checks: list[AttendanceCheck],
     flags: list[AttendanceFlag],
     choice: AttendanceCodeChoice | None,
+    presence: G2TPresence | None = None,
 ) -> AgentDay:
     """An agent's day from rows the caller read for many classes at once (same rules as day_table)."""
-    return _agent_day(playbook, day, person, checks, flags, choice)
+    return _agent_day(playbook, day, person, checks, flags, choice, presence)

@@ -10,11 +10,17 @@ from bot.config.strict import Strict
 
 
 class AttendanceCode(Strict):
+    """A tracking-sheet code and the Attendance Policy's points for one occurrence of it.
+    `from_minutes`: where the bot knows the minutes (late, left early, away at a break), an
+    occurrence shorter than this carries no points (a tardy of 6 minutes under a 10-minute rule)."""
+
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str = Field(min_length=1)
+    points: float = Field(default=0, ge=0, le=100)
+    from_minutes: int | None = Field(default=None, ge=1, le=600)
 
 
-# The codes the bot itself proposes refer to these keys; their labels are the team's to change.
+# The codes the bot itself proposes refer to these keys; their labels and points are the team's.
 ATTENDANCE_CODE_KEYS = (
     "full_day",
     "tardy_under_1h",
@@ -42,7 +48,26 @@ def _default_attendance_codes() -> list[AttendanceCode]:
         "Unresponsive or Missing During Class (MIA)",
         "No Longer Employed",
     ]
-    return [AttendanceCode(key=k, label=v) for k, v in zip(ATTENDANCE_CODE_KEYS, labels, strict=True)]
+    points = {
+        "tardy_under_1h": (0.5, 10),
+        "tardy_over_1h": (0.5, None),
+        "left_early_under_1h": (0.5, 10),
+        "left_early_over_1h": (0.5, None),
+        "absent_unapproved": (1.0, None),
+        "ncns": (2.0, None),
+        "mia": (0.5, 30),
+    }
+    return [
+        AttendanceCode(
+            key=k, label=v, points=points.get(k, (0, None))[0], from_minutes=points.get(k, (0, None))[1]
+        )
+        for k, v in zip(ATTENDANCE_CODE_KEYS, labels, strict=True)
+    ]
+
+
+# Codes that say the agent was not in class that day: an MIA mark on such a day carries nothing
+# of its own (the absence's points stand for the day).
+ABSENCE_CODES = frozenset({"absent_unapproved", "absent_hr_approved", "ncns", "no_longer_employed"})
 
 
 class AttendancePolicy(Strict):
@@ -59,6 +84,9 @@ class AttendancePolicy(Strict):
     tardy_long_minutes: int = Field(default=60, ge=1)
     absent_after_missing_hours: float = Field(default=4, gt=0, le=12)
     codes: list[AttendanceCode] = Field(default_factory=_default_attendance_codes)
+    # The Attendance Policy counts points over a rolling window: an occurrence counts through
+    # this many days after the day it happened, across classes.
+    points_window_days: int = Field(default=90, ge=1, le=730)
 
     @field_validator("codes")
     @classmethod
@@ -73,6 +101,9 @@ class AttendancePolicy(Strict):
 
     def label(self, key: str) -> str:
         return next((c.label for c in self.codes if c.key == key), key)
+
+    def code(self, key: str) -> AttendanceCode | None:
+        return next((c for c in self.codes if c.key == key), None)
 
     def code_for(self, text: str) -> AttendanceCode | None:
         wanted = text.strip().lower()

@@ -18,6 +18,11 @@ class AgentDay:
     code_key: str
     code_label: str
     chosen: bool = False
+    # The code the day has before any MIA is considered (the TL's choice when there is one): the
+    # Attendance Policy's points count it and each open MIA separately.
+    presence_code: str = "full_day"
+    minutes_late: int | None = None  # from the check-in, or GoTo's first join when there is a report
+    minutes_early: int | None = None  # from GoTo's last leave
     checkin_at: datetime | None = None
     checkin_late: bool = False
     tardy: bool = False

@@ -19,10 +19,29 @@ class CoachingLevel(Strict):
 
 
 class LadderStep(Strict):
-    """Propose `level` once the agent has `lapses` lapses under the policy (this one included)."""
+    """Propose `level` once the agent has `lapses` lapses under the policy (this one included), or,
+    on a points ladder (the Attendance Policy), once the points in the window reach `points` or
+    the count of one code reaches its number in `codes` (`{ncns: 1}`: one NCNS)."""
 
     level: str
-    lapses: int = Field(ge=1)
+    lapses: int | None = Field(default=None, ge=1)
+    points: float | None = Field(default=None, gt=0)
+    codes: dict[str, int] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_measure(self) -> LadderStep:
+        if self.lapses is None and self.points is None and not self.codes:
+            raise ValueError(f"the {self.level} step needs `lapses`, or `points` and/or `codes`")
+        if self.lapses is not None and (self.points is not None or self.codes):
+            raise ValueError(f"the {self.level} step mixes `lapses` with `points`/`codes`")
+        if any(n < 1 for n in self.codes.values()):
+            raise ValueError(f"the {self.level} step: a code's count must be at least 1")
+        return self
+
+    def reached(self, points: float, counts: dict[str, int]) -> bool:
+        if self.points is not None and points + 1e-9 >= self.points:
+            return True
+        return any(counts.get(code, 0) >= n for code, n in self.codes.items())
 
 
 class CoachingPolicy(Strict):
@@ -40,6 +59,11 @@ class CoachingPolicy(Strict):
         ],
         min_length=1,
     )
+
+    @property
+    def counts_points(self) -> bool:
+        """A points ladder: the step comes from the occurrences' points, not from a lapse count."""
+        return self.ladder[0].lapses is None
 
 
 def _default_levels() -> list[CoachingLevel]:
@@ -74,15 +98,21 @@ class CoachingRules(Strict):
         if len({p.key for p in self.policies}) != len(self.policies):
             raise ValueError("coaching policy keys must be unique")
         for policy in self.policies:
-            previous = 0
+            previous: float = 0
+            kinds = {step.lapses is None for step in policy.ladder}
+            if len(kinds) > 1:
+                raise ValueError(f"policy {policy.key}: a ladder counts lapses or points, not both")
             for step in policy.ladder:
                 if step.level not in keys:
                     raise ValueError(
                         f"policy {policy.key}: unknown level {step.level!r} (levels: {', '.join(keys)})"
                     )
-                if step.lapses <= previous:
-                    raise ValueError(f"policy {policy.key}: ladder lapses must increase")
-                previous = step.lapses
+                measure = step.lapses if step.lapses is not None else step.points
+                if measure is None:
+                    continue
+                if measure <= previous:
+                    raise ValueError(f"policy {policy.key}: ladder {'lapses' if step.lapses else 'points'} must increase")
+                previous = measure
         return self
 
     def level(self, key: str) -> CoachingLevel | None:
@@ -110,6 +140,7 @@ CAP_PLACEHOLDERS = frozenset(
         "consequence",
         "tl_name",
         "coached_by",
+        "points",
     }
 )
 

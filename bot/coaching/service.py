@@ -9,8 +9,9 @@ reaches, and never below one step above the last coaching under the same policy.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.access import targets as access
 from bot.access.policy import Action
 from bot.calendar.class_days import dates_of
+from bot.class_day import points as attendance_points
 from bot.coaching import blocks
 from bot.coaching.playbook import CoachingPolicy
 from bot.coaching.types import CoachForm, CoachingSaved, History, HistoryRow, Prefill
@@ -45,10 +47,14 @@ class Incident:
 @dataclass(frozen=True)
 class Proposal:
     policy: str
-    level: str
+    level: str | None  # None: the policy calls for no step yet (½ point on a points ladder)
     label: str
     lapses: int
     why: str
+    points: float | None = None  # on a points ladder: the points in the window
+
+
+NO_STEP = "No step yet"
 
 
 class SkipNeedsReason(Conflict):
@@ -96,23 +102,23 @@ def history(session: Session, person_id: int) -> list[Coaching]:
     return list(session.scalars(stmt))
 
 
-def incidents(session: Session, person_id: int, playbook: Playbook, timezone: str = "UTC") -> list[Incident]:
-    """The agent's recorded lapses under every policy, oldest first."""
+def _attendance_counts_points(playbook: Playbook) -> bool:
+    policy = playbook.coaching.policy("attendance")
+    return policy is not None and policy.counts_points
+
+
+def incidents(session: Session, person_id: int, playbook: Playbook, now: datetime | None = None) -> list[Incident]:
+    """The agent's recorded lapses under every policy, oldest first. On a points ladder the
+    Attendance Policy's are the occurrences that carry points in the window, across classes."""
     found: list[Incident] = []
-    for flag in session.scalars(
-        select(AttendanceFlag).where(
-            AttendanceFlag.person_id == person_id,
-            AttendanceFlag.status == "open",
-            AttendanceFlag.kind.in_(list(ATTENDANCE_KINDS)),
-        )
-    ):
-        what = ATTENDANCE_KINDS[flag.kind]
-        where = f" after break {flag.break_no}" if flag.kind == "mia" and flag.break_no else ""
-        found.append(
-            Incident(
-                f"attendance:{flag.id}", "attendance", flag.flagged_at, f"{what} on day {flag.day}{where}"
-            )
-        )
+    if _attendance_counts_points(playbook):
+        points = attendance_points.points_for(session, playbook, person_id, now or datetime.now(UTC))
+        found += [
+            Incident(o.ref, "attendance", o.at, f"{o.text} ({attendance_points.show_points(o.points)})")
+            for o in points.occurrences
+        ]
+    else:
+        found += _attendance_marks(session, person_id)
     for attempt in session.scalars(select(CertAttempt).where(CertAttempt.person_id == person_id)):
         carrier = playbook.carrier(attempt.carrier_key)
         name = carrier.name if carrier else attempt.carrier_key
@@ -146,14 +152,34 @@ def incidents(session: Session, person_id: int, playbook: Playbook, timezone: st
     return found
 
 
+def _attendance_marks(session: Session, person_id: int) -> list[Incident]:
+    """A lapse ladder's attendance lapses: every open MIA, tardy or absence mark."""
+    found = []
+    for flag in session.scalars(
+        select(AttendanceFlag).where(
+            AttendanceFlag.person_id == person_id,
+            AttendanceFlag.status == "open",
+            AttendanceFlag.kind.in_(list(ATTENDANCE_KINDS)),
+        )
+    ):
+        what = ATTENDANCE_KINDS[flag.kind]
+        where = f" after break {flag.break_no}" if flag.kind == "mia" and flag.break_no else ""
+        found.append(
+            Incident(
+                f"attendance:{flag.id}", "attendance", flag.flagged_at, f"{what} on day {flag.day}{where}"
+            )
+        )
+    return found
+
+
 def _exam_step_level(playbook: Playbook, attempt: CertAttempt) -> str | None:
     exam = playbook.exam(attempt.carrier_key)
     return playbook.failed_certs.step_of(exam, attempt.attempt_no).coaching if exam else None
 
 
-def lapses(session: Session, person_id: int, policy: str, playbook: Playbook) -> list[str]:
+def lapses(session: Session, person_id: int, policy: str, playbook: Playbook, now: datetime | None = None) -> list[str]:
     """The refs of every lapse under `policy`: incidents, and coachings that link none."""
-    refs = [i.ref for i in incidents(session, person_id, playbook) if i.policy == policy]
+    refs = [i.ref for i in incidents(session, person_id, playbook, now) if i.policy == policy]
     known = set(refs)
     for coaching in history(session, person_id):
         if coaching.policy == policy and not (set(coaching.links or []) & known):
@@ -161,26 +187,37 @@ def lapses(session: Session, person_id: int, policy: str, playbook: Playbook) ->
     return refs
 
 
-def unaddressed(session: Session, person_id: int, policy: str, playbook: Playbook) -> list[Incident]:
+def unaddressed(
+    session: Session, person_id: int, policy: str, playbook: Playbook, now: datetime | None = None
+) -> list[Incident]:
     """Incidents under `policy` that no coaching links yet."""
     linked = {ref for c in history(session, person_id) for ref in (c.links or [])}
-    return [i for i in incidents(session, person_id, playbook) if i.policy == policy and i.ref not in linked]
+    return [
+        i for i in incidents(session, person_id, playbook, now) if i.policy == policy and i.ref not in linked
+    ]
 
 
 def propose(
-    session: Session, person_id: int, policy_key: str, playbook: Playbook, links: list[str] | None = None
+    session: Session,
+    person_id: int,
+    policy_key: str,
+    playbook: Playbook,
+    links: list[str] | None = None,
+    now: datetime | None = None,
 ) -> Proposal:
     """The next level for a coaching under `policy_key` that links `links` (None: the unaddressed incidents)."""
     policy = require_policy(playbook, policy_key)
+    if policy.counts_points:
+        return _propose_by_points(session, person_id, policy, playbook, now)
     if links is None:
-        links = [i.ref for i in unaddressed(session, person_id, policy.key, playbook)]
-    incident_refs = {i.ref for i in incidents(session, person_id, playbook) if i.policy == policy.key}
-    count = len(lapses(session, person_id, policy.key, playbook))
+        links = [i.ref for i in unaddressed(session, person_id, policy.key, playbook, now)]
+    incident_refs = {i.ref for i in incidents(session, person_id, playbook, now) if i.policy == policy.key}
+    count = len(lapses(session, person_id, policy.key, playbook, now))
     new_lapse = not (set(links) & incident_refs)
     if new_lapse:
         count += 1
     # A failed exam follows its carrier's own ladder (UHC's 2nd fail is not the shared 2nd rung).
-    own = [i.level for i in incidents(session, person_id, playbook) if i.ref in links and i.level]
+    own = [i.level for i in incidents(session, person_id, playbook, now) if i.ref in links and i.level]
     if own:
         level = max(own, key=playbook.coaching.rank)
         why = f"{policy.title}: the step for this attempt"
@@ -207,6 +244,32 @@ def propose(
     if prior:
         why += f"; last coaching: {level_label(playbook, prior[0].level)}"
     return Proposal(policy=policy.key, level=level, label=level_label(playbook, level), lapses=count, why=why)
+
+
+def _propose_by_points(
+    session: Session, person_id: int, policy: CoachingPolicy, playbook: Playbook, now: datetime | None
+) -> Proposal:
+    """The step the points (or the count of one code) reach: the Attendance Policy gives it from
+    the occurrences in the window alone, whatever was coached before."""
+    points = attendance_points.points_for(session, playbook, person_id, now or datetime.now(UTC))
+    named = {code for step in policy.ladder for code in step.codes}
+    counts = {code: points.count(code) for code in named}
+    why = points.summary
+    for code in sorted(named):
+        if counts[code]:
+            why += f", {counts[code]} × {playbook.attendance.label(code)}"
+    reached = [i for i, step in enumerate(policy.ladder) if step.reached(points.total, counts)]
+    count = len(points.occurrences)
+    if not reached:
+        first = policy.ladder[0]
+        needs = []
+        if first.points is not None:
+            needs.append(f"{attendance_points.show_points(first.points)} {attendance_points.plural(first.points)}")
+        needs += [f"{n} × {playbook.attendance.label(code)}" for code, n in first.codes.items()]
+        why += f"; {' or '.join(needs)} bring{'s' if len(needs) == 1 else ''} {level_label(playbook, first.level)}"
+        return Proposal(policy.key, None, NO_STEP, count, why, points.total)
+    level = policy.ladder[max(reached, key=lambda i: playbook.coaching.rank(policy.ladder[i].level))].level
+    return Proposal(policy.key, level, level_label(playbook, level), count, why, points.total)
 
 
 def current_level(session: Session, person_id: int, playbook: Playbook) -> str | None:
@@ -241,18 +304,20 @@ def record(
         raise InvalidInput("Say what happened: the incident is part of the record.", field="incident")
     expectation = require_length(expectation, EXPECTATION, "The expectation", field="expectation")
     if links is None:
-        links = [i.ref for i in unaddressed(session, agent.id, policy_rules.key, playbook)]
-    known = {i.ref for i in incidents(session, agent.id, playbook)} | {
+        links = [i.ref for i in unaddressed(session, agent.id, policy_rules.key, playbook, now)]
+    known = {i.ref for i in incidents(session, agent.id, playbook, now)} | {
         f"coaching:{c.id}" for c in history(session, agent.id)
     }
     links = [ref for ref in links if ref in known]
-    proposal = propose(session, agent.id, policy_rules.key, playbook, links)
+    proposal = propose(session, agent.id, policy_rules.key, playbook, links, now)
     rank = playbook.coaching.rank
     skip_reason = require_length(skip_reason, NOTE, "The reason for the skip", field="skip_reason") or None
-    if rank(level) > rank(proposal.level) and not skip_reason:
+    beyond = proposal.level is None or rank(level) > rank(proposal.level)
+    if beyond and not skip_reason:
+        what = "goes beyond the policy" if proposal.level is None else "skips a level"
         raise SkipNeedsReason(
             f"The proposed step for {agent.name} is *{proposal.label}* ({proposal.why}). "
-            f"*{level_label(playbook, level)}* skips a level: confirm it with the reason.",
+            f"*{level_label(playbook, level)}* {what}: confirm it with the reason.",
             proposal,
         )
     enrollment = cohorts.enrollment_of(session, agent.id)
@@ -262,7 +327,7 @@ def record(
         policy=policy_rules.key,
         level=level,
         proposed_level=proposal.level,
-        skip_reason=skip_reason if rank(level) > rank(proposal.level) else None,
+        skip_reason=skip_reason if beyond else None,
         incident=incident,
         expectation=expectation or policy_rules.expectation,
         links=links,
@@ -311,6 +376,11 @@ def render_cap(session: Session, coaching: Coaching, playbook: Playbook) -> str:
             f"({policy_title(playbook, c.policy)}) by {c.coached_by.name}: {shorten(c.incident, INCIDENT)}"
         )
     coach = session.get(Person, coaching.coached_by_id)
+    incident, points = coaching.incident, ""
+    if policy.counts_points:
+        points = attendance_points.points_for(session, playbook, agent.id, coaching.created_at).detail()
+        if "{points}" not in playbook.cap.template:
+            incident = f"{incident}\n\n{points}"
     values = {
         "level": level_label(playbook, coaching.level),
         "agent_name": agent.name,
@@ -319,14 +389,16 @@ def render_cap(session: Session, coaching: Coaching, playbook: Playbook) -> str:
         "cohort_dates": _cohort_dates(cohort, playbook) if cohort else "",
         "date": show_date(local(coaching.created_at, timezone).date()),
         "policy": policy.title,
-        "incident": coaching.incident,
+        "incident": incident,
+        "points": points,
         "history": "\n".join(lines) if lines else "None on record.",
         "expectation": coaching.expectation,
         "consequence": policy.consequence,
         "tl_name": cohort.tl.name if cohort else (coach.name if coach else ""),
         "coached_by": coach.name if coach else "",
     }
-    return playbook.cap.template.format_map(values)
+    # An empty {points} (a policy without points) leaves no gap in the document.
+    return re.sub(r"\n{3,}", "\n\n", playbook.cap.template.format_map(values))
 
 
 def _cohort_dates(cohort: Cohort, playbook: Playbook) -> str:
@@ -412,26 +484,35 @@ def coach_form(work: Work, agent_user_id: str, prefill: Prefill | None = None) -
     playbook, note = work.playbook, None
     if prefill.policy and prefill.level and playbook.coaching.policy(prefill.policy):
         if playbook.coaching.level(prefill.level):
-            proposal = propose(work.session, agent.id, prefill.policy, playbook, prefill.links or None)
-            if playbook.coaching.rank(prefill.level) > playbook.coaching.rank(proposal.level):
+            proposal = propose(
+                work.session, agent.id, prefill.policy, playbook, prefill.links or None, work.now
+            )
+            rank = playbook.coaching.rank
+            if proposal.level is None or rank(prefill.level) > rank(proposal.level):
+                what = "goes beyond the policy" if proposal.level is None else "skips a level"
                 note = (
                     f"Proposed: {proposal.label} ({proposal.why}). "
-                    f"{level_label(playbook, prefill.level)} skips a level: give the reason below."
+                    f"{level_label(playbook, prefill.level)} {what}: give the reason below."
                 )
-    return form_data(work.session, agent, playbook, prefill, note)
+    return form_data(work.session, agent, playbook, prefill, note, work.now)
 
 
 def form_data(
-    session: Session, agent: Person, playbook: Playbook, prefill: Prefill, skip_note: str | None
+    session: Session,
+    agent: Person,
+    playbook: Playbook,
+    prefill: Prefill,
+    skip_note: str | None,
+    now: datetime | None = None,
 ) -> CoachForm:
     enrollment = cohorts.enrollment_of(session, agent.id)
     timezone = enrollment.cohort.timezone if enrollment else "UTC"
     proposals = []
     for rules in playbook.coaching.policies:
-        proposal = propose(session, agent.id, rules.key, playbook)
+        proposal = propose(session, agent.id, rules.key, playbook, now=now)
         proposals.append(f"{rules.title}: *{proposal.label}* ({proposal.why})")
     records: list[tuple[str, str]] = []
-    for item in reversed(incidents(session, agent.id, playbook)):
+    for item in reversed(incidents(session, agent.id, playbook, now)):
         records.append((item.ref, f"{show_date(local(item.at, timezone).date())}: {item.text}"))
     for c in history(session, agent.id):
         records.append(

@@ -135,6 +135,26 @@ class Playbook(Strict):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _points_ladders_count_attendance(self) -> Playbook:
+        codes = {c.key for c in self.attendance.codes}
+        for policy in self.coaching.policies:
+            if not policy.counts_points:
+                continue
+            if policy.key != "attendance":
+                raise ValueError(
+                    f"coaching.policies.{policy.key}: only the attendance policy's occurrences carry "
+                    "points; give this ladder `lapses`"
+                )
+            for step in policy.ladder:
+                unknown = sorted(set(step.codes) - codes)
+                if unknown:
+                    raise ValueError(
+                        f"coaching.policies.attendance: the {step.level} step counts unknown attendance "
+                        f"code(s) {', '.join(unknown)}"
+                    )
+        return self
+
     @field_validator("carriers")
     @classmethod
     def _unique_carriers(cls, value: list[Carrier]) -> list[Carrier]:

@@ -64,37 +64,39 @@ def _open_coach_form(world, agent):
     return calls[-1].args["view"]
 
 
-def test_second_and_third_mia_bring_the_proposal_up_the_attendance_ladder(world):
+def test_each_mia_is_half_a_point_and_a_second_one_is_a_verbal_not_a_written_cap(world):
     cohort_id = import_cohort(world)
     world.clock.set(datetime(2026, 12, 1, 11, 0, tzinfo=CHI))
     _mia(world, cohort_id, ANA, day=1)
     view = _open_coach_form(world, ANA)
-    assert "*Verbal coaching*" in _proposal_line(view, "Attendance Policy")
-    assert any("MIA on day 1" in text_of({"blocks": [b]}) for b in view["blocks"])
-
-    reply = world.driver.command(
-        "/coach", f"<@{ANA}|ana> attendance verbal Missed the hand-raise after break", user=TL, channel=CLASS
-    )
-    assert "Saved: *Verbal coaching* for *Ana Ruiz*" in _answer(world, reply)
+    line = _proposal_line(view, "Attendance Policy")
+    assert "*No step yet*" in line and "½ point in the last 90 days" in line
+    assert any("MIA on Tue Dec 1, 2026 after break 1 (½)" in text_of({"blocks": [b]}) for b in view["blocks"])
 
     world.clock.advance(timedelta(days=1))
     _mia(world, cohort_id, ANA, day=2)
-    assert "*Written CAP*" in _proposal_line(_open_coach_form(world, ANA), "Attendance Policy")
-    world.driver.command(
-        "/coach", f"<@{ANA}|ana> attendance written No answer to the hand-raise again", user=TL, channel=CLASS
+    assert "*Verbal coaching* (1 point in the last 90 days)" in _proposal_line(
+        _open_coach_form(world, ANA), "Attendance Policy"
     )
+    reply = world.driver.command(
+        "/coach", f"<@{ANA}|ana> attendance verbal Missed the hand-raise twice", user=TL, channel=CLASS
+    )
+    assert "Saved: *Verbal coaching* for *Ana Ruiz*" in _answer(world, reply)
 
+    # A third MIA is 1½ points: still a verbal, whatever was coached before.
     world.clock.advance(timedelta(days=1))
     _mia(world, cohort_id, ANA, day=3)
-    assert "*Final CAP*" in _proposal_line(_open_coach_form(world, ANA), "Attendance Policy")
-    # Other policies are untouched by attendance lapses.
+    assert "*Verbal coaching* (1½ points" in _proposal_line(_open_coach_form(world, ANA), "Attendance Policy")
+    # Other policies are untouched by attendance points.
     assert "*Verbal coaching*" in _proposal_line(_open_coach_form(world, ANA), "Conduct")
+    # A Written CAP is beyond what the policy calls for: it needs a reason, and nothing is written.
+    reply = world.driver.command(
+        "/coach", f"<@{ANA}|ana> attendance written Missed again", user=TL, channel=CLASS
+    )
+    assert "skips a level" in _answer(world, reply)
     with world.ctx.db.session() as session:
         rows = session.scalars(select(Coaching).order_by(Coaching.id)).all()
-        assert [(c.level, c.proposed_level, len(c.links)) for c in rows] == [
-            ("verbal", "verbal", 1),
-            ("written", "written", 1),
-        ]
+        assert [(c.level, c.proposed_level, len(c.links)) for c in rows] == [("verbal", "verbal", 2)]
 
 
 def test_written_cap_is_filled_with_the_prior_verbal_coaching_and_sent_to_the_tl(world):
@@ -195,7 +197,7 @@ def test_coaching_history_is_newest_first_and_private_to_the_agent(world):
     import_cohort(world)
     world.driver.command("/coach", f"<@{ANA}|ana> conduct verbal First thing", user=TL, channel=CLASS)
     world.clock.advance(timedelta(hours=1))
-    world.driver.command("/coach", f"<@{ANA}|ana> attendance verbal Second thing", user=TL, channel=CLASS)
+    world.driver.command("/coach", f"<@{ANA}|ana> failedcert verbal Second thing", user=TL, channel=CLASS)
     history = _answer(world, world.driver.command("/coaching", f"<@{ANA}|ana>", user=TL, channel=CLASS))
     assert history.index("Second thing") < history.index("First thing")
     own = _answer(world, world.driver.command("/coaching", "", user=ANA, channel=CLASS))
