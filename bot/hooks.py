@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.cohorts import calendar_notice
 from bot.cohorts import clocks as class_clocks
-from bot.cohorts.types import AgentEnrolled, AgentTransferred, CohortCreated
+from bot.cohorts.types import AgentEnrolled, AgentTransferred, CohortCreated, RosterAdded
 from bot.core.after_commit import Hooks
 from bot.core.context import AppContext
 from bot.g2t import links as g2t_links
@@ -23,6 +23,9 @@ def install(hooks: Hooks[AppContext]) -> None:
     # An agent joins a class, new or moved from another: their G2T link, if it is due.
     hooks.subscribe(AgentEnrolled, send_g2t_link)
     hooks.subscribe(AgentTransferred, send_g2t_link)
+    # A roster pasted into an existing class: the newcomers' timezones, then their G2T links.
+    hooks.subscribe(RosterAdded, learn_roster_timezones)
+    hooks.subscribe(RosterAdded, send_roster_links)
 
 
 def learn_timezones(ctx: AppContext, event: CohortCreated) -> None:
@@ -39,3 +42,11 @@ def send_g2t_links(ctx: AppContext, event: CohortCreated) -> None:
 
 def send_g2t_link(ctx: AppContext, event: AgentEnrolled | AgentTransferred) -> None:
     g2t_links.deliver_links(ctx, event.cohort_id, [event.person_id])
+
+
+def learn_roster_timezones(ctx: AppContext, event: RosterAdded) -> None:
+    class_clocks.learn_for_cohort(ctx, event.cohort_id)
+
+
+def send_roster_links(ctx: AppContext, event: RosterAdded) -> None:
+    g2t_links.deliver_links(ctx, event.cohort_id, event.person_ids)

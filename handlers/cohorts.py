@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -9,8 +12,12 @@ from pydantic import ValidationError
 from slack_bolt import App
 
 from bot.cohorts import blocks as cohort_blocks
+from bot.cohorts import roster_blocks
+from bot.cohorts import roster_service as rosters
 from bot.cohorts import service as cohorts
+from bot.cohorts.roster import Roster
 from bot.cohorts.spec import CohortSpec
+from bot.cohorts.types import RosterPreview
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
 from bot.core.identity_fields import npn_problem, require_n_number
@@ -18,9 +25,18 @@ from bot.core.text import escape
 from bot.core.unit_of_work import Caller
 from bot.slack import ids
 from bot.slack.parsing import user_mention, words
-from bot.slack.view_state import ViewState
+from bot.slack.view_state import ViewState, record_id
 from handlers.listener import command, event, view
-from handlers.replies import FieldErrors, Nothing, OpenModal, Reply, Say
+from handlers.replies import (
+    CloseModals,
+    FieldErrors,
+    Nothing,
+    OpenModal,
+    PushModal,
+    Reply,
+    Say,
+    UpdateModal,
+)
 
 # -- commands: cohort ---------------------------------------------------------------------------
 ADD_USAGE = (
@@ -44,6 +60,8 @@ def cohort_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -> 
                 channel_id=channel_id or None, caller_id=caller.user_id, today=form.today
             )
         )
+    if sub == "roster":
+        return _cohort_roster(ctx, caller, channel_id, args[1:])
     if sub == "add":
         return _cohort_add(ctx, caller, channel_id, args[1:])
     if sub == "transfer":
@@ -71,6 +89,21 @@ def _cohort_add(ctx: AppContext, caller: Caller, channel_id: str, args: list[str
         name, result.n_number, result.cohort_name, already=not result.added, differences=result.differences
     )
     return Say(text, blocks)
+
+
+ROSTER_USAGE = "Type `/cohort roster` in the class channel, or `/cohort roster #channel`."
+
+
+def _cohort_roster(ctx: AppContext, caller: Caller, channel_id: str, args: list[str]) -> Reply:
+    if len(args) > 1:
+        raise InvalidInput(f"I need at most the class channel after `roster`. {ROSTER_USAGE}")
+    if args:
+        match = re.fullmatch(r"<#([CG][A-Z0-9]{2,})(\|[^>]*)?>", args[0])
+        if match is None:
+            raise InvalidInput(f"`{escape(args[0][:40])}` is not a channel. {ROSTER_USAGE}")
+        channel_id = match.group(1)
+    form = rosters.roster_form(ctx, caller, channel_id)
+    return OpenModal(roster_blocks.roster_modal(form.cohort_id, form.cohort_name))
 
 
 def _cohort_transfer(ctx: AppContext, caller: Caller, channel_id: str, args: list[str]) -> Reply:
@@ -125,6 +158,7 @@ COHORT_NEW_FIELDS = {
     "training_link": ids.COHORT_FIELD_LINK,
     "team_lead": ids.COHORT_FIELD_TL,
     "production_manager": ids.COHORT_FIELD_PM,
+    "roster": ids.COHORT_FIELD_ROSTER,
 }
 
 
@@ -144,8 +178,60 @@ def cohort_new_submitted(view: dict[str, Any], ctx: AppContext, caller: Caller) 
         spec = CohortSpec.model_validate(raw)
     except ValidationError as exc:
         return FieldErrors(_cohort_new_field_errors(exc))
-    cohorts.create_from_form(ctx, caller, spec)  # the confirmation DM is the use case's
-    return Nothing()
+    source, pasted = _roster_source(state)
+    if pasted is None and not source.file_ids:
+        cohorts.create_from_form(ctx, caller, spec)  # the confirmation DM is the use case's
+        return Nothing()
+    # A submission with a roster writes nothing but its preview: no idempotency key, so going
+    # back to fix a row and checking again is checked again.
+    plain_caller = Caller(caller.user_id)
+    rosters.may_create(ctx, plain_caller, spec)
+    return _checking(
+        "the new class's rows",
+        lambda: rosters.preview_for_new_class(ctx, plain_caller, spec, source, pasted),
+    )
+
+
+def cohort_roster_submitted(view: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    state = ViewState(view)
+    cohort_id = record_id(state.metadata().get("cohort"))
+    source, pasted = _roster_source(state)
+    if pasted is None and not source.file_ids:
+        return FieldErrors({ids.COHORT_FIELD_ROSTER: "Paste the rows from the sheet, or attach it below."})
+    plain_caller = Caller(caller.user_id)
+    return _checking(
+        "the rows", lambda: rosters.preview_for_class(ctx, plain_caller, cohort_id, source, pasted)
+    )
+
+
+def roster_confirmed(view: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    draft_id = record_id(ViewState(view).metadata().get("draft"))
+    result = rosters.confirm(ctx, caller, draft_id)
+    if not result.done and result.preview is not None:
+        return UpdateModal(roster_blocks.preview_view(result.preview))
+    return CloseModals()  # the confirmation DM is the use case's
+
+
+def _roster_source(state: ViewState) -> tuple[rosters.RosterSource, Roster | None]:
+    """The pasted rows (read now, so a malformed paste is named on its field) and attached files."""
+    text = state.text(ids.COHORT_FIELD_ROSTER)
+    file_ids = [str(f["id"]) for f in state.files(ids.COHORT_FIELD_ROSTER_FILE)]
+    if text.strip() and file_ids:
+        raise InvalidInput("Paste the rows or attach the file, not both.", field=ids.COHORT_FIELD_ROSTER)
+    try:
+        pasted = rosters.parse_pasted(text)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, field=ids.COHORT_FIELD_ROSTER) from None
+    return rosters.RosterSource(text=text, file_ids=file_ids), pasted
+
+
+def _checking(what: str, preview: Callable[[], RosterPreview]) -> Reply:
+    """Push a "checking" view at once; the preview replaces it once Slack and the records answer."""
+    external_id = f"roster-{uuid.uuid4().hex}"
+    return PushModal(
+        roster_blocks.checking_view(external_id, what),
+        then=lambda: {**roster_blocks.preview_view(preview()), "external_id": external_id},
+    )
 
 
 def _cohort_new_conversation(state: ViewState, block_id: str) -> str:
@@ -176,4 +262,13 @@ def register(app: App, ctx: AppContext) -> None:
     app.view(ids.VIEW_COHORT_NEW)(
         view(ctx, cohort_new_submitted, fields=COHORT_NEW_FIELDS, error_field=ids.COHORT_FIELD_NAME)
     )
+    app.view(ids.VIEW_COHORT_ROSTER)(
+        view(
+            ctx,
+            cohort_roster_submitted,
+            fields={"roster": ids.COHORT_FIELD_ROSTER},
+            error_field=ids.COHORT_FIELD_ROSTER,
+        )
+    )
+    app.view(ids.VIEW_ROSTER_CONFIRM)(view(ctx, roster_confirmed))
     app.event(ids.EVENT_MEMBER_JOINED)(event(ctx, member_joined))

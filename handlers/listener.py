@@ -20,7 +20,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable
-from typing import Any, Literal, TypeGuard
+from typing import Any, Literal, TypeGuard, TypeVar
 
 from slack_bolt import Ack, BoltRequest, BoltResponse, Respond
 from slack_bolt.middleware import Middleware
@@ -33,12 +33,14 @@ from bot.core.errors import DomainError
 from bot.core.unit_of_work import Caller, deferred_messages, send_enqueued
 from bot.slack import ids
 from handlers.replies import (
+    CloseModals,
     EditMessage,
     FieldErrors,
     Many,
     Nothing,
     OpenModal,
     PublishHome,
+    PushModal,
     Reply,
     Say,
     UpdateModal,
@@ -47,6 +49,7 @@ from handlers.replies import (
 log = logging.getLogger(__name__)
 
 Kind = Literal["command", "action", "view", "event"]
+T = TypeVar("T")
 
 UNEXPECTED = (
     ":warning: Something went wrong on our side and nothing was saved. Please try again in a minute; "
@@ -147,7 +150,7 @@ def wrap(
     return listener
 
 
-def _run(fn: Callable[..., Reply], kwargs: dict[str, Any], name: str, caller: Caller) -> Reply | DomainError:
+def _run(fn: Callable[..., T], kwargs: dict[str, Any], name: str, caller: Caller) -> T | DomainError:
     try:
         return fn(**kwargs)
     except DomainError as error:
@@ -182,6 +185,12 @@ def _ack_view(
     if isinstance(reply, UpdateModal):
         ack(response_action="update", view=reply.view)
         return Nothing()
+    if isinstance(reply, PushModal):
+        ack(response_action="push", view=reply.view)
+        return reply
+    if isinstance(reply, CloseModals):
+        ack(response_action="clear")
+        return reply
     ack()
     return reply
 
@@ -222,6 +231,9 @@ def _answer(
     if isinstance(reply, EditMessage):
         _edit(client, reply, name)
         return
+    if isinstance(reply, PushModal):
+        _replace_pushed(reply, client, caller, name)
+        return
     try:
         if isinstance(reply, Say):
             if body.get("response_url"):
@@ -237,7 +249,7 @@ def _answer(
             client.views_open(trigger_id=body.get("trigger_id", ""), view=reply.view)
         elif isinstance(reply, PublishHome):
             client.views_publish(user_id=caller.user_id, view=reply.view)
-        elif isinstance(reply, (Nothing, FieldErrors, UpdateModal)):
+        elif isinstance(reply, (Nothing, FieldErrors, UpdateModal, CloseModals)):
             pass
     except SlackApiError as error:
         code = error.response.get("error") or error.response.status_code
@@ -246,6 +258,37 @@ def _answer(
             _tell(client, caller, SLACK_REFUSED.format(error=code), name)
     except Exception:  # noqa: BLE001 - a network failure answering must not reach Bolt's runner
         log.exception("%s: could not answer %s (%s)", name, caller.user_id, type(reply).__name__)
+
+
+def _replace_pushed(reply: PushModal, client: WebClient, caller: Caller, name: str) -> None:
+    """The slow part of a pushed view, after the ack: its result replaces the pushed view. A
+    refusal or a failure is shown in the same place, so the person is never left waiting."""
+    if reply.then is None:
+        return
+    external_id = str(reply.view.get("external_id") or "")
+    # Outside the listener's deferred scope: a use case run here sends its own messages at once.
+    outcome = _run(reply.then, {}, name, caller)
+    view = _problem_view(outcome.message) if isinstance(outcome, DomainError) else outcome
+    try:
+        client.views_update(external_id=external_id, view=view)
+    except SlackApiError as error:
+        code = error.response.get("error") or error.response.status_code
+        log.warning("%s: could not show the result to %s: %s", name, caller.user_id, code)
+        _tell(client, caller, SLACK_REFUSED.format(error=code), name)
+    except Exception:  # noqa: BLE001 - a network failure answering must not reach Bolt's runner
+        log.exception("%s: could not show the result to %s", name, caller.user_id)
+
+
+def _problem_view(message: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Not done"},
+        "close": {"type": "plain_text", "text": "Back"},
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": message[:2900]}},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": "Nothing was saved."}]},
+        ],
+    }
 
 
 def _edit(client: WebClient, reply: EditMessage, name: str) -> None:

@@ -3,6 +3,7 @@ after the unit of work has committed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,21 @@ class UpdateModal:
 
 
 @dataclass(frozen=True)
+class PushModal:
+    """A modal submission answered by pushing a new view on top (the form stays underneath, as
+    typed, for "Back"). `then`, when given, runs after the ack (slow work: Slack calls, a file)
+    and returns the view that replaces the pushed one (found by its `external_id`)."""
+
+    view: dict[str, Any]
+    then: Callable[[], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class CloseModals:
+    """A modal submission that closes every view of the stack (a confirmed preview)."""
+
+
+@dataclass(frozen=True)
 class PublishHome:
     view: dict[str, Any]
 
@@ -66,4 +82,15 @@ class Many:
     replies: list[Reply] = field(default_factory=list)
 
 
-Reply = Say | OpenModal | FieldErrors | UpdateModal | PublishHome | EditMessage | Nothing | Many
+Reply = (
+    Say
+    | OpenModal
+    | FieldErrors
+    | UpdateModal
+    | PushModal
+    | CloseModals
+    | PublishHome
+    | EditMessage
+    | Nothing
+    | Many
+)

@@ -33,6 +33,8 @@ class Action(enum.StrEnum):
     COHORT_LIST = "cohort.list"
     COHORT_CREATE = "cohort.create"
     AGENT_ENROLL = "agent.enroll"
+    # A class's roster from the team's sheet: many agents at once, checked and previewed first.
+    ROSTER_IMPORT = "cohort.roster_import"
     AGENT_TRANSFER = "agent.transfer"
     AGENT_IDENTITY_EDIT = "agent.identity_edit"
     ATTENDANCE_READ = "attendance.read"
@@ -79,6 +81,7 @@ DOING: dict[Action, str] = {
     Action.COHORT_LIST: "list cohorts",
     Action.COHORT_CREATE: "create cohorts",
     Action.AGENT_ENROLL: "add agents to this class",
+    Action.ROSTER_IMPORT: "add a roster to this class",
     Action.AGENT_TRANSFER: "move agents into this class",
     Action.AGENT_IDENTITY_EDIT: "change an agent's N-Number or NPN",
     Action.ATTENDANCE_READ: "see attendance",
@@ -125,6 +128,7 @@ TABLE: dict[Action, dict[Role, frozenset[Relation]]] = {
     Action.COHORT_LIST: {Role.TL: LISTING, Role.PM: LISTING, Role.ESP_MANAGER: ACROSS},
     Action.COHORT_CREATE: {Role.TL: frozenset({Relation.NONE}), Role.PM: frozenset({Relation.NONE})},
     Action.AGENT_ENROLL: dict(_TL_PM),
+    Action.ROSTER_IMPORT: dict(_TL_PM),
     Action.AGENT_TRANSFER: dict(_TL_PM),
     Action.AGENT_IDENTITY_EDIT: dict(_TL_PM),
     Action.ATTENDANCE_READ: {**_TL_PM, Role.AGENT: SELF},

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.cohorts.roster_blocks import roster_inputs
 from bot.core.text import NAME, escape
 from bot.core.timefmt import show_date
 from bot.slack import ids
@@ -22,7 +23,9 @@ COMMON_TIMEZONES = [
 USAGE = (
     "*/cohort* — what you can type:\n"
     "• `/cohort` — list your cohorts\n"
-    "• `/cohort new` — create a cohort (opens a form)\n"
+    "• `/cohort new` — create a cohort (opens a form; paste its roster from the sheet there)\n"
+    "• `/cohort roster` — in the class channel (or `/cohort roster #channel`): add agents from rows "
+    "pasted from the sheet, or its CSV/XLSX file; checked and previewed before anything is saved\n"
     "• `/cohort add @agent N1234567 19283746` — in the class channel: add an agent with their "
     "N-Number and NPN\n"
     "• `/cohort transfer @agent` — in the receiving class's channel: move an agent here from their "
@@ -62,16 +65,17 @@ def agent_added(
 
 
 def cohort_created(
-    name: str, channel_id: str, start: date, days: int, calendar_line: str = ""
+    name: str, channel_id: str, start: date, days: int, calendar_line: str = "", *, agents: int = 0
 ) -> list[Block]:
+    enrolled = f" with {agents} agent{'s' if agents != 1 else ''}" if agents else ""
     return [
         section(
-            f":white_check_mark: Created *{escape(name)}* in <#{channel_id}>, starting {show_date(start)} for {days} days."
-            + (f"\n{calendar_line}" if calendar_line else "")
+            f":white_check_mark: Created *{escape(name)}*{enrolled} in <#{channel_id}>, starting "
+            f"{show_date(start)} for {days} days." + (f"\n{calendar_line}" if calendar_line else "")
         ),
         context(
-            "Add agents with `/cohort add @agent N-Number NPN` in the class channel, "
-            "or import a cohort file with `training-day cohort import FILE.yml`."
+            "Add more agents with `/cohort roster` (rows pasted from the sheet, or its CSV/XLSX) or "
+            "`/cohort add @agent N-Number NPN` in the class channel."
         ),
     ]
 
@@ -148,6 +152,7 @@ def new_cohort_modal(*, channel_id: str | None, caller_id: str, today: date) -> 
                 "Production manager",
                 {"type": "users_select", "action_id": ids.FIELD_INPUT},
             ),
+            *roster_inputs(optional=True),
         ],
     }
 

@@ -184,6 +184,13 @@ def import_cohort(session: Session, spec: CohortSpec, *, actor: str, now: dateti
     return result
 
 
+def enroll_from_roster(
+    session: Session, cohort: Cohort, agent: AgentSpec, *, actor: str, now: datetime
+) -> tuple[Person, list[str], bool]:
+    """One checked roster row's agent, as a cohort file's (a roster's rows are checked first)."""
+    return _enroll(session, cohort, agent, actor=actor, now=now)
+
+
 def _enroll(
     session: Session, cohort: Cohort, agent: AgentSpec, *, actor: str, now: datetime
 ) -> tuple[Person, list[str], bool]:
@@ -364,6 +371,13 @@ def create_from_form(work: Work, spec: CohortSpec) -> CreatedCohort:
     """The /cohort new modal: create the cohort and DM its creator. After the commit, the
     CohortCreated subscribers learn each person's timezone from Slack, tell the TL the dates the
     class skips and send the G2T links if they are due (bot/hooks.py)."""
+    actor = check_new_cohort(work, spec)
+    return create_cohort(work, spec, actor)
+
+
+def check_new_cohort(work: Work, spec: CohortSpec) -> Person:
+    """The actor, if they may create this class: its channel and name are free and its TL and PM
+    hold their roles. Each refusal names the form's field it is about."""
     existing = for_channel(work.session, spec.channel)
     if existing is not None:
         taken = f"<#{spec.channel}> already has a cohort: {escape(existing.name)}."
@@ -379,15 +393,28 @@ def create_from_form(work: Work, spec: CohortSpec) -> CreatedCohort:
         _name_free(work.session, spec.name, None)
     except Conflict as exc:
         raise Conflict(exc.message, field="name") from None
+    _staff(work.session, spec.team_lead, Role.TL, field="team_lead")
+    _staff(work.session, spec.production_manager, Role.PM, field="production_manager")
+    return actor
+
+
+def create_cohort(work: Work, spec: CohortSpec, actor: Person) -> CreatedCohort:
+    """Write the class (and the agents `spec` lists) in the caller's unit of work, and DM its creator."""
     cohort = import_cohort(work.session, spec, actor=actor.slack_user_id, now=work.now).cohort
     work.emit(CohortCreated(cohort_id=cohort.id))
+    agents = f" with {len(spec.agents)} agents" if spec.agents else ""
     work.notify(
         key=f"cohort.created:{cohort.id}",
         kind="cohort_created",
         recipient=actor.slack_user_id,
-        text=f"Created {spec.name}.",
+        text=f"Created {escape(spec.name)}{agents}.",
         blocks=cohort_blocks.cohort_created(
-            spec.name, spec.channel, spec.start_date, spec.days, _calendar_line(cohort, work.playbook)
+            spec.name,
+            spec.channel,
+            spec.start_date,
+            spec.days,
+            _calendar_line(cohort, work.playbook),
+            agents=len(spec.agents),
         ),
     )
     return CreatedCohort(

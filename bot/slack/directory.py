@@ -43,6 +43,7 @@ class Member:
     name: str
     deleted: bool
     human: bool  # not a bot, an app user or Slackbot
+    email: str | None = None  # the profile's, when the app may read it (users:read.email)
 
 
 def member(client: WebClient, user_id: str) -> Member | None:
@@ -54,9 +55,32 @@ def member(client: WebClient, user_id: str) -> Member | None:
         if exc.response.get("error") in ("user_not_found", "users_not_found"):
             return None
         raise
-    if not isinstance(user, dict):
+    return _member(user, user_id)
+
+
+def member_by_email(client: WebClient, email: str) -> Member | None:
+    """The member whose profile has this email (users.lookupByEmail); None when nobody has it.
+    Other failures are raised, as for `member`."""
+    try:
+        user = client.users_lookupByEmail(email=email)["user"]
+    except SlackApiError as exc:
+        if exc.response.get("error") in ("users_not_found", "user_not_found"):
+            return None
+        raise
+    return _member(user, str(user.get("id") or "") if isinstance(user, dict) else "")
+
+
+def _member(user: object, user_id: str) -> Member | None:
+    if not isinstance(user, dict) or not user_id:
         return None
     profile = user.get("profile") or {}
     name = profile.get("real_name") or user.get("real_name") or user.get("name") or user_id
     human = not (user.get("is_bot") or user.get("is_app_user") or user_id == SLACKBOT)
-    return Member(user_id=user_id, name=str(name), deleted=bool(user.get("deleted")), human=human)
+    email = profile.get("email")
+    return Member(
+        user_id=user_id,
+        name=str(name),
+        deleted=bool(user.get("deleted")),
+        human=human,
+        email=str(email).strip().lower() if isinstance(email, str) and email.strip() else None,
+    )

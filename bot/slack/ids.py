@@ -60,6 +60,12 @@ COHORT_FIELD_DAYS = "cohort_days"
 COHORT_FIELD_LINK = "cohort_link"
 COHORT_FIELD_TL = "cohort_tl"
 COHORT_FIELD_PM = "cohort_pm"
+# The roster from the team's sheet: pasted rows or an attached CSV/XLSX, in /cohort new and
+# /cohort roster, then the preview that confirms them.
+COHORT_FIELD_ROSTER = "cohort_roster"
+COHORT_FIELD_ROSTER_FILE = "cohort_roster_file"
+VIEW_COHORT_ROSTER = "cohort_roster"
+VIEW_ROSTER_CONFIRM = "cohort_roster_confirm"
 
 # The help queue: buttons, the claim modal and its room field.
 ACTION_HELP_STILL_STUCK = "help_still_stuck"

@@ -39,6 +39,14 @@ def _element_problems(where: str, element: dict[str, Any]) -> list[str]:
                 problems.append(p)
         if len(str(element.get("value", ""))) > 2000:
             problems.append(f"{where}: button value longer than 2000")
+    if kind == "plain_text_input":
+        max_length = element.get("max_length")
+        if max_length is not None and not (isinstance(max_length, int) and 1 <= max_length <= 3000):
+            problems.append(f"{where}: plain_text_input max_length {max_length!r} (1 to 3000)")
+    if kind == "file_input":
+        max_files = element.get("max_files", 10)
+        if not isinstance(max_files, int) or not 1 <= max_files <= 10:
+            problems.append(f"{where}: file_input max_files {max_files!r} (1 to 10)")
     if kind in ("static_select", "multi_static_select", "radio_buttons", "checkboxes"):
         options = element.get("options") or []
         if not options or len(options) > 100:
@@ -118,7 +126,20 @@ def block_problems(blocks: Any, *, limit: int) -> list[str]:
                 problems.append(f"{where}: input without an element")
             else:
                 problems.extend(_element_problems(f"{where}.element", block["element"]))
-        elif kind not in ("divider", "image", "rich_text", "file", "video"):
+        elif kind == "image":
+            alt = block.get("alt_text")
+            if not isinstance(alt, str) or not alt or len(alt) > 2000:
+                problems.append(f"{where}: image needs alt_text of 1 to 2000 characters")
+            source = block.get("image_url") or block.get("slack_file")
+            if not source:
+                problems.append(f"{where}: image needs image_url or slack_file")
+            elif isinstance(source, dict) and not (source.get("id") or source.get("url")):
+                problems.append(f"{where}: slack_file needs an id or a url")
+            if block.get("title") is not None:
+                p = _text_problem(f"{where}.title", block.get("title"), 2000)
+                if p:
+                    problems.append(p)
+        elif kind not in ("divider", "rich_text", "file", "video"):
             problems.append(f"{where}: unknown block type {kind!r}")
     return problems
 
@@ -140,6 +161,8 @@ def view_problems(view: Any) -> list[str]:
             problems.append("view: a modal with inputs needs a submit button")
     if len(str(view.get("private_metadata", ""))) > 3000:
         problems.append("view: private_metadata longer than 3000")
+    if len(str(view.get("external_id", ""))) > 255:
+        problems.append("view: external_id longer than 255")
     if len(str(view.get("callback_id", ""))) > 255:
         problems.append("view: callback_id longer than 255")
     problems.extend(block_problems(view.get("blocks"), limit=VIEW_BLOCKS))

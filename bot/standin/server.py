@@ -48,6 +48,29 @@ class ResponseUrlPost:
 
 
 @dataclass
+class StoredFile:
+    """A file someone shared in Slack (what files.info describes and its private URL serves)."""
+
+    file_id: str
+    name: str
+    content: bytes
+    mimetype: str
+
+
+@dataclass
+class Upload:
+    """A file the bot uploaded with files_upload_v2, once completeUploadExternal shared it."""
+
+    file_id: str
+    filename: str
+    title: str | None
+    alt_txt: str | None
+    content: bytes
+    channel: str | None
+    initial_comment: str | None
+
+
+@dataclass
 class StandInState:
     calls: list[Call] = field(default_factory=list)
     responses: list[ResponseUrlPost] = field(default_factory=list)
@@ -57,6 +80,12 @@ class StandInState:
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     home: dict[str, dict[str, Any]] = field(default_factory=dict)
     rejected: list[tuple[str, list[str]]] = field(default_factory=list)
+    files: dict[str, StoredFile] = field(default_factory=dict)
+    # files.getUploadURLExternal's file id -> (filename, alt text, the bytes posted to its URL).
+    pending_uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    uploads: list[Upload] = field(default_factory=list)
+    # A pushed view replaced later by its external_id: external_id -> the latest view.
+    external_views: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class SlackStandIn:
@@ -135,6 +164,11 @@ class SlackStandIn:
                 | ({"email": email} if email else {}),
             }
 
+    def add_file(self, file_id: str, name: str, content: bytes, mimetype: str = "text/csv") -> None:
+        """A file someone attached (a modal's file_input hands its id to the bot)."""
+        with self._lock:
+            self.state.files[file_id] = StoredFile(file_id, name, content, mimetype)
+
     def fail(
         self,
         method: str,
@@ -180,6 +214,16 @@ class SlackStandIn:
             for c in self.calls("chat.postEphemeral")
             if c.args.get("user") == user_id and c.response.get("ok")
         ]
+
+    def uploads(self, *, channel: str | None = None) -> list[Upload]:
+        """Files the bot shared (files_upload_v2), optionally in one channel (a DM's channel too)."""
+        with self._lock:
+            return [u for u in self.state.uploads if channel is None or u.channel == channel]
+
+    def external_view(self, external_id: str) -> dict[str, Any] | None:
+        """The latest view pushed or updated under this external_id."""
+        with self._lock:
+            return self.state.external_views.get(external_id)
 
     def responses(self) -> list[ResponseUrlPost]:
         with self._lock:
@@ -286,10 +330,41 @@ class SlackStandIn:
             return ok | {"user": user} if user else {"ok": False, "error": "user_not_found"}
         if method in ("views.open", "views.push", "views.update"):
             view = args.get("view") or {}
+            external_id = str(args.get("external_id") or "")
+            if method == "views.update" and not args.get("view_id") and not external_id:
+                return {"ok": False, "error": "invalid_arguments"}
             view_id = str(args.get("view_id") or f"V{next(self._view_ids):08d}")
             with self._lock:
                 self.state.views[view_id] = view
+                if external_id:
+                    self.state.external_views[external_id] = view
             return ok | {"view": view | {"id": view_id}}
+        if method == "users.lookupByEmail":
+            wanted = str(args.get("email") or "").strip().lower()
+            with self._lock:
+                found = next(
+                    (
+                        u
+                        for u in self.state.users.values()
+                        if str(u["profile"].get("email") or "").lower() == wanted and wanted
+                    ),
+                    None,
+                )
+            return ok | {"user": found} if found else {"ok": False, "error": "users_not_found"}
+        if method == "files.getUploadURLExternal":
+            if not args.get("filename") or not str(args.get("length") or "").isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"FUP{next(self._ts):07d}"
+            with self._lock:
+                self.state.pending_uploads[file_id] = {
+                    "filename": str(args["filename"]),
+                    "alt_txt": args.get("alt_txt"),
+                    "length": int(args["length"]),
+                    "content": None,
+                }
+            return ok | {"upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(args)
         if method == "views.publish":
             with self._lock:
                 self.state.home[str(args.get("user_id"))] = args.get("view") or {}
@@ -297,8 +372,64 @@ class SlackStandIn:
         if method == "apps.connections.open":
             return ok | {"url": self.socket_mode.url}
         if method == "files.info":
+            stored = self.state.files.get(str(args.get("file")))
+            if stored is not None:
+                return ok | {
+                    "file": {
+                        "id": stored.file_id,
+                        "name": stored.name,
+                        "title": stored.name,
+                        "mimetype": stored.mimetype,
+                        "size": len(stored.content),
+                        "url_private": f"{self.url}/files/{stored.file_id}/{stored.name}",
+                        "url_private_download": f"{self.url}/files/{stored.file_id}/download/{stored.name}",
+                    }
+                }
             return ok | {"file": {"id": args.get("file"), "name": "proof.png", "mimetype": "image/png"}}
         return {"ok": False, "error": "unknown_method"}
+
+    def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            listed = json.loads(str(args.get("files") or "[]"))
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        channel = args.get("channel_id")
+        done = []
+        with self._lock:
+            for item in listed if isinstance(listed, list) else []:
+                pending = self.state.pending_uploads.pop(str(item.get("id")), None)
+                if pending is None or pending["content"] is None:
+                    return {"ok": False, "error": "file_not_found"}
+                upload = Upload(
+                    file_id=str(item["id"]),
+                    filename=pending["filename"],
+                    title=item.get("title"),
+                    alt_txt=pending["alt_txt"],
+                    content=pending["content"],
+                    channel=str(channel) if channel else None,
+                    initial_comment=args.get("initial_comment"),
+                )
+                self.state.uploads.append(upload)
+                done.append({"id": upload.file_id, "name": upload.filename, "title": upload.title})
+        if not done:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True, "files": done}
+
+    def receive_upload(self, file_id: str, content: bytes) -> bool:
+        """The bytes posted to an upload URL; refused for an unknown id or the wrong length."""
+        with self._lock:
+            pending = self.state.pending_uploads.get(file_id)
+            if pending is None or pending["length"] != len(content):
+                return False
+            pending["content"] = content
+        return True
+
+    def serve_file(self, file_id: str, authorization: str) -> StoredFile | None:
+        """A private file's bytes, only for a request carrying a bot token (as Slack's file URLs)."""
+        if not authorization.startswith("Bearer xoxb-"):
+            return None
+        with self._lock:
+            return self.state.files.get(file_id)
 
     def handle_response_url(self, token: str, payload: dict[str, Any]) -> bool:
         problems = message_problems(payload)
@@ -336,14 +467,38 @@ def _handler_for(standin: SlackStandIn) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
             pass
 
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            parts = self.path.split("?")[0].strip("/").split("/")
+            if len(parts) >= 2 and parts[0] == "files":
+                stored = standin.serve_file(parts[1], self.headers.get("Authorization", ""))
+                if stored is None:
+                    # Slack answers a file URL without a valid token with its sign-in page.
+                    self._send_bytes(200, b"<html>sign in</html>", "text/html")
+                    return
+                self._send_bytes(200, stored.content, stored.mimetype)
+                return
+            self._send(404, {"ok": False, "error": "not_found"}, {})
+
+        def _send_bytes(self, status: int, data: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode("utf-8")
+            body = self.rfile.read(length)
+            if self.path.startswith("/upload/"):
+                accepted = standin.receive_upload(self.path[len("/upload/") :].split("?")[0], body)
+                self._send_bytes(200 if accepted else 400, b"OK - %d" % len(body), "text/plain")
+                return
+            raw = body.decode("utf-8")
             args = _parse_body(raw, self.headers.get("Content-Type", ""))
             if self.path.startswith("/api/"):
                 method = self.path[len("/api/") :].split("?")[0]
-                status, body, headers = standin.handle_api(method, args)
-                self._send(status, body, headers)
+                status, answer, headers = standin.handle_api(method, args)
+                self._send(status, answer, headers)
             elif self.path.startswith("/response/"):
                 accepted = standin.handle_response_url(self.path[len("/response/") :], args)
                 self._send(

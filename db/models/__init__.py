@@ -25,6 +25,7 @@ from db.models.processed_event import ProcessedEvent
 from db.models.progress_mark import ProgressMark
 from db.models.red_flag import RedFlag
 from db.models.request_result import RequestResult
+from db.models.roster_draft import RosterDraft
 from db.models.scheduler_lock import SchedulerLock
 from db.models.sheet_cell import SheetCell
 from db.models.sheet_sync_state import SheetSyncState
@@ -59,6 +60,7 @@ __all__ = [
     "ProgressMark",
     "RedFlag",
     "RequestResult",
+    "RosterDraft",
     "Role",
     "SchedulerLock",
     "SheetCell",
