@@ -21,10 +21,10 @@ def play(stage: Stage) -> None:
             actor="cli",
             now=world.clock.now(),
         )
-    stage.says(TL, "/coach @Ana Ruiz attendance verbal Missed the hand-raise before lunch")
+    stage.says(TL, "/coach @Ana Ruiz conduct verbal Talked over the trainer during the AHIP review")
     world.driver.command(
         "/coach",
-        f"<@{ANA}|ana> attendance verbal Missed the hand-raise before lunch",
+        f"<@{ANA}|ana> conduct verbal Talked over the trainer during the AHIP review",
         user=TL,
         channel=CLASS_CHANNEL,
     )
