@@ -14,6 +14,16 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def demo(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.demo.script import run_demo
-
+    try:
+        from bot.demo.script import run_demo
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith(("bot.demo", "bot.standin")):
+            raise
+        # The production image leaves the demo and the stand-ins out (.dockerignore).
+        print(
+            "training-day: the demo is not part of this install (the production image leaves it out). "
+            "Run it from a clone: see the first command in README.md.",
+            file=sys.stderr,
+        )
+        return 2
     return run_demo(sys.stdout)

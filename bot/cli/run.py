@@ -100,15 +100,17 @@ def serve_socket_mode(ctx: AppContext, app: App, coordinator: Coordinator) -> in
     from bot.slack.web import make_wsgi, time_ack
 
     app.use(time_ack)  # over HTTP, web.py times the response instead
-    # Slack's requests come over the WebSocket, but /healthz, /metrics (and the integrations' pages)
+    # Slack's requests come over the WebSocket, but the probes, /metrics (and the integrations' pages)
     # are still on PORT.
     watch = create_server(
-        make_wsgi(app, ctx.db, g2t_routes(ctx), coordinator=coordinator),
+        make_wsgi(
+            app, ctx.db, g2t_routes(ctx), coordinator=coordinator, metrics_token=ctx.settings.metrics_token
+        ),
         host="0.0.0.0",
         port=ctx.settings.port,
     )
     threading.Thread(target=watch.run, name="healthz", daemon=True).start()
-    log.info("connecting to Slack in Socket Mode; /healthz and /metrics on port %s", ctx.settings.port)
+    log.info("connecting to Slack in Socket Mode; probes and /metrics on port %s", ctx.settings.port)
     handler = SocketModeHandler(app, str(ctx.settings.slack_app_token))
     try:
         handler.connect()
@@ -134,7 +136,9 @@ def serve_http(ctx: AppContext, app: App, coordinator: Coordinator | None = None
     from bot.slack.web import make_wsgi
 
     server = create_server(
-        make_wsgi(app, ctx.db, g2t_routes(ctx), coordinator=coordinator),
+        make_wsgi(
+            app, ctx.db, g2t_routes(ctx), coordinator=coordinator, metrics_token=ctx.settings.metrics_token
+        ),
         host="0.0.0.0",
         port=ctx.settings.port,
         threads=8,

@@ -12,7 +12,11 @@ SHIPPED_PLAYBOOK = Path(__file__).resolve().parents[1] / "playbook.yml"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty variable counts as unset: Compose passes `VAR=` through from a .env line left blank,
+    # and "" would otherwise become a path (".") or a token that is present but wrong.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
@@ -39,6 +43,10 @@ class Settings(BaseSettings):
     scheduler_watchdog_seconds: int = Field(default=60, ge=2)
     shutdown_grace_seconds: float = Field(default=10.0, ge=0)
     log_format: Literal["text", "json"] = "text"
+    # GET /metrics answers only with `Authorization: Bearer METRICS_TOKEN` when this is set (the
+    # port is reachable from outside the host's private network); unset, anyone who reaches PORT may
+    # scrape it, so keep PORT off the public side (deploy/nginx.conf does not pass it).
+    metrics_token: str | None = None
 
     def sheet_sync_enabled(self) -> bool:
         return bool(self.tracker_sheet_id) and bool(

@@ -1,7 +1,17 @@
-"""The HTTP face of the bot: Slack's requests at POST /slack/events, GET /healthz and GET /metrics."""
+"""The HTTP face of the bot: Slack's requests at POST /slack/events, the probes and GET /metrics.
+
+- GET /livez: 200 while the process answers at all. A liveness probe: failing it means restart me.
+  It touches nothing else, so a database blip never restarts every replica at once.
+- GET /readyz: 200 while this process can serve (the database answers and its schema is at this
+  release's migrations or a later release's), 503 otherwise. A readiness probe: failing it means
+  send me no traffic for now.
+- GET /healthz: the operator's view (who leads, the outbox backlog); 503 when the database is away
+  or this process leads and its scheduler's loop is dead.
+"""
 
 from __future__ import annotations
 
+import hmac
 import io
 import json
 import logging
@@ -16,6 +26,7 @@ from slack_bolt import App
 from bot.core import health as health_service
 from bot.core import metrics
 from bot.slack.request_guard import GuardedRequestHandler, refuse_size
+from db.migrate import SchemaState, schema_state
 from db.session import Database
 
 log = logging.getLogger(__name__)
@@ -51,7 +62,9 @@ def make_wsgi(
     routes: Mapping[str, Callable[..., Iterable[bytes]]] | None = None,
     *,
     coordinator: Coordinator | None = None,
+    metrics_token: str | None = None,
 ) -> Callable[..., Iterable[bytes]]:
+    """`metrics_token`: when set, GET /metrics wants `Authorization: Bearer <token>`."""
     slack = GuardedRequestHandler(bolt_app, path=SLACK_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -60,10 +73,21 @@ def make_wsgi(
         extra = (routes or {}).get(path or "")
         if extra is not None:
             return extra(environ, start_response)
+        if path == "/livez" and method == "GET":
+            return _json(start_response, "200 OK", {"ok": True})
+        if path == "/readyz" and method == "GET":
+            status, report = readiness(db)
+            return _json(start_response, "200 OK" if status else "503 Service Unavailable", report)
         if path == "/healthz" and method == "GET":
             status, report = health(db, coordinator)
             return _json(start_response, "200 OK" if status else "503 Service Unavailable", report)
         if path == "/metrics" and method == "GET":
+            if metrics_token and not _bearer_is(environ, metrics_token):
+                start_response(
+                    "401 Unauthorized",
+                    [("WWW-Authenticate", 'Bearer realm="metrics"'), ("Content-Length", "0")],
+                )
+                return [b""]
             body, content_type = metrics.exposition()
             start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
             return [body]
@@ -76,6 +100,23 @@ def make_wsgi(
         return slack(environ, start_response)
 
     return application
+
+
+def readiness(db: Database) -> tuple[bool, dict[str, Any]]:
+    """(ready, report): the database answers, and its schema is this release's or a later one's."""
+    try:
+        with db.engine.connect() as connection:
+            state, revision = schema_state(connection)
+    except Exception:  # noqa: BLE001 - any failure means "cannot serve" for a readiness probe
+        return False, {"ok": False, "database": "unreachable"}
+    ready = state in (SchemaState.CURRENT, SchemaState.AHEAD)
+    return ready, {"ok": ready, "database": "reachable", "schema": state.value, "revision": revision}
+
+
+def _bearer_is(environ: dict[str, Any], token: str) -> bool:
+    given = str(environ.get("HTTP_AUTHORIZATION") or "")
+    scheme, _, value = given.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode())
 
 
 def health(db: Database, coordinator: Coordinator | None) -> tuple[bool, dict[str, Any]]:

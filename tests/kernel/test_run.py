@@ -89,6 +89,12 @@ def test_run_serves_slack_over_http(running, standin):
     assert [c.method for c in standin.calls("auth.test")] == ["auth.test"]
 
 
+def test_run_answers_both_probes(running):
+    for path in ("/livez", "/readyz"):
+        with urllib.request.urlopen(f"{running}{path}", timeout=2) as response:
+            assert response.status == 200 and json.loads(response.read())["ok"] is True
+
+
 def _health(url: str) -> dict:
     try:
         with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
