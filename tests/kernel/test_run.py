@@ -209,7 +209,8 @@ def test_a_crashed_bot_started_again_serves_at_once_and_stands_by(running, tmp_p
     again = _start(tmp_path, standin, port)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, again, seconds=10)
+        # Well inside the dead lease's 90 s TTL, so serving did not wait for it, even on a loaded machine.
+        _wait_healthy(url, again, seconds=30)
         assert _health(url)["scheduler"] == "standby"
         driver = SlackDriver(url, SECRET, standin)
         assert driver.command("/cohort", "", user="U0STRANGER", channel="C0CLASS01").status == 200
