@@ -34,3 +34,17 @@ def disagreement(
 
 def taken(agent: str, header: str, value: str) -> str:
     return f":white_check_mark: {agent}'s *{header}* is now {_quote(value)}, as in the tracking sheet."
+
+
+def copies(agent: str, cohort: str, agent_id: str, row: int, others: list[int]) -> tuple[str, list[Block]]:
+    """An agent's ID on more than one row: which row counts, and what to do about the others."""
+    where = f"row {others[0]}" if len(others) == 1 else "rows " + ", ".join(map(str, others))
+    text = (
+        f":warning: In the tracking sheet, *{agent}*'s agent ID {agent_id} ({cohort}) is also on {where}. "
+        f"Training Day reads and writes only row {row}, the agent's own (it carries the bot's tag); "
+        f"what {where} says is ignored and never moves the tracker."
+    )
+    return text, [
+        section(text),
+        context("Delete the copy, or correct its agent ID, in the sheet. I tell you once while it stays."),
+    ]
