@@ -25,7 +25,7 @@ from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core.errors import Conflict, InvalidInput
-from bot.core.text import EXPECTATION, INCIDENT, NOTE, require_length, shorten
+from bot.core.text import EXPECTATION, INCIDENT, NOTE, escape_line, require_length, shorten
 from bot.core.timefmt import local, show_date
 from bot.core.unit_of_work import Work, use_case
 from db.models import AttendanceFlag, CertAttempt, Coaching, Cohort, Person, Role, TimeframeFlag
@@ -251,7 +251,7 @@ def record(
     skip_reason = require_length(skip_reason, NOTE, "The reason for the skip", field="skip_reason") or None
     if rank(level) > rank(proposal.level) and not skip_reason:
         raise SkipNeedsReason(
-            f"The proposed step for {agent.name} is *{proposal.label}* ({proposal.why}). "
+            f"The proposed step for {escape_line(agent.name)} is *{proposal.label}* ({proposal.why}). "
             f"*{level_label(playbook, level)}* skips a level: confirm it with the reason.",
             proposal,
         )
@@ -388,7 +388,7 @@ def coach(work: Work, data: CoachingInput) -> CoachingSaved:
             key=f"cap:{saved.id}:tl",
             kind="cap",
             recipient=tl,
-            text=f"{level} for {agent.name}",
+            text=f"{level} for {escape_line(agent.name)}",
             blocks=blocks.cap_document(agent.name, level, saved.document),
         )
     return CoachingSaved(

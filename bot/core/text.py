@@ -74,3 +74,21 @@ def cut_mrkdwn(text: str, limit: int) -> str:
     if amp != -1 and ";" not in text[amp:cut]:
         cut = amp
     return text[:cut] + ELLIPSIS
+
+
+def name_list(names: list[str] | tuple[str, ...], limit: int = 1500, *, rest: str = "") -> str:
+    """Names (or any outside words) escaped and joined, as many as fit in `limit` characters; the
+    others counted ("and 12 more"), with `rest` saying where they are all listed."""
+    shown: list[str] = []
+    used = 0
+    for name in names:
+        piece = escape_line(name)
+        if shown and used + len(piece) + 2 > limit:
+            break
+        shown.append(piece)
+        used += len(piece) + 2
+    text = ", ".join(shown)
+    left = len(names) - len(shown)
+    if left:
+        text += f" and {left} more" + (f" ({rest})" if rest else "")
+    return text
