@@ -12,7 +12,7 @@ from bot.class_day.blocks import reason_modal
 from bot.class_day.types import AgentDays
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
-from bot.core.text import NOTE, require_length
+from bot.core.text import NOTE, escape_line, require_length
 from bot.core.unit_of_work import Caller
 from bot.slack import ids
 from bot.slack.parsing import user_mention, whole_number, words
@@ -49,7 +49,8 @@ def attendance_command(command: dict[str, Any], ctx: AppContext, caller: Caller)
 
 def _attendance_days(found: AgentDays) -> Reply:
     return Say(
-        f"Attendance of {found.name}", day_blocks.agent_record(found.cohort_name, found.name, found.days)
+        f"Attendance of {escape_line(found.name)}",
+        day_blocks.agent_record(found.cohort_name, found.name, found.days),
     )
 
 
@@ -64,7 +65,7 @@ def _attendance_set(ctx: AppContext, caller: Caller, args: list[str]) -> Reply:
         reason=require_length(" ".join(args[3:]), NOTE, "The reason"),
     )
     row = attendance.change_code(ctx, caller, change)
-    return Say(f"{row.name}, day {row.day}: {row.code_label}.")
+    return Say(f"{escape_line(row.name)}, day {row.day}: {row.code_label}.")
 
 
 # -- actions: mia -------------------------------------------------------------------------------
@@ -98,7 +99,9 @@ def mia_reason_submitted(view: dict[str, Any], ctx: AppContext, caller: Caller) 
         ctx, caller, attendance.MiaDecision(record_id(meta.get("flag_id")), str(decision), reason)
     )
     verb = "Excused" if done.decision == EXCUSED else "Marked present"
-    return Say(f"{verb}: {done.agent_name}, day {done.day}, break {done.break_no} ({done.reason}).")
+    return Say(
+        f"{verb}: {escape_line(done.agent_name)}, day {done.day}, break {done.break_no} ({done.reason})."
+    )
 
 
 # -- events: reactions --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from bot.coaching import service as coaching
 from bot.coaching.types import CoachOpen, Prefill
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
-from bot.core.text import EXPECTATION, INCIDENT, NOTE, require_length
+from bot.core.text import EXPECTATION, INCIDENT, NOTE, escape_line, require_length
 from bot.core.unit_of_work import Caller
 from bot.slack import ids
 from bot.slack.parsing import user_mention, words
@@ -153,7 +153,8 @@ def catch_up_submitted(view: dict[str, Any], ctx: AppContext, caller: Caller) ->
         picked.append((state.date(day_block), chosen if isinstance(chosen, str) else ""))
     scheduled = catch_up.schedule_catch_up(ctx, caller, agent, picked)
     return Say(
-        f"Scheduled {scheduled.agent_name}'s catch-up:\n" + "\n".join(f"• {line}" for line in scheduled.lines)
+        f"Scheduled {escape_line(scheduled.agent_name)}'s catch-up:\n"
+        + "\n".join(f"• {line}" for line in scheduled.lines)
     )
 
 

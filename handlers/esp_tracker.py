@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
+from bot.core.text import escape_line
 from bot.core.unit_of_work import Caller
 from bot.esp_tracker import blocks, production, production_blocks
 from bot.esp_tracker import service as esp
@@ -43,9 +44,9 @@ def esp_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -> Rep
 
 def _esp_shown(view: Tracker | ClassTracker | None) -> Reply:
     if isinstance(view, Tracker):
-        return Say(f"ESP tracker: {view.agent_name}", blocks.tracker(view))
+        return Say(f"ESP tracker: {escape_line(view.agent_name)}", blocks.tracker(view))
     if isinstance(view, ClassTracker):
-        return Say(f"ESP tracker: {view.cohort_name}", blocks.class_tracker(view))
+        return Say(f"ESP tracker: {escape_line(view.cohort_name)}", blocks.class_tracker(view))
     return Say(blocks.ESP_USAGE)
 
 

@@ -9,7 +9,7 @@ from slack_bolt import App
 
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
-from bot.core.text import shorten
+from bot.core.text import escape_line, shorten
 from bot.core.unit_of_work import Caller
 from bot.forms import blocks
 from bot.forms import service as forms
@@ -121,7 +121,7 @@ def form_submitted(view: dict[str, Any], ctx: AppContext, caller: Caller) -> Rep
         return FieldErrors({FORMS_FIELDS.get(k, ids.FORM_AGENT_BLOCK): v for k, v in wrong.problems.items()})
     title = forms.KINDS[kind]
     return Say(
-        f"{title} saved for {saved.agent_name}: {saved.summary}.",
+        f"{title} saved for {escape_line(saved.agent_name)}: {saved.summary}.",
         blocks.saved(title, saved.agent_name, saved.summary, saved.esp_changes, saved.tracker_line),
     )
 

@@ -32,6 +32,7 @@ from bot.core.context import AppContext
 from bot.core.errors import DomainError
 from bot.core.unit_of_work import Caller, deferred_messages, send_enqueued
 from bot.slack import ids
+from bot.slack.blocks import fit_blocks, fit_text, fit_view
 from handlers.replies import (
     CloseModals,
     EditMessage,
@@ -183,7 +184,7 @@ def _ack_view(
         ack(response_action="errors", errors={k: _short(v) for k, v in reply.errors.items()})
         return Nothing()
     if isinstance(reply, UpdateModal):
-        ack(response_action="update", view=reply.view)
+        ack(response_action="update", view=fit_view(reply.view))
         return Nothing()
     if isinstance(reply, PushModal):
         ack(response_action="push", view=reply.view)
@@ -238,17 +239,19 @@ def _answer(
         if isinstance(reply, Say):
             if body.get("response_url"):
                 respond(
-                    text=reply.text,
-                    blocks=reply.blocks,
+                    text=fit_text(reply.text),
+                    blocks=fit_blocks(reply.blocks),
                     response_type="ephemeral",
                     replace_original=reply.replace_original,
                 )
             else:
-                client.chat_postMessage(channel=caller.user_id, text=reply.text, blocks=reply.blocks)
+                client.chat_postMessage(
+                    channel=caller.user_id, text=fit_text(reply.text), blocks=fit_blocks(reply.blocks)
+                )
         elif isinstance(reply, OpenModal):
-            client.views_open(trigger_id=body.get("trigger_id", ""), view=reply.view)
+            client.views_open(trigger_id=body.get("trigger_id", ""), view=fit_view(reply.view))
         elif isinstance(reply, PublishHome):
-            client.views_publish(user_id=caller.user_id, view=reply.view)
+            client.views_publish(user_id=caller.user_id, view=fit_view(reply.view))
         elif isinstance(reply, (Nothing, FieldErrors, UpdateModal, CloseModals)):
             pass
     except SlackApiError as error:
@@ -293,7 +296,9 @@ def _problem_view(message: str) -> dict[str, Any]:
 
 def _edit(client: WebClient, reply: EditMessage, name: str) -> None:
     try:
-        client.chat_update(channel=reply.channel, ts=reply.ts, text=reply.text, blocks=reply.blocks)
+        client.chat_update(
+            channel=reply.channel, ts=reply.ts, text=fit_text(reply.text), blocks=fit_blocks(reply.blocks)
+        )
     except Exception:  # noqa: BLE001 - cosmetic: the record is saved and the old button says so
         log.warning("%s: could not update message %s in %s", name, reply.ts, reply.channel, exc_info=True)
 

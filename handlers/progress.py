@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
+from bot.core.text import escape_line
 from bot.core.unit_of_work import Caller
 from bot.progress import ahip_clock, blocks
 from bot.progress import service as progress
@@ -41,13 +42,13 @@ def progress_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -
         if args and args[0].lower() == "excuse":
             name = progress.excuse_delay(ctx, caller, agent_id, " ".join(args[1:]))
             return Say(
-                f"Recorded: {name}'s delay was outside their control. No timeframe CAP will be proposed."
+                f"Recorded: {escape_line(name)}'s delay was outside their control. No timeframe CAP will be proposed."
             )
     if len(args) < 2:
         raise InvalidInput(f"Say the carrier and the step.\n{blocks.PROGRESS_USAGE}")
     data = progress.ProgressInput(carrier=args[0], step=" ".join(args[1:]), agent_user_id=agent_id)
     saved = progress.report_progress(ctx, caller, data)
-    return Say(f"{saved.agent_name} finished {saved.label}.", blocks.progress_saved(saved))
+    return Say(f"{escape_line(saved.agent_name)} finished {saved.label}.", blocks.progress_saved(saved))
 
 
 def _progress_clock(ctx: AppContext, caller: Caller, agent_id: str, args: list[str]) -> Reply:
@@ -55,20 +56,21 @@ def _progress_clock(ctx: AppContext, caller: Caller, agent_id: str, args: list[s
     if args[0].lower() == "pause":
         changed = ahip_clock.pause_clock(ctx, caller, agent_id, " ".join(args[1:]))
         return Say(
-            f":pause_button: {changed.agent_name}'s AHIP clock is paused at {changed.elapsed_hours:g} "
-            f"training hours. Reason: {changed.reason}. `/progress @agent resume` starts it again."
+            f":pause_button: {escape_line(changed.agent_name)}'s AHIP clock is paused at {changed.elapsed_hours:g} "
+            f"training hours. Reason: {escape_line(changed.reason or '')}. `/progress @agent resume` starts it again."
         )
     if len(args) > 1:
         raise InvalidInput("`/progress @agent resume` takes nothing after it. Nothing changed.")
     changed = ahip_clock.resume_clock(ctx, caller, agent_id)
     return Say(
-        f":arrow_forward: {changed.agent_name}'s AHIP clock runs again from {changed.elapsed_hours:g} training hours."
+        f":arrow_forward: {escape_line(changed.agent_name)}'s AHIP clock runs again from {changed.elapsed_hours:g} training hours."
     )
 
 
 def _progress_class(view: ClassProgress) -> Reply:
     return Say(
-        f"Progress of {view.cohort_name}", blocks.class_progress(view.cohort_name, view.rows, view.day)
+        f"Progress of {escape_line(view.cohort_name)}",
+        blocks.class_progress(view.cohort_name, view.rows, view.day),
     )
 
 
@@ -79,7 +81,7 @@ def progress_submitted(view: dict[str, Any], ctx: AppContext, caller: Caller) ->
     if not carrier or not step:
         return FieldErrors({ids.PROGRESS_STEP_BLOCK: "Pick what you finished."})
     saved = progress.report_progress(ctx, caller, progress.ProgressInput(carrier=carrier, step=step))
-    return Say(f"{saved.agent_name} finished {saved.label}.", blocks.progress_saved(saved))
+    return Say(f"{escape_line(saved.agent_name)} finished {saved.label}.", blocks.progress_saved(saved))
 
 
 def register(app: App, ctx: AppContext) -> None:

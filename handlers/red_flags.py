@@ -8,7 +8,7 @@ from slack_bolt import App
 
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
-from bot.core.text import INCIDENT, require_length
+from bot.core.text import INCIDENT, escape_line, require_length
 from bot.core.unit_of_work import Caller
 from bot.red_flags import blocks as flag_blocks
 from bot.red_flags import service as red_flags
@@ -39,7 +39,8 @@ def redflag_command(command: dict[str, Any], ctx: AppContext, caller: Caller) ->
     )
     raised = red_flags.raise_red_flag(ctx, caller, data)
     return Say(
-        f"Red flag recorded for {raised.card.agent_name}.", flag_blocks.raised(raised.card, raised.told)
+        f"Red flag recorded for {escape_line(raised.card.agent_name)}.",
+        flag_blocks.raised(raised.card, raised.told),
     )
 
 

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.core.errors import NotAllowed
+from bot.core.text import escape_line
 from db.models import Cohort, Person, Role
 
 log = logging.getLogger(__name__)
@@ -255,7 +256,11 @@ def refusal(
         # An agent's classmates are not "another class" to them: their records are simply private.
         return f"Sorry, {who}'s records are private: you can only {doing} for yourself."
     if rel == Relation.OTHER_CLASS and target.cohort is not None:
-        whose = f"{who} is in {target.cohort.name}" if who else f"that is {target.cohort.name}"
+        whose = (
+            f"{who} is in {escape_line(target.cohort.name)}"
+            if who
+            else f"that is {escape_line(target.cohort.name)}"
+        )
         return f"Sorry, {whose}, which is not one of your classes: only its team lead and production manager can {doing} there."
     if rel == Relation.NONE and who:
         return f"Sorry, {who} is not in an active class, so you cannot {doing} for them."

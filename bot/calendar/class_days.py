@@ -18,6 +18,7 @@ from bot.calendar.dayplan import DayTimes, training_days
 from bot.calendar.playbook import DaySchedule
 from bot.config.playbook import Playbook
 from bot.core.errors import NotFound
+from bot.core.text import escape_line
 from bot.core.timefmt import local
 from db.models import Cohort, DayPrompt
 from db.models.day_prompt import MORNING
@@ -101,7 +102,7 @@ def day_window(cohort: Cohort, playbook: Playbook, day: int) -> tuple[datetime, 
     """Midnight to midnight of training day `day`, in the class's timezone."""
     days = days_of(cohort, playbook)
     if not 1 <= day <= len(days):
-        raise NotFound(f"{cohort.name} has no day {day}.")
+        raise NotFound(f"{escape_line(cohort.name)} has no day {day}.")
     zone = ZoneInfo(cohort.timezone)
     when = days[day - 1].date
     return datetime.combine(when, time(0), zone), datetime.combine(when + timedelta(days=1), time(0), zone)

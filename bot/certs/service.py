@@ -24,7 +24,7 @@ from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
-from bot.core.text import shorten
+from bot.core.text import escape_line, shorten
 from bot.core.timefmt import local
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
@@ -132,7 +132,7 @@ def record_failure(
     enrollment = cohorts.enrollment_of(session, agent.id)
     if enrollment is None or agent.role != Role.AGENT:
         raise NotFound(
-            f"{agent.name} is not an agent in an active cohort, so there is no attempt to record. "
+            f"{escape_line(agent.name)} is not an agent in an active cohort, so there is no attempt to record. "
             "Nothing was recorded."
         )
     cohort = enrollment.cohort
@@ -143,8 +143,8 @@ def record_failure(
     if done >= carrier.attempts:
         if not override:
             raise NotAllowed(
-                f"{agent.name} has used all {carrier.attempts} {carrier.name} attempts and is blocked for "
-                f"{carrier.name}{until}. Nothing was recorded; only an admin can record another attempt "
+                f"{escape_line(agent.name)} has used all {carrier.attempts} {escape_line(carrier.name)} attempts and is blocked for "
+                f"{escape_line(carrier.name)}{until}. Nothing was recorded; only an admin can record another attempt "
                 f"(`/failcert @agent {carrier.key} SCORE override`)."
             )
         target = policy.Target(cohort=enrollment.cohort, person=agent)
@@ -216,7 +216,7 @@ def record_failure(
 def failure_text(result: FailureResult) -> str:
     score = f" with a score of {result.score}" if result.score is not None else ""
     lines = [
-        f":x: {result.agent_name} failed the {result.carrier_name} exam{score}: "
+        f":x: {escape_line(result.agent_name)} failed the {escape_line(result.carrier_name)} exam{score}: "
         f"{result.ordinal} of {result.limit} attempts."
     ]
     if result.override:
@@ -224,16 +224,16 @@ def failure_text(result: FailureResult) -> str:
     if result.blocked:
         until = f" until {result.blocked_until}" if result.blocked_until else ""
         lines.append(
-            f":no_entry: No attempts left: {result.agent_name} is blocked for {result.carrier_name}{until}."
+            f":no_entry: No attempts left: {escape_line(result.agent_name)} is blocked for {escape_line(result.carrier_name)}{until}."
         )
     else:
         lines.append(f"Attempts left: {result.attempts_left}.")
     lines.append(f"Failed Cert Exams Guide: {result.next_step}")
     if result.proctor_next:
         last = " (the last)" if result.attempts_left == 1 else ""
-        lines.append(f"The next {result.carrier_name} attempt{last} must be proctored.")
+        lines.append(f"The next {escape_line(result.carrier_name)} attempt{last} must be proctored.")
     if result.note:
-        lines.append(f"Note: {result.note}")
+        lines.append(f"Note: {escape_line(result.note)}")
     return "\n".join(lines)
 
 
@@ -248,7 +248,7 @@ def failure_messages(result: FailureResult) -> list[tuple[str, str, str, str]]:
                 f"failcert:{result.attempt_id}:proctor",
                 "failcert_proctor",
                 result.licensing_team,
-                f":lock: {result.agent_name}'s next {result.carrier_name} attempt must be proctored "
+                f":lock: {escape_line(result.agent_name)}'s next {escape_line(result.carrier_name)} attempt must be proctored "
                 f"({result.attempts_left} left after the {result.ordinal} fail).",
             )
         )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.class_day import attendance
 from bot.class_day import blocks as day_blocks
 from bot.cohorts import service as cohorts
+from bot.core.text import escape_line
 from bot.core.unit_of_work import Work, use_case
 from scheduler.daily_job import EndOfDaySection
 
@@ -111,7 +112,7 @@ def channel_problem(work: Work, cohort_id: int, channel: str, error: str) -> Non
         kind="channel_problem",
         recipient=cohort.tl.slack_user_id,
         text=(
-            f":warning: *{cohort.name}*: I could not post the class prompts: {problem}. Until then agents "
+            f":warning: *{escape_line(cohort.name)}*: I could not post the class prompts: {problem}. Until then agents "
             "cannot check in or raise hands in the channel."
         ),
     )

@@ -26,7 +26,7 @@ from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core import event_dedup as events
 from bot.core.errors import Conflict, InvalidInput, NotFound
-from bot.core.text import NOTE, require_length, shorten
+from bot.core.text import NOTE, escape_line, require_length, shorten
 from bot.core.timefmt import local
 from bot.core.unit_of_work import Work, use_case
 from db.models import (
@@ -57,7 +57,7 @@ def days_of(cohort: Cohort, playbook: Playbook) -> list[DayTimes]:
 def day_of(cohort: Cohort, playbook: Playbook, day: int) -> DayTimes:
     days = days_of(cohort, playbook)
     if not 1 <= day <= len(days):
-        raise NotFound(f"{cohort.name} has no day {day}; it has {len(days)} days.")
+        raise NotFound(f"{escape_line(cohort.name)} has no day {day}; it has {len(days)} days.")
     return days[day - 1]
 
 
@@ -697,7 +697,9 @@ def _agent_and_class(work: Work, agent_user_id: str, action: Action, doing: str)
     target = access.agent_target(work.session, agent)
     work.allow(action, target)
     if target.cohort is None:
-        raise NotFound(f"{agent.name} is not in an active class, so there is no attendance to {doing}.")
+        raise NotFound(
+            f"{escape_line(agent.name)} is not in an active class, so there is no attendance to {doing}."
+        )
     return agent, target.cohort
 
 
@@ -712,7 +714,7 @@ def overview(work: Work, channel_id: str) -> ClassDay | AgentDays:
     if day is None:
         held = days_held(work.session, cohort.id)
         if not held:
-            raise NotFound(f"{cohort.name} has no class day today, and none held yet.")
+            raise NotFound(f"{escape_line(cohort.name)} has no class day today, and none held yet.")
         day = day_of(cohort, work.playbook, held[-1])
     return ClassDay(cohort.name, day, day_table(work.session, work.playbook, cohort, day.number))
 
@@ -760,7 +762,7 @@ def _already(session: Session, flag: AttendanceFlag) -> str:
     verb = "excused" if flag.status == EXCUSED else "marked present"
     resolver = session.get(Person, flag.resolved_by_id) if flag.resolved_by_id else None
     who = resolver.name if resolver is not None else "Someone"
-    return f"{who} already {verb} {flag.person.name} for this mark ({shorten(flag.reason or '', NOTE)}); nothing changed."
+    return f"{who} already {verb} {escape_line(flag.person.name)} for this mark ({shorten(flag.reason or '', NOTE)}); nothing changed."
 
 
 @use_case

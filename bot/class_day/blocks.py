@@ -11,7 +11,7 @@ from bot.calendar.dayplan import DayTimes
 from bot.class_day import table
 from bot.class_day.types import AgentDay
 from bot.config.playbook import Playbook
-from bot.core.text import NOTE
+from bot.core.text import NOTE, escape_line, name_list
 from bot.core.timefmt import clock_time, local, show_date, time_for
 from bot.slack import ids
 from bot.slack.blocks import (
@@ -82,14 +82,17 @@ def lower_prompt(day: DayTimes, break_no: int, playbook: Playbook) -> tuple[str,
     ]
 
 
+MIA_CARDS = 23
+
+
 def tardy_alert(
     cohort_name: str, day: DayTimes, names: Sequence[str], reader: str | None = None
 ) -> tuple[str, list[Block]]:
-    listed = ", ".join(names)
-    text = f"Not checked in yet on day {day.number} of {cohort_name}: {listed}"
+    listed = name_list(list(names), rest="`/attendance` in the class channel lists everyone")
+    text = f"Not checked in yet on day {day.number} of {escape_line(cohort_name)}: {listed}"
     return text, [
         section(
-            f":alarm_clock: *{cohort_name}, day {day.number}*: not checked in by {_t(day.start, day.timezone, reader)} "
+            f":alarm_clock: *{escape_line(cohort_name)}, day {day.number}*: not checked in by {_t(day.start, day.timezone, reader)} "
             f"plus grace, marked tardy: {listed}. Still missing at the first break, they are marked absent."
         )
     ]
@@ -105,21 +108,30 @@ def mia_alert(
     """agents: (flag id, name)."""
     spot = day.break_no(break_no)
     what = spot.label.lower()
-    names = ", ".join(n for _, n in agents)
-    text = f"MIA after {what} on day {day.number} of {cohort_name}: {names}"
+    names = name_list([n for _, n in agents], rest="`/attendance` lists everyone")
+    text = f"MIA after {what} on day {day.number} of {escape_line(cohort_name)}: {names}"
     blocks: list[Block] = [
         section(
-            f":rotating_light: *{cohort_name}, day {day.number}*: missed raising or lowering the hand at {what} "
+            f":rotating_light: *{escape_line(cohort_name)}, day {day.number}*: missed raising or lowering the hand at {what} "
             f"({_t(spot.start, day.timezone, reader)}), marked *MIA*:"
         )
     ]
-    for flag_id, name in agents:
-        blocks.append(section(f"*{name}*"))
+    # Two blocks each: a message holds 50, so past MIA_CARDS the rest are named and counted.
+    for flag_id, name in agents[:MIA_CARDS]:
+        blocks.append(section(f"*{escape_line(name)}*"))
         blocks.append(
             actions(
                 button("Excuse", ids.ACTION_MIA_EXCUSE, str(flag_id)),
                 button("Mark present", ids.ACTION_MIA_PRESENT, str(flag_id), style="primary"),
                 block_id=f"mia_{flag_id}",
+            )
+        )
+    if len(agents) > MIA_CARDS:
+        others = name_list([n for _, n in agents[MIA_CARDS:]])
+        blocks.append(
+            context(
+                f"Also marked MIA: {others}. `/attendance` in the class channel shows the day's table; "
+                "`/attendance set @agent DAY CODE reason` corrects one."
             )
         )
     return text, blocks
@@ -135,7 +147,9 @@ def reason_modal(flag_id: int, decision: str, agent_name: str) -> dict[str, obje
         "submit": plain("Save"),
         "close": plain("Cancel"),
         "blocks": [
-            section(f"{verb}: *{agent_name}*. This goes on the attendance record with your name."),
+            section(
+                f"{verb}: *{escape_line(agent_name)}*. This goes on the attendance record with your name."
+            ),
             input_block(
                 ids.MIA_REASON_BLOCK,
                 "Why?",
@@ -166,7 +180,7 @@ def end_of_day(
 def agent_record(cohort_name: str, name: str, rows: Sequence[tuple[DayTimes, AgentDay]]) -> list[Block]:
     """rows: each held day's times with the agent's record for it."""
     if not rows:
-        return [section(f"*{name}* ({cohort_name}): no class days held yet.")]
+        return [section(f"*{escape_line(name)}* ({escape_line(cohort_name)}): no class days held yet.")]
     return [
         header(f"Attendance – {name}"),
         *sections([f"Day {r.day}: " + table.row_line(r, day).split(": ", 1)[1] for day, r in rows]),

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.calendar.dayplan import DayTimes
 from bot.class_day.types import AgentDay
+from bot.core.text import escape_line
 from bot.core.timefmt import clock_time, local, time_for
 
 END_OF_DAY_NOTE = (
@@ -18,7 +19,7 @@ END_OF_DAY_NOTE = (
 
 
 def end_of_day_text(cohort_name: str, day: DayTimes) -> str:
-    return f"End of day {day.number} of {cohort_name}: attendance"
+    return f"End of day {day.number} of {escape_line(cohort_name)}: attendance"
 
 
 def title(cohort_name: str, day: DayTimes) -> str:
@@ -40,7 +41,7 @@ def lines(rows: Sequence[AgentDay], day: DayTimes, reader: str | None = None) ->
 
 def row_line(row: AgentDay, day: DayTimes, reader: str | None = None) -> str:
     timezone = day.timezone
-    parts = [f"*{row.name}*: {row.code_label}" + (" _(set by TL)_" if row.chosen else "")]
+    parts = [f"*{escape_line(row.name)}*: {row.code_label}" + (" _(set by TL)_" if row.chosen else "")]
     if row.checkin_at:
         parts.append(
             f"checked in {_t(row.checkin_at, timezone, reader)}" + (" (late)" if row.checkin_late else "")

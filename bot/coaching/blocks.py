@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from bot.coaching.types import CoachForm, CoachingSaved, CoachOpen, History
-from bot.core.text import EXPECTATION, INCIDENT, NOTE, SECTION, shorten
+from bot.core.text import EXPECTATION, INCIDENT, NOTE, SECTION, escape, escape_line, shorten
 from bot.slack import ids
 from bot.slack.blocks import Block, button, context, header, input_block, plain, section
 
@@ -29,9 +29,9 @@ def _options(pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
 def coach_modal(form: CoachForm) -> dict[str, Any]:
     policy_options = _options(form.policies)
     level_options = _options(form.levels)
-    who = f"*{form.agent_name}*" + (f" ({form.n_number})" if form.n_number else "")
+    who = f"*{escape_line(form.agent_name)}*" + (f" ({form.n_number})" if form.n_number else "")
     if form.cohort_name:
-        who += f" · {form.cohort_name}"
+        who += f" · {escape_line(form.cohort_name)}"
     blocks: list[Block] = [section(who)]
     proposed = "*Proposed next step*\n" + "\n".join(f"• {line}" for line in form.proposals)
     blocks.append(section(shorten(proposed, SECTION)))
@@ -134,14 +134,16 @@ def skip_needs_confirmation(message: str, open_button: dict[str, Any]) -> list[B
 
 
 def coaching_saved_text(saved: CoachingSaved) -> str:
-    return f"Saved: {saved.level_label} for {saved.agent_name}."
+    return f"Saved: {saved.level_label} for {escape_line(saved.agent_name)}."
 
 
 def coaching_saved(saved: CoachingSaved) -> list[Block]:
-    lines = [f":memo: Saved: *{saved.level_label}* for *{saved.agent_name}* under the {saved.policy_title}."]
+    lines = [
+        f":memo: Saved: *{saved.level_label}* for *{escape_line(saved.agent_name)}* under the {saved.policy_title}."
+    ]
     if saved.skip_reason:
         lines.append(
-            f"Proposed was {saved.proposed_label}; skipped with the reason: {shorten(saved.skip_reason, NOTE)}"
+            f"Proposed was {saved.proposed_label}; skipped with the reason: {escape_line(shorten(saved.skip_reason, NOTE))}"
         )
     if saved.cap:
         lines.append(f"The filled CAP is in <@{saved.tl}>'s DMs, ready to sign.")
@@ -160,7 +162,7 @@ def cap_document(agent_name: str, level_label: str, document: str) -> list[Block
 
 
 def coaching_history_text(history: History) -> str:
-    return f"Coaching history of {history.agent_name}: {len(history.rows)} coaching(s)."
+    return f"Coaching history of {escape_line(history.agent_name)}: {len(history.rows)} coaching(s)."
 
 
 def coaching_history(history: History) -> list[Block]:
@@ -172,9 +174,9 @@ def coaching_history(history: History) -> list[Block]:
     if history.current:
         blocks.append(context(f"Highest level so far: *{history.current}*"))
     for row in history.rows[:HISTORY_ROWS]:
-        text = f"*{row.date}* · *{row.level}* · {row.policy} · by {row.by}\n{shorten(row.incident, INCIDENT)}"
+        text = f"*{row.date}* · *{row.level}* · {row.policy} · by {escape_line(row.by)}\n{escape(shorten(row.incident, INCIDENT))}"
         if row.skip_reason:
-            text += f"\n_Skipped a level: {shorten(row.skip_reason, NOTE)}_"
+            text += f"\n_Skipped a level: {escape_line(shorten(row.skip_reason, NOTE))}_"
         blocks.append(section(text))
     if len(history.rows) > HISTORY_ROWS:
         blocks.append(context(f"{len(history.rows) - HISTORY_ROWS} older coaching(s) not shown."))

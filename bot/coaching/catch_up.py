@@ -20,6 +20,7 @@ from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core.errors import Conflict, InvalidInput
+from bot.core.text import escape_line
 from bot.core.timefmt import local, show
 from bot.core.unit_of_work import Work, use_case
 from db.models import CatchUpSession, Cohort, Person
@@ -92,7 +93,9 @@ def schedule_catch_up(work: Work, agent_user_id: str, picked: list[tuple[str, st
     policy = playbook.catch_up
     people.lock(session, agent)
     if sessions_of(session, agent.id, cohort.id):
-        raise Conflict(f"{agent.name}'s catch-up sessions are already scheduled. Nothing changed.")
+        raise Conflict(
+            f"{escape_line(agent.name)}'s catch-up sessions are already scheduled. Nothing changed."
+        )
     starts: list[datetime] = []
     for number, (raw_day, raw_time) in enumerate(picked[: policy.sessions], start=1):
         try:
@@ -154,5 +157,5 @@ def schedule_catch_up(work: Work, agent_user_id: str, picked: list[tuple[str, st
 def _cohort(session: Session, agent: Person) -> Cohort:
     enrollment = cohorts.enrollment_of(session, agent.id)
     if enrollment is None:
-        raise InvalidInput(f"{agent.name} is not an agent in an active cohort. Nothing changed.")
+        raise InvalidInput(f"{escape_line(agent.name)} is not an agent in an active cohort. Nothing changed.")
     return enrollment.cohort

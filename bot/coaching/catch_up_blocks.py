@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from bot.coaching.types import CatchUpForm
+from bot.core.text import escape_line
 from bot.slack import ids
 from bot.slack.blocks import Block, input_block, plain, section
 
@@ -14,7 +15,7 @@ from bot.slack.blocks import Block, input_block, plain, section
 def modal(form: CatchUpForm) -> dict[str, Any]:
     blocks: list[Block] = [
         section(
-            f"*{form.agent_name}*: {form.extra_hours:g} extra hours in {len(form.sessions)} sessions of "
+            f"*{escape_line(form.agent_name)}*: {form.extra_hours:g} extra hours in {len(form.sessions)} sessions of "
             f"{form.session_hours:g} hours. Confirm or change the days and start times."
         )
     ]
@@ -45,6 +46,6 @@ def modal(form: CatchUpForm) -> dict[str, Any]:
 
 
 def sessions_text(agent_name: str, extra_hours: float, lines: list[str], *, own: bool) -> str:
-    who = "Your" if own else f"{agent_name}'s"
+    who = "Your" if own else f"{escape_line(agent_name)}'s"
     head = f":calendar: {who} catch-up sessions ({extra_hours:g} extra hours to finish):"
     return "\n".join([head, *(f"• {line}" for line in lines)])

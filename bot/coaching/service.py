@@ -27,7 +27,7 @@ from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core.errors import Conflict, InvalidInput
-from bot.core.text import EXPECTATION, INCIDENT, NOTE, require_length, shorten
+from bot.core.text import EXPECTATION, INCIDENT, NOTE, escape_line, require_length, shorten
 from bot.core.timefmt import local, show_date
 from bot.core.unit_of_work import Work, use_case
 from db.models import AttendanceFlag, CertAttempt, Coaching, Cohort, Person, Role, TimeframeFlag
@@ -322,7 +322,7 @@ def record(
     if beyond and not skip_reason:
         what = "goes beyond the policy" if proposal.level is None else "skips a level"
         raise SkipNeedsReason(
-            f"The proposed step for {agent.name} is *{proposal.label}* ({proposal.why}). "
+            f"The proposed step for {escape_line(agent.name)} is *{proposal.label}* ({proposal.why}). "
             f"*{level_label(playbook, level)}* {what}: confirm it with the reason.",
             proposal,
         )
@@ -466,7 +466,7 @@ def coach(work: Work, data: CoachingInput) -> CoachingSaved:
             key=f"cap:{saved.id}:tl",
             kind="cap",
             recipient=tl,
-            text=f"{level} for {agent.name}",
+            text=f"{level} for {escape_line(agent.name)}",
             blocks=blocks.cap_document(agent.name, level, saved.document),
         )
     return CoachingSaved(

@@ -25,6 +25,7 @@ from bot.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.core.text import escape
 from bot.core.timefmt import local
 from bot.core.unit_of_work import Caller, Work, use_case
+from bot.slack.blocks import fit_blocks
 from db.models import Cohort, Enrollment, Person, Role
 
 log = logging.getLogger(__name__)
@@ -678,7 +679,7 @@ def welcome_joined(ctx: AppContext, caller: Caller, event_id: str | None, channe
             channel=channel_id,
             user=caller.user_id,
             text=f"Welcome to {welcome.cohort_name}!",
-            blocks=welcome_blocks(welcome.agent_name, welcome.cohort_name, ctx.playbook),
+            blocks=fit_blocks(welcome_blocks(welcome.agent_name, welcome.cohort_name, ctx.playbook)),
         )
     except SlackApiError as exc:
         # Not welcomed: forget the event so Slack's retry gets another chance.

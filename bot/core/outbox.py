@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.core import metrics
+from bot.slack.blocks import fit_blocks, fit_text, plain_form
 from db.models import Notification
 from db.session import Database, rows_matched
 
@@ -185,16 +186,51 @@ def retry_failed(db: Database, client: WebClient, now: datetime) -> list[Outcome
     return outcomes
 
 
+# What Slack answers for a message it cannot take as written (too long, blocks it refuses): sending
+# it again as written would fail for ever, so it goes at once in a plain form instead.
+REFUSED_AS_WRITTEN = frozenset(
+    {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "msg_blocks_too_long", "invalid_arguments"}
+)
+
+
+def _post(
+    client: WebClient, key: str, recipient: str, text: str, blocks: list[dict[str, Any]] | None
+) -> tuple[dict[str, Any], str | None]:
+    """Post the message within Block Kit's limits; when Slack still refuses it as written, post its
+    plain form (its words and buttons in one section, then its words alone). Returns the response
+    and, when a plain form went, what Slack said of the full one."""
+    blocks = fit_blocks(blocks)
+    text = fit_text(text)
+    try:
+        # A user ID is a valid channel for chat.postMessage: Slack posts in the app's DM with them.
+        # One call per DM, and none to conversations.open (Tier 3, ~50 a minute: a 1,000-DM burst
+        # would wait twenty minutes on it).
+        return client.chat_postMessage(channel=recipient, text=text, blocks=blocks).data, None  # type: ignore[return-value]
+    except SlackApiError as exc:
+        refused = str(exc.response.get("error") or "")
+        if refused not in REFUSED_AS_WRITTEN:
+            raise
+    log.warning("Slack refused %s as written (%s); sending it in plain form", key, refused)
+    words, with_buttons = plain_form(text, blocks)
+    forms: list[list[dict[str, Any]] | None] = [with_buttons, None] if blocks else [None]
+    for number, form in enumerate(forms, start=1):
+        try:
+            response = client.chat_postMessage(channel=recipient, text=words, blocks=form)
+            metrics.OUTBOX.labels("plain").inc()
+            return response.data, refused  # type: ignore[return-value]
+        except SlackApiError as exc:
+            if number == len(forms) or str(exc.response.get("error") or "") not in REFUSED_AS_WRITTEN:
+                raise
+    raise AssertionError("unreachable")
+
+
 def _deliver(db: Database, client: WebClient, key: str, now: datetime) -> Outcome:
     with db.session() as session:
         row = session.scalar(select(Notification).where(Notification.key == key))
         assert row is not None
         recipient, text, blocks = row.recipient, row.text, row.blocks
     try:
-        # A user ID is a valid channel for chat.postMessage: Slack posts in the app's DM with them.
-        # One call per DM, and none to conversations.open (Tier 3, ~50 a minute: a 1,000-DM burst
-        # would wait twenty minutes on it).
-        response = client.chat_postMessage(channel=recipient, text=text, blocks=blocks)
+        response, refused = _post(client, key, recipient, text, blocks)
         channel_id, ts = response["channel"], response["ts"]
     except SlackApiError as exc:
         error = str(exc.response.get("error") or exc.response.status_code)
@@ -216,6 +252,8 @@ def _deliver(db: Database, client: WebClient, key: str, now: datetime) -> Outcom
         assert row is not None
         row.attempts += 1
         row.status = "sent"
+        # Sent, in plain form: what Slack said of the full message stays on record.
+        row.last_error = f"{refused}: sent in plain form" if refused else row.last_error
         row.sent_at = now
         row.channel_id = channel_id
         row.ts = ts

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.core import audit
 from bot.core.errors import Conflict, DomainError, InvalidInput, NotFound, UnknownUser
-from bot.core.text import NAME, shorten
+from bot.core.text import NAME, escape_line, shorten
 from bot.slack import directory
 from db.models import Enrollment, Person, Role
 
@@ -123,7 +123,7 @@ def upsert(
             continue
         if stored is not None:
             raise Conflict(
-                f"{person.name}'s {label} is {stored} on record, not {given}. An N-Number or NPN changes "
+                f"{escape_line(person.name)}'s {label} is {stored} on record, not {given}. An N-Number or NPN changes "
                 f"only through `/cohort identity @agent N1234567 19283746` (audited); nothing was saved."
             )
         if key == "n_number":
@@ -233,7 +233,9 @@ def workspace_member(client: WebClient, slack_user_id: str) -> str:
 def _n_number_free(session: Session, n_number: str, slack_user_id: str) -> None:
     holder = session.scalar(select(Person).where(Person.n_number == n_number))
     if holder is not None and holder.slack_user_id != slack_user_id:
-        raise Conflict(f"N-Number {n_number} already belongs to {holder.name} (<@{holder.slack_user_id}>).")
+        raise Conflict(
+            f"N-Number {n_number} already belongs to {escape_line(holder.name)} (<@{holder.slack_user_id}>)."
+        )
 
 
 def _plain(value: object) -> object:

@@ -3,7 +3,7 @@ in, blocks out."""
 
 from __future__ import annotations
 
-from bot.core.text import INCIDENT, SECTION, shorten
+from bot.core.text import INCIDENT, SECTION, escape_line, shorten
 from bot.esp_tracker.types import ClassTracker, Tracker
 from bot.slack.blocks import Block, context, header, section, sections
 
@@ -40,7 +40,7 @@ def class_tracker(view: ClassTracker) -> list[Block]:
         blocks.append(section("No agents in this class yet."))
         return blocks
     blocks.append(context("Items: " + " · ".join(view.labels)))
-    blocks.extend(sections([f"{' '.join(emojis)}  {name}" for name, emojis in view.rows]))
+    blocks.extend(sections([f"{' '.join(emojis)}  {escape_line(name)}" for name, emojis in view.rows]))
     blocks.append(
         context(
             ":white_circle: not started · :large_blue_circle: in progress · "

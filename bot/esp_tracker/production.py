@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.access.policy import Action, Target
 from bot.core import audit, people
 from bot.core.errors import InvalidInput, NotFound
+from bot.core.text import escape_line
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
 from bot.esp_tracker.types import MoveResult
@@ -40,9 +41,11 @@ def move_to_production(work: Work, enrollment_id: int) -> MoveResult:
             enrollment.cohort.timezone,
         )
     if enrollment.status != "active":
-        raise InvalidInput(f"{agent.name} is no longer in {enrollment.cohort.name}; nothing was changed.")
+        raise InvalidInput(
+            f"{escape_line(agent.name)} is no longer in {escape_line(enrollment.cohort.name)}; nothing was changed."
+        )
     if not esp.is_complete(work.session, agent.id):
-        raise InvalidInput(f"{agent.name} is not ESP-complete yet; nothing was changed.")
+        raise InvalidInput(f"{escape_line(agent.name)} is not ESP-complete yet; nothing was changed.")
     actor = work.actor
     enrollment.status = PRODUCTION
     enrollment.moved_to_production_at = work.now

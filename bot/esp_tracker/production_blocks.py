@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.text import escape_line
 from bot.core.timefmt import show_for
 from bot.esp_tracker.types import MoveResult
 from bot.slack import ids
@@ -23,11 +24,11 @@ def complete_for_pm(text: str, enrollment_id: int) -> list[Block]:
 def moved(result: MoveResult) -> tuple[str, list[Block]]:
     when = show_for(result.moved_at, result.reader_tz, result.class_tz)
     if result.already:
-        text = f"{result.agent_name} was already marked moved to production by {result.moved_by} ({when})."
+        text = f"{escape_line(result.agent_name)} was already marked moved to production by {escape_line(result.moved_by)} ({when})."
     else:
         text = (
-            f":rocket: {result.agent_name} ({result.cohort_name}) is marked moved to production by "
-            f"{result.moved_by} ({when})."
+            f":rocket: {escape_line(result.agent_name)} ({escape_line(result.cohort_name)}) is marked moved to production by "
+            f"{escape_line(result.moved_by)} ({when})."
         )
     return text, [
         section(text),

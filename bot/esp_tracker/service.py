@@ -22,6 +22,7 @@ from bot.access.policy import Action, Target
 from bot.cohorts import service as cohorts
 from bot.core import audit, people
 from bot.core.errors import InvalidInput, NotFound
+from bot.core.text import escape_line, shorten
 from bot.core.timefmt import show
 from bot.core.unit_of_work import Caller, Work, use_case
 from bot.esp_tracker import production_blocks
@@ -123,9 +124,9 @@ def parse_updates(tokens: list[str]) -> list[tuple[str, str]]:
             continue
         item, status = item_key(name), status_key(value)
         if item is None:
-            problems.append(f"`{name}` is not an ESP tracker item.")
+            problems.append(f"`{escape_line(name)}` is not an ESP tracker item.")
         if status is None:
-            problems.append(f"`{value}` is not a status.")
+            problems.append(f"`{escape_line(value)}` is not a status.")
         if item and status:
             updates[item] = status
     if problems:
@@ -269,15 +270,25 @@ def apply_failed_attempt(
 
 
 # -- ESP-complete ---------------------------------------------------------------------------------
+# The PM's ESP-complete DM names each open red flag; it must fit one section with the rest, so
+# each is cut and the DM says where they read whole.
+FLAG_SHOWN = 400
+FLAGS_SHOWN = 5
+
+
 def complete_text(agent_name: str, agent_slack_id: str, cohort_name: str, open_flags: list[str]) -> str:
     *first, last = ITEMS.values()
     lines = [
-        f":tada: {agent_name} is ESP-complete: {', '.join(first)} and {last} are all done ({cohort_name}). "
-        f"<@{agent_slack_id}> is ready for production."
+        f":tada: {escape_line(agent_name)} is ESP-complete: {', '.join(first)} and {last} are all done "
+        f"({escape_line(cohort_name)}). <@{agent_slack_id}> is ready for production."
     ]
     if open_flags:
         lines.append(":triangular_flag_on_post: Red flags still open:")
-        lines += [f"• {text}" for text in open_flags]
+        lines += [f"• {escape_line(shorten(text, FLAG_SHOWN))}" for text in open_flags[:FLAGS_SHOWN]]
+        if len(open_flags) > FLAGS_SHOWN:
+            lines.append(f"…and {len(open_flags) - FLAGS_SHOWN} more.")
+        if len(open_flags) > FLAGS_SHOWN or any(len(t) > FLAG_SHOWN for t in open_flags):
+            lines.append("_`/redflag list` in the class channel, or your App Home, shows each in full._")
     return "\n".join(lines)
 
 
@@ -313,8 +324,8 @@ def enqueue_if_complete(work: Work, person_id: int) -> bool:
     )
     if tl != pm:
         tl_text = (
-            f":tada: {agent.name} is ESP-complete (all six tracker items done). "
-            f"{cohort.pm.name} (<@{pm}>) has been told they are ready for production."
+            f":tada: {escape_line(agent.name)} is ESP-complete (all six tracker items done). "
+            f"{escape_line(cohort.pm.name)} (<@{pm}>) has been told they are ready for production."
         )
         if flags:
             tl_text += f" Open red flags: {len(flags)}."
@@ -340,7 +351,7 @@ def tracker_of(session: Session, agent: Person) -> Tracker:
     for state in statuses(session, agent.id).values():
         changed = None
         if state.changed_at is not None:
-            by = f"by {state.changed_by}, " if state.changed_by else ""
+            by = f"by {escape_line(state.changed_by)}, " if state.changed_by else ""
             changed = f"{by}{show(state.changed_at, timezone)}"
         rows.append(TrackerRow(state.label, STATUS_EMOJI[state.status], state.status_label, changed))
     return Tracker(
@@ -397,7 +408,7 @@ def update_tracker(work: Work, agent_user_id: str, updates: list[tuple[str, str]
     agent = people.require_agent(work.session, agent_user_id)
     actor = work.allow(Action.ESP_WRITE, access.agent_target(work.session, agent))
     if cohorts.enrollment_of(work.session, agent.id) is None:
-        raise InvalidInput(f"{agent.name} is not in an active cohort; nothing was changed.")
+        raise InvalidInput(f"{escape_line(agent.name)} is not in an active cohort; nothing was changed.")
     lock(work.session, agent.id)
     changed = [
         f"{ITEMS[item]} {STATUSES[status]}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.core.text import escape_line
 from bot.esp_tracker.form_kinds import FORM_NAMES
 from bot.forms.types import FormContext
 from bot.slack import ids
@@ -27,7 +28,7 @@ PROOF_FILETYPES = ["png", "jpg", "jpeg", "pdf"]
 
 def picker(agent: str | None = None, agent_name: str | None = None) -> list[Block]:
     """The five buttons; each opens its form (App Home puts the same buttons)."""
-    who = f" for {agent_name}" if agent_name else ""
+    who = f" for {escape_line(agent_name)}" if agent_name else ""
     return [
         section(f"*Tracking forms{who}.* Pick one; each updates the ESP tracker."),
         actions(
@@ -180,6 +181,6 @@ def saved(
 ) -> list[Block]:
     changes = "; ".join(esp_changes) if esp_changes else "no change"
     return [
-        section(f":white_check_mark: *{form_title}* saved for {agent_name}: {summary}."),
+        section(f":white_check_mark: *{form_title}* saved for {escape_line(agent_name)}: {summary}."),
         context(f"ESP tracker: {changes}. Now: {tracker_line}"),
     ]

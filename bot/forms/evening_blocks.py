@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.text import escape_line
 from bot.slack.blocks import Block, context, header, pack_lines, section
 
 MAX_MESSAGE_BLOCKS = 50
@@ -19,9 +20,9 @@ def checklist(
 ) -> tuple[str, list[Block]]:
     count = len(missing_forms) + len(stale_tracker) + len(open_flags)
     title = (
-        f"Reminder: {count} still open for {cohort_name}"
+        f"Reminder: {count} still open for {escape_line(cohort_name)}"
         if reminder
-        else f"Before you log off: day {day} checklist for {cohort_name}"
+        else f"Before you log off: day {day} checklist for {escape_line(cohort_name)}"
     )
     text = f"{title} ({date_text}): {count} item(s) to finish."
     blocks: list[Block] = [header(title[:150])]
@@ -36,14 +37,14 @@ def checklist(
         sections.append(
             (
                 f"*Forms expected today and not submitted* ({len(missing_forms)} agents)",
-                [f"• {name}: {', '.join(forms)}" for name, forms in missing_forms],
+                [f"• {escape_line(name)}: {', '.join(forms)}" for name, forms in missing_forms],
             )
         )
     if stale_tracker:
         sections.append(
             (
                 f"*ESP tracker not updated today* ({len(stale_tracker)} agents)",
-                [f"• {name}" for name in stale_tracker],
+                [f"• {escape_line(name)}" for name in stale_tracker],
             )
         )
     if open_flags:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.calendar.class_days import day_window
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
+from bot.core.text import escape_line
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
 from bot.forms import evening_blocks
@@ -88,7 +89,9 @@ def send_checklist(work: Work, cohort_id: int, day: int, reminder: bool) -> bool
     if found.done:
         return False
     tl = cohorts.by_id(work.session, cohort_id).tl.slack_user_id
-    flags = [f"{c.agent_name}: {c.description} (raised by {c.raised_by})" for c in found.open_flags]
+    flags = [
+        f"{escape_line(c.agent_name)}: {c.description} (raised by {c.raised_by})" for c in found.open_flags
+    ]
     text, blocks = evening_blocks.checklist(
         cohort_name=found.cohort_name,
         day=found.day,

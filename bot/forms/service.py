@@ -21,7 +21,7 @@ from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core.errors import DomainError, InvalidInput
 from bot.core.identity_fields import n_number_problem, normalize_n_number
-from bot.core.text import NAME, NOTE, require_length
+from bot.core.text import NAME, NOTE, escape_line, require_length
 from bot.core.timefmt import local, show_date
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
@@ -108,12 +108,12 @@ def agent_for_form(
         return None
     if not problem and agent.n_number and normalize_n_number(n_number or "") != agent.n_number:
         problems["n_number"] = (
-            f"`{normalize_n_number(n_number or '')}` is not {agent.name}'s N-Number "
+            f"`{normalize_n_number(n_number or '')}` is not {escape_line(agent.name)}'s N-Number "
             f"(their record says {agent.n_number})."
         )
     if not problem and not agent.n_number:
         problems["n_number"] = (
-            f"{agent.name} has no N-Number on record yet; add it with "
+            f"{escape_line(agent.name)} has no N-Number on record yet; add it with "
             "`/cohort add @agent N-Number NPN` first."
         )
     return agent, enrollment
@@ -145,12 +145,12 @@ def _text(
     raw: Any, name: str, key: str, problems: dict[str, str], *, required: bool = True, limit: int = NOTE
 ) -> str:
     try:
-        value = require_length(str(raw or ""), limit, f"The {name}")
+        value = require_length(str(raw or ""), limit, f"The {escape_line(name)}")
     except InvalidInput as too_long:
         problems[key] = too_long.message
         return ""
     if required and not value:
-        problems[key] = f"Fill in the {name}."
+        problems[key] = f"Fill in the {escape_line(name)}."
     return value
 
 
@@ -187,7 +187,7 @@ def form_context(work: Work, kind: str, agent_user_id: str | None) -> FormContex
         work.allow(Action.FORMS_SUBMIT, access.agent_target(session, agent))
         enrollment = cohorts.enrollment_of(session, agent.id)
         if enrollment is None:
-            raise InvalidInput(f"{agent.name} is not an agent in an active cohort.")
+            raise InvalidInput(f"{escape_line(agent.name)} is not an agent in an active cohort.")
         form.agent, form.n_number, timezone = agent.slack_user_id, agent.n_number, enrollment.cohort.timezone
     form.today = local(work.now, timezone).date()
     return form
@@ -228,7 +228,7 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
             name = playbook.carrier(data["carrier"]).name  # type: ignore[union-attr]
             if not files:
                 problems["proof"] = (
-                    f"{name} needs the proof: upload the screenshot of the completed certification."
+                    f"{escape_line(name)} needs the proof: upload the screenshot of the completed certification."
                 )
             if not data["confirmed"]:
                 problems["confirm"] = f"Confirm it: {rule.confirmation}."
@@ -316,7 +316,7 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
         if moved:
             result.esp_changes.append(f"{esp.ITEMS[carrier]}: {esp.STATUSES[moved]}")
         result.summary = (
-            f"{failure.carrier_name} exam failed on {_day(data['date'])}: "
+            f"{escape_line(failure.carrier_name)} exam failed on {_day(data['date'])}: "
             f"{failure.ordinal} of {failure.limit} attempts"
         )
     elif kind == "ticket":
@@ -386,7 +386,7 @@ def _save_ticket(
         raise FormProblems(
             {
                 "ticket_number": f"{_carrier_name(playbook, data['carrier'])} ticket "
-                f"{data['ticket_number']} belongs to {ticket.person.name}."
+                f"{data['ticket_number']} belongs to {escape_line(ticket.person.name)}."
             }
         )
     if ticket is None:

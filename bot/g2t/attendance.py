@@ -20,6 +20,7 @@ from bot.class_day import attendance
 from bot.class_day import presence as g2t_presence
 from bot.cohorts import service as cohorts
 from bot.core.context import AppContext
+from bot.core.text import escape_line
 from bot.core.timefmt import local
 from bot.core.unit_of_work import Caller, Work, use_case
 from bot.g2t import blocks as g2t_blocks
@@ -124,7 +125,7 @@ def _retry_later(work: Work, cohort_id: int, day: DayTimes, message: str) -> Non
             kind="g2t_report_missing",
             recipient=cohort.tl.slack_user_id,
             text=(
-                f"{cohort.name}, day {day.number}: GoTo Training gave me no attendee report in {hours:g} hours "
+                f"{escape_line(cohort.name)}, day {day.number}: GoTo Training gave me no attendee report in {hours:g} hours "
                 f"({message}). The day's codes stay the ones proposed from Slack check-ins."
             ),
         )

@@ -10,6 +10,7 @@ from bot.calendar.day_times import day_times_lines
 from bot.calendar.dayplan import DayTimes
 from bot.class_day import table
 from bot.class_day.types import AgentDay
+from bot.core.text import escape_line, name_list
 from bot.core.timefmt import clock_time, local, show_date, time_for
 from bot.slack.blocks import Block, context, header, section, sections
 
@@ -22,9 +23,11 @@ def _t(moment: datetime, timezone: str, reader: str | None = None) -> str:
 def g2t_link(
     agent_name: str, cohort_name: str, link: str, day: DayTimes, reader: str | None = None
 ) -> tuple[str, list[Block]]:
-    text = f"Your class {cohort_name} starts {show_date(day.date)}. Join with {link}"
+    text = f"Your class {escape_line(cohort_name)} starts {show_date(day.date)}. Join with {link}"
     return text, [
-        section(f"Hi {agent_name}! Your licensing class *{cohort_name}* starts {show_date(day.date)}."),
+        section(
+            f"Hi {escape_line(agent_name)}! Your licensing class *{escape_line(cohort_name)}* starts {show_date(day.date)}."
+        ),
         section(f"*Join the training here:* <{link}|GoTo Training link>\n{link}"),
         section("*Day 1*\n" + "\n".join(day_times_lines(day, reader))),
         context(
@@ -37,21 +40,21 @@ def g2t_link(
 def g2t_late(
     cohort_name: str, names: Sequence[str], day: DayTimes, reader: str | None = None
 ) -> tuple[str, list[Block]]:
-    listed = ", ".join(names)
-    text = f"The training link for {cohort_name} went out late to {listed}."
+    listed = name_list(list(names))
+    text = f"The training link for {escape_line(cohort_name)} went out late to {listed}."
     return text, [
         section(
-            f":warning: The G2T training link for *{cohort_name}* went out late (less than the playbook's lead time "
+            f":warning: The G2T training link for *{escape_line(cohort_name)}* went out late (less than the playbook's lead time "
             f"before {show_date(day.date)}, {time_for(day.start, reader, day.timezone, zone=True)}) to: {listed}."
         )
     ]
 
 
 def no_email(cohort_name: str, agent_name: str) -> tuple[str, list[Block]]:
-    text = f"{cohort_name}: {agent_name} has no email address, so I could not register them in GoTo Training."
+    text = f"{escape_line(cohort_name)}: {escape_line(agent_name)} has no email address, so I could not register them in GoTo Training."
     return text, [
         section(
-            f":email: *{cohort_name}*: I could not register *{agent_name}* in GoTo Training: there is no email "
+            f":email: *{escape_line(cohort_name)}*: I could not register *{escape_line(agent_name)}* in GoTo Training: there is no email "
             "address for them in the cohort file or in their Slack profile."
         ),
         context(
@@ -64,12 +67,12 @@ def no_email(cohort_name: str, agent_name: str) -> tuple[str, list[Block]]:
 def not_ready(
     cohort_name: str, day: DayTimes, reason: str, waiting: Sequence[str], reader: str | None = None
 ) -> tuple[str, list[Block]]:
-    who = f" Still without a link: {', '.join(waiting)}." if waiting else ""
-    text = f"The GoTo training for {cohort_name} is not ready: {reason}.{who}"
+    who = f" Still without a link: {name_list(list(waiting))}." if waiting else ""
+    text = f"The GoTo training for {escape_line(cohort_name)} is not ready: {escape_line(reason)}.{who}"
     return text, [
         section(
-            f":warning: *{cohort_name}* starts {show_date(day.date)} at {_t(day.start, day.timezone, reader)}, and I could "
-            f"not get its GoTo training ready: {reason}.{who}"
+            f":warning: *{escape_line(cohort_name)}* starts {show_date(day.date)} at {_t(day.start, day.timezone, reader)}, and I could "
+            f"not get its GoTo training ready: {escape_line(reason)}.{who}"
         ),
         context(
             "I keep trying every few minutes and send each agent their link the moment it works. If it is "
@@ -83,10 +86,10 @@ def start_link(
     cohort_name: str, day: DayTimes, url: str, *, eve: bool, reader: str | None = None
 ) -> tuple[str, list[Block]]:
     when = f"tomorrow, {show_date(day.date)}," if eve else "today"
-    text = f"Your GoTo Training start link for {cohort_name}, day {day.number}: {url}"
+    text = f"Your GoTo Training start link for {escape_line(cohort_name)}, day {day.number}: {url}"
     return text, [
         section(
-            f":arrow_forward: *{cohort_name}*, day {day.number} {when} at {_t(day.start, day.timezone, reader)}: "
+            f":arrow_forward: *{escape_line(cohort_name)}*, day {day.number} {when} at {_t(day.start, day.timezone, reader)}: "
             f"<{url}|Start the training> (the organizer's link: keep it to yourself)."
         ),
     ]

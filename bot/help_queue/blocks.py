@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.config.playbook import Guide
+from bot.core.text import escape_line
 from bot.help_queue.playbook import TechTopic
 from bot.help_queue.types import HelpCard
 from bot.slack import ids
@@ -119,8 +120,12 @@ def staff_queue(rows: list[tuple[str, HelpCard]], now: datetime) -> list[Block]:
             state = f"with <@{card.claimed_by_id}> in breakout room {card.room}"
         else:
             state = f"waiting {minutes(now - card.requested_at)}"
-        about = f" — {card.topic_title or card.text}" if (card.topic_title or card.text) else ""
-        lines.append(f"• *{card.agent_name}* ({cohort_name}): {state}{about}")
+        about = (
+            f" — {escape_line(card.topic_title or card.text or '')}"
+            if (card.topic_title or card.text)
+            else ""
+        )
+        lines.append(f"• *{escape_line(card.agent_name)}* ({escape_line(cohort_name)}): {state}{about}")
     blocks.extend(sections(["*Open help requests*", *lines]))
     return blocks
 
@@ -129,13 +134,13 @@ def staff_queue(rows: list[tuple[str, HelpCard]], now: datetime) -> list[Block]:
 def request_card(card: HelpCard, *, waiting: int | None = None) -> tuple[str, list[Block]]:
     """The message staff get for a request, in its current state: text and blocks."""
     about = card.topic_title or "Needs help"
-    said = f"\n> {card.text}" if card.text else ""
+    said = f"\n> {escape_line(card.text)}" if card.text else ""
     via = "after the troubleshooting steps (/techissue)" if card.source == "techissue" else "with /needhelp"
     if card.status == "waiting":
-        text = f"{card.agent_name} needs help: {about}"
+        text = f"{escape_line(card.agent_name)} needs help: {about}"
         lines = [
-            f":raising_hand: *{card.agent_name}* (<@{card.agent_id}>) needs help: *{about}*{said}",
-            f"Asked {via} at {card.at(card.requested_at)} · {card.cohort_name}",
+            f":raising_hand: *{escape_line(card.agent_name)}* (<@{card.agent_id}>) needs help: *{about}*{said}",
+            f"Asked {via} at {card.at(card.requested_at)} · {escape_line(card.cohort_name)}",
         ]
         if waiting and waiting > 1:
             lines.append(f"{waiting} agents are waiting.")
@@ -155,9 +160,9 @@ def request_card(card: HelpCard, *, waiting: int | None = None) -> tuple[str, li
         if card.claimed_at
         else ""
     )
-    head = f"*{card.agent_name}* (<@{card.agent_id}>): *{about}*{said}"
+    head = f"*{escape_line(card.agent_name)}* (<@{card.agent_id}>): *{about}*{said}"
     if card.status == "claimed":
-        text = f"{card.agent_name}: claimed, breakout room {card.room}"
+        text = f"{escape_line(card.agent_name)}: claimed, breakout room {card.room}"
         return text, [
             section(head),
             context(claimed),
@@ -165,7 +170,7 @@ def request_card(card: HelpCard, *, waiting: int | None = None) -> tuple[str, li
         ]
     assert card.resolved_at is not None
     resolved = f":heavy_check_mark: Resolved by <@{card.resolved_by_id}> at {card.at(card.resolved_at)}"
-    text = f"{card.agent_name}: resolved"
+    text = f"{escape_line(card.agent_name)}: resolved"
     return text, [section(head), context(" · ".join(x for x in (claimed, resolved) if x))]
 
 
@@ -178,7 +183,7 @@ def claim_modal(card: HelpCard, max_room: int) -> dict[str, Any]:
         "submit": plain("Claim"),
         "close": plain("Cancel"),
         "blocks": [
-            section(f"*{card.agent_name}*: {card.topic_title or card.text or 'needs help'}"),
+            section(f"*{escape_line(card.agent_name)}*: {card.topic_title or card.text or 'needs help'}"),
             input_block(
                 ids.HELP_ROOM_BLOCK,
                 "Breakout room number",
@@ -189,7 +194,7 @@ def claim_modal(card: HelpCard, max_room: int) -> dict[str, Any]:
                     "min_value": "1",
                     "max_value": str(max_room),
                 },
-                hint=f"1 to {max_room}. I'll DM {card.agent_name} to join it with you.",
+                hint=f"1 to {max_room}. I'll DM {escape_line(card.agent_name)} to join it with you.",
             ),
         ],
     }
@@ -221,6 +226,7 @@ def end_of_day(
         lines.append(f"Wait to be claimed: median {minutes(median_wait)}, longest {minutes(max_wait)}.")
     if unclaimed:
         lines.extend(
-            f":warning: Never claimed: {c.agent_name} (since {c.at(c.requested_at)})" for c in unclaimed
+            f":warning: Never claimed: {escape_line(c.agent_name)} (since {c.at(c.requested_at)})"
+            for c in unclaimed
         )
     return sections(lines)

@@ -22,7 +22,7 @@ from bot.config.playbook import Playbook
 from bot.core import audit
 from bot.core.errors import Conflict, NotFound
 from bot.core.outbox import MessageEdit
-from bot.core.text import NOTE, shorten
+from bot.core.text import NOTE, escape_line, shorten
 from bot.core.timefmt import clock_time, local
 from bot.core.unit_of_work import Work, use_case
 from bot.help_queue import notify as help_notify
@@ -232,16 +232,16 @@ def taken_message(request: HelpRequest) -> str:
     tz = request.cohort.timezone
     if request.status == CLAIMED and request.claimed_by is not None and request.claimed_at is not None:
         return (
-            f"{request.claimed_by.name} already claimed {request.person.name}'s request at "
+            f"{escape_line(request.claimed_by.name)} already claimed {escape_line(request.person.name)}'s request at "
             f"{clock_time(local(request.claimed_at, tz).time())} (breakout room {request.room})."
         )
     if request.status == RESOLVED and request.resolved_at is not None:
-        who = f" by {request.resolved_by.name}" if request.resolved_by is not None else ""
+        who = f" by {escape_line(request.resolved_by.name)}" if request.resolved_by is not None else ""
         return (
-            f"{request.person.name}'s request was already resolved{who} at "
+            f"{escape_line(request.person.name)}'s request was already resolved{who} at "
             f"{clock_time(local(request.resolved_at, tz).time())}."
         )
-    return f"{request.person.name}'s request is not waiting any more."
+    return f"{escape_line(request.person.name)}'s request is not waiting any more."
 
 
 # -- wait times --------------------------------------------------------------------------------

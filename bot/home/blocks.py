@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.text import escape, escape_line, shorten
 from bot.home.types import AgentHome, AgentRow, CohortPanel, FormButton
 from bot.red_flags.types import FlagCard
 from bot.slack import ids
@@ -53,7 +54,7 @@ def _attendance_text(codes: list[tuple[int, str]] | None) -> str | None:
 
 
 def agent_line(row: AgentRow) -> str:
-    parts = [f"*{row.name}*"]
+    parts = [f"*{escape_line(row.name)}*"]
     esp = _esp_text(row.esp)
     if esp:
         parts.append(esp)
@@ -73,9 +74,9 @@ def agent_line(row: AgentRow) -> str:
 
 def _flag_block(card: FlagCard) -> Block:
     block = section(
-        f":triangular_flag_on_post: *{card.agent_name}*"
-        f"{f' ({card.category})' if card.category else ''}: {card.description[:500]}\n"
-        f"_Raised by {card.raised_by}, {card.raised_at}_"
+        f":triangular_flag_on_post: *{escape_line(card.agent_name)}*"
+        f"{f' ({escape_line(card.category)})' if card.category else ''}: {escape(shorten(card.description, 500))}\n"
+        f"_Raised by {escape_line(card.raised_by)}, {card.raised_at}_"
     )
     block["accessory"] = button("Resolve", ids.ACTION_REDFLAG_RESOLVE, str(card.id))
     return block
@@ -180,7 +181,7 @@ def agent_home(data: AgentHome) -> dict[str, Any]:
     if not data.cohort_name:
         blocks.append(section("You are not in a class right now. Your team lead adds you to the next one."))
         return _view(blocks)
-    blocks.append(section(f"*{data.cohort_name}* · <#{data.channel_id}> · {data.when}"))
+    blocks.append(section(f"*{escape_line(data.cohort_name)}* · <#{data.channel_id}> · {data.when}"))
     if data.next_step:
         blocks.append(section(f"*Your next step*\n{data.next_step}"))
     if data.schedule:

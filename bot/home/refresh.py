@@ -26,6 +26,7 @@ from sqlalchemy.orm.util import identity_key
 
 from bot.core.context import AppContext
 from bot.home import service as home
+from bot.slack.blocks import fit_view
 from db.models import (
     AttendanceCheck,
     AttendanceCodeChoice,
@@ -251,7 +252,7 @@ class Refresher:
         with self.ctx.db.session() as session:
             view = home.view_for(session, self.ctx.playbook, user, self.ctx.clock.now())
         try:
-            self.ctx.client.views_publish(user_id=user, view=view)
+            self.ctx.client.views_publish(user_id=user, view=fit_view(view))
             self.published += 1
         except (SlackApiError, SlackClientError, OSError) as exc:
             log.warning("could not refresh %s's App Home: %s", user, exc)

@@ -16,6 +16,7 @@ from bot.class_day import attendance
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import people
+from bot.core.text import escape_line
 from bot.core.timefmt import clock_time, local, show_date
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
@@ -103,9 +104,7 @@ def _help_line(request: Any, timezone: str) -> str:
     asked = clock_time(local(request.requested_at, timezone).time())
     where = f"in room {room}" if room else status
     topic = (getattr(request, "text", "") or getattr(request, "topic_key", "") or "").strip()
-    return (
-        f":raising_hand: *{request.person.name}* since {asked} ({where}){f': {topic[:80]}' if topic else ''}"
-    )
+    return f":raising_hand: *{escape_line(request.person.name)}* since {asked} ({where}){f': {topic[:80]}' if topic else ''}"
 
 
 def form_buttons() -> list[FormButton]:

@@ -25,7 +25,7 @@ from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core.errors import Conflict, InvalidInput
-from bot.core.text import NOTE, require_length
+from bot.core.text import NOTE, escape_line, require_length
 from bot.core.unit_of_work import Work, use_case
 from bot.progress import blocks
 from bot.progress.playbook import ClockMark
@@ -235,19 +235,19 @@ def _change(work: Work, agent_user_id: str, reason: str | None) -> ClockChanged:
         raise InvalidInput("The playbook has no AHIP clock; nothing changed.")
     enrollment = cohorts.enrollment_of(session, agent.id)
     if enrollment is None:
-        raise InvalidInput(f"{agent.name} is not an agent in an active cohort. Nothing changed.")
+        raise InvalidInput(f"{escape_line(agent.name)} is not an agent in an active cohort. Nothing changed.")
     people.lock(session, agent)
     row = _row(session, agent, playbook, now)
     cohort = enrollment.cohort
     if reason is not None:
         if row.paused_at is not None:
             raise Conflict(
-                f"{agent.name}'s AHIP clock is already paused ({row.pause_reason}). Nothing changed."
+                f"{escape_line(agent.name)}'s AHIP clock is already paused ({row.pause_reason}). Nothing changed."
             )
         row.paused_at, row.pause_reason = now, reason
     else:
         if row.paused_at is None:
-            raise Conflict(f"{agent.name}'s AHIP clock is not paused. Nothing changed.")
+            raise Conflict(f"{escape_line(agent.name)}'s AHIP clock is not paused. Nothing changed.")
         spans = schedule_spans(days_of(cohort, playbook))
         row.paused_minutes += round(training_minutes(spans, row.paused_at, now))
         row.paused_at, row.pause_reason = None, None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.coaching.types import CoachOpen
+from bot.core.text import escape_line
 from bot.progress.types import ProgressSaved
 from bot.slack import ids
 from bot.slack.blocks import Block, actions, button, context, header, input_block, plain, section, sections
@@ -59,7 +60,7 @@ def class_progress(cohort_name: str, rows: list[tuple[str, str, str]], day: int 
     lines = []
     for name, where, gap in rows:
         mark = ":warning:" if gap else ":white_check_mark:"
-        lines.append(f"{mark} *{name}*: {where}" + (f" · behind pace: {gap}" if gap else ""))
+        lines.append(f"{mark} *{escape_line(name)}*: {where}" + (f" · behind pace: {gap}" if gap else ""))
     blocks.extend(sections(lines) if lines else [section("No agents in this cohort.")])
     return blocks
 
@@ -70,16 +71,14 @@ def behind_pace_section(day: int, rows: list[tuple[str, str]]) -> list[Block]:
     return sections(
         [
             f"*Behind pace after day {day}* (Agent Timeframe Expectations)",
-            *(f"• *{name}*: missing {gap}" for name, gap in rows),
+            *(f"• *{escape_line(name)}*: missing {gap}" for name, gap in rows),
         ]
     )
 
 
 # -- the window ---------------------------------------------------------------------------------------
 def window_flag(agent_name: str, cohort_name: str, missing: str, excuse: str | None, propose: bool) -> str:
-    text = (
-        f":rotating_light: {agent_name} has not finished inside the {cohort_name} window. Missing: {missing}."
-    )
+    text = f":rotating_light: {escape_line(agent_name)} has not finished inside the {escape_line(cohort_name)} window. Missing: {missing}."
     if excuse:
         text += f"\nThe TL recorded the delay as outside the agent's control: {excuse}. No CAP is proposed."
     elif propose:
@@ -117,7 +116,7 @@ def window_flag_blocks(text: str, agent_slack_id: str, sessions: int) -> list[Bl
 # -- the catch-up's end -------------------------------------------------------------------------------
 def catch_up_end_text(agent_name: str, extra_hours: float, missing: str, label: str) -> str:
     return (
-        f":rotating_light: {agent_name} has used the {extra_hours:g} extra hours of the catch-up and "
+        f":rotating_light: {escape_line(agent_name)} has used the {extra_hours:g} extra hours of the catch-up and "
         f"has still not finished. Missing: {missing}. Proposed: *{label}*."
     )
 
@@ -141,7 +140,7 @@ def catch_up_end_blocks(
 # -- the AHIP clock -----------------------------------------------------------------------------------
 def clock_mark_text(agent_name: str, mark_hours: float, label: str, guide_hours: float) -> str:
     return (
-        f":hourglass: {agent_name} has spent {mark_hours:g} training hours on AHIP "
+        f":hourglass: {escape_line(agent_name)} has spent {mark_hours:g} training hours on AHIP "
         f"(the guide gives {guide_hours:g}) and has not finished. Proposed: *{label}*."
     )
 

@@ -20,7 +20,7 @@ from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core.errors import InvalidInput, NotFound
-from bot.core.text import NOTE, require_length
+from bot.core.text import NOTE, escape_line, require_length
 from bot.core.timefmt import local
 from bot.core.unit_of_work import Work, use_case
 from bot.progress import ahip_clock, blocks
@@ -43,7 +43,9 @@ def report(
     carrier = carrier.lower()
     step = parse_step(playbook, carrier, step)
     if cohorts.enrollment_of(session, agent.id) is None:
-        raise NotFound(f"{agent.name} is not an agent in an active cohort; nothing was recorded.")
+        raise NotFound(
+            f"{escape_line(agent.name)} is not an agent in an active cohort; nothing was recorded."
+        )
     mark = mark_of(session, agent.id, carrier)
     before = mark.step if mark else None
     if mark is None:
@@ -205,7 +207,9 @@ def excuse(session: Session, *, agent: Person, reason: str, actor: Person, now: 
         )
     enrollment = cohorts.enrollment_of(session, agent.id)
     if enrollment is None:
-        raise NotFound(f"{agent.name} is not an agent in an active cohort; nothing was recorded.")
+        raise NotFound(
+            f"{escape_line(agent.name)} is not an agent in an active cohort; nothing was recorded."
+        )
     flag = flag_of(session, agent.id, enrollment.cohort_id)
     if flag is None:
         flag = TimeframeFlag(person_id=agent.id, cohort_id=enrollment.cohort_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.core.text import NOTE
+from bot.core.text import NOTE, escape, escape_line, name_list
 from bot.red_flags.types import FlagCard
 from bot.slack import ids
 from bot.slack.blocks import Block, actions, button, context, input_block, plain, section
@@ -21,23 +21,23 @@ USAGE = (
 def _summary(card: FlagCard) -> str:
     kind = f" ({card.category})" if card.category else ""
     return (
-        f":triangular_flag_on_post: *Red flag{kind}: {card.agent_name}* (<@{card.agent_id}>), {card.cohort_name}\n"
-        f">{card.description}\n"
-        f"Raised by {card.raised_by}, {card.raised_at}."
+        f":triangular_flag_on_post: *Red flag{kind}: {escape_line(card.agent_name)}* (<@{card.agent_id}>), {escape_line(card.cohort_name)}\n"
+        f">{escape(card.description)}\n"
+        f"Raised by {escape_line(card.raised_by)}, {card.raised_at}."
     )
 
 
 def flag_card(card: FlagCard) -> tuple[str, list[Block]]:
     """The DM sent at once; with a Resolve button while open, the resolution once resolved."""
     if card.resolved_at:
-        text = f"Resolved: red flag for {card.agent_name}"
+        text = f"Resolved: red flag for {escape_line(card.agent_name)}"
         return text, [
             section(_summary(card)),
             section(
-                f":white_check_mark: *Resolved* by {card.resolved_by}, {card.resolved_at}:\n>{card.resolution}"
+                f":white_check_mark: *Resolved* by {escape_line(card.resolved_by or '')}, {card.resolved_at}:\n>{escape(card.resolution or '')}"
             ),
         ]
-    text = f"Red flag for {card.agent_name}: {card.description}"
+    text = f"Red flag for {escape_line(card.agent_name)}: {escape_line(card.description)}"
     return text, [
         section(_summary(card)),
         context("This may stop the agent from being appointed or selling. Resolve it when it is settled."),
@@ -47,16 +47,16 @@ def flag_card(card: FlagCard) -> tuple[str, list[Block]]:
 
 def raised(card: FlagCard, told: list[str]) -> list[Block]:
     """What the person who typed /redflag reads."""
-    who = ", ".join(told) if told else "nobody (no PM or ESP manager is set up)"
+    who = name_list(told) if told else "nobody (no PM or ESP manager is set up)"
     return [section(_summary(card)), context(f"Recorded. Told at once: {who}.")]
 
 
 def resolved_for_raiser(card: FlagCard) -> tuple[str, list[Block]]:
-    text = f"Red flag for {card.agent_name} resolved by {card.resolved_by}"
+    text = f"Red flag for {escape_line(card.agent_name)} resolved by {card.resolved_by}"
     return text, [
         section(
-            f":white_check_mark: The red flag you raised for *{card.agent_name}* was resolved by "
-            f"{card.resolved_by}, {card.resolved_at}:\n>{card.resolution}"
+            f":white_check_mark: The red flag you raised for *{escape_line(card.agent_name)}* was resolved by "
+            f"{escape_line(card.resolved_by or '')}, {card.resolved_at}:\n>{escape(card.resolution or '')}"
         )
     ]
 

@@ -20,7 +20,7 @@ from bot.config.playbook import Playbook
 from bot.core import audit, outbox, people
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.outbox import MessageEdit
-from bot.core.text import INCIDENT, NOTE, require_length, shorten
+from bot.core.text import INCIDENT, NOTE, escape_line, require_length, shorten
 from bot.core.timefmt import show
 from bot.core.unit_of_work import Work, use_case
 from bot.red_flags import blocks as flag_blocks
@@ -105,7 +105,9 @@ def raise_flag(
     if cohort is None:
         enrollment = cohorts.enrollment_of(session, agent.id)
         if enrollment is None:
-            raise NotFound(f"{agent.name} is not enrolled in a class, so there is nobody to tell.")
+            raise NotFound(
+                f"{escape_line(agent.name)} is not enrolled in a class, so there is nobody to tell."
+            )
         cohort = enrollment.cohort
     flag = RedFlag(
         person_id=agent.id,
@@ -169,7 +171,7 @@ def resolve(
 
 def resolved_message(flag: RedFlag, when: str) -> str:
     who = flag.resolved_by.name if flag.resolved_by else "someone"
-    return f"{who} already resolved this red flag for {flag.person.name} ({when}): {shorten(flag.resolution or '', NOTE)}"
+    return f"{who} already resolved this red flag for {escape_line(flag.person.name)} ({when}): {shorten(flag.resolution or '', NOTE)}"
 
 
 def recipients(session: Session, flag: RedFlag, playbook: Playbook) -> list[Person]:
@@ -211,7 +213,7 @@ def raise_red_flag(work: Work, data: RaiseInput) -> Raised:
     actor = work.allow(Action.REDFLAG_RAISE, target)
     if target.cohort is None:
         raise NotFound(
-            f"{agent.name} is not in an active class, so there is nobody to tell; I recorded nothing."
+            f"{escape_line(agent.name)} is not in an active class, so there is nobody to tell; I recorded nothing."
         )
     flag = raise_flag(
         work.session,
@@ -256,8 +258,8 @@ def resolve_form(work: Work, flag_id: int) -> FlagCard:
     card = red_flag_notify.card(work.playbook, flag)
     if card.resolved_at:
         raise Conflict(
-            f"{card.resolved_by} already resolved this red flag for {card.agent_name} "
-            f"({card.resolved_at}): {card.resolution}"
+            f"{card.resolved_by} already resolved this red flag for {escape_line(card.agent_name)} "
+            f"({card.resolved_at}): {escape_line(card.resolution or '')}"
         )
     return card
 

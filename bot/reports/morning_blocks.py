@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.core.text import escape_line
 from bot.core.timefmt import show_date
 from bot.reports.types import ClassPart
 from bot.slack.blocks import Block, context, divider, header, section, sections
@@ -24,7 +25,7 @@ def class_blocks(part: ClassPart) -> list[Block]:
         + _list("Attempt limit reached", part.at_limit)
     )
     return [
-        section(f"*{part.name}* · {part.day_text}"),
+        section(f"*{escape_line(part.name)}* · {part.day_text}"),
         *(sections(lines) if lines else [context("Nothing needs you here today.")]),
     ]
 

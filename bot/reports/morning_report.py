@@ -19,6 +19,7 @@ from bot.certs import service as certs
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import people
+from bot.core.text import escape_line
 from bot.core.timefmt import local, show_date
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
@@ -53,7 +54,7 @@ def class_part(session: Session, playbook: Playbook, cohort: Cohort, today: date
     agents = cohorts.active_agents(session, cohort.id)
     if last_done is not None:
         for agent, gap in progress.behind_pace(session, cohort, playbook, last_done):
-            part.behind.append(f"{agent.name}: {progress.describe(playbook, gap)}")
+            part.behind.append(f"{escape_line(agent.name)}: {progress.describe(playbook, gap)}")
     calendar = class_days.calendar_of(cohort, playbook)
     due = business_days(
         cohort.start_date, policy.carriers_due_day, calendar, class_days.held_dates(session, cohort)
@@ -68,11 +69,11 @@ def class_part(session: Session, playbook: Playbook, cohort: Cohort, today: date
                 if i in states and states[i].status != esp.COMPLETE
             ]
             if open_items:
-                part.carriers_open.append(f"{agent.name}: {', '.join(open_items)}")
+                part.carriers_open.append(f"{escape_line(agent.name)}: {', '.join(open_items)}")
         if all(s.status == esp.COMPLETE for s in states.values()):
             since = max(s.changed_at for s in states.values() if s.changed_at is not None)
             part.waiting_production.append(
-                f"{agent.name}: ESP-complete since {show_date(local(since, cohort.timezone).date())} "
+                f"{escape_line(agent.name)}: ESP-complete since {show_date(local(since, cohort.timezone).date())} "
                 f"({_days(since, now)})"
             )
         year = certs.year_of(now, cohort.timezone)
@@ -80,11 +81,13 @@ def class_part(session: Session, playbook: Playbook, cohort: Cohort, today: date
         names = {exam.key: exam.name for exam in playbook.exams}
         for key in certs.blocked_carriers(session, agent.id, playbook, now, cohort.timezone):
             name = names.get(key, key)
-            part.at_limit.append(f"{agent.name}: {name}, {counts.get(key, 0)} failed attempts (the limit)")
+            part.at_limit.append(
+                f"{escape_line(agent.name)}: {escape_line(name)}, {counts.get(key, 0)} failed attempts (the limit)"
+            )
     for flag in red_flags.open_for_cohort(session, cohort.id):
         if now - flag.raised_at > flag_age:
             part.old_flags.append(
-                f"{flag.person.name}: {flag.description} (open {_days(flag.raised_at, now)})"
+                f"{escape_line(flag.person.name)}: {flag.description} (open {_days(flag.raised_at, now)})"
             )
     return part
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.core.context import AppContext
+from bot.sheet_sync import rows as sheet_rows
 from bot.sheet_sync import service as sheet_sync
 from bot.sheet_sync.client import open_tracker
 from bot.sheet_sync.layout import Layout, cell, status_for
@@ -54,10 +55,13 @@ def check(ctx: AppContext) -> CheckReport:
         if agent_id not in agents:
             name = cell(grid, number, where.name_column) if where.name_column else ""
             report.unmatched_rows.append(f"row {number}: {name or '(no name)'} ({agent_id or 'no ID'})")
+    own = sheet_rows.resolve(
+        [cell(grid, number, where.id_column) for number in range(1, len(grid) + 1)], tags, set(agents)
+    )
     for agent_id, agent in sorted(agents.items(), key=lambda pair: pair[1].name):
         numbers = rows_of.get(agent_id)
         if numbers:
-            report.matched.append(f"{agent.name} ({agent_id}): row {numbers[0]}")
+            report.matched.append(f"{agent.name} ({agent_id}): row {own.of.get(agent_id, numbers[0])}")
             if len(numbers) > 1:
                 report.duplicates.append(f"{agent_id} is on rows {', '.join(map(str, numbers))}")
         else:

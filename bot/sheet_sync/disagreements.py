@@ -12,6 +12,7 @@ from bot.class_day import attendance
 from bot.cohorts import service as cohorts
 from bot.core import audit
 from bot.core.errors import Conflict, InvalidInput, NotFound
+from bot.core.text import escape_line, shorten
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
 from bot.sheet_sync.layout import status_for
@@ -37,14 +38,17 @@ def take_sheet_value(work: Work, cell_id: int) -> Taken:
     actor = work.allow(Action.SHEET_TAKE_VALUE, access.agent_target(session, person, f"sheet_cell:{cell.id}"))
     value = cell.disagreement
     if value is None:
-        raise Conflict(f"{person.name}'s {cell.header} already agrees with the sheet; nothing changed.")
+        raise Conflict(
+            f"{escape_line(person.name)}'s {escape_line(cell.header)} already agrees with the sheet; nothing changed."
+        )
     column = next((c for c in policy.columns if c.header == cell.header and c.owner == "bot"), None)
     item = None
     if column is not None and column.source == "esp" and column.item in esp.ITEMS:
         status = status_for(policy, column, value)
         if status is None:
             raise InvalidInput(
-                f"“{value}” is not one of the sheet's status words for {cell.header}, so I cannot take it. "
+                f"“{escape_line(shorten(value, 200))}” is not one of the sheet's status words for "
+                f"{escape_line(cell.header)}, so I cannot take it. "
                 "Fix it in the sheet, or set the item with /esp. Nothing changed."
             )
         item = column.item
@@ -54,7 +58,7 @@ def take_sheet_value(work: Work, cell_id: int) -> Taken:
     elif column is not None and column.source == "attendance" and column.day is not None:
         enrollment = cohorts.enrollment_of(session, person.id)
         if enrollment is None:
-            raise InvalidInput(f"{person.name} is not in an active class; nothing changed.")
+            raise InvalidInput(f"{escape_line(person.name)} is not in an active class; nothing changed.")
         attendance.set_code(
             session,
             work.playbook,
@@ -67,7 +71,9 @@ def take_sheet_value(work: Work, cell_id: int) -> Taken:
             now=work.now,
         )
     else:
-        raise InvalidInput(f"Training Day keeps {cell.header} itself; change it in Slack. Nothing changed.")
+        raise InvalidInput(
+            f"Training Day keeps {escape_line(cell.header)} itself; change it in Slack. Nothing changed."
+        )
     cell.written, cell.written_at = value, work.now
     cell.disagreement, cell.disagreement_at = None, None
     audit.record(

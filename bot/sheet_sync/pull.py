@@ -1,7 +1,9 @@
 """Pull: what the other teams record in the sheet moves the bot's tracker, and a bot-owned cell
 someone typed over is reported to the class's TL once.
 
-One run reads the header row, then every mapped column in one values.batchGet. A team-owned status
+One run reads the header row, then every mapped column in one values.batchGet, and the bot's row
+tags: each agent's values come from their own row only (sheet_sync.rows), so a copy of a row never
+moves the tracker, and the TL hears of the copy once. A team-owned status
 cell whose value changed since the last read sets the ESP item (audited as coming from the sheet,
 with the value seen); the ESP-complete DM then goes through esp.notify_if_complete, whose outbox
 keys send it once however the sixth item arrived. A bot-owned cell that differs from what the bot
@@ -23,6 +25,7 @@ from bot.core import audit, outbox
 from bot.core.context import AppContext
 from bot.esp_tracker import service as esp
 from bot.sheet_sync import blocks as sheet_blocks
+from bot.sheet_sync import rows as sheet_rows
 from bot.sheet_sync import service as sheet_sync
 from bot.sheet_sync.client import SheetError, forget, open_tracker
 from bot.sheet_sync.layout import Layout, normal, same_meaning, status_for
@@ -39,6 +42,7 @@ class PullResult:
     changed: list[str] = field(default_factory=list)  # "N1234567 TBT: Pass"
     disagreements: list[str] = field(default_factory=list)
     unknown_words: list[str] = field(default_factory=list)
+    copies: list[str] = field(default_factory=list)  # "N1234567: rows 2" (told to the TL this run)
     skipped: str | None = None
     error: str | None = None
 
@@ -64,6 +68,7 @@ def pull(ctx: AppContext) -> PullResult:
             raise SheetError(f"the sheet has no {policy.agent_id_column!r} column", status=400)
         columns = [c for c in policy.columns if c.source != "other" and where.column(c.header) is not None]
         read = sheet.read_columns([where.id_column] + [where.column(c.header) or 0 for c in columns])
+        tags = sheet.tags()
     except SheetError as exc:
         if not exc.transient:
             forget(settings, policy.worksheet)
@@ -75,13 +80,14 @@ def pull(ctx: AppContext) -> PullResult:
         log.warning("sheet pull failed: %s", exc)
         return PullResult(error=str(exc))
     ids, values = read[0], read[1:]
+    # Each agent's own row only (the tagged one): a copy of the row never moves the tracker.
+    found = sheet_rows.resolve(ids, tags, set(agents))
     seen: dict[tuple[str, str], str] = {}
-    for index in range(1, len(ids)):  # index 0 is the header
-        agent_id = ids[index].strip()
-        if agent_id in agents:
-            for column, column_values in zip(columns, values, strict=True):
-                value = column_values[index] if index < len(column_values) else ""
-                seen.setdefault((agent_id, column.header), value.strip())
+    for agent_id, row in found.of.items():
+        index = row - 1
+        for column, column_values in zip(columns, values, strict=True):
+            value = column_values[index] if index < len(column_values) else ""
+            seen[(agent_id, column.header)] = value.strip()
     result = PullResult(rows_read=max(len(ids) - 1, 0))
     changed_people: set[int] = set()
     messages: list[str] = []
@@ -104,6 +110,15 @@ def pull(ctx: AppContext) -> PullResult:
                 if key:
                     messages.append(key)
             cell.seen, cell.seen_at = value, now
+        for agent in agents.values():
+            key = _note_copies(
+                session, agent, found.of.get(agent.agent_id), found.copies.get(agent.agent_id), now
+            )
+            if key:
+                messages.append(key)
+                result.copies.append(
+                    f"{agent.agent_id}: rows {', '.join(map(str, found.copies[agent.agent_id]))}"
+                )
         state = sheet_sync.state_of(session, spreadsheet_id)
         sheet_sync.record_success(state)
         state.pulled_at = now
@@ -203,6 +218,43 @@ def _check_bot_value(
         text=text,
         blocks=blocks,
         now=now,
+    ):
+        return key
+    return None
+
+
+def _note_copies(
+    session: Session, agent: SyncedAgent, row: int | None, copies: list[int] | None, now: datetime
+) -> str | None:
+    """Other rows holding the agent's ID: the TL hears once while they stay (a reserved cell keeps
+    which rows were seen), again only after they were gone and came back. Returns the outbox key."""
+    cell = sheet_sync.copies_cell(session, agent.person_id)
+    if not copies or row is None:
+        if cell is not None and cell.seen is not None:
+            cell.seen, cell.seen_at = None, now
+        return None
+    rows_text = ", ".join(map(str, copies))
+    if cell is None:
+        cell = SheetCell(person_id=agent.person_id, header=sheet_sync.COPIES_HEADER)
+        session.add(cell)
+    if cell.seen is not None:
+        cell.seen = rows_text  # already told; rows may have moved
+        return None
+    cell.seen, cell.seen_at = rows_text, now
+    session.flush()
+    audit.record(
+        session,
+        actor="sheet",
+        action="sheet.duplicate_rows",
+        entity="person",
+        entity_id=agent.person_id,
+        at=now,
+        details={"agent_id": agent.agent_id, "row": row, "copies": copies},
+    )
+    text, blocks = sheet_blocks.copies(agent.name, agent.cohort_name, agent.agent_id, row, copies)
+    key = f"sheet-copies:{agent.person_id}:{now.isoformat()}"
+    if outbox.enqueue(
+        session, key=key, kind="sheet_copies", recipient=agent.tl_slack_id, text=text, blocks=blocks, now=now
     ):
         return key
     return None

@@ -16,8 +16,9 @@ import logging
 from dataclasses import dataclass, field
 
 from bot.core.context import AppContext
+from bot.sheet_sync import rows as sheet_rows
 from bot.sheet_sync import service as sheet_sync
-from bot.sheet_sync.client import SheetError, Tag, TrackerSheet, forget, open_tracker
+from bot.sheet_sync.client import SheetError, TrackerSheet, forget, open_tracker
 from bot.sheet_sync.layout import Layout, cell
 from bot.sheet_sync.service import PendingWrite
 
@@ -143,24 +144,8 @@ def _send(
 def _rows_for(
     sheet: TrackerSheet, grid: list[list[str]], id_column: int, writes: list[PendingWrite]
 ) -> tuple[dict[str, int], list[tuple[str, int]], list[int]]:
-    """Each agent's row: its tag's row while that row still holds the agent's ID, else the first row
-    whose ID cell holds it (tagged now). Returns the rows, the tags to add and the stale tags."""
-    agents = {w.agent_id for w in writes}
-    by_id: dict[str, int] = {}
-    for number in range(2, len(grid) + 1):
-        by_id.setdefault(cell(grid, number, id_column), number)
-    tags: dict[str, list[Tag]] = {}
-    for tag in sheet.tags():
-        tags.setdefault(tag.agent_id, []).append(tag)
-    rows: dict[str, int] = {}
-    new_tags: list[tuple[str, int]] = []
-    stale: list[int] = []
-    for agent in sorted(agents):
-        good = [t for t in tags.get(agent, []) if cell(grid, t.row, id_column) == agent]
-        stale += [t.metadata_id for t in tags.get(agent, []) if t not in good[:1]]
-        if good:
-            rows[agent] = good[0].row
-        elif agent in by_id:
-            rows[agent] = by_id[agent]
-            new_tags.append((agent, by_id[agent]))
-    return rows, new_tags, stale
+    """Each agent's row (sheet_sync.rows: the tagged one, never a copy); returns the rows, the tags
+    to add and the stale tags."""
+    ids = [cell(grid, number, id_column) for number in range(1, len(grid) + 1)]
+    found = sheet_rows.resolve(ids, sheet.tags(), {w.agent_id for w in writes})
+    return found.of, found.new_tags, found.stale_tags

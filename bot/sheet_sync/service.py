@@ -37,6 +37,10 @@ PERMANENT_BACKOFF_SECONDS = 10 * 60
 
 CellKey = tuple[int, str]  # (person id, playbook header)
 
+# A reserved cell per agent, no playbook column: the rows other than the agent's own that hold
+# their ID, as last reported to the TL (so a copy of a row is told once while it stays).
+COPIES_HEADER = "#training-day:copies"
+
 
 @dataclass(frozen=True)
 class SyncedAgent:
@@ -144,6 +148,12 @@ def cells_of(session: Session, person_ids: list[int]) -> dict[CellKey, SheetCell
         return {}
     rows = session.scalars(select(SheetCell).where(SheetCell.person_id.in_(person_ids)))
     return {(c.person_id, c.header): c for c in rows}
+
+
+def copies_cell(session: Session, person_id: int) -> SheetCell | None:
+    return session.scalar(
+        select(SheetCell).where(SheetCell.person_id == person_id, SheetCell.header == COPIES_HEADER)
+    )
 
 
 def queue_changes(session: Session, playbook: Playbook, now: datetime) -> int:
