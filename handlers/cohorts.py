@@ -24,6 +24,7 @@ from bot.core.identity_fields import npn_problem, require_n_number
 from bot.core.text import escape
 from bot.core.unit_of_work import Caller
 from bot.slack import ids
+from bot.slack.blocks import section
 from bot.slack.parsing import user_mention, words
 from bot.slack.view_state import ViewState, record_id
 from handlers.listener import command, event, view
@@ -42,6 +43,8 @@ from handlers.replies import (
 ADD_USAGE = (
     "Type `/cohort add @agent N1234567 19283746` (the agent, their N-Number, their NPN) in the class channel."
 )
+# `/cohort add @agent N-Number NPN reopen`: an agent who moved to production, back on purpose.
+REOPEN = "reopen"
 TRANSFER_USAGE = "Type `/cohort transfer @agent` in the channel of the class they move to."
 IDENTITY_USAGE = "Type `/cohort identity @agent N1234567 19283746` (the agent, their N-Number, their NPN)."
 
@@ -74,20 +77,27 @@ def cohort_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -> 
 
 
 def _cohort_add(ctx: AppContext, caller: Caller, channel_id: str, args: list[str]) -> Reply:
-    if len(args) != 3:
+    reopen = len(args) == 4 and args[3].lower() == REOPEN
+    if len(args) != 3 and not reopen:
         raise InvalidInput(f"I need three things after `add`. {ADD_USAGE}")
     user_id, _handle = user_mention(args[0], ADD_USAGE)
     n_number, npn = _identity_of(ctx, args[1], args[2], ADD_USAGE)
     result = cohorts.enroll_agent(
         ctx,
         caller,
-        cohorts.EnrollInput(channel_id=channel_id, agent_user_id=user_id, n_number=n_number, npn=npn),
+        cohorts.EnrollInput(
+            channel_id=channel_id, agent_user_id=user_id, n_number=n_number, npn=npn, reopen=reopen
+        ),
     )
     name, cohort_name = result.agent_name, escape(result.cohort_name)
     text = f"Added {name} to {cohort_name}." if result.added else f"{name} is already in {cohort_name}."
+    if result.reopened:
+        text = f"{text} They had moved to production; they are back in training (recorded)."
     blocks = cohort_blocks.agent_added(
         name, result.n_number, result.cohort_name, already=not result.added, differences=result.differences
     )
+    if result.reopened:
+        blocks = [*blocks, section("They had moved to production; they are back in training (recorded).")]
     return Say(text, blocks)
 
 

@@ -23,7 +23,7 @@ from bot.core import event_dedup as events
 from bot.core.context import AppContext
 from bot.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.core.text import escape
-from bot.core.timefmt import local
+from bot.core.timefmt import local, show_date
 from bot.core.unit_of_work import Caller, Work, use_case
 from bot.slack.blocks import fit_blocks
 from db.models import Cohort, Enrollment, Person, Role
@@ -214,8 +214,42 @@ def _enroll(
         return person, changes, False
     if current is not None:
         raise Conflict(_active_elsewhere(person, current.cohort))
+    moved = moved_to_production(session, person.id)
+    if moved is not None and moved.cohort_id == cohort.id:
+        return person, changes, False  # listed again in the file they left for production: they stay there
+    if moved is not None:
+        raise Conflict(_in_production(person, moved, cohort_channel=cohort.channel_id))
     _activate(session, cohort, person, actor=actor, now=now)
     return person, [*changes, f"enrolled {person.name}"], True
+
+
+def moved_to_production(session: Session, person_id: int) -> Enrollment | None:
+    """The agent's latest move to production, when they are not back in training since."""
+    stmt = (
+        select(Enrollment)
+        .where(Enrollment.person_id == person_id, Enrollment.moved_to_production_at.is_not(None))
+        .order_by(Enrollment.moved_to_production_at.desc(), Enrollment.id.desc())
+    )
+    moved = session.scalars(stmt).first()
+    if moved is None or enrollment_of(session, person_id) is not None:
+        return None
+    later = session.scalar(
+        select(Enrollment.id).where(
+            Enrollment.person_id == person_id,
+            Enrollment.id != moved.id,
+            Enrollment.enrolled_at > moved.moved_to_production_at,
+        )
+    )
+    return None if later is not None else moved
+
+
+def _in_production(person: Person, moved: Enrollment, *, cohort_channel: str) -> str:
+    when = show_date(local(moved.moved_to_production_at or moved.enrolled_at, moved.cohort.timezone).date())
+    return (
+        f"{person.name} moved to production on {when} (from {escape(moved.cohort.name)}), so they are no "
+        "longer in training; nothing was saved. To bring them back into a class on purpose, type "
+        f"`/cohort add <@{person.slack_user_id}> N-Number NPN reopen` in <#{cohort_channel}> (it is recorded)."
+    )
 
 
 def _activate(
@@ -226,8 +260,12 @@ def _activate(
     actor: str,
     now: datetime,
     details: dict[str, Any] | None = None,
+    reopen: bool = False,
 ) -> Enrollment:
-    """An active enrollment of `person` in `cohort` (a new row, or their earlier one again), audited."""
+    """An active enrollment of `person` in `cohort` (a new row, or their earlier one again), audited.
+    An enrollment moved to production becomes active again only when `reopen` says so, and then
+    its move is undone in the same write (audited with when and by whom it was): never active and
+    moved at once."""
     enrollment = session.scalar(
         select(Enrollment).where(Enrollment.cohort_id == cohort.id, Enrollment.person_id == person.id)
     )
@@ -235,13 +273,25 @@ def _activate(
         enrollment = Enrollment(cohort_id=cohort.id, person_id=person.id, status="active", enrolled_at=now)
         session.add(enrollment)
     else:
+        if enrollment.moved_to_production_at is not None:
+            if not reopen:
+                raise Conflict(_in_production(person, enrollment, cohort_channel=cohort.channel_id))
+            details = {
+                **(details or {}),
+                "reopened": {
+                    "moved_to_production_at": enrollment.moved_to_production_at.isoformat(),
+                    "moved_to_production_by_id": enrollment.moved_to_production_by_id,
+                },
+            }
+            enrollment.moved_to_production_at = None
+            enrollment.moved_to_production_by_id = None
         enrollment.status = "active"
         enrollment.enrolled_at = now
     session.flush()
     audit.record(
         session,
         actor=actor,
-        action="enrollment.added",
+        action="enrollment.reopened" if details and "reopened" in details else "enrollment.added",
         entity="enrollment",
         entity_id=enrollment.id,
         at=now,
@@ -433,6 +483,7 @@ class EnrollInput:
     agent_user_id: str
     n_number: str
     npn: str
+    reopen: bool = False  # bring back an agent who moved to production, on purpose
 
 
 @dataclass(frozen=True)
@@ -446,6 +497,7 @@ class Enrolled:
     person_id: int
     # What the typed N-Number / NPN disagree with on record, in words (only when already enrolled).
     differences: list[str] = field(default_factory=list)
+    reopened: bool = False  # they had moved to production, and are back in training
 
 
 def enroll_agent(ctx: AppContext, caller: Caller, data: EnrollInput) -> Enrolled:
@@ -511,12 +563,36 @@ def _enroll_agent(work: Work, data: EnrollInput, name: str) -> Enrolled:
     if current is not None:
         raise Conflict(_active_elsewhere(person, current.cohort))
     if differences:
-        raise Conflict(
-            f"{person.name} is on record with {' and '.join(differences)}; nothing was saved. {IDENTITY_POINTER}"
-        )
-    _activate(session, cohort, person, actor=actor.slack_user_id, now=work.now)
+        raise Conflict(_not_as_on_record(work, person, differences))
+    moved = moved_to_production(session, person.id)
+    if moved is not None and not data.reopen:
+        raise Conflict(_in_production(person, moved, cohort_channel=cohort.channel_id))
+    _activate(
+        session,
+        cohort,
+        person,
+        actor=actor.slack_user_id,
+        now=work.now,
+        reopen=data.reopen and moved is not None,
+        details={"back_from_production": moved.id} if moved is not None else None,
+    )
     work.emit(AgentEnrolled(cohort_id=cohort.id, person_id=person.id))
-    return _enrolled(person, cohort, added=True)
+    return _enrolled(person, cohort, added=True, reopened=moved is not None)
+
+
+def _not_as_on_record(work: Work, person: Person, differences: list[str]) -> str:
+    """The refusal of an N-Number or NPN that is not the one on record. It shows the values on
+    record only to someone the policy lets read them: a TL adding somebody who is in none of
+    their classes (no class at all, say, after production) learns only that they differ."""
+    target = access.agent_target(work.session, person)
+    actor = work.actor
+    grants = work.playbook.access.grants
+    if policy.allowed(actor.role, Action.AGENT_IDENTITY_EDIT, policy.relation(actor, target), grants):
+        return f"{person.name} is on record with {' and '.join(differences)}; nothing was saved. {IDENTITY_POINTER}"
+    return (
+        f"The N-Number or NPN you typed is not the one on record for {person.name}; nothing was saved. "
+        "Check them with the agent; an admin can correct the record with `/cohort identity`."
+    )
 
 
 IDENTITY_POINTER = "To correct them, type `/cohort identity @agent N1234567 19283746` (it is recorded)."
@@ -532,7 +608,12 @@ def _differences(person: Person, data: EnrollInput) -> list[str]:
 
 
 def _enrolled(
-    person: Person, cohort: Cohort, *, added: bool, differences: list[str] | None = None
+    person: Person,
+    cohort: Cohort,
+    *,
+    added: bool,
+    differences: list[str] | None = None,
+    reopened: bool = False,
 ) -> Enrolled:
     return Enrolled(
         added=added,
@@ -543,6 +624,7 @@ def _enrolled(
         cohort_name=cohort.name,
         person_id=person.id,
         differences=differences or [],
+        reopened=reopened,
     )
 
 

@@ -30,8 +30,8 @@ def play(stage: Stage) -> None:
         return
     stage.scene("GoTo Training: the bot prepares the G2T")
     stage.narrate("An admin connects the bot to the team's GoTo Training account (training-day g2t connect).")
-    connection = g2t_tokens.connect(world.ctx, standin.authorize(REDIRECT), REDIRECT)
-    stage.narrate(f"Connected as {connection.account_name} <{connection.account_email}>.")
+    connected = g2t_tokens.connect(world.ctx, standin.authorize(REDIRECT), REDIRECT)
+    stage.narrate(f"Connected as {connected.account.name} <{connected.account.email}>.")
     world.clock.set(at(3, 16))
     for user_id, name in G2T_AGENTS.items():
         world.slack.add_user(user_id, name)

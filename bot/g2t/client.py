@@ -27,7 +27,11 @@ from typing import Any, Protocol
 
 import httpx
 
+from bot.core import logs
 from bot.g2t.errors import AlreadyRegistered, G2TError
+
+# Every request's URL carries the organizer key, and httpx logs it at INFO.
+logs.redact_http_client_lines()
 
 DEFAULT_API_URL = "https://api.getgo.com/G2T/rest"
 # GoTo allows 10 requests a second; one less leaves room for the clock's jitter.

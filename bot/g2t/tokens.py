@@ -9,8 +9,8 @@ the race finds the newer tokens in the table and uses those.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import dataclasses
+import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -21,10 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config.settings import Settings
+from bot.core import audit
 from bot.core.context import AppContext
 from bot.g2t.client import PER_SECOND, G2TClient, RateLimiter
 from bot.g2t.errors import G2TError, NotConnected
-from bot.g2t.oauth import OAuthClient, TokenAnswer, authorize_url
+from bot.g2t.oauth import OAuthClient, TokenAnswer
 from db.models import G2TConnection
 
 log = logging.getLogger(__name__)
@@ -62,13 +63,6 @@ def _fernet(settings: Settings) -> Fernet:
 
 def _oauth(settings: Settings) -> OAuthClient:
     return OAuthClient(settings.g2t_auth_url, settings.g2t_client_id or "", settings.g2t_client_secret or "")
-
-
-def authorization_url(settings: Settings, redirect_uri: str, now: datetime) -> str:
-    _require_settings(settings)
-    return authorize_url(
-        settings.g2t_auth_url, settings.g2t_client_id or "", redirect_uri, new_state(settings, now)
-    )
 
 
 # -- the row -----------------------------------------------------------------------------------
@@ -156,17 +150,133 @@ def _note_error(session: Session, message: str) -> None:
         session.flush()
 
 
-# -- what the CLI and the callback call ------------------------------------------------------
-def connect(ctx: AppContext, code: str, redirect_uri: str) -> Connection:
-    """Exchange an authorization code and store the connection. Raises G2TError."""
-    _require_settings(ctx.settings)
-    fernet = _fernet(ctx.settings)
+# -- connecting: what the CLI and the callback call ----------------------------------------
+@dataclass(frozen=True)
+class Account:
+    """A GoTo organizer as people are shown it: never the key itself, only its last digits."""
+
+    name: str | None
+    email: str | None
+    key_tail: str
+
+    def describe(self) -> str:
+        return (
+            f"{self.name or 'unknown name'} <{self.email or 'no email given'}> (organizer …{self.key_tail})"
+        )
+
+
+CONNECTED = "connected"  # nothing was connected before
+RECONNECTED = "reconnected"  # the same organizer again: fresh tokens
+REPLACED = "replaced"  # another organizer, explicitly confirmed
+NEEDS_CONFIRMATION = "needs_confirmation"  # another organizer: nothing changed yet
+
+
+@dataclass(frozen=True)
+class Connected:
+    outcome: str
+    account: Account  # the organizer the bot acts as now (or, unconfirmed, the one offered)
+    current: Account | None = None  # the one connected before, when another was offered
+
+    @property
+    def changed(self) -> bool:
+        return self.outcome != NEEDS_CONFIRMATION
+
+
+def account_of(answer: TokenAnswer) -> Account:
+    return Account(answer.name, answer.email, _tail(answer.organizer_key))
+
+
+def _tail(key: str | None) -> str:
+    return (key or "")[-4:] or "?"
+
+
+def exchange(ctx: AppContext, code: str, redirect_uri: str) -> TokenAnswer:
+    """Exchange an authorization code (GoTo spends it). Raises G2TError."""
+    require_settings(ctx.settings)
+    _fernet(ctx.settings)  # a bad G2T_TOKEN_KEY is said before GoTo spends the code
     answer = _oauth(ctx.settings).exchange_code(code, redirect_uri)
+    if answer.organizer_key is None or answer.refresh_token is None:
+        raise G2TError("GoTo's token answer lacks the organizer key or the refresh token")
+    return answer
+
+
+def store(ctx: AppContext, answer: TokenAnswer, *, actor: str, replace: bool) -> Connected:
+    """Keep the connection GoTo answered with. Another organizer than the connected one replaces
+    it only when `replace` is given (the admin confirmed); otherwise nothing changes and the
+    answer says who is connected and who was offered. Every change is audited."""
+    fernet = _fernet(ctx.settings)
+    offered = account_of(answer)
+    now = ctx.clock.now()
     with ctx.db.session() as session:
-        _save(session, fernet, answer, ctx.clock.now(), fresh=True)
-        connection = _read(session, fernet)
-    assert connection is not None
-    return connection
+        row = session.scalar(select(G2TConnection).order_by(G2TConnection.id.desc()).with_for_update())
+        current = _account_of_row(row, fernet) if row is not None else None
+        if row is None:
+            outcome = CONNECTED
+        elif current is not None and _organizer_of(row, fernet) == answer.organizer_key:
+            outcome = RECONNECTED
+        elif replace:
+            outcome = REPLACED
+        else:
+            return Connected(NEEDS_CONFIRMATION, offered, current)
+        _save(session, fernet, answer, now, fresh=True)
+        saved = _row(session)
+        assert saved is not None
+        details: dict[str, object] = {"account": _plain(offered)}
+        if current is not None and outcome == REPLACED:
+            details["before"] = _plain(current)
+        audit.record(
+            session,
+            actor=actor,
+            action="g2t.connection_replaced" if outcome == REPLACED else f"g2t.{outcome}",
+            entity="g2t_connection",
+            entity_id=saved.id,
+            at=now,
+            details=details,
+        )
+    log.info("GoTo Training %s as %s by %s", outcome, offered.describe(), actor)
+    return Connected(outcome, offered, current if outcome == REPLACED else None)
+
+
+def connect(
+    ctx: AppContext, code: str, redirect_uri: str, *, actor: str = "cli", replace: bool = False
+) -> Connected:
+    """Exchange an authorization code and keep the connection (see `store`). Raises G2TError."""
+    return store(ctx, exchange(ctx, code, redirect_uri), actor=actor, replace=replace)
+
+
+def current_account(ctx: AppContext) -> Account | None:
+    """Who the bot is connected as, shown without the key (also when the key changed)."""
+    fernet = _fernet(ctx.settings)
+    with ctx.db.session() as session:
+        row = _row(session)
+        return _account_of_row(row, fernet) if row is not None else None
+
+
+def _organizer_of(row: G2TConnection, fernet: Fernet) -> str | None:
+    try:
+        return fernet.decrypt(row.organizer_key_enc.encode()).decode()
+    except InvalidToken:
+        return None  # sealed with another key: no longer usable, and not provably the same organizer
+
+
+def _account_of_row(row: G2TConnection, fernet: Fernet) -> Account:
+    return Account(row.account_name, row.account_email, _tail(_organizer_of(row, fernet)))
+
+
+def _plain(account: Account) -> dict[str, str | None]:
+    return {"name": account.name, "email": account.email, "organizer_key_ends": account.key_tail}
+
+
+def seal_answer(settings: Settings, answer: TokenAnswer) -> str:
+    """A token answer kept until an admin confirms it, sealed like the stored tokens."""
+    return _seal(_fernet(settings), json.dumps(dataclasses.asdict(answer)))
+
+
+def unseal_answer(settings: Settings, sealed: str) -> TokenAnswer | None:
+    try:
+        return TokenAnswer(**json.loads(_fernet(settings).decrypt(sealed.encode())))
+    except (InvalidToken, ValueError, TypeError):
+        return None
 
 
 def current(ctx: AppContext) -> Connection | None:
@@ -177,7 +287,7 @@ def current(ctx: AppContext) -> Connection | None:
         return _read(session, fernet)
 
 
-def _require_settings(settings: Settings) -> None:
+def require_settings(settings: Settings) -> None:
     missing = missing_settings(settings)
     if missing:
         raise NotConnected(f"GoTo Training needs {', '.join(missing)} in the settings.")
@@ -270,13 +380,16 @@ def status(ctx: AppContext) -> Status:
     missing = missing_settings(ctx.settings)
     if missing:
         return Status(False, [f"not configured: set {', '.join(missing)}"])
-    connection = current(ctx)
+    try:
+        connection = current(ctx)
+    except NotConnected as exc:  # G2T_TOKEN_KEY changed, or is not a Fernet key at all
+        return Status(False, [exc.message])
     if connection is None:
         return Status(False, ["not connected: run `training-day g2t connect`"])
     who = connection.account_name or "unknown name"
     lines = [
         f"connected as {who} <{connection.account_email or 'no email given'}>",
-        f"organizer key ends in …{connection.organizer_key[-4:]}",
+        f"organizer key ends in …{_tail(connection.organizer_key)}",
     ]
     try:
         StoredTokens(ctx).renew()
@@ -288,25 +401,3 @@ def status(ctx: AppContext) -> Status:
         f"token renewal works (access token valid until {renewed.access_expires_at:%Y-%m-%d %H:%M} UTC)"
     )
     return Status(True, lines)
-
-
-# -- the OAuth state: proves a callback comes from a `g2t connect` this bot started -----------
-STATE_TTL = timedelta(minutes=30)
-
-
-def new_state(settings: Settings, now: datetime) -> str:
-    stamp = str(int(now.timestamp()))
-    return f"{stamp}.{_sign(settings, stamp)}"
-
-
-def state_ok(settings: Settings, state: str, now: datetime) -> bool:
-    stamp, _, signature = state.partition(".")
-    if not stamp.isdigit() or not hmac.compare_digest(signature, _sign(settings, stamp)):
-        return False
-    issued = datetime.fromtimestamp(int(stamp), tz=now.tzinfo)
-    return timedelta(0) <= now - issued <= STATE_TTL
-
-
-def _sign(settings: Settings, stamp: str) -> str:
-    key = (settings.g2t_token_key or "").encode()
-    return hmac.new(key, f"g2t-connect:{stamp}".encode(), hashlib.sha256).hexdigest()[:32]

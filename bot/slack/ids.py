@@ -139,3 +139,30 @@ CATCHUP_DATE_BLOCKS = tuple(f"catchup_date_{n}" for n in range(1, CATCHUP_MAX_SE
 CATCHUP_TIME_BLOCKS = tuple(f"catchup_time_{n}" for n in range(1, CATCHUP_MAX_SESSIONS + 1))
 # The managers' morning report and production.
 ACTION_MOVED_TO_PRODUCTION = "esp_moved_to_production"  # value: the enrollment id
+
+# Every action and view the app listens for: with COMMANDS and EVENTS, the only names /metrics
+# labels a request with (bot/slack/web.py), so no request can add a series of its own.
+ACTIONS: tuple[str, ...] = (
+    ACTION_HELP_STILL_STUCK,
+    ACTION_HELP_CLAIM,
+    ACTION_HELP_RESOLVE,
+    ACTION_MIA_EXCUSE,
+    ACTION_MIA_PRESENT,
+    ACTION_COACH_OPEN,
+    ACTION_REDFLAG_RESOLVE,
+    *ACTION_FORM_OPEN.values(),
+    ACTION_SHEET_TAKE_VALUE,
+    ACTION_CATCHUP_OPEN,
+    ACTION_MOVED_TO_PRODUCTION,
+)
+VIEWS: tuple[str, ...] = (
+    VIEW_COHORT_NEW,
+    VIEW_HELP_CLAIM,
+    VIEW_MIA_REASON,
+    VIEW_COACH,
+    VIEW_FAILCERT,
+    VIEW_PROGRESS,
+    VIEW_REDFLAG_RESOLVE,
+    *VIEW_FORMS.values(),
+    VIEW_CATCHUP,
+)

@@ -1,12 +1,13 @@
-"""What is checked before Bolt sees a request: its size, and that its body is a JSON object Bolt
-can read. Anything that fails here was a traceback and a 500 inside Bolt before any check of ours
-could run; it is answered 400 or 413 instead, with a warning and nothing written.
+"""What is checked before Bolt sees a request, in this order: its size (on the headers alone),
+its signature (on the raw bytes, before anything reads them), and that its body is a JSON object
+Bolt can read. A body that fails the last check was a traceback and a 500 inside Bolt before any
+check of ours could run (Bolt parses it while building the request, ahead of its own signature
+check and any error handler); it is answered 400 instead, with a warning and nothing written.
 
-These checks come before the signature check because Bolt parses the body (json.loads, then
-reading ids out of it) while building the request and in its own built-in middleware, ahead of
-both the signature check and any error handler. They use nothing from the body, so a forger
-learns nothing a 401 would not tell them. Well-formed but incomplete payloads (no user, an empty
-`actions` list) have their signature checked by Bolt, then are answered 200 by handlers.listener.IgnoreMalformed.
+Nothing is learned from a request before its signature is checked: an unsigned one is answered
+401 on its bytes alone, unparsed, unlogged beyond one line, uncounted but for one metric label.
+Well-formed but incomplete payloads (no user, an empty `actions` list) are answered 200 by
+handlers.listener.IgnoreMalformed.
 """
 
 from __future__ import annotations
@@ -14,16 +15,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_sdk.signature import SignatureVerifier
 
 log = logging.getLogger(__name__)
 
-# Slack's own requests are a few kilobytes (a modal's whole state included); anything near this is
-# not from Slack, and refusing it before reading spares the memory, the signature hash and the
-# JSON parse it would cost.
-MAX_BODY_BYTES = 1024 * 1024
+# What Slack sends: commands and events are a few kilobytes; the largest are the interactions that
+# carry back a view the bot built, form-encoded. A view filled to Block Kit's limits (100 sections
+# of 3,000 characters) comes to about 490 KB that way; a 200-agent class's Home to about 27 KB
+# (tests/kernel/test_unsigned_requests.py measures both). Anything bigger is not from Slack, and
+# refusing it on its Content-Length spares the memory, the hash and the parse.
+MAX_BODY_BYTES = 640 * 1024
 
 # Bolt reads ids out of these parts of a payload while building the request context (team, user,
 # channel, enterprise), at the top and inside the nested objects it looks into, and assumes a
@@ -71,13 +75,27 @@ def _wrong_id_part(part: dict[str, Any], depth: int) -> str | None:
 
 
 class GuardedRequestHandler(SlackRequestHandler):
-    """Bolt's WSGI handler, answering 400 for a body Bolt could not parse or read."""
+    """Bolt's WSGI handler, answering 401 for a body whose signature is wrong before anything reads
+    it, and 400 for a signed body Bolt could not parse or read."""
+
+    def __init__(self, app: App, path: str, signing_secret: str) -> None:
+        super().__init__(app, path=path)
+        self._verifier = SignatureVerifier(signing_secret)
 
     def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        headers = request.get_headers()
         try:
-            bolt_request = BoltRequest(
-                body=request.get_body(), query=request.query_string, headers=request.get_headers()
-            )
+            body = _raw_body(request).decode("utf-8")
+        except UnicodeDecodeError:  # Slack sends UTF-8; these bytes are nobody's request
+            log.warning("refused a request whose body is not UTF-8")
+            return BoltResponse(status=400, body="")
+        if not self._verifier.is_valid(
+            body, _header(headers, "x-slack-request-timestamp"), _header(headers, "x-slack-signature")
+        ):
+            log.info("refused a request without a valid Slack signature")
+            return BoltResponse(status=401, body="")
+        try:
+            bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
             problem = unreadable(bolt_request.body)
         except Exception as error:  # noqa: BLE001 - building the request only decodes and parses the body
             problem = f"{type(error).__name__}: {str(error)[:200]}"
@@ -85,3 +103,16 @@ class GuardedRequestHandler(SlackRequestHandler):
             log.warning("refused a request whose body does not parse: %s", problem)
             return BoltResponse(status=400, body="")
         return self.app.dispatch(bolt_request)
+
+
+def _raw_body(request: WsgiHttpRequest) -> bytes:
+    stream = request.environ.get("wsgi.input")
+    length = int(request.environ.get("CONTENT_LENGTH") or 0)  # refuse_size has checked it
+    return stream.read(length) if stream is not None and length else b""
+
+
+def _header(headers: dict[str, Any], name: str) -> str:
+    value = headers.get(name)
+    if isinstance(value, str):
+        return value
+    return str(value[0]) if value else ""

@@ -17,14 +17,16 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Protocol
-from urllib.parse import parse_qs
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
 from bot.core import health as health_service
 from bot.core import metrics
+from bot.slack import ids
 from bot.slack.request_guard import GuardedRequestHandler, refuse_size
 from db.migrate import SchemaState, schema_state
 from db.session import Database
@@ -63,9 +65,12 @@ def make_wsgi(
     *,
     coordinator: Coordinator | None = None,
     metrics_token: str | None = None,
+    signing_secret: str | None = None,
 ) -> Callable[..., Iterable[bytes]]:
-    """`metrics_token`: when set, GET /metrics wants `Authorization: Bearer <token>`."""
-    slack = GuardedRequestHandler(bolt_app, path=SLACK_PATH)
+    """`metrics_token`: when set, GET /metrics wants `Authorization: Bearer <token>`.
+    `signing_secret`: Slack's, checked before anything reads a request (Bolt's own by default)."""
+    secret = signing_secret if signing_secret is not None else bolt_app._signing_secret
+    slack = GuardedRequestHandler(bolt_app, path=SLACK_PATH, signing_secret=secret)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
@@ -165,29 +170,64 @@ def _json(start_response: Callable[..., Any], status: str, report: dict[str, Any
 def _timed(
     slack: GuardedRequestHandler, environ: dict[str, Any], start_response: Callable[..., Any]
 ) -> Iterable[bytes]:
-    """Over HTTP the response *is* the ack: time it, labelled with the listener it was for."""
+    """Over HTTP the response *is* the ack: time it, labelled with the listener it was for as
+    Bolt's middleware names it once the signature is checked (`label_verified`)."""
     started = time.perf_counter()
     length = int(environ.get("CONTENT_LENGTH") or 0)
     raw = environ["wsgi.input"].read(length) if length else b""
     environ["wsgi.input"] = io.BytesIO(raw)
+    labels: list[str] = []
+    token = _verified_label.set(labels)
     try:
         return slack(environ, start_response)
     finally:
-        metrics.ACK_SECONDS.labels(listener_of(raw)).observe(time.perf_counter() - started)
+        _verified_label.reset(token)
+        metrics.ACK_SECONDS.labels(labels[0] if labels else UNVERIFIED).observe(time.perf_counter() - started)
 
 
-def listener_of(raw: bytes) -> str:
-    """A bounded label: the slash command, action_id, view callback_id or event type."""
-    try:
-        text = raw.decode()
-        if text.startswith("{"):
-            return listener_of_body(json.loads(text))
-        form = {k: v[0] for k, v in parse_qs(text).items()}
-        if "payload" in form:
-            return listener_of_body(json.loads(form["payload"]))
-        return listener_of_body(form)
-    except (ValueError, UnicodeDecodeError):
-        return "unknown"
+# The label of the request this thread is answering, once Bolt has verified it.
+_verified_label: ContextVar[list[str] | None] = ContextVar("verified_label", default=None)
+
+# The only labels /metrics gives an acknowledgement: a series per listener the app registers, one
+# for a signed request no listener is for, one for anything refused before or by the signature
+# check. A request cannot add a series of its own.
+UNVERIFIED = "unverified"
+OTHER = "other"
+LISTENER_LABELS: frozenset[str] = frozenset(
+    [
+        *ids.COMMANDS,
+        *(f"event:{name}" for name in ids.EVENTS),
+        *(f"block_actions:{name}" for name in ids.ACTIONS),
+        *(f"view_submission:{name}" for name in ids.VIEWS),
+    ]
+)
+
+
+def label_of(body: dict[str, Any]) -> str:
+    """A bounded label: the listener the body is for, or OTHER."""
+    label = listener_of_body(body)
+    return label if label in LISTENER_LABELS else OTHER
+
+
+class LabelVerified(Middleware):
+    """Bolt middleware, installed ahead of the app's own and run after Bolt's signature check:
+    names the listener for `_timed` to label its ack with. A class, as IgnoreMalformed is: Bolt
+    builds a function middleware's arguments from the body before calling it."""
+
+    def process(
+        self,
+        *,
+        req: BoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], BoltResponse],  # noqa: A002 - Bolt's keyword
+    ) -> BoltResponse | None:
+        labels = _verified_label.get()
+        if labels is not None and not labels:
+            labels.append(label_of(req.body))
+        return next()
+
+
+label_verified = LabelVerified()
 
 
 def listener_of_body(body: dict[str, Any]) -> str:
@@ -206,11 +246,23 @@ def listener_of_body(body: dict[str, Any]) -> str:
         return "unknown"
 
 
-def time_ack(body: dict[str, Any], next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt passes it by this name
+class TimeAck(Middleware):
     """Bolt middleware for Socket Mode, where no HTTP response marks the ack: Bolt returns from
-    `next()` once the listener has acknowledged (or its 3 seconds are up)."""
-    started = time.perf_counter()
-    try:
-        return next()
-    finally:
-        metrics.ACK_SECONDS.labels(listener_of_body(body)).observe(time.perf_counter() - started)
+    `next()` once the listener has acknowledged (or its 3 seconds are up). A class, for the
+    reason LabelVerified is one."""
+
+    def process(
+        self,
+        *,
+        req: BoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], BoltResponse],  # noqa: A002 - Bolt's keyword
+    ) -> BoltResponse | None:
+        started = time.perf_counter()
+        try:
+            return next()
+        finally:
+            metrics.ACK_SECONDS.labels(label_of(req.body)).observe(time.perf_counter() - started)
+
+
+time_ack = TimeAck()

@@ -32,6 +32,9 @@ ORGANIZER_KEY = "8439885694023999999"
 # A fixed Fernet key: the stand-in's tokens are worthless outside the test that made them.
 TOKEN_KEY = "q0Hd0m2oYk0a7m3yq2c7pA9o3b5n8r1t4w6z9C2F5H8="
 ACCOUNT = {"email": "training@example.com", "firstName": "Tess", "lastName": "Lead"}
+# Another organizer's account, for the tests where someone signs in as somebody else.
+OTHER_ORGANIZER_KEY = "5550001112223334444"
+OTHER_ACCOUNT = {"email": "eve@evil.example", "firstName": "Eve", "lastName": "Else"}
 CLIENT_ID = "standin-g2t-client"
 CLIENT_SECRET = "standin-g2t-secret"
 REST = "/G2T/rest"
@@ -132,18 +135,22 @@ class G2TStandIn:
         with self._lock:
             self.trainings: dict[str, Training] = {}
             self.sessions: dict[str, HeldSession] = {}
-            self.codes: dict[str, str] = {}
+            # code -> (redirect URI, organizer key, account); refresh token -> (organizer key, account)
+            self.codes: dict[str, tuple[str, str, dict[str, str]]] = {}
+            self.refresh_accounts: dict[str, tuple[str, dict[str, str]]] = {}
             self.access_tokens: dict[str, datetime] = {}
             self.refresh_tokens: set[str] = set()
             self.faults: list[G2TFault] = []
             self._calls: list[G2TCall] = []
 
     # -- what tests set up -------------------------------------------------------------------
-    def authorize(self, redirect_uri: str) -> str:
-        """The code GoTo would put on the redirect after the admin allowed access."""
+    def authorize(self, redirect_uri: str, *, other_account: bool = False) -> str:
+        """The code GoTo would put on the redirect after the admin allowed access (`other_account`:
+        after someone signed in as another organizer)."""
         code = "code-" + secrets.token_hex(6)
+        who = (OTHER_ORGANIZER_KEY, OTHER_ACCOUNT) if other_account else (ORGANIZER_KEY, ACCOUNT)
         with self._lock:
-            self.codes[code] = redirect_uri
+            self.codes[code] = (redirect_uri, *who)
         return code
 
     def down(self, status: int = 503) -> None:
@@ -264,22 +271,25 @@ class G2TStandIn:
             grant = form.get("grant_type")
             if grant == "authorization_code":
                 wanted = self.codes.pop(form.get("code", ""), None)
-                if wanted is None or wanted != form.get("redirect_uri", ""):
+                if wanted is None or wanted[0] != form.get("redirect_uri", ""):
                     return (
                         400,
                         {"error": "invalid_grant", "error_description": "Invalid authorization code"},
                         {},
                     )
+                organizer, account = wanted[1], wanted[2]
             elif grant == "refresh_token":
                 spent = form.get("refresh_token", "")
                 if spent not in self.refresh_tokens:
                     return 400, {"error": "invalid_grant", "error_description": "Invalid refresh token"}, {}
                 self.refresh_tokens.discard(spent)
+                organizer, account = self.refresh_accounts.pop(spent, (ORGANIZER_KEY, ACCOUNT))
             else:
                 return 400, {"error": "unsupported_grant_type"}, {}
             access, refresh = "at-" + secrets.token_hex(8), "rt-" + secrets.token_hex(8)
             self.access_tokens[access] = self.now() + timedelta(seconds=self.token_seconds)
             self.refresh_tokens.add(refresh)
+            self.refresh_accounts[refresh] = (organizer, account)
         return (
             200,
             {
@@ -287,10 +297,10 @@ class G2TStandIn:
                 "token_type": "Bearer",
                 "refresh_token": refresh,
                 "expires_in": self.token_seconds,
-                "organizer_key": ORGANIZER_KEY,
+                "organizer_key": organizer,
                 "account_key": "9999982253621659654",
                 "account_type": "",
-                **ACCOUNT,
+                **account,
             },
             {},
         )

@@ -15,11 +15,13 @@ from db.models.enrollment import Enrollment
 from db.models.esp_item import EspItem
 from db.models.form_submission import FormSubmission
 from db.models.g2t_connection import G2TConnection
+from db.models.g2t_oauth_state import G2TOAuthState
 from db.models.g2t_presence import G2TPresence, G2TReport
 from db.models.g2t_registration import G2TRegistration
 from db.models.g2t_training import G2TTraining
 from db.models.help_request import HelpRequest
 from db.models.notification import Notification
+from db.models.pending_reaction import PendingReaction
 from db.models.person import STAFF_ROLES, Person, Role
 from db.models.processed_event import ProcessedEvent
 from db.models.progress_mark import ProgressMark
@@ -49,12 +51,14 @@ __all__ = [
     "EspItem",
     "FormSubmission",
     "G2TConnection",
+    "G2TOAuthState",
     "G2TPresence",
     "G2TRegistration",
     "G2TReport",
     "G2TTraining",
     "HelpRequest",
     "Notification",
+    "PendingReaction",
     "Person",
     "ProcessedEvent",
     "ProgressMark",

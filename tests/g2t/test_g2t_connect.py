@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 import app
+from bot.g2t import sign_in
 from bot.g2t import tokens as g2t_tokens
 from bot.g2t.callback import CALLBACK_PATH
 from bot.standin.g2t import g2t_settings
@@ -62,7 +63,7 @@ def test_a_bad_code_and_missing_settings_are_plain_refusals(g2t_cli, capsys, mon
 @pytest.mark.http
 def test_the_callback_connects_when_goto_redirects_the_admin_back(g2t_world):
     callback = g2t_world.url + CALLBACK_PATH
-    url = g2t_tokens.authorization_url(g2t_world.ctx.settings, callback, g2t_world.clock.now())
+    url = sign_in.start(g2t_world.ctx, callback, "cli").url
     with urllib.request.urlopen(url, timeout=5) as response:  # follows the 302 to the callback
         page = response.read().decode()
     assert "connected to GoTo Training as Tess Lead" in page
