@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     scheduler_watchdog_seconds: int = Field(default=60, ge=2)
     shutdown_grace_seconds: float = Field(default=10.0, ge=0)
     log_format: Literal["text", "json"] = "text"
+    # Slack member IDs made admins at start (comma-separated): the first admin without a terminal.
+    # Only ever adds the admin role; removing one is done from an admin's Home or the CLI.
+    admin_user_ids: str = ""
+
+    def first_admins(self) -> list[str]:
+        return [part.strip() for part in self.admin_user_ids.split(",") if part.strip()]
 
     def sheet_sync_enabled(self) -> bool:
         return bool(self.tracker_sheet_id) and bool(

@@ -134,7 +134,12 @@ def _cohort_blocks(panel: CohortPanel, budget: int) -> list[Block]:
 
 
 def staff_home(
-    name: str, panels: list[CohortPanel], form_buttons: list[FormButton], note: str | None = None
+    name: str,
+    panels: list[CohortPanel],
+    form_buttons: list[FormButton],
+    note: str | None = None,
+    *,
+    admin: bool = False,
 ) -> dict[str, Any]:
     blocks: list[Block] = [
         header(f"Training Day · {name}"),
@@ -148,6 +153,12 @@ def staff_home(
     if form_buttons:
         blocks.append(section("*Forms*"))
         blocks.append(actions(*[button(b.label, b.action_id, b.value) for b in form_buttons[:25]]))
+    if admin:
+        blocks.append(
+            actions(
+                button("People and roles", ids.ACTION_PEOPLE_ROLES, "", style="primary"), block_id="admin"
+            )
+        )
     if not panels:
         blocks.append(section("You have no classes yet. Create one with `/cohort new`."))
         return _view(blocks)

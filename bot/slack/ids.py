@@ -139,3 +139,10 @@ CATCHUP_DATE_BLOCKS = tuple(f"catchup_date_{n}" for n in range(1, CATCHUP_MAX_SE
 CATCHUP_TIME_BLOCKS = tuple(f"catchup_time_{n}" for n in range(1, CATCHUP_MAX_SESSIONS + 1))
 # The managers' morning report and production.
 ACTION_MOVED_TO_PRODUCTION = "esp_moved_to_production"  # value: the enrollment id
+
+# People and roles, for admins: the Home button and its modal.
+ACTION_PEOPLE_ROLES = "people_roles_open"
+VIEW_PEOPLE_ROLES = "people_roles"
+ROLES_PERSON_BLOCK = "roles_person"
+ROLES_ROLE_BLOCK = "roles_role"
+ROLES_REASON_BLOCK = "roles_reason"
