@@ -146,3 +146,6 @@ VIEW_PEOPLE_ROLES = "people_roles"
 ROLES_PERSON_BLOCK = "roles_person"
 ROLES_ROLE_BLOCK = "roles_role"
 ROLES_REASON_BLOCK = "roles_reason"
+# The ESP tracker as a file in the person's DM (value: "xlsx" or "csv").
+ACTION_TRACKER_DOWNLOAD = "tracker_download"
+ACTION_TRACKER_DOWNLOAD_CSV = "tracker_download_csv"
