@@ -65,6 +65,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    if settings.first_admins():
+        from bot.people import roles
+
+        for line in roles.seed_admins(ctx, settings.first_admins()):
+            print(f"training-day: ADMIN_USER_IDS: {line}")
     # Slack is served from here on whatever the scheduler does: the coordinator leads it or stands by
     # in a thread of its own.
     coordinator = Coordinator(ctx).start()

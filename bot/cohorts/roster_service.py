@@ -63,14 +63,7 @@ class RosterForm:
 @use_case
 def roster_form(work: Work, channel_id: str) -> RosterForm:
     """`/cohort roster [#channel]`: may the caller add a roster to that class."""
-    cohort = cohorts.for_channel(work.session, channel_id)
-    if cohort is None:
-        work.allow_ever(Action.ROSTER_IMPORT)
-        raise NotFound(
-            "There is no class in that channel. Type `/cohort roster` in the class channel, or "
-            "`/cohort roster #channel`; a new class takes its roster in `/cohort new`."
-        )
-    work.allow(Action.ROSTER_IMPORT, access.cohort_target(cohort))
+    _actor, cohort = cohorts.class_here(work, Action.ROSTER_IMPORT, channel_id)
     return RosterForm(cohort_id=cohort.id, cohort_name=cohort.name, channel_id=cohort.channel_id)
 
 

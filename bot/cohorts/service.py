@@ -515,6 +515,11 @@ def _may_act_here(work: Work, action: Action, channel_id: str) -> bool:
     return True
 
 
+def class_here(work: Work, action: Action, channel_id: str) -> tuple[Person, Cohort]:
+    """The actor and the class of the channel the command was typed in, if the actor may act there."""
+    return _class_here(work, action, channel_id)
+
+
 def _class_here(work: Work, action: Action, channel_id: str) -> tuple[Person, Cohort]:
     """The actor and the class of the channel the command was typed in, if the actor may act there."""
     cohort = for_channel(work.session, channel_id)

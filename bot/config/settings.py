@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     # scrape it, so keep PORT off the public side (deploy/nginx.conf does not pass it).
     metrics_token: str | None = None
 
+    # Slack member IDs made admins at start (comma-separated): the first admin without a terminal.
+    # Only ever adds the admin role; removing one is done from an admin's Home or the CLI.
+    admin_user_ids: str = ""
+
+    def first_admins(self) -> list[str]:
+        return [part.strip() for part in self.admin_user_ids.split(",") if part.strip()]
+
     def sheet_sync_enabled(self) -> bool:
         return bool(self.tracker_sheet_id) and bool(
             self.google_service_account_file or self.google_service_account_json

@@ -151,8 +151,11 @@ def upsert(
     return person, [f"updated {person.name}: {', '.join(sorted(changes))}"]
 
 
-def set_role(session: Session, person: Person, role: Role, *, actor: str, now: datetime) -> list[str]:
-    """The one way a role changes: an admin's `training-day person add ... --role`, audited."""
+def set_role(
+    session: Session, person: Person, role: Role, *, actor: str, now: datetime, reason: str | None = None
+) -> list[str]:
+    """The one way a role changes: an admin's `training-day person add ... --role`, or the People
+    and roles form on their Home, audited (with the admin's reason when they gave one)."""
     if person.role == role:
         return []
     before = person.role
@@ -165,7 +168,7 @@ def set_role(session: Session, person: Person, role: Role, *, actor: str, now: d
         entity="person",
         entity_id=person.id,
         at=now,
-        details={"before": before.value, "after": role.value},
+        details={"before": before.value, "after": role.value} | ({"reason": reason} if reason else {}),
     )
     return [f"{person.name} is now {_a(ROLE_NAMES[role])} (was {_a(ROLE_NAMES[before])})"]
 

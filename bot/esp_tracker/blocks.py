@@ -9,7 +9,8 @@ from bot.slack.blocks import Block, context, header, section, sections
 
 ESP_USAGE = (
     "`/esp @agent` shows the agent's ESP tracker; `/esp @agent aetna=complete equipment=complete` "
-    "updates it. In the class channel, `/esp` (or `/esp class`) shows the whole class."
+    "updates it. In the class channel, `/esp` (or `/esp class`) shows the whole class. "
+    "`/esp export` (or `/esp export csv`) sends you the tracker of your classes as a file."
 )
 
 

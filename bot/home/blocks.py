@@ -135,7 +135,12 @@ def _cohort_blocks(panel: CohortPanel, budget: int) -> list[Block]:
 
 
 def staff_home(
-    name: str, panels: list[CohortPanel], form_buttons: list[FormButton], note: str | None = None
+    name: str,
+    panels: list[CohortPanel],
+    form_buttons: list[FormButton],
+    note: str | None = None,
+    *,
+    admin: bool = False,
 ) -> dict[str, Any]:
     blocks: list[Block] = [
         header(f"Training Day · {name}"),
@@ -149,6 +154,10 @@ def staff_home(
     if form_buttons:
         blocks.append(section("*Forms*"))
         blocks.append(actions(*[button(b.label, b.action_id, b.value) for b in form_buttons[:25]]))
+    tools = _download_buttons()
+    if admin:
+        tools.append(button("People and roles", ids.ACTION_PEOPLE_ROLES, "", style="primary"))
+    blocks.append(actions(*tools, block_id="tools"))
     if not panels:
         blocks.append(section("You have no classes yet. Create one with `/cohort new`."))
         return _view(blocks)
@@ -163,9 +172,18 @@ def staff_home(
     return _view(blocks)
 
 
+def _download_buttons() -> list[dict[str, Any]]:
+    """The ESP tracker of the reader's classes, as a file in their DM."""
+    return [
+        button("Download tracker (XLSX)", ids.ACTION_TRACKER_DOWNLOAD, "xlsx"),
+        button("CSV", ids.ACTION_TRACKER_DOWNLOAD_CSV, "csv"),
+    ]
+
+
 def esp_manager_home(name: str, flags: list[FlagCard]) -> dict[str, Any]:
     blocks: list[Block] = [
         header(f"Training Day · {name}"),
+        actions(*_download_buttons(), block_id="tools"),
         section(f"*Open red flags: {len(flags)}*" if flags else "No open red flags. :tada:"),
     ]
     room = MAX_BLOCKS - len(blocks) - 1

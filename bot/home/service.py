@@ -128,7 +128,12 @@ def view_for(session: Session, playbook: Playbook, slack_user_id: str, now: date
         )
     if person.role == Role.AGENT:
         return home_blocks.agent_home(agent_home(session, playbook, person, now))
-    return home_blocks.staff_home(person.name, staff_panels(session, playbook, person, now), form_buttons())
+    return home_blocks.staff_home(
+        person.name,
+        staff_panels(session, playbook, person, now),
+        form_buttons(),
+        admin=person.role == Role.ADMIN,
+    )
 
 
 def _current_first(found: list[Cohort], days: dict[int, list[Any]], now: datetime) -> list[Cohort]:

@@ -4,6 +4,8 @@ the coaching level, failed attempts and open red flags. `rows` builds it; `write
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from bot.class_day import attendance
 from bot.coaching import service as coaching
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
-from bot.core import export_files
+from bot.core.cells import formula_like, formula_safe
 from bot.core.timefmt import local
 from bot.esp_tracker import service as esp
 from bot.red_flags import service as red_flags
@@ -72,8 +74,57 @@ def _g2t_minutes(session: Session, playbook: Playbook, cohort: Cohort, agent: Pe
 
 
 def write_csv(table: list[list[Any]], path: Path) -> None:
-    export_files.write_csv(table, path)
+    path.write_bytes(csv_bytes(table))
+
+
+def csv_bytes(table: list[list[Any]]) -> bytes:
+    """The table as CSV (UTF-8 with a BOM, so Excel reads names with accents), formula-safe."""
+    out = io.StringIO()
+    csv.writer(out).writerows([[formula_safe(cell) for cell in row] for row in table])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def write_xlsx(table: list[list[Any]], path: Path, title: str) -> None:
-    export_files.write_xlsx(table, path, title)
+    path.write_bytes(xlsx_bytes([(title, table)]))
+
+
+def xlsx_bytes(sheets: list[tuple[str, list[list[Any]]]]) -> bytes:
+    """One sheet per (title, table); formula-like text is stored as text, never as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    used: set[str] = set()
+    for title, table in sheets:
+        sheet = book.create_sheet(_sheet_title(title, used))
+        for row in table:
+            sheet.append(row)
+        for row_cells in sheet.iter_rows():
+            for cell in row_cells:
+                if formula_like(cell.value):
+                    cell.data_type = "s"  # openpyxl writes "=..." as a formula otherwise
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for column in sheet.columns:
+            width = max(len(str(cell.value or "")) for cell in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+    if not book.worksheets:
+        book.create_sheet("Tracker")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    """Excel's sheet names: 31 characters, none of []:*?/\\, unique in the book."""
+    base = "".join("-" if c in "[]:*?/\\" else c for c in title).strip("'")[:31] or "Tracker"
+    name, n = base, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name.lower())
+    return name

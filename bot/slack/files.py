@@ -86,3 +86,28 @@ def _fetch(url: str, token: str, max_bytes: int) -> bytes:
         raise DomainError(
             f"I could not fetch the attached file from Slack (`{type(exc).__name__}`); nothing was saved."
         ) from None
+
+
+def send_to_dm(
+    client: WebClient,
+    user_id: str,
+    *,
+    filename: str,
+    content: bytes,
+    title: str,
+    comment: str | None = None,
+    alt_text: str | None = None,
+) -> str:
+    """Share `content` as a file in the app's DM with the person (files_upload_v2: an upload URL, the
+    bytes, then completeUploadExternal into the DM); the file's id. Slack's refusal is raised."""
+    channel = client.conversations_open(users=user_id)["channel"]["id"]
+    response = client.files_upload_v2(
+        channel=channel,
+        content=content,
+        filename=filename,
+        title=title,
+        initial_comment=comment,
+        alt_txt=alt_text,
+    )
+    shared = response.get("file") or {}
+    return str(shared.get("id") or "")

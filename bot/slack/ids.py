@@ -140,6 +140,16 @@ CATCHUP_TIME_BLOCKS = tuple(f"catchup_time_{n}" for n in range(1, CATCHUP_MAX_SE
 # The managers' morning report and production.
 ACTION_MOVED_TO_PRODUCTION = "esp_moved_to_production"  # value: the enrollment id
 
+# People and roles, for admins: the Home button and its modal.
+ACTION_PEOPLE_ROLES = "people_roles_open"
+VIEW_PEOPLE_ROLES = "people_roles"
+ROLES_PERSON_BLOCK = "roles_person"
+ROLES_ROLE_BLOCK = "roles_role"
+ROLES_REASON_BLOCK = "roles_reason"
+# The ESP tracker as a file in the person's DM (value: "xlsx" or "csv").
+ACTION_TRACKER_DOWNLOAD = "tracker_download"
+ACTION_TRACKER_DOWNLOAD_CSV = "tracker_download_csv"
+
 # Every action and view the app listens for: with COMMANDS and EVENTS, the only names /metrics
 # labels a request with (bot/slack/web.py), so no request can add a series of its own.
 ACTIONS: tuple[str, ...] = (
@@ -154,6 +164,9 @@ ACTIONS: tuple[str, ...] = (
     ACTION_SHEET_TAKE_VALUE,
     ACTION_CATCHUP_OPEN,
     ACTION_MOVED_TO_PRODUCTION,
+    ACTION_PEOPLE_ROLES,
+    ACTION_TRACKER_DOWNLOAD,
+    ACTION_TRACKER_DOWNLOAD_CSV,
 )
 VIEWS: tuple[str, ...] = (
     VIEW_COHORT_NEW,
@@ -165,4 +178,7 @@ VIEWS: tuple[str, ...] = (
     VIEW_REDFLAG_RESOLVE,
     *VIEW_FORMS.values(),
     VIEW_CATCHUP,
+    VIEW_COHORT_ROSTER,
+    VIEW_ROSTER_CONFIRM,
+    VIEW_PEOPLE_ROLES,
 )

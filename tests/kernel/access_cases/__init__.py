@@ -4,12 +4,13 @@ tests/kernel/test_access_table.py. One module per area; each contributes a dict 
 from __future__ import annotations
 
 from bot.access.policy import Action
-from tests.kernel.access_cases import accountability, cohorts, day, policies, production, sheets
+from tests.kernel.access_cases import accountability, cohorts, day, people, policies, production, sheets
 from tests.kernel.access_cases.base import Case
 
 CASES: dict[Action, Case] = {
     **accountability.CASES,
     **cohorts.CASES,
+    **people.CASES,
     **day.CASES,
     **sheets.CASES,
     **policies.CASES,

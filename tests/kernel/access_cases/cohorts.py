@@ -112,3 +112,31 @@ CASES: dict[Action, Case] = {
     Action.AGENT_TRANSFER: Case(run=_transfer, written=_transferred, class_level=True),
     Action.AGENT_IDENTITY_EDIT: Case(run=_identity, written=_identity_edits),
 }
+
+
+def _roster(world: World, actor: str, channel: str | None, relation: Relation) -> str:
+    """/cohort roster in the channel, then one new agent's row, checked and confirmed."""
+    before_open = len(world.slack.calls("views.open"))
+    reply = world.driver.command("/cohort", "roster", user=actor, channel=channel or "")
+    opened = world.slack.calls("views.open")[before_open:]
+    if not opened:
+        return answer_of(world, reply)
+    metadata = opened[-1].args["view"]["private_metadata"]
+    user, n_number, npn = _fresh_agent(world)
+    values = {
+        "cohort_roster": {"value": {"type": "plain_text_input", "value": f"{user}\tX\t{n_number}\t{npn}"}},
+        "cohort_roster_file": {"value": {"type": "file_input", "files": []}},
+    }
+    pushed = world.driver.submit_view("cohort_roster", values, user=actor, private_metadata=metadata).json()
+    preview = world.slack.external_view(pushed["view"]["external_id"]) or {}
+    if "private_metadata" not in preview:
+        return text_of({"blocks": preview.get("blocks", [])})
+    before = len(world.slack.dms_to(actor))
+    world.driver.submit_view(
+        "cohort_roster_confirm", {}, user=actor, private_metadata=preview["private_metadata"]
+    )
+    dms = world.slack.dms_to(actor)[before:]
+    return text_of(dms[-1]) if dms else ""
+
+
+CASES[Action.ROSTER_IMPORT] = Case(run=_roster, written=_enrollments, class_level=True)
