@@ -105,7 +105,9 @@ def day_occurrences(
     open_mias = sorted((f for f in flags if f.kind == MIA and f.status == OPEN), key=lambda f: f.break_no)
     kind = ABSENT if code_key == "absent_unapproved" else TARDY if code_key.startswith("tardy") else None
     day_flag = next((f for f in flags if f.kind == kind), None) if kind else None
-    day_ref = f"attendance:{day_flag.id}" if day_flag is not None else f"attendance-day:{cohort_id}:{day.number}"
+    day_ref = (
+        f"attendance:{day_flag.id}" if day_flag is not None else f"attendance-day:{cohort_id}:{day.number}"
+    )
     when = show_date(day.date)
     if code_key == "absent_unapproved" and not row.chosen and row.g2t_minutes is None and day_flag is None:
         # No check-in yet is not an absence until the bot marks it (at the first break) or GoTo's
@@ -121,7 +123,9 @@ def day_occurrences(
         if not excused and not short:
             extra = f" ({minutes} min)" if minutes else ""
             found.append(
-                Occurrence(day_ref, code_key, day.date, day.start, f"{code.label} on {when}{extra}", code.points)
+                Occurrence(
+                    day_ref, code_key, day.date, day.start, f"{code.label} on {when}{extra}", code.points
+                )
             )
     mia = policy.code("mia")
     if mia is not None and mia.points > 0 and code_key not in ABSENCE_CODES:
@@ -164,7 +168,9 @@ def _away_minutes(playbook: Playbook, day: DayTimes, row: AgentDay, break_no: in
 
 
 # -- many agents at once ---------------------------------------------------------------------------
-def points_of(session: Session, playbook: Playbook, person_ids: list[int], now: datetime) -> dict[int, Points]:
+def points_of(
+    session: Session, playbook: Playbook, person_ids: list[int], now: datetime
+) -> dict[int, Points]:
     """Each agent's points in the window, across all their classes, from six queries."""
     window = playbook.attendance.points_window_days
     result = {pid: Points(window_days=window) for pid in person_ids}
@@ -189,7 +195,9 @@ def points_of(session: Session, playbook: Playbook, person_ids: list[int], now: 
         today = local(now, cohort.timezone).date()
         days = class_days.days_of(cohort, playbook, held=held.get(cohort.id, {}))
         # A day counts once it was held, or once anything was marked for it.
-        marked = {key[1] for name in ("flags", "choices", "presence") for key in rows[name] if key[0] == cohort.id}
+        marked = {
+            key[1] for name in ("flags", "choices", "presence") for key in rows[name] if key[0] == cohort.id
+        }
         for number in sorted(set(held.get(cohort.id, {})) | marked):
             if not 1 <= number <= len(days) or not counts_on(days[number - 1].date, today, window):
                 continue

@@ -111,7 +111,9 @@ class CoachingRules(Strict):
                 if measure is None:
                     continue
                 if measure <= previous:
-                    raise ValueError(f"policy {policy.key}: ladder {'lapses' if step.lapses else 'points'} must increase")
+                    raise ValueError(
+                        f"policy {policy.key}: ladder {'lapses' if step.lapses else 'points'} must increase"
+                    )
                 previous = measure
         return self
 

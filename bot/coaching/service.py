@@ -107,7 +107,9 @@ def _attendance_counts_points(playbook: Playbook) -> bool:
     return policy is not None and policy.counts_points
 
 
-def incidents(session: Session, person_id: int, playbook: Playbook, now: datetime | None = None) -> list[Incident]:
+def incidents(
+    session: Session, person_id: int, playbook: Playbook, now: datetime | None = None
+) -> list[Incident]:
     """The agent's recorded lapses under every policy, oldest first. On a points ladder the
     Attendance Policy's are the occurrences that carry points in the window, across classes."""
     found: list[Incident] = []
@@ -177,7 +179,9 @@ def _exam_step_level(playbook: Playbook, attempt: CertAttempt) -> str | None:
     return playbook.failed_certs.step_of(exam, attempt.attempt_no).coaching if exam else None
 
 
-def lapses(session: Session, person_id: int, policy: str, playbook: Playbook, now: datetime | None = None) -> list[str]:
+def lapses(
+    session: Session, person_id: int, policy: str, playbook: Playbook, now: datetime | None = None
+) -> list[str]:
     """The refs of every lapse under `policy`: incidents, and coachings that link none."""
     refs = [i.ref for i in incidents(session, person_id, playbook, now) if i.policy == policy]
     known = set(refs)
@@ -227,7 +231,7 @@ def propose(
     ladder = policy.ladder
     index = 0
     for i, step in enumerate(ladder):
-        if step.lapses <= count:
+        if (step.lapses or 0) <= count:
             index = i
     prior = [c for c in history(session, person_id) if c.policy == policy.key]
     ladder_keys = [s.level for s in ladder]
@@ -264,7 +268,9 @@ def _propose_by_points(
         first = policy.ladder[0]
         needs = []
         if first.points is not None:
-            needs.append(f"{attendance_points.show_points(first.points)} {attendance_points.plural(first.points)}")
+            needs.append(
+                f"{attendance_points.show_points(first.points)} {attendance_points.plural(first.points)}"
+            )
         needs += [f"{n} × {playbook.attendance.label(code)}" for code, n in first.codes.items()]
         why += f"; {' or '.join(needs)} bring{'s' if len(needs) == 1 else ''} {level_label(playbook, first.level)}"
         return Proposal(policy.key, None, NO_STEP, count, why, points.total)
