@@ -125,7 +125,9 @@ class FailedCertGuide(Strict):
             last_but_one = a == limit - 1
             text = shared.text if fits else self._derived_text(a, limit, levels, labels, proctored)
             ladder.append(
-                FailStep(attempt=a, coaching=shared.coaching, text=text, proctored_next=proctored and last_but_one)
+                FailStep(
+                    attempt=a, coaching=shared.coaching, text=text, proctored_next=proctored and last_but_one
+                )
             )
         return ladder
 
