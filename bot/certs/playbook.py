@@ -33,6 +33,31 @@ class Carrier(Strict):
             raise ValueError("steps must be listed by attempt, each attempt once")
         return value
 
+    @model_validator(mode="after")
+    def _own_ladder_fits_the_limit(self) -> Carrier:
+        """An own ladder that is false for its exam is refused at start: the step at the limit is
+        where the block comes, and only the fail before the last attempt can make it proctored."""
+        if self.steps is None:
+            return self
+        beyond = [s.attempt for s in self.steps if s.attempt > self.attempts]
+        if beyond:
+            raise ValueError(
+                f"exam {self.key}: its ladder has a step for attempt {beyond[0]}, but it allows "
+                f"{self.attempts} attempts"
+            )
+        if self.steps[-1].attempt != self.attempts:
+            raise ValueError(
+                f"exam {self.key}: its ladder needs a step for attempt {self.attempts} (the limit, "
+                "where the block comes)"
+            )
+        wrong = [s.attempt for s in self.steps if s.proctored_next and s.attempt != self.attempts - 1]
+        if wrong:
+            raise ValueError(
+                f"exam {self.key}: attempt {wrong[0]} says the next attempt is proctored, but the "
+                f"proctored attempt is the last ({self.attempts}); put it on attempt {self.attempts - 1}"
+            )
+        return self
+
 
 class FailedCertGuide(Strict):
     """The Failed Cert Exams Guide: what each failed attempt leads to; the carrier limits are in `carriers`."""
@@ -64,27 +89,65 @@ class FailedCertGuide(Strict):
     # TBT courses (Technology-Based Trainings) are exams too; failing one moves the TBT tracker item.
     tbt_courses: list[Carrier] = Field(default_factory=list)
 
+    @property
+    def written_for(self) -> int:
+        """The attempt limit the shared steps' words were written for (3 for steps at 1 and 2)."""
+        return max(s.attempt for s in self.steps) + 1
+
     def step_for(self, attempt: int, limit: int) -> FailStep:
         if attempt >= limit:
             return self.at_limit
         fitting = [s for s in self.steps if s.attempt <= attempt]
         return max(fitting, key=lambda s: s.attempt) if fitting else self.steps[0]
 
-    def step_of(self, exam: Carrier, attempt: int) -> FailStep:
-        """The exam's own ladder when it has one (its last rung repeats), else the shared one."""
-        if exam.steps is None:
-            return self.step_for(attempt, exam.attempts)
-        fitting = [s for s in exam.steps if s.attempt <= attempt]
-        return fitting[-1] if fitting else exam.steps[0]
-
-    def proctored_next(self, exam: Carrier, attempt: int) -> bool:
-        left = exam.attempts - attempt
-        if left <= 0:
-            return False
-        step = self.step_of(exam, attempt)
+    def ladder_of(self, exam: Carrier, labels: dict[str, str]) -> list[FailStep]:
+        """One step per attempt up to the exam's limit: its own ladder (the last rung repeats), or
+        the shared one fitted to its limit. The shared steps' words are kept where the limit is the
+        one they were written for; otherwise the words are derived, so they hold for this exam:
+        the proctored attempt is the last, the licensing team is told at the fail before it, and
+        the Final CAP (`at_limit`) and the block come at the limit."""
+        limit = exam.attempts
         if exam.steps is not None:
-            return step.proctored_next
-        return step.proctored_next or (self.proctor_last_attempt and left == 1)
+            own = exam.steps
+            return [
+                next(s for s in reversed(own) if s.attempt <= a) if a >= own[0].attempt else own[0]
+                for a in range(1, limit + 1)
+            ]
+        proctored = self.proctor_last_attempt or any(s.proctored_next for s in self.steps)
+        fits = limit == self.written_for
+        levels = [self.step_for(a, limit).coaching for a in range(1, limit + 1)]
+        ladder = []
+        for a in range(1, limit + 1):
+            if a == limit:
+                ladder.append(self.at_limit.model_copy(update={"attempt": a}))
+                continue
+            shared = self.step_for(a, limit)
+            last_but_one = a == limit - 1
+            text = shared.text if fits else self._derived_text(a, limit, levels, labels, proctored)
+            ladder.append(
+                FailStep(
+                    attempt=a, coaching=shared.coaching, text=text, proctored_next=proctored and last_but_one
+                )
+            )
+        return ladder
+
+    def _derived_text(
+        self, attempt: int, limit: int, levels: list[str], labels: dict[str, str], proctored: bool
+    ) -> str:
+        label = labels.get(levels[attempt - 1], levels[attempt - 1])
+        final = labels.get(self.at_limit.coaching, self.at_limit.coaching)
+        year = " this year" if self.per_year else ""
+        if attempt == limit - 1:
+            if proctored:
+                return (
+                    f"{label}; the last attempt must be proctored (the licensing team is told); "
+                    f"failing it means a {final} and no more {{carrier}} attempts{year}."
+                )
+            return f"{label}; one attempt is left: failing it means a {final} and no more {{carrier}} attempts{year}."
+        nxt = levels[attempt]
+        if nxt != levels[attempt - 1]:
+            return f"{label} and a warning: the next fail leads to {labels.get(nxt, nxt)}."
+        return f"{label} and a warning: {limit - attempt} attempts are left."
 
 
 # -- Call Certification scoring ---------------------------------------------------------

@@ -169,9 +169,9 @@ def record_failure(
     )
     session.add(attempt)
     session.flush()
-    step = guide.step_of(carrier, attempt_no)
+    step = playbook.fail_step(carrier, attempt_no)
     left = max(carrier.attempts - attempt_no, 0)
-    proctor_next = guide.proctored_next(carrier, attempt_no)
+    proctor_next = playbook.proctored_next(carrier, attempt_no)
     audit.record(
         session,
         actor=actor_person.slack_user_id,

@@ -75,7 +75,7 @@ def export_tracker(args: argparse.Namespace, settings: Settings) -> int:
     path: Path = args.output or Path(f"tracker-cohort-{args.cohort}.{args.format}")
     with ctx.db.session() as session:
         cohort_name = cohorts.by_id(session, args.cohort).name
-        table = tracker_sheet.rows(session, args.cohort, ctx.playbook)
+        table = tracker_sheet.rows(session, args.cohort, ctx.playbook, ctx.clock.now())
     path.parent.mkdir(parents=True, exist_ok=True)
     if args.format == "csv":
         tracker_sheet.write_csv(table, path)

@@ -176,7 +176,7 @@ def _attendance_marks(session: Session, person_id: int) -> list[Incident]:
 
 def _exam_step_level(playbook: Playbook, attempt: CertAttempt) -> str | None:
     exam = playbook.exam(attempt.carrier_key)
-    return playbook.failed_certs.step_of(exam, attempt.attempt_no).coaching if exam else None
+    return playbook.fail_step(exam, attempt.attempt_no).coaching if exam else None
 
 
 def lapses(

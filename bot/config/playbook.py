@@ -16,7 +16,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from bot.access.policy import Action
 from bot.calendar.playbook import CalendarPolicy, DaySchedule
-from bot.certs.playbook import CallCertPolicy, Carrier, FailedCertGuide
+from bot.certs.playbook import CallCertPolicy, Carrier, FailedCertGuide, FailStep
 from bot.class_day.playbook import AttendancePolicy
 from bot.coaching.playbook import CapTemplate, CatchUpPolicy, CoachingRules
 from bot.config.strict import Strict
@@ -176,6 +176,19 @@ class Playbook(Strict):
 
     def exam(self, key: str) -> Carrier | None:
         return next((c for c in self.exams if c.key == key.lower()), None)
+
+    def fail_ladder(self, exam: Carrier) -> list[FailStep]:
+        """The exam's steps, one per attempt up to its limit (bot/certs/playbook.py derives them)."""
+        labels = {lv.key: lv.label for lv in self.coaching.levels}
+        return self.failed_certs.ladder_of(exam, labels)
+
+    def fail_step(self, exam: Carrier, attempt: int) -> FailStep:
+        """What the `attempt`th fail leads to; past the limit (an admin override), the limit's step."""
+        ladder = self.fail_ladder(exam)
+        return ladder[min(max(attempt, 1), len(ladder)) - 1]
+
+    def proctored_next(self, exam: Carrier, attempt: int) -> bool:
+        return attempt < exam.attempts and self.fail_step(exam, attempt).proctored_next
 
     def is_tbt(self, key: str) -> bool:
         return any(c.key == key for c in self.failed_certs.tbt_courses)

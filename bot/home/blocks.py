@@ -63,6 +63,8 @@ def agent_line(row: AgentRow) -> str:
         parts.append(att)
     if row.mia:
         parts.append(f"MIA {row.mia}")
+    if row.points:
+        parts.append(row.points)
     if row.coaching:
         parts.append(f"coaching: {row.coaching}")
     if row.red_flags:
@@ -213,6 +215,8 @@ def agent_home(data: AgentHome) -> dict[str, Any]:
     att = _attendance_text(data.attendance)
     if att:
         status.append(f"Attendance: {att}")
+    if data.points:
+        status.append(f"Attendance Policy: {data.points}")
     if status:
         blocks.append(section("*Your status*\n" + "\n".join(status)))
     blocks.append(

@@ -6,7 +6,7 @@ order in esp.ITEMS, the coaching ladder's ranks)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.calendar import class_days
 from bot.class_day import attendance
+from bot.class_day import points as attendance_points
 from bot.config.playbook import Playbook
 from bot.esp_tracker import service as esp
 from bot.help_queue import service as help_queue
@@ -112,6 +113,7 @@ def rows_of_classes(
     *,
     red_flags: dict[int, int],
     in_help_queue: set[int],
+    now: datetime,
 ) -> dict[int, list[AgentRow]]:
     """cohort id -> its active agents' rows. `held`: class_days.held_dates_of_classes for them."""
     ids = [c.id for c in classes]
@@ -121,6 +123,7 @@ def rows_of_classes(
     person_ids = sorted({p.id for people in agents.values() for p in people})
     esp_rows = esp_of(session, ids, person_ids) if person_ids else {}
     levels = coaching_levels(session, playbook, ids) if person_ids else {}
+    points = attendance_points.points_of(session, playbook, person_ids, now)
     checks = _by_class_day_person(session, AttendanceCheck, ids)
     flags = _by_class_day_person(session, AttendanceFlag, ids)
     choices = _by_class_day_person(session, AttendanceCodeChoice, ids)
@@ -151,6 +154,7 @@ def rows_of_classes(
                     esp=esp_rows.get(person.id),
                     attendance=codes,
                     mia=mia,
+                    points=points_text(points[person.id]),
                     coaching=levels.get(person.id),
                     red_flags=red_flags.get(person.id, 0),
                     in_help_queue=person.id in in_help_queue,
@@ -158,6 +162,14 @@ def rows_of_classes(
             )
         result[cohort.id] = rows
     return result
+
+
+def points_text(points: attendance_points.Points) -> str | None:
+    """ "1½ attendance points (90 days)", or None without any."""
+    if not points.total:
+        return None
+    total = attendance_points.show_points(points.total)
+    return f"{total} attendance {attendance_points.plural(points.total)} ({points.window_days} days)"
 
 
 def open_flags_of_classes(session: Session, cohort_ids: list[int]) -> list[RedFlag]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.access.policy import Action
 from bot.calendar import class_days
 from bot.class_day import attendance
+from bot.class_day import points as attendance_points
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import people
@@ -83,6 +84,7 @@ def staff_panels(session: Session, playbook: Playbook, viewer: Person, now: date
         held,
         red_flags=flag_count,
         in_help_queue={r.person_id for r in help_open},
+        now=now,
     )
     return [
         CohortPanel(
@@ -175,6 +177,7 @@ def agent_home(session: Session, playbook: Playbook, person: Person, now: dateti
         progress=progress.summary(session, person.id, playbook),
         esp=esp_statuses(session, person.id),
         attendance=attendance.day_codes(session, person.id, playbook),
+        points=home_rows.points_text(attendance_points.points_for(session, playbook, person.id, now)),
     )
 
 

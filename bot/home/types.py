@@ -15,6 +15,7 @@ class AgentRow:
     esp: list[tuple[str, str]] | None = None  # (item label, status key), in tracker order
     attendance: list[tuple[int, str]] | None = None  # (day, code label)
     mia: int | None = None
+    points: str | None = None  # "1½ attendance points (90 days)", when there are any
     coaching: str | None = None
     red_flags: int = 0
     in_help_queue: bool = False
@@ -54,3 +55,4 @@ class AgentHome:
     progress: str | None = None
     esp: list[tuple[str, str]] | None = None
     attendance: list[tuple[int, str]] | None = None
+    points: str | None = None  # the agent's own attendance points in the window

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.certs import call_cert
 from bot.certs import service as certs
 from bot.class_day import attendance
+from bot.class_day import points as attendance_points
 from bot.coaching import service as coaching
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
@@ -28,7 +30,7 @@ def headers(playbook: Playbook) -> list[str]:
     return (
         ["Agent", "Slack ID", "N-Number"]
         + list(esp.ITEMS.values())
-        + ["ESP complete", "Attendance", "MIAs", "Coaching level"]
+        + ["ESP complete", "Attendance", "MIAs", "Attendance points", "Coaching level"]
         + [f"Failed {c.name} attempts" for c in playbook.carriers]
         + ["Open red flags"]
         + ["G2T minutes"]  # GoTo Training: minutes in the session per day
@@ -38,11 +40,18 @@ def headers(playbook: Playbook) -> list[str]:
     )
 
 
-def rows(session: Session, cohort_id: int, playbook: Playbook) -> list[list[Any]]:
-    """The header row, then one row per agent still active or moved to production (by name)."""
+def rows(
+    session: Session, cohort_id: int, playbook: Playbook, now: datetime | None = None
+) -> list[list[Any]]:
+    """The header row, then one row per agent still active or moved to production (by name).
+    Attendance points are those in the window on `now`, across the agent's classes."""
     cohort = cohorts.by_id(session, cohort_id)
     table: list[list[Any]] = [headers(playbook)]
-    for enrollment in cohorts.tracked_enrollments(session, cohort.id):
+    enrollments = cohorts.tracked_enrollments(session, cohort.id)
+    points = attendance_points.points_of(
+        session, playbook, [e.person_id for e in enrollments], now or datetime.now(UTC)
+    )
+    for enrollment in enrollments:
         agent = enrollment.person
         moved = enrollment.moved_to_production_at
         states = esp.statuses(session, agent.id)
@@ -56,6 +65,7 @@ def rows(session: Session, cohort_id: int, playbook: Playbook) -> list[list[Any]
                 "yes" if esp.is_complete(session, agent.id) else "no",
                 "; ".join(f"Day {day}: {label}" for day, label in codes),
                 attendance.mia_count(session, agent.id),
+                points[agent.id].total,
                 coaching.current_level(session, agent.id, playbook) or "",
             ]
             + [failed.get(c.key, 0) for c in playbook.carriers]

@@ -141,7 +141,7 @@ def test_four_of_five_calls_at_85_complete_the_call_cert_and_name_the_scorecard(
     assert "4 of 5 calls at 85% or more (pass rate 80%)" in confirmation
     assert "Ruiz_Ana_80%" in confirmation
     with world.ctx.db.session() as session:
-        table = tracker_sheet.rows(session, cohort_id, world.ctx.playbook)
+        table = tracker_sheet.rows(session, cohort_id, world.ctx.playbook, world.clock.now())
     ana = dict(zip(table[0], next(r for r in table if r[0] == "Ana Ruiz"), strict=True))
     assert ana["Call Cert pass rate"] == "80%" and ana["Call Cert"] == "complete"
 

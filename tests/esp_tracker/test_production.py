@@ -66,7 +66,7 @@ def test_the_pm_moves_an_agent_to_production_once(world):
         enrollment = session.get(Enrollment, int(value))
         assert enrollment is not None and enrollment.status == "production"
         assert ANA not in [p.slack_user_id for p in cohorts.active_agents(session, cid)]
-        table = tracker_sheet.rows(session, cid, world.ctx.playbook)
+        table = tracker_sheet.rows(session, cid, world.ctx.playbook, world.clock.now())
     assert table[0][-1] == "Moved to production"
     ana = next(r for r in table if r[1] == ANA)
     assert ana[-1] == "2026-12-01"

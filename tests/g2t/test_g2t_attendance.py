@@ -71,7 +71,7 @@ def test_the_days_codes_come_from_real_presence_once_goto_publishes_the_report(g
     with g2t_world.ctx.db.session() as session:
         cohort = cohorts.by_id(session, cid)
         rows = {r.name: r for r in attendance.day_table(session, g2t_world.ctx.playbook, cohort, 1)}
-        table = tracker_sheet.rows(session, cid, g2t_world.ctx.playbook)
+        table = tracker_sheet.rows(session, cid, g2t_world.ctx.playbook, g2t_world.clock.now())
     assert rows["Ben Okafor"].code_label == "Full Day" and rows["Ben Okafor"].chosen
     sheet = {r[0]: dict(zip(table[0], r, strict=True)) for r in table[1:]}
     assert sheet["Chloe Martin"]["G2T minutes"] == "Day 1: 425"
