@@ -18,6 +18,7 @@ from handlers import (
     people,
     progress,
     red_flags,
+    reports,
     sheet_sync,
 )
 from handlers.listener import ignore_malformed, unhandled
@@ -30,6 +31,9 @@ FEATURES = (
     red_flags,
     coaching,
     progress,
+    # Before the ESP tracker: Bolt runs the first listener that matches, and reports takes
+    # `/esp export` before `/esp` itself.
+    reports,
     esp_tracker,
     certs,
     forms,

@@ -13,7 +13,6 @@ from bot.core.unit_of_work import Caller
 from bot.esp_tracker import blocks, production, production_blocks
 from bot.esp_tracker import service as esp
 from bot.esp_tracker.types import ClassTracker, Tracker
-from bot.reports import tracker_download
 from bot.slack import ids
 from bot.slack.blocks import section
 from bot.slack.parsing import user_mention, words
@@ -29,8 +28,6 @@ def esp_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -> Rep
         return Say(blocks.ESP_USAGE)
     if not args:
         return _esp_shown(esp.open_esp(ctx, caller, channel))
-    if args[0].lower() == "export":
-        return _esp_export(ctx, caller, args[1:])
     if len(args) == 1 and args[0].lower() == "class":
         return _esp_shown(esp.class_tracker(ctx, caller, channel))
     agent_id, _ = user_mention(args[0], blocks.ESP_USAGE)
@@ -43,21 +40,6 @@ def esp_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -> Rep
         else "Nothing changed: the tracker already said that."
     )
     return Say(note, [section(note), *blocks.tracker(updated.tracker)])
-
-
-EXPORT_USAGE = "Type `/esp export` (an XLSX file) or `/esp export csv`."
-
-
-def _esp_export(ctx: AppContext, caller: Caller, args: list[str]) -> Reply:
-    wanted = args[0].lower() if args else "xlsx"
-    if len(args) > 1 or wanted not in tracker_download.FORMATS:
-        raise InvalidInput(f"I can send the tracker as `xlsx` or `csv`. {EXPORT_USAGE}")
-    fmt: tracker_download.Format = "csv" if wanted == "csv" else "xlsx"
-    sent = tracker_download.send_tracker(ctx, caller, fmt)
-    return Say(
-        f":page_facing_up: I sent you the ESP tracker ({sent.agents} agents in {sent.classes} class(es)) "
-        f"as `{sent.filename}` in our DM."
-    )
 
 
 def _esp_shown(view: Tracker | ClassTracker | None) -> Reply:

@@ -116,6 +116,7 @@ def xlsx_bytes(sheets: list[tuple[str, list[list[Any]]]]) -> bytes:
             for cell in row_cells:
                 if formula_like(cell.value):
                     cell.data_type = "s"  # openpyxl writes "=..." as a formula otherwise
+                    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
