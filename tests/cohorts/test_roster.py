@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 
 from openpyxl import Workbook
 from sqlalchemy import func, select
@@ -396,3 +397,37 @@ def test_a_forged_submission_for_another_class_is_refused_before_slack_is_asked(
     assert "not one of your classes" in _text(preview) and "submit" not in preview
     assert all(c.args.get("user") != agents[0][0] for c in world.slack.calls("users.info"))
     assert _count(world, RosterDraft) == 0
+
+
+# -- ack first, then the slow checks ----------------------------------------------------------
+def test_a_50_row_paste_is_acked_at_once_and_the_preview_follows(world, monkeypatch):
+    """Slack drops a submission not answered within 3 seconds: the 50 directory look-ups wait
+    behind a gate here, and the ack (the "checking" view) must come out before any of them."""
+    add_staff(world)
+    agents = _agents(world, 50)
+    gate = threading.Event()
+    real = world.slack.handle_api
+
+    def held(method, args):
+        if method in ("users.info", "users.lookupByEmail"):
+            # Were the look-ups ahead of the ack, the ack would wait here: only once, then all pass.
+            if not gate.wait(3):
+                gate.set()
+        return real(method, args)
+
+    monkeypatch.setattr(world.slack, "handle_api", held)
+    # Slack's text field holds 3,000 characters: 50 rows fit without their emails.
+    pasted = _tsv([a[:4] for a in agents], header=False)
+    reply = world.driver.submit_view("cohort_new", _new_class_values(pasted), user=TL, settle=False)
+    assert reply.seconds < 2.5, f"acked after {reply.seconds:.2f}s"
+    body = reply.json()
+    assert body["response_action"] == "push", body
+    assert "Checking" in _text(body["view"])
+    assert world.slack.external_view(body["view"]["external_id"]) is None  # no preview yet
+    assert world.slack.calls("users.info") == []
+    gate.set()
+    world.settle()
+    preview = _preview(world, reply)
+    assert "50 rows checked" in _text(preview) and "Every row is fine" in _text(preview)
+    assert len({c.args["user"] for c in world.slack.calls("users.info")}) >= 50
+    assert _count(world, Cohort) == 0  # the preview writes no class
