@@ -20,6 +20,7 @@ FEATURES: tuple[str, ...] = (
     "forms",
     "g2t",
     "sheet_sync",
+    "pictures",
     "reports",
     "home",
 )

@@ -16,6 +16,7 @@ from handlers import (
     help_queue,
     home,
     people,
+    pictures,
     progress,
     red_flags,
     reports,
@@ -38,6 +39,7 @@ FEATURES = (
     certs,
     forms,
     sheet_sync,
+    pictures,
     home,
 )
 

@@ -68,6 +68,8 @@ class Action(enum.StrEnum):
     # The Final CAP's catch-up: schedule an agent's catch-up sessions.
     CATCHUP_SCHEDULE = "catchup.schedule"
     PRODUCTION_MOVE = "agent.production_move"
+    # A class's pictures (funnel, attendance map, pass rates) as PNG files in one's DM.
+    PICTURES_READ = "reports.pictures"
 
 
 class Relation(enum.StrEnum):
@@ -112,6 +114,7 @@ DOING: dict[Action, str] = {
     Action.AHIP_CLOCK_PAUSE: "pause an agent's AHIP clock",
     Action.CATCHUP_SCHEDULE: "schedule catch-up sessions",
     Action.PRODUCTION_MOVE: "mark agents moved to production",
+    Action.PICTURES_READ: "see the class's pictures",
 }
 
 ANY = frozenset(Relation)
@@ -160,6 +163,8 @@ TABLE: dict[Action, dict[Role, frozenset[Relation]]] = {
     Action.CATCHUP_SCHEDULE: dict(_TL_PM),
     # The PM takes the agent to production: the button on their ESP-complete DM.
     Action.PRODUCTION_MOVE: {Role.PM: OWN},
+    # The same readers as the class's ESP tracker: its TL and PM, and ESP managers across classes.
+    Action.PICTURES_READ: {**_TL_PM, Role.ESP_MANAGER: ACROSS},
 }
 
 

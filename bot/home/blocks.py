@@ -93,7 +93,10 @@ def _cohort_blocks(panel: CohortPanel, budget: int) -> list[Block]:
     )
     if panel.role:
         summary += f" · you are the {panel.role}"
-    blocks: list[Block] = [divider(), header(panel.name), section(summary)]
+    overview = section(summary)
+    # The class's funnel and attendance map as pictures in the reader's DM (bot/pictures/).
+    overview["accessory"] = button("Pictures", ids.ACTION_CLASS_PICTURES, panel.channel_id)
+    blocks: list[Block] = [divider(), header(panel.name), overview]
     tail: list[Block] = [context(LEGEND)]
     room = budget - len(blocks) - len(tail)
 

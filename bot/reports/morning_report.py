@@ -23,6 +23,7 @@ from bot.core.text import escape_line
 from bot.core.timefmt import local, show_date
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
+from bot.pictures.service import MorningRecipient
 from bot.progress import service as progress
 from bot.red_flags import service as red_flags
 from bot.reports import morning_blocks as report_blocks
@@ -135,3 +136,13 @@ def send_report(work: Work, today: date) -> list[str]:
         if key in work.enqueued:
             sent.append(target.slack_user_id)
     return sent
+
+
+@use_case
+def picture_recipients(work: Work, today: date) -> list[MorningRecipient]:
+    """Whom the morning's pictures go to, with the classes of their report: the same people and
+    the same classes as the report itself."""
+    return [
+        MorningRecipient(r.person_id, r.slack_user_id, [p.cohort_id for p in r.parts])
+        for r in recipients(work.session, work.playbook, today, work.now)
+    ]

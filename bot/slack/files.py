@@ -111,3 +111,31 @@ def send_to_dm(
     )
     shared = response.get("file") or {}
     return str(shared.get("id") or "")
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One file of several shared at once: its name, bytes, title and alt text (for an image)."""
+
+    filename: str
+    content: bytes
+    title: str
+    alt_text: str | None = None
+
+
+def send_files_to_dm(
+    client: WebClient, user_id: str, outgoing: list[Outgoing], *, comment: str | None = None
+) -> list[str]:
+    """Share several files in the app's DM with the person in one message (files_upload_v2 with
+    `file_uploads`); their ids. Slack's refusal is raised."""
+    channel = client.conversations_open(users=user_id)["channel"]["id"]
+    response = client.files_upload_v2(
+        channel=channel,
+        initial_comment=comment,
+        file_uploads=[
+            {"content": f.content, "filename": f.filename, "title": f.title, "alt_txt": f.alt_text}
+            for f in outgoing
+        ],
+    )
+    shared = response.get("files") or []
+    return [str(f.get("id") or "") for f in shared if isinstance(f, dict)]

@@ -149,6 +149,8 @@ ROLES_REASON_BLOCK = "roles_reason"
 # The ESP tracker as a file in the person's DM (value: "xlsx" or "csv").
 ACTION_TRACKER_DOWNLOAD = "tracker_download"
 ACTION_TRACKER_DOWNLOAD_CSV = "tracker_download_csv"
+# A class's pictures (funnel, attendance map, pass rates) as PNGs in the person's DM (value: its channel).
+ACTION_CLASS_PICTURES = "class_pictures"
 
 # Every action and view the app listens for: with COMMANDS and EVENTS, the only names /metrics
 # labels a request with (bot/slack/web.py), so no request can add a series of its own.
@@ -167,6 +169,7 @@ ACTIONS: tuple[str, ...] = (
     ACTION_PEOPLE_ROLES,
     ACTION_TRACKER_DOWNLOAD,
     ACTION_TRACKER_DOWNLOAD_CSV,
+    ACTION_CLASS_PICTURES,
 )
 VIEWS: tuple[str, ...] = (
     VIEW_COHORT_NEW,
