@@ -50,8 +50,12 @@ def main() -> None:
         size = len(png)
     best = min(v + p for v, p in zip(times_view, times_png, strict=True))
     print(f"funnel: {CLASSES} classes x {AGENTS} agents, {len(view.rows)} rows x {len(STAGES)} stages")
-    print(f"  view model: best {min(times_view) * 1000:.1f} ms, median {sorted(times_view)[ROUNDS // 2] * 1000:.1f} ms")
-    print(f"  PNG render: best {min(times_png) * 1000:.1f} ms, median {sorted(times_png)[ROUNDS // 2] * 1000:.1f} ms")
+    print(
+        f"  view model: best {min(times_view) * 1000:.1f} ms, median {sorted(times_view)[ROUNDS // 2] * 1000:.1f} ms"
+    )
+    print(
+        f"  PNG render: best {min(times_png) * 1000:.1f} ms, median {sorted(times_png)[ROUNDS // 2] * 1000:.1f} ms"
+    )
     print(f"  total: best {best * 1000:.1f} ms; PNG {size / 1024:.0f} KiB")
 
 

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from bot.config.settings import Settings
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("demo", help="play a scripted class against the built-in Slack stand-in")
+    parser.add_argument(
+        "--pictures",
+        default="demo-pictures",
+        help="folder to save the class's pictures (PNG) in (default: ./demo-pictures)",
+    )
     parser.set_defaults(handler=demo)
 
 
@@ -26,4 +32,4 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    return run_demo(sys.stdout)
+    return run_demo(sys.stdout, Path(args.pictures))

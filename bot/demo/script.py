@@ -17,6 +17,7 @@ from bot.demo import (
     part_esp,
     part_g2t,
     part_help,
+    part_pictures,
     part_redflag,
     part_setup,
 )
@@ -25,15 +26,26 @@ from bot.demo.stage import AGENTS, CAST, Stage
 from bot.standin.g2t import G2TStandIn
 from bot.standin.harness import World
 
-# In the order a class lives them; the ESP part (day 3, the PM's DM) stays the class's last. The
+# In the order a class lives them; the ESP part (day 3, the PM's DM) stays the class's last, then its pictures. The
 # GoTo Training part follows with a second class the next week.
-PARTS = [part_setup, part_day, part_help, part_accountability, part_redflag, part_day_end, part_esp, part_g2t]
+PARTS = [
+    part_setup,
+    part_day,
+    part_help,
+    part_accountability,
+    part_redflag,
+    part_day_end,
+    part_esp,
+    part_pictures,
+    part_g2t,
+]
 
 # The Friday before the sample class starts (Tue Dec 1), mid-morning in Chicago.
 DEMO_START = datetime(2026, 11, 27, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
 
 
-def run_demo(out: TextIO) -> int:
+def run_demo(out: TextIO, pictures_dir: Path | None = None) -> int:
+    """`pictures_dir`: where the class's pictures are saved (a new temporary folder, kept, when None)."""
     # The transcript is the output; library chatter (migrations, Bolt) would bury it.
     logging.getLogger().setLevel(logging.WARNING)
     for name in ("alembic", "slack_bolt"):
@@ -50,7 +62,8 @@ def run_demo(out: TextIO) -> int:
             with World(url, start=DEMO_START, extra_settings=sheet_settings, g2t=g2t) as world:
                 for user_id, name in {**AGENTS, **{k: v.split(" (")[0] for k, v in CAST.items()}}.items():
                     world.slack.add_user(user_id, name)
-                stage = Stage(world, out, sheets)
+                folder = pictures_dir or Path(tempfile.mkdtemp(prefix="training-day-pictures-"))
+                stage = Stage(world, out, sheets, folder)
                 for part in PARTS:
                     part.play(stage)
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from bot.standin.harness import World
@@ -36,6 +37,7 @@ class Stage:
     world: World
     out: TextIO
     sheets: SheetsStandIn | None = None  # the team's Google Sheet, when the demo has one
+    pictures_dir: Path | None = None  # where the pictures part saves the PNGs it was handed
 
     def __post_init__(self) -> None:
         self.transcript = Transcript(self.world.slack, self.name_of)

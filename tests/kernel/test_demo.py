@@ -8,10 +8,10 @@ import time
 from bot.demo.script import run_demo
 
 
-def test_the_demo_plays_the_class_in_order_and_quickly():
+def test_the_demo_plays_the_class_in_order_and_quickly(tmp_path):
     out = io.StringIO()
     started = time.monotonic()
-    assert run_demo(out) == 0
+    assert run_demo(out, tmp_path) == 0
     elapsed = time.monotonic() - started
     transcript = out.getvalue()
     moments = [
@@ -28,6 +28,8 @@ def test_the_demo_plays_the_class_in_order_and_quickly():
         "*Resolved* by Erin",  # a red flag resolved
         "Attendance – AHIP/Aetna class - Dec 1, day 1",  # the end-of-day DM
         "is ESP-complete",  # the PM's DM
+        "3 pictures of AHIP/Aetna class - Dec 1",  # the Home's Pictures button
+        f"picture saved: {tmp_path.resolve() / 'funnel-2026-12-03.png'}",  # ... saved to open
         # GoTo Training: the G2T made, a personal link, the start link, real minutes.
         "GoTo Training now has 'AHIP/Aetna class - Dec 7'",
         "https://global.gototraining.com/join/training/",
@@ -39,3 +41,10 @@ def test_the_demo_plays_the_class_in_order_and_quickly():
     assert positions == sorted(positions)
     assert "Traceback" not in transcript and "<@U" not in transcript
     assert elapsed < 60
+    saved = sorted(p.name for p in tmp_path.iterdir())
+    assert saved == [
+        "attendance-ahip-aetna-class-dec-1-2026-12-03.png",
+        "funnel-2026-12-03.png",
+        "pass-rates-2026-12-03.png",
+    ]
+    assert all((tmp_path / name).read_bytes().startswith(b"\x89PNG") for name in saved)
