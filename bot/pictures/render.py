@@ -22,6 +22,7 @@ from matplotlib.transforms import Affine2D
 from bot.pictures.types import AttendanceMap, Funnel, PassRates, Rate
 
 DPI = 100
+PNG_COMPRESSION = 2
 # Slack's alt text for a file is short; the picture's summary, not its every number, goes there.
 ALT_TEXT_LIMIT = 1000
 FUNNEL_CMAP = "Blues"
@@ -45,7 +46,8 @@ MIA_EDGE = "#6a1b9a"
 
 def _png(figure: Figure) -> bytes:
     out = io.BytesIO()
-    FigureCanvasAgg(figure).print_png(out)
+    # zlib's level 6 (the default) spends most of a large picture's time for a few percent of size.
+    FigureCanvasAgg(figure).print_png(out, pil_kwargs={"compress_level": PNG_COMPRESSION})
     return out.getvalue()
 
 

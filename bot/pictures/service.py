@@ -93,12 +93,14 @@ def _readable(work: Work, classes: list[Cohort]) -> list[Cohort]:
     ]
 
 
-def _views(work: Work, classes: list[Cohort], rates_over: list[Cohort] | None) -> PictureViews:
+def _views(
+    work: Work, classes: list[Cohort], rates_over: list[Cohort] | None, *, most_maps: int | None = None
+) -> PictureViews:
     session, playbook = work.session, work.playbook
     labels = facts.code_labels(playbook)
     funnel = views.funnel(facts.class_stages(session, playbook, c, work.now) for c in classes)
     maps = []
-    for cohort in classes:
+    for cohort in classes[:most_maps]:
         days, agents = facts.class_attendance(session, playbook, cohort)
         maps.append(views.attendance_map(cohort.name, days, agents, labels))
     rates = (
@@ -181,8 +183,7 @@ def morning_views(work: Work, cohort_ids: list[int]) -> PictureViews | None:
     readable = _readable(work, classes)
     if not readable:
         return None
-    found = _views(work, readable, None)
-    return PictureViews(found.funnel, found.maps[:MAX_MORNING_MAPS], None, found.stamp)
+    return _views(work, readable, None, most_maps=MAX_MORNING_MAPS)
 
 
 def send_morning(ctx: AppContext, day: date, recipients: list[MorningRecipient]) -> list[str]:
