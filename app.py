@@ -19,7 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - pydantic's message names the bad variable
         print(f"training-day: bad configuration: {exc}", file=sys.stderr)
         return 2
-    logs.configure(settings.log_level, settings.log_format)
+    logs.configure(settings.log_level, settings.log_format, settings.secret_values())
     try:
         return int(args.handler(args, settings))
     except PlaybookError as exc:

@@ -15,6 +15,7 @@ from bot.core.context import AppContext
 from bot.home import refresh as home_refresh
 from bot.slack.client import make_web_client
 from bot.slack.executor import TrackingExecutor
+from bot.slack.log_middleware import bind_log_context
 from bot.slack.web import label_verified
 from db.session import Database
 from handlers import register_all
@@ -47,6 +48,7 @@ def build_bolt_app(ctx: AppContext, *, executor: TrackingExecutor | None = None)
     )
     # Ahead of the listeners' middleware: /metrics names a request only once Bolt has verified it.
     app.use(label_verified)
+    app.use(bind_log_context)
     register_all(app, ctx)
     # Live App Homes: changes committed by this app's listeners and jobs republish them.
     home_refresh.install(ctx)

@@ -27,7 +27,7 @@ from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core import outbox
+from bot.core import log_context, outbox
 from bot.core.context import AppContext
 from bot.core.errors import DomainError
 from bot.core.unit_of_work import Caller, deferred_messages, send_enqueued
@@ -114,6 +114,9 @@ def wrap(
         view: dict[str, Any] | None,
         event: dict[str, Any] | None,
     ) -> None:
+        # Each listener runs in its own copy of the request's context (TrackingExecutor): bound
+        # here, the name lasts as long as this request's work.
+        log_context.bind(handler=name)
         caller = caller_of(kind, body, event)
         if kind in ("command", "action"):
             ack()

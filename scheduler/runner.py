@@ -9,11 +9,14 @@ passed more than their grace ago are not re-added; APScheduler skips and logs on
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextvars
 import logging
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC
+from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.triggers.cron import CronTrigger
@@ -22,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.cohorts import service as cohorts
 from bot.core import job_context as runtime
+from bot.core import log_context
 from bot.core.context import AppContext
 from bot.reports import morning_jobs as morning_report
 from bot.sheet_sync import jobs as sheet_jobs
@@ -49,10 +53,30 @@ def active() -> Runner | None:
 
 
 # -- the scheduler ----------------------------------------------------------------------------
+class _JobContextPool(concurrent.futures.ThreadPoolExecutor):
+    """Runs each job in a fresh context naming it (and its class), for its log lines."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> concurrent.futures.Future[Any]:
+        job_id = getattr(args[0], "id", None) if args else None
+        return super().submit(contextvars.Context().run, _as_job, job_id, fn, *args, **kwargs)
+
+
+def _as_job(job_id: str | None, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    if job_id:
+        log_context.bind_job(str(job_id))
+    return fn(*args, **kwargs)
+
+
+class JobExecutor(ThreadPoolExecutor):
+    def __init__(self, max_workers: int) -> None:
+        super().__init__(max_workers)
+        self._pool = _JobContextPool(max_workers)
+
+
 def build_scheduler(ctx: AppContext) -> WatchedScheduler:
     return WatchedScheduler(
         jobstores={"default": SharedJobStore(engine=ctx.db.engine, tablename=JOB_TABLE)},
-        executors={"default": ThreadPoolExecutor(4)},
+        executors={"default": JobExecutor(4)},
         # Coalesce: a job that missed several runs runs once. Each planned job carries its own
         # misfire grace (see scheduler/plan.py); this default only covers the housekeeping jobs.
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},

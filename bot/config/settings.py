@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -51,6 +52,20 @@ class Settings(BaseSettings):
     # Slack member IDs made admins at start (comma-separated): the first admin without a terminal.
     # Only ever adds the admin role; removing one is done from an admin's Home or the CLI.
     admin_user_ids: str = ""
+
+    def secret_values(self) -> list[str]:
+        """Every secret this process knows, for the log formatter to mask wherever one appears."""
+        values = [
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.g2t_client_secret,
+            self.metrics_token,
+            self.google_service_account_json,
+            *(self.g2t_token_key or "").split(","),
+        ]
+        password = re.search(r"://[^:/@]+:([^@]+)@", self.database_url)
+        return [v.strip() for v in (*values, password.group(1) if password else None) if v and v.strip()]
 
     def first_admins(self) -> list[str]:
         return [part.strip() for part in self.admin_user_ids.split(",") if part.strip()]

@@ -1,5 +1,7 @@
 """Log set-up: readable lines by default, or one JSON object per line (LOG_FORMAT=json) for a log
-aggregator that indexes fields instead of parsing text."""
+aggregator that indexes fields instead of parsing text. A JSON line carries what it is about (the
+listener, the person, the class, the job: bot/core/log_context.py), and no line carries a secret:
+Slack tokens by their shape, and every secret setting by its value, are masked whoever logs them."""
 
 from __future__ import annotations
 
@@ -8,13 +10,50 @@ import logging
 import os
 import re
 import socket
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TextIO
+
+from bot.core.log_context import ContextFilter
 
 _HOST = socket.gethostname()
+MASK = "…"
+# Slack's tokens (bot, user, app-level, configuration, refresh), whatever carries them.
+_SLACK_TOKEN = re.compile(r"\b(?:xox[a-z]|xapp|xoxe(?:\.xox[a-z])?)-[A-Za-z0-9-]{6,}")
+# Shorter than this, a value is too likely to occur in ordinary text to be masked by value.
+_MIN_SECRET = 8
+
+
+class Masker:
+    """Masks Slack tokens and the given secret values in a finished log line."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        values = sorted({s for s in secrets if s and len(s) >= _MIN_SECRET}, key=len, reverse=True)
+        self._values = re.compile("|".join(re.escape(v) for v in values)) if values else None
+
+    def __call__(self, line: str) -> str:
+        line = _SLACK_TOKEN.sub(lambda m: m.group(0).split("-", 1)[0] + "-" + MASK, line)
+        return self._values.sub(MASK, line) if self._values is not None else line
+
+
+class TextFormatter(logging.Formatter):
+    def __init__(self, masker: Masker | None = None) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self._mask = masker or Masker()
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self._mask(super().format(record))
 
 
 class JsonFormatter(logging.Formatter):
+    def __init__(self, masker: Masker | None = None) -> None:
+        super().__init__()
+        self._mask = masker or Masker()
+
     def format(self, record: logging.LogRecord) -> str:
+        return self._mask(self._entry(record))
+
+    def _entry(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
@@ -22,6 +61,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "process": f"{_HOST}:{os.getpid()}",
             "thread": record.threadName,
+            **getattr(record, "log_context", {}),
         }
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
@@ -57,12 +97,19 @@ def redact_http_client_lines() -> None:
             logger.addFilter(RedactUrls())
 
 
-def configure(level: str, fmt: str) -> None:
-    redact_http_client_lines()
-    handler = logging.StreamHandler()
+def handler_for(fmt: str, secrets: Iterable[str] = (), stream: TextIO | None = None) -> logging.Handler:
+    """The process's log handler (stderr unless told): context fields stamped, URLs redacted,
+    secrets masked."""
+    handler: logging.Handler = (
+        logging.StreamHandler(stream) if stream is not None else logging.StreamHandler()
+    )
+    handler.addFilter(ContextFilter())
     handler.addFilter(RedactUrls())
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=level, handlers=[handler])
+    masker = Masker(secrets)
+    handler.setFormatter(JsonFormatter(masker) if fmt == "json" else TextFormatter(masker))
+    return handler
+
+
+def configure(level: str, fmt: str, secrets: Iterable[str] = ()) -> None:
+    redact_http_client_lines()
+    logging.basicConfig(level=level, handlers=[handler_for(fmt, secrets)])

@@ -18,7 +18,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.core import metrics
+from bot.core import audit, metrics
+from bot.core.errors import Conflict, NotFound
 from bot.slack.blocks import fit_blocks, fit_text, plain_form
 from db.models import Notification
 from db.session import Database, rows_matched
@@ -184,6 +185,103 @@ def retry_failed(db: Database, client: WebClient, now: datetime) -> list[Outcome
         if claimed:
             outcomes.append(_deliver(db, client, key, now))
     return outcomes
+
+
+# -- the operator's view: `training-day outbox list|retry` --------------------------------
+UNSENT = ("pending", "sending", "failed", "dead", "expired")
+# What an operator may send again: whatever never reached Slack. `sending` is not among them: its
+# process may have posted it and died before recording so, and a message is never sent twice.
+RESENDABLE = ("pending", "failed", "dead", "expired")
+
+
+@dataclass(frozen=True)
+class Listed:
+    key: str
+    kind: str
+    recipient: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    expires_at: datetime | None
+
+
+def listing(
+    db: Database, *, statuses: tuple[str, ...] = UNSENT, kind: str | None = None, limit: int = 200
+) -> list[Listed]:
+    """The messages in these states (oldest first), optionally of one kind."""
+    stmt = select(Notification).where(Notification.status.in_(statuses))
+    if kind:
+        stmt = stmt.where(Notification.kind == kind)
+    with db.session() as session:
+        return [
+            Listed(
+                key=row.key,
+                kind=row.kind,
+                recipient=row.recipient,
+                status=row.status,
+                attempts=row.attempts,
+                last_error=row.last_error,
+                created_at=row.created_at,
+                sent_at=row.sent_at,
+                expires_at=row.expires_at,
+            )
+            for row in session.scalars(stmt.order_by(Notification.id).limit(limit))
+        ]
+
+
+def resend(db: Database, client: WebClient, key: str, *, now: datetime, actor: str) -> Outcome:
+    """Send one message that never reached Slack, once more, whatever its attempts or expiry: an
+    operator's decision, audited. A sent message is refused (never sent twice), and so is one
+    being sent right now."""
+    with db.session() as session:
+        row = session.scalar(select(Notification).where(Notification.key == key))
+        if row is None:
+            raise NotFound(f"no message has the key {key!r}: see `training-day outbox list`.")
+        if row.status == "sent":
+            at = f" at {row.sent_at:%Y-%m-%d %H:%M} UTC" if row.sent_at else ""
+            raise Conflict(f"{key} was sent{at}; a message is never sent twice.")
+        if row.status not in RESENDABLE:
+            raise Conflict(
+                f"{key} is being sent ({row.status}): a process claimed it and may have posted it. "
+                "Check the recipient's messages in Slack before doing anything else."
+            )
+        before = {"status": row.status, "attempts": row.attempts, "last_error": row.last_error}
+        claimed = rows_matched(
+            session.execute(
+                update(Notification)
+                .where(Notification.key == key, Notification.status == row.status)
+                .values(status="sending")
+            )
+        )
+        if not claimed:
+            raise Conflict(
+                f"{key} changed while being looked at (another process sent it?); nothing was done."
+            )
+        audit.record(
+            session,
+            actor=actor,
+            action="outbox.resend",
+            entity="notification",
+            entity_id=key,
+            at=now,
+            details=before,
+        )
+    log.info("%s asked to send %s again (it was %s)", actor, key, before["status"])
+    return _deliver(db, client, key, now)
+
+
+def resendable_failures(db: Database) -> list[str]:
+    """The keys of every message that failed, for now or for good, oldest first."""
+    with db.session() as session:
+        return list(
+            session.scalars(
+                select(Notification.key)
+                .where(Notification.status.in_(("failed", "dead")))
+                .order_by(Notification.id)
+            )
+        )
 
 
 # What Slack answers for a message it cannot take as written (too long, blocks it refuses): sending

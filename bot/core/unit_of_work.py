@@ -21,6 +21,7 @@ so a failure after the commit never asks the person to try again (see `deferred_
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import logging
 import typing
@@ -38,7 +39,7 @@ from sqlalchemy.orm import Session
 from bot.access import policy
 from bot.access.policy import Action, Target
 from bot.config.playbook import Playbook
-from bot.core import outbox, people
+from bot.core import log_context, outbox, people
 from bot.core.context import AppContext
 from bot.core.errors import Conflict
 from db.models import Person, RequestResult
@@ -90,6 +91,9 @@ class Work:
 
     def allow(self, action: Action, target: Target = policy.NO_TARGET) -> Person:
         """The actor, if the policy lets them take `action` on `target`; NotAllowed otherwise."""
+        if target.cohort is not None:
+            # The class this request or job is about, on its log lines from here on.
+            log_context.bind(cohort=target.cohort.id)
         actor = self.actor
         policy.require(actor, action, target, self.ctx.playbook.access.grants)
         return actor
@@ -216,4 +220,12 @@ def use_case(fn: Callable[Concatenate[Work, P], R]) -> Callable[Concatenate[AppC
             _after_commit(ctx, events)
         return result
 
-    return run
+    @functools.wraps(fn)
+    def scoped(ctx: AppContext, caller: Caller, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        # In a request or a job, the class a use case names stays on the lines that follow (the
+        # messages it could not send); anywhere else (the CLI, a test) it ends with the use case.
+        if log_context.in_scope():
+            return run(ctx, caller, *args, **kwargs)
+        return contextvars.copy_context().run(run, ctx, caller, *args, **kwargs)
+
+    return scoped

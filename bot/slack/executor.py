@@ -3,6 +3,7 @@ or a shutdown can wait until every acknowledged request has finished its slow pa
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -18,7 +19,8 @@ class TrackingExecutor(ThreadPoolExecutor):
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
         with self._cond:
             self._pending += 1
-        future = super().submit(fn, *args, **kwargs)
+        # The listener runs with the request's context (its log fields), copied at the hand-over.
+        future = super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
         future.add_done_callback(self._done)
         return future
 

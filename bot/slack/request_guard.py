@@ -12,6 +12,7 @@ handlers.listener.IgnoreMalformed.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from typing import Any
 
@@ -102,7 +103,8 @@ class GuardedRequestHandler(SlackRequestHandler):
         if problem:
             log.warning("refused a request whose body does not parse: %s", problem)
             return BoltResponse(status=400, body="")
-        return self.app.dispatch(bolt_request)
+        # Its own context: the log fields the request sets (bot/slack/log_middleware.py) end with it.
+        return contextvars.copy_context().run(self.app.dispatch, bolt_request)
 
 
 def _raw_body(request: WsgiHttpRequest) -> bytes:

@@ -10,6 +10,7 @@ OAuth callback page."""
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import logging
 import threading
@@ -125,7 +126,8 @@ class World:
         if problem:
             log.warning("refused a request whose body does not parse: %s", problem)
             return 400, ""
-        response = self.app.dispatch(request)
+        # As the HTTP face does: each request in its own context (its log fields end with it).
+        response = contextvars.copy_context().run(self.app.dispatch, request)
         return response.status, response.body
 
     def _serve_http(self) -> None:
