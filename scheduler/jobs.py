@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from bot.class_day import jobs as class_day_jobs
-from bot.core import outbox
+from bot.core import file_outbox, outbox
 from bot.core.job_context import current
 from bot.forms import evening_jobs as evening_check
 from bot.g2t import jobs as g2t
@@ -48,6 +48,7 @@ COHORT_JOBS: tuple[CohortJob, ...] = (
 def retry_outbox() -> None:
     ctx = current()
     outbox.retry_failed(ctx.db, ctx.client, ctx.clock.now())
+    file_outbox.retry_failed(ctx.db, ctx.client, ctx.clock.now())
 
 
 def end_of_day(cohort_id: int, day: int) -> None:

@@ -68,6 +68,10 @@ class Action(enum.StrEnum):
     # The Final CAP's catch-up: schedule an agent's catch-up sessions.
     CATCHUP_SCHEDULE = "catchup.schedule"
     PRODUCTION_MOVE = "agent.production_move"
+    # HR records: the agent acknowledges their CAP; who read an agent's records; the whole record.
+    CAP_ACKNOWLEDGE = "cap.acknowledge"
+    RECORDS_READS = "records.reads"
+    RECORDS_EXPORT = "records.export"
 
 
 class Relation(enum.StrEnum):
@@ -112,6 +116,9 @@ DOING: dict[Action, str] = {
     Action.AHIP_CLOCK_PAUSE: "pause an agent's AHIP clock",
     Action.CATCHUP_SCHEDULE: "schedule catch-up sessions",
     Action.PRODUCTION_MOVE: "mark agents moved to production",
+    Action.CAP_ACKNOWLEDGE: "acknowledge a CAP",
+    Action.RECORDS_READS: "see who read an agent's records",
+    Action.RECORDS_EXPORT: "get an agent's whole record",
 }
 
 ANY = frozenset(Relation)
@@ -160,6 +167,10 @@ TABLE: dict[Action, dict[Role, frozenset[Relation]]] = {
     Action.CATCHUP_SCHEDULE: dict(_TL_PM),
     # The PM takes the agent to production: the button on their ESP-complete DM.
     Action.PRODUCTION_MOVE: {Role.PM: OWN},
+    # Only the agent the CAP is about acknowledges it (the service also refuses an admin).
+    Action.CAP_ACKNOWLEDGE: {Role.AGENT: SELF},
+    Action.RECORDS_READS: {},
+    Action.RECORDS_EXPORT: {**_TL_PM, Role.AGENT: SELF},
 }
 
 

@@ -111,3 +111,22 @@ def send_to_dm(
     )
     shared = response.get("file") or {}
     return str(shared.get("id") or "")
+
+
+def send_file(
+    client: WebClient,
+    recipient: str,
+    *,
+    filename: str,
+    content: bytes,
+    title: str,
+    comment: str | None = None,
+) -> str:
+    """Share a file with a person (in their DM) or in a channel (an HR channel); the file's id."""
+    if recipient.startswith(("U", "W")):
+        return send_to_dm(client, recipient, filename=filename, content=content, title=title, comment=comment)
+    response = client.files_upload_v2(
+        channel=recipient, content=content, filename=filename, title=title, initial_comment=comment
+    )
+    shared = response.get("file") or {}
+    return str(shared.get("id") or "")

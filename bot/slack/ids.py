@@ -17,6 +17,7 @@ PROGRESS = "/progress"
 FORMS = "/forms"
 ESP = "/esp"
 REDFLAG = "/redflag"
+RECORDS = "/records"  # an agent's whole record, who read it (HR records)
 COMMANDS: tuple[str, ...] = (
     COHORT,
     ATTENDANCE,
@@ -29,6 +30,7 @@ COMMANDS: tuple[str, ...] = (
     FORMS,
     ESP,
     REDFLAG,
+    RECORDS,
 )
 
 # Bot events the app subscribes to (the manifest's bot_events, checked the same way).
@@ -149,6 +151,8 @@ ROLES_REASON_BLOCK = "roles_reason"
 # The ESP tracker as a file in the person's DM (value: "xlsx" or "csv").
 ACTION_TRACKER_DOWNLOAD = "tracker_download"
 ACTION_TRACKER_DOWNLOAD_CSV = "tracker_download_csv"
+# The agent's "I have read this" on a CAP (value: the coaching id).
+ACTION_CAP_ACKNOWLEDGE = "cap_acknowledge"
 
 # Every action and view the app listens for: with COMMANDS and EVENTS, the only names /metrics
 # labels a request with (bot/slack/web.py), so no request can add a series of its own.
@@ -167,6 +171,7 @@ ACTIONS: tuple[str, ...] = (
     ACTION_PEOPLE_ROLES,
     ACTION_TRACKER_DOWNLOAD,
     ACTION_TRACKER_DOWNLOAD_CSV,
+    ACTION_CAP_ACKNOWLEDGE,
 )
 VIEWS: tuple[str, ...] = (
     VIEW_COHORT_NEW,
