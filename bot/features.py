@@ -21,6 +21,7 @@ FEATURES: tuple[str, ...] = (
     "g2t",
     "sheet_sync",
     "reports",
+    "records",
     "home",
 )
 KERNEL: tuple[str, ...] = ("core", "access", "slack", "config")

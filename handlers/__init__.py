@@ -17,6 +17,7 @@ from handlers import (
     home,
     people,
     progress,
+    records,
     red_flags,
     reports,
     sheet_sync,
@@ -38,6 +39,7 @@ FEATURES = (
     certs,
     forms,
     sheet_sync,
+    records,
     home,
 )
 

@@ -281,6 +281,23 @@ def _propose_by_points(
     return Proposal(policy.key, level, level_label(playbook, level), count, why, points.total)
 
 
+def acknowledgements_line(session: Session, person_id: int, playbook: Playbook, timezone: str) -> str:
+    """The agent's CAPs and when they acknowledged each, for the tracker export:
+    "Written CAP Dec 2: acknowledged Dec 3 9:05 AM; Final CAP Dec 9: not yet"."""
+    parts = []
+    for c in reversed(history(session, person_id)):
+        if not c.document:
+            continue
+        when = local(c.created_at, timezone).strftime("%b %-d")
+        ack = (
+            "acknowledged " + local(c.acknowledged_at, timezone).strftime("%b %-d %-I:%M %p")
+            if c.acknowledged_at
+            else "not yet"
+        )
+        parts.append(f"{level_label(playbook, c.level)} {when}: {ack}")
+    return "; ".join(parts)
+
+
 def current_level(session: Session, person_id: int, playbook: Playbook) -> str | None:
     """The highest level the agent has been coached at, across policies (its label), or None."""
     rows = history(session, person_id)
@@ -572,8 +589,17 @@ def coach_form(work: Work, agent_user_id: str, prefill: Prefill | None = None) -
         person_id=agent.id,
         what=record_reads.COACHING_HISTORY,
         at=work.now,
-        detail="the /coach form: records, coachings and the N-Number",
+        detail="the /coach form: attendance, failed exams and coachings",
     )
+    if agent.n_number:
+        record_reads.record(
+            work.session,
+            reader=work.actor.slack_user_id,
+            person_id=agent.id,
+            what=record_reads.IDENTITY,
+            at=work.now,
+            detail="the N-Number, on the /coach form",
+        )
     return form_data(work.session, agent, playbook, prefill, note, work.now)
 
 
