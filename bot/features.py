@@ -22,6 +22,7 @@ FEATURES: tuple[str, ...] = (
     "sheet_sync",
     "pictures",
     "reports",
+    "records",
     "home",
 )
 KERNEL: tuple[str, ...] = ("core", "access", "slack", "config")

@@ -18,6 +18,7 @@ from handlers import (
     people,
     pictures,
     progress,
+    records,
     red_flags,
     reports,
     sheet_sync,
@@ -40,6 +41,7 @@ FEATURES = (
     forms,
     sheet_sync,
     pictures,
+    records,
     home,
 )
 

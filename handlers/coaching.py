@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.coaching import blocks, catch_up, catch_up_blocks
+from bot.coaching import acknowledgement, blocks, catch_up, catch_up_blocks
 from bot.coaching import service as coaching
 from bot.coaching.types import CoachOpen, Prefill
 from bot.core.context import AppContext
@@ -158,6 +158,13 @@ def catch_up_submitted(view: dict[str, Any], ctx: AppContext, caller: Caller) ->
     )
 
 
+# -- actions: cap_acknowledge -------------------------------------------------------------------
+def cap_acknowledge_clicked(action: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    coaching_id = acknowledgement.parse_coaching_id(action.get("value"))
+    card = acknowledgement.acknowledge_cap(ctx, caller, coaching_id)
+    return Say(blocks.cap_card_text(card), blocks.cap_card(card), replace_original=True)
+
+
 def register(app: App, ctx: AppContext) -> None:
     app.command(ids.COACH)(command(ctx, coach_command))
     app.command(ids.COACHING)(command(ctx, coaching_command))
@@ -166,6 +173,7 @@ def register(app: App, ctx: AppContext) -> None:
         view(ctx, coach_submitted, fields=COACH_FORM_FIELDS, error_field=ids.COACH_INCIDENT_BLOCK)
     )
     app.action(ids.ACTION_CATCHUP_OPEN)(action(ctx, catch_up_open_clicked))
+    app.action(ids.ACTION_CAP_ACKNOWLEDGE)(action(ctx, cap_acknowledge_clicked))
     app.view(ids.VIEW_CATCHUP)(
         view(ctx, catch_up_submitted, fields=CATCH_UP_FIELDS, error_field=ids.CATCHUP_DATE_BLOCKS[0])
     )

@@ -37,4 +37,19 @@ class CohortJob:
     times: Callable[[Cohort, Playbook], list[datetime]]
 
 
+@dataclass(frozen=True)
+class HousekeepingJob:
+    """A job not tied to any class: daily at `hour` (a number, or a function of the playbook when
+    the team sets it there), or every hour when `hour` is None; at `minute`, in UTC. The
+    runner gives it the stable id `job_id` and calls `func()` with no arguments."""
+
+    job_id: str
+    func: str
+    hour: int | Callable[[Playbook], int] | None = None
+    minute: int = 0
+
+    def at_hour(self, playbook: Playbook) -> int | None:
+        return self.hour(playbook) if callable(self.hour) else self.hour
+
+
 EndOfDaySection = Callable[["Session", "AppContext", int, int], list[dict[str, Any]]]

@@ -13,14 +13,16 @@
 from __future__ import annotations
 
 from bot.class_day import jobs as class_day_jobs
-from bot.core import outbox
+from bot.coaching import jobs as coaching_jobs
+from bot.core import file_outbox, outbox
 from bot.core.job_context import current
 from bot.forms import evening_jobs as evening_check
 from bot.g2t import jobs as g2t
 from bot.help_queue import report as help_queue_report
 from bot.progress import ahip_clock_jobs as ahip_clock
 from bot.progress import timeframe_jobs as timeframe
-from scheduler.daily_job import CohortJob, DailyJob, EndOfDaySection
+from bot.records import jobs as records_jobs
+from scheduler.daily_job import CohortJob, DailyJob, EndOfDaySection, HousekeepingJob
 
 DAILY_JOBS: tuple[DailyJob, ...] = (
     timeframe.TIMEFRAME_CHECK,
@@ -43,11 +45,25 @@ COHORT_JOBS: tuple[CohortJob, ...] = (
     CohortJob(name="ahip-clock", func=ahip_clock.FUNC, times=ahip_clock.check_times),
 )
 
+# Jobs about no class in particular: CAPs not acknowledged in time (hourly), retention (daily).
+HOUSEKEEPING_JOBS: tuple[HousekeepingJob, ...] = (
+    HousekeepingJob(
+        job_id=coaching_jobs.UNACKNOWLEDGED_JOB_ID, func=coaching_jobs.UNACKNOWLEDGED_FUNC, minute=20
+    ),
+    HousekeepingJob(
+        job_id=records_jobs.RETENTION_JOB_ID,
+        func=records_jobs.RETENTION_FUNC,
+        hour=lambda playbook: playbook.retention.run_at_hour,
+        minute=10,
+    ),
+)
+
 
 # -- the engine's own jobs ----------------------------------------------------------------
 def retry_outbox() -> None:
     ctx = current()
     outbox.retry_failed(ctx.db, ctx.client, ctx.clock.now())
+    file_outbox.retry_failed(ctx.db, ctx.client, ctx.clock.now())
 
 
 def end_of_day(cohort_id: int, day: int) -> None:

@@ -30,7 +30,7 @@ from bot.core.context import AppContext
 from bot.reports import morning_jobs as morning_report
 from bot.sheet_sync import jobs as sheet_jobs
 from db.job_store import JOB_TABLE, rewrite_func_refs, stored_job_ids
-from scheduler import plan
+from scheduler import jobs, plan
 from scheduler.legacy_refs import LEGACY_REFS
 from scheduler.loop import SharedJobStore, WatchedScheduler
 
@@ -186,6 +186,17 @@ class Runner:
         )
         self._add_sheet_sync_jobs()
         self.add_morning_report()
+        for job in jobs.HOUSEKEEPING_JOBS:
+            hour = job.at_hour(self.ctx.playbook)
+            self.scheduler.add_job(
+                job.func,
+                trigger=CronTrigger(hour="*" if hour is None else hour, minute=job.minute, timezone="UTC"),
+                id=job.job_id,
+                name=job.job_id,
+                replace_existing=True,
+                coalesce=True,
+                misfire_grace_time=3600,
+            )
 
     def _add_sheet_sync_jobs(self) -> None:
         """The Google Sheet sync: push every few seconds, pull every few minutes."""

@@ -70,6 +70,10 @@ class Action(enum.StrEnum):
     PRODUCTION_MOVE = "agent.production_move"
     # A class's pictures (funnel, attendance map, pass rates) as PNG files in one's DM.
     PICTURES_READ = "reports.pictures"
+    # HR records: the agent acknowledges their CAP; who read an agent's records; the whole record.
+    CAP_ACKNOWLEDGE = "cap.acknowledge"
+    RECORDS_READS = "records.reads"
+    RECORDS_EXPORT = "records.export"
 
 
 class Relation(enum.StrEnum):
@@ -115,6 +119,9 @@ DOING: dict[Action, str] = {
     Action.CATCHUP_SCHEDULE: "schedule catch-up sessions",
     Action.PRODUCTION_MOVE: "mark agents moved to production",
     Action.PICTURES_READ: "see the class's pictures",
+    Action.CAP_ACKNOWLEDGE: "acknowledge a CAP",
+    Action.RECORDS_READS: "see who read an agent's records",
+    Action.RECORDS_EXPORT: "get an agent's whole record",
 }
 
 ANY = frozenset(Relation)
@@ -165,6 +172,10 @@ TABLE: dict[Action, dict[Role, frozenset[Relation]]] = {
     Action.PRODUCTION_MOVE: {Role.PM: OWN},
     # The same readers as the class's ESP tracker: its TL and PM, and ESP managers across classes.
     Action.PICTURES_READ: {**_TL_PM, Role.ESP_MANAGER: ACROSS},
+    # Only the agent the CAP is about acknowledges it (the service also refuses an admin).
+    Action.CAP_ACKNOWLEDGE: {Role.AGENT: SELF},
+    Action.RECORDS_READS: {},
+    Action.RECORDS_EXPORT: {**_TL_PM, Role.AGENT: SELF},
 }
 
 

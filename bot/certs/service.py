@@ -22,10 +22,10 @@ from bot.certs.types import FailureResult
 from bot.coaching.service import level_label
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
-from bot.core import audit, people
+from bot.core import audit, documents, people
 from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.core.text import escape_line, shorten
-from bot.core.timefmt import local
+from bot.core.timefmt import local, show_date
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
 from db.models import CertAttempt, Person, Role
@@ -294,7 +294,56 @@ def fail_exam(work: Work, data: FailureInput) -> FailureResult:
     )
     for key, kind, recipient, text in failure_messages(result):
         work.notify(key=key, kind=kind, recipient=recipient, text=text)
+    tell_hr_of_third_failure(work, agent, result)
     return result
+
+
+# The Failed Cert Exams Guide: at the 3rd failed exam, HR is told with the TL, the PM and the managers.
+THIRD_FAILURE = 3
+
+
+def _exam_name(playbook: Playbook, key: str) -> str:
+    exam = playbook.exam(key)
+    return exam.name if exam else key
+
+
+def tell_hr_of_third_failure(work: Work, agent: Person, result: FailureResult) -> None:
+    """The HR contacts get the failure notice as a document, once per attempt (its key)."""
+    contacts = work.playbook.hr.contacts.third_failed_exam
+    if result.attempt_no != THIRD_FAILURE or not contacts:
+        return
+    timezone = "UTC"
+    enrollment = cohorts.enrollment_of(work.session, agent.id)
+    if enrollment is not None:
+        timezone = enrollment.cohort.timezone
+    history = [
+        f"{show_date(local(a.recorded_at, timezone).date())}: {_exam_name(work.playbook, a.carrier_key)} "
+        f"attempt {a.attempt_no}" + (f", score {a.score}" if a.score is not None else "")
+        for a in attempts_of(work.session, agent.id)
+    ]
+    content = documents.simple_docx(
+        f"Failed exam record: {agent.name}",
+        [
+            ("Agent", [agent.name, f"N-Number: {agent.n_number or '(none on file)'}"]),
+            ("This failure", [failure_text(result).replace("*", "")]),
+            ("Failed attempts on record", history),
+            ("Proposed step", [result.proposed_label, result.next_step]),
+        ],
+    )
+    slug = re.sub(r"[^a-z0-9]+", "-", agent.name.lower()).strip("-")[:40] or "agent"
+    for contact in contacts:
+        work.send_file(
+            key=f"failcert:{result.attempt_id}:hr:{contact}",
+            kind="hr_failed_exam",
+            recipient=contact,
+            filename=f"failed-exam-{slug}-{result.carrier_key}-{result.attempt_no}.docx",
+            title=f"3rd failed exam: {agent.name}",
+            content=content,
+            comment=(
+                f"For HR: {escape_line(agent.name)} failed the {escape_line(result.carrier_name)} exam for the 3rd time "
+                f"({result.proposed_label} proposed)."
+            ),
+        )
 
 
 @use_case

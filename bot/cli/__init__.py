@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli import cohort, db, demo, export, g2t, outbox, person, run, sheet
+from bot.cli import cohort, db, demo, export, g2t, outbox, person, records, run, sheet
 
-COMMANDS = (run, demo, db, cohort, person, export, sheet, g2t, outbox)
+COMMANDS = (run, demo, db, cohort, person, export, sheet, g2t, outbox, records)
 
 
 def parser() -> argparse.ArgumentParser:

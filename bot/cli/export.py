@@ -42,6 +42,7 @@ def export_caps(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_context
     from bot.coaching import service as coaching
     from bot.cohorts import service as cohorts
+    from bot.core import record_reads
     from db.migrate import upgrade
 
     ctx = build_context(settings)
@@ -56,6 +57,14 @@ def export_caps(args: argparse.Namespace, settings: Settings) -> int:
             out.mkdir(parents=True, exist_ok=True)
             (out / name).write_text(cap.document or "", encoding="utf-8")
             written.append(name)
+            record_reads.record(
+                session,
+                reader="cli",
+                person_id=cap.person_id,
+                what=record_reads.CAP,
+                at=ctx.clock.now(),
+                detail=name,
+            )
         cohort_name = cohort.name
     if not written:
         print(f"{cohort_name}: no CAPs to export")

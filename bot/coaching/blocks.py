@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.coaching.types import CoachForm, CoachingSaved, CoachOpen, History
+from bot.coaching.types import CapCard, CoachForm, CoachingSaved, CoachOpen, History
 from bot.core.text import EXPECTATION, INCIDENT, NOTE, SECTION, escape, escape_line, shorten
 from bot.slack import ids
 from bot.slack.blocks import Block, button, context, header, input_block, plain, section
@@ -147,6 +147,9 @@ def coaching_saved(saved: CoachingSaved) -> list[Block]:
         )
     if saved.cap:
         lines.append(f"The filled CAP is in <@{saved.tl}>'s DMs, ready to sign.")
+        lines.append(f"{escape_line(saved.agent_name)} gets its summary to acknowledge.")
+    if saved.hr:
+        lines.append("HR has the document: " + ", ".join(_mention(r) for r in saved.hr) + ".")
     return [section("\n".join(lines))]
 
 
@@ -157,7 +160,47 @@ def cap_document(agent_name: str, level_label: str, document: str) -> list[Block
     document = shorten(document, chunk * 45)
     for start in range(0, len(document), chunk):
         blocks.append(section("```" + document[start : start + chunk] + "```"))
-    blocks.append(context("Print it or paste it into the CAP form; both signatures are needed."))
+    blocks.append(context("The filled DOCX follows in this DM: print it, sign it and file it with HR."))
+    return blocks
+
+
+def _mention(target: str) -> str:
+    return f"<@{target}>" if target.startswith(("U", "W")) else f"<#{target}>"
+
+
+def cap_card_text(card: CapCard) -> str:
+    if card.acknowledged:
+        return f"You acknowledged your {card.level_label} on {card.acknowledged}."
+    return f"Your {card.level_label} of {card.date}: please read it and press “I have read this”."
+
+
+def cap_card(card: CapCard) -> list[Block]:
+    """The CAP's summary for the agent; the button until they press it, then when they did."""
+    lines = [
+        f"*{card.level_label}* · {card.policy_title} · {card.date}",
+        f"*What happened*\n{escape(shorten(card.incident, 1200))}",
+        f"*Expectation going forward*\n{escape(shorten(card.expectation, 800))}",
+        f"*Consequence*\n{escape(shorten(card.consequence, 500))}",
+    ]
+    blocks: list[Block] = [
+        header(shorten(f"{card.level_label}: {card.agent_name}", 150)),
+        section(shorten("\n\n".join(lines), SECTION)),
+        section(f"_{escape_line(shorten(card.statement, 500))}_"),
+    ]
+    if card.acknowledged:
+        blocks.append(context(f":white_check_mark: Acknowledged {card.acknowledged}."))
+    else:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    button(
+                        "I have read this", ids.ACTION_CAP_ACKNOWLEDGE, str(card.coaching_id), style="primary"
+                    )
+                ],
+            }
+        )
+        blocks.append(context("Your team lead has the full CAP to sign with you."))
     return blocks
 
 
@@ -177,6 +220,12 @@ def coaching_history(history: History) -> list[Block]:
         text = f"*{row.date}* · *{row.level}* · {row.policy} · by {escape_line(row.by)}\n{escape(shorten(row.incident, INCIDENT))}"
         if row.skip_reason:
             text += f"\n_Skipped a level: {escape_line(shorten(row.skip_reason, NOTE))}_"
+        if row.acknowledged is not None:
+            text += (
+                f"\n:white_check_mark: Acknowledged by the agent {row.acknowledged}"
+                if row.acknowledged
+                else "\n:hourglass: Not acknowledged by the agent yet"
+            )
         blocks.append(section(text))
     if len(history.rows) > HISTORY_ROWS:
         blocks.append(context(f"{len(history.rows) - HISTORY_ROWS} older coaching(s) not shown."))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
+from pathlib import Path
 
+from docxtpl import DocxTemplate
 from pydantic import Field, field_validator, model_validator
 
 from bot.calendar.playbook import _hhmm
@@ -171,10 +174,65 @@ Team lead ({tl_name}) signature: ______________________  Date: __________
 """
 
 
+# The shipped DOCX (bot/coaching/cap_template.py builds it); `document: default` names it.
+SHIPPED_CAP_DOCUMENT = Path(__file__).parent / "templates" / "cap.docx"
+# What a DOCX template may use: the text's placeholders, and the line the agent acknowledges.
+DOCUMENT_PLACEHOLDERS = CAP_PLACEHOLDERS | {"acknowledgement"}
+
+DEFAULT_ACKNOWLEDGEMENT = "I have read this CAP and I understand what is expected of me."
+FAILED_EXAM_ACKNOWLEDGEMENT = (
+    "I have read this CAP and I understand that a 3rd failed exam may lead to termination."
+)
+
+
+def cap_document_path(document: str) -> Path:
+    """`default` is the shipped template; any other path is the team's own (relative to where the
+    bot starts)."""
+    return SHIPPED_CAP_DOCUMENT if document == "default" else Path(document)
+
+
+def check_cap_document(document: str) -> None:
+    """Refuse at start a template that is missing, is not a DOCX, does not parse, or names a
+    placeholder the bot does not fill, rather than the first time a TL writes a CAP."""
+    path = cap_document_path(document)
+    if not path.is_file():
+        raise ValueError(f"the CAP template {str(path)!r} does not exist")
+    try:
+        names = DocxTemplate(str(path)).get_undeclared_template_variables()
+    except Exception as exc:  # noqa: BLE001 - a broken file raises zip, XML or Jinja errors alike
+        raise ValueError(
+            f"the CAP template {str(path)!r} is not a DOCX template I can read ({type(exc).__name__}: "
+            f"{str(exc)[:200]})"
+        ) from None
+    unknown = set(names) - DOCUMENT_PLACEHOLDERS
+    if unknown:
+        raise ValueError(
+            f"the CAP template {str(path)!r} uses unknown placeholders {sorted(unknown)}; "
+            f"use {sorted(DOCUMENT_PLACEHOLDERS)}"
+        )
+
+
 class CapTemplate(Strict):
-    """The CAP document written for every CAP level; {placeholders} are filled by the bot."""
+    """The CAP written for every CAP level: the Slack text (`template`, {placeholders}), the DOCX
+    the TL files (`document`, {{ placeholders }}), the line the agent acknowledges (per policy,
+    else `acknowledgement`), and how long the TL waits before being told it is not acknowledged."""
 
     template: str = DEFAULT_CAP_TEMPLATE
+    document: str = "default"
+    acknowledgement: str = DEFAULT_ACKNOWLEDGEMENT
+    acknowledgements: dict[str, str] = Field(
+        default_factory=lambda: {"failedcert": FAILED_EXAM_ACKNOWLEDGEMENT}
+    )
+    acknowledge_within_hours: float = Field(default=48, gt=0, le=24 * 30)
+
+    @field_validator("document")
+    @classmethod
+    def _readable_document(cls, value: str) -> str:
+        check_cap_document(value)
+        return value
+
+    def acknowledgement_for(self, policy: str) -> str:
+        return self.acknowledgements.get(policy, self.acknowledgement)
 
     @field_validator("template")
     @classmethod
@@ -189,6 +247,33 @@ class CapTemplate(Strict):
         if unknown:
             raise ValueError(f"unknown placeholders {sorted(unknown)}; use {sorted(CAP_PLACEHOLDERS)}")
         return value
+
+
+# -- HR in the loop -------------------------------------------------------------------------
+_SLACK_TARGET = r"^[UWCG][A-Z0-9]{2,31}$"
+
+
+class HrContacts(Strict):
+    """Who in HR hears of an event, with its document: people (user IDs, told in their DM) or
+    channels (channel IDs), per event. Empty: nobody beyond the usual TL, PM and managers."""
+
+    term_proposal: list[str] = Field(default_factory=list)
+    final_cap: list[str] = Field(default_factory=list)
+    third_failed_exam: list[str] = Field(default_factory=list)
+
+    @field_validator("term_proposal", "final_cap", "third_failed_exam")
+    @classmethod
+    def _slack_ids(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not re.fullmatch(_SLACK_TARGET, v)]
+        if bad:
+            raise ValueError(
+                f"not a Slack user or channel ID: {', '.join(bad)} (like U0123ABCD or C0123ABCD)"
+            )
+        return list(dict.fromkeys(value))
+
+
+class HrPolicy(Strict):
+    contacts: HrContacts = Field(default_factory=HrContacts)
 
 
 # -- The Final CAP's catch-up -----------------------------------------------------------

@@ -9,6 +9,7 @@ reaches, and never below one step above the last coaching under the same policy.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,17 +21,19 @@ from bot.access import targets as access
 from bot.access.policy import Action
 from bot.calendar.class_days import dates_of
 from bot.class_day import points as attendance_points
-from bot.coaching import blocks
+from bot.coaching import acknowledgement, blocks, cap_document
 from bot.coaching.playbook import CoachingPolicy
 from bot.coaching.types import CoachForm, CoachingSaved, History, HistoryRow, Prefill
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
-from bot.core import audit, people
-from bot.core.errors import Conflict, InvalidInput
+from bot.core import audit, people, record_reads
+from bot.core.errors import Conflict, DomainError, InvalidInput
 from bot.core.text import EXPECTATION, INCIDENT, NOTE, escape_line, require_length, shorten
 from bot.core.timefmt import local, show_date
 from bot.core.unit_of_work import Work, use_case
 from db.models import AttendanceFlag, CertAttempt, Coaching, Cohort, Person, Role, TimeframeFlag
+
+log = logging.getLogger(__name__)
 
 ATTENDANCE_KINDS = {"mia": "MIA", "tardy": "Tardy", "absent": "Absent"}
 
@@ -278,6 +281,23 @@ def _propose_by_points(
     return Proposal(policy.key, level, level_label(playbook, level), count, why, points.total)
 
 
+def acknowledgements_line(session: Session, person_id: int, playbook: Playbook, timezone: str) -> str:
+    """The agent's CAPs and when they acknowledged each, for the tracker export:
+    "Written CAP Dec 2: acknowledged Dec 3 9:05 AM; Final CAP Dec 9: not yet"."""
+    parts = []
+    for c in reversed(history(session, person_id)):
+        if not c.document:
+            continue
+        when = local(c.created_at, timezone).strftime("%b %-d")
+        ack = (
+            "acknowledged " + local(c.acknowledged_at, timezone).strftime("%b %-d %-I:%M %p")
+            if c.acknowledged_at
+            else "not yet"
+        )
+        parts.append(f"{level_label(playbook, c.level)} {when}: {ack}")
+    return "; ".join(parts)
+
+
 def current_level(session: Session, person_id: int, playbook: Playbook) -> str | None:
     """The highest level the agent has been coached at, across policies (its label), or None."""
     rows = history(session, person_id)
@@ -366,7 +386,8 @@ def record(
 
 
 # -- the CAP document -------------------------------------------------------------------------------
-def render_cap(session: Session, coaching: Coaching, playbook: Playbook) -> str:
+def cap_values(session: Session, coaching: Coaching, playbook: Playbook) -> dict[str, str]:
+    """What a CAP is filled with, in the Slack text and in the DOCX alike."""
     agent = session.get(Person, coaching.person_id)
     assert agent is not None
     cohort = session.get(Cohort, coaching.cohort_id) if coaching.cohort_id else None
@@ -387,7 +408,7 @@ def render_cap(session: Session, coaching: Coaching, playbook: Playbook) -> str:
         points = attendance_points.points_for(session, playbook, agent.id, coaching.created_at).detail()
         if "{points}" not in playbook.cap.template:
             incident = f"{incident}\n\n{points}"
-    values = {
+    return {
         "level": level_label(playbook, coaching.level),
         "agent_name": agent.name,
         "n_number": agent.n_number or "(none on file)",
@@ -402,9 +423,27 @@ def render_cap(session: Session, coaching: Coaching, playbook: Playbook) -> str:
         "consequence": policy.consequence,
         "tl_name": cohort.tl.name if cohort else (coach.name if coach else ""),
         "coached_by": coach.name if coach else "",
+        "acknowledgement": playbook.cap.acknowledgement_for(policy.key),
     }
+
+
+def render_cap(session: Session, coaching: Coaching, playbook: Playbook) -> str:
+    values = cap_values(session, coaching, playbook)
     # An empty {points} (a policy without points) leaves no gap in the document.
     return re.sub(r"\n{3,}", "\n\n", playbook.cap.template.format_map(values))
+
+
+def cap_docx(session: Session, coaching: Coaching, playbook: Playbook) -> bytes:
+    """The CAP as the team's DOCX, filled in; a template that went missing since the start is said
+    plainly, and the coaching is not saved without its document."""
+    try:
+        return cap_document.fill(playbook.cap, cap_values(session, coaching, playbook))
+    except Exception as exc:  # noqa: BLE001 - zip, XML and Jinja errors alike: the template is broken
+        log.exception("could not fill the CAP template %s", playbook.cap.document)
+        raise DomainError(
+            f"I could not fill the team's CAP template (`{type(exc).__name__}`), so nothing was saved. "
+            "Tell an admin: the playbook's `cap.document` must be a readable DOCX."
+        ) from None
 
 
 def _cohort_dates(cohort: Cohort, playbook: Playbook) -> str:
@@ -461,6 +500,7 @@ def coach(work: Work, data: CoachingInput) -> CoachingSaved:
     cohort = cohorts.by_id(work.session, saved.cohort_id) if saved.cohort_id else None
     tl = cohort.tl.slack_user_id if cohort else actor.slack_user_id
     level = level_label(work.playbook, saved.level)
+    hr: list[str] = []
     if saved.document:
         work.notify(
             key=f"cap:{saved.id}:tl",
@@ -469,6 +509,8 @@ def coach(work: Work, data: CoachingInput) -> CoachingSaved:
             text=f"{level} for {escape_line(agent.name)}",
             blocks=blocks.cap_document(agent.name, level, saved.document),
         )
+        hr = send_cap_documents(work, saved, agent, tl)
+        acknowledgement.ask_agent(work, saved, agent)
     return CoachingSaved(
         coaching_id=saved.id,
         agent_name=agent.name,
@@ -478,7 +520,48 @@ def coach(work: Work, data: CoachingInput) -> CoachingSaved:
         proposed_label=level_label(work.playbook, saved.proposed_level or saved.level),
         skip_reason=saved.skip_reason,
         cap=bool(saved.document),
+        hr=hr,
     )
+
+
+# The levels whose CAP HR hears of, and the playbook's name for that event (hr.contacts).
+HR_EVENTS = {"final": "final_cap", "term": "term_proposal"}
+
+
+def send_cap_documents(work: Work, saved: Coaching, agent: Person, tl: str) -> list[str]:
+    """The filled DOCX to the TL, and to HR for a Final CAP or a Term proposal; each once (its key
+    is the coaching's). The HR contacts reached, for the TL's answer."""
+    level = level_label(work.playbook, saved.level)
+    content = cap_docx(work.session, saved, work.playbook)
+    day = local(saved.created_at, "UTC").date().isoformat()
+    name = cap_document.filename(agent.name, saved.level, day)
+    title = f"{level}: {agent.name}"
+    work.send_file(
+        key=f"cap:{saved.id}:tl:docx",
+        kind="cap_document",
+        recipient=tl,
+        filename=name,
+        title=title,
+        content=content,
+        comment=f"{level} for {escape_line(agent.name)}: the filled document to print, sign and file with HR.",
+    )
+    event = HR_EVENTS.get(saved.level)
+    contacts: list[str] = getattr(work.playbook.hr.contacts, event) if event else []
+    what = "A Term proposal" if event == "term_proposal" else f"A {level}"
+    for contact in contacts:
+        work.send_file(
+            key=f"cap:{saved.id}:hr:{contact}",
+            kind="hr_cap",
+            recipient=contact,
+            filename=name,
+            title=title,
+            content=content,
+            comment=(
+                f"For HR: {what} for {escape_line(agent.name)} "
+                f"({policy_title(work.playbook, saved.policy)}), documented by {escape_line(saved.coached_by.name)}."
+            ),
+        )
+    return contacts
 
 
 @use_case
@@ -500,6 +583,23 @@ def coach_form(work: Work, agent_user_id: str, prefill: Prefill | None = None) -
                     f"Proposed: {proposal.label} ({proposal.why}). "
                     f"{level_label(playbook, prefill.level)} {what}: give the reason below."
                 )
+    record_reads.record(
+        work.session,
+        reader=work.actor.slack_user_id,
+        person_id=agent.id,
+        what=record_reads.COACHING_HISTORY,
+        at=work.now,
+        detail="the /coach form: attendance, failed exams and coachings",
+    )
+    if agent.n_number:
+        record_reads.record(
+            work.session,
+            reader=work.actor.slack_user_id,
+            person_id=agent.id,
+            what=record_reads.IDENTITY,
+            at=work.now,
+            detail="the N-Number, on the /coach form",
+        )
     return form_data(work.session, agent, playbook, prefill, note, work.now)
 
 
@@ -564,7 +664,18 @@ def coaching_history(work: Work, agent_user_id: str | None) -> History:
             by=c.coached_by.name,
             incident=c.incident,
             skip_reason=c.skip_reason,
+            acknowledged=(acknowledgement.shown_at(work.session, c, work.actor) or "")
+            if c.document
+            else None,
         )
         for c in history(work.session, agent.id)
     ]
+    record_reads.record(
+        work.session,
+        reader=work.actor.slack_user_id,
+        person_id=agent.id,
+        what=record_reads.COACHING_HISTORY,
+        at=work.now,
+        detail=f"/coaching: {len(rows)} coaching(s), {sum(1 for c in rows if c.acknowledged is not None)} CAP(s)",
+    )
     return History(agent.name, rows, current_level(work.session, agent.id, work.playbook))

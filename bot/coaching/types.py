@@ -75,6 +75,7 @@ class CoachingSaved:
     proposed_label: str
     skip_reason: str | None
     cap: bool
+    hr: list[str] = field(default_factory=list)  # the HR contacts who got the document
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,24 @@ class HistoryRow:
     by: str
     incident: str
     skip_reason: str | None
+    # A CAP: when the agent acknowledged it (in the reader's time), "" when not yet; None: no CAP.
+    acknowledged: str | None = None
+
+
+@dataclass(frozen=True)
+class CapCard:
+    """A CAP as the agent sees it, with the "I have read this" button until they press it."""
+
+    coaching_id: int
+    agent_name: str
+    level_label: str
+    policy_title: str
+    date: str
+    incident: str
+    expectation: str
+    consequence: str
+    statement: str
+    acknowledged: str | None = None  # when, in the agent's time
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,13 @@ from bot.access.policy import Action
 from bot.calendar.playbook import CalendarPolicy, DaySchedule
 from bot.certs.playbook import CallCertPolicy, Carrier, FailedCertGuide, FailStep
 from bot.class_day.playbook import AttendancePolicy
-from bot.coaching.playbook import CapTemplate, CatchUpPolicy, CoachingRules
+from bot.coaching.playbook import CapTemplate, CatchUpPolicy, CoachingRules, HrPolicy
 from bot.config.strict import Strict
 from bot.forms.playbook import EveningCheckPolicy, FormsPolicy
 from bot.g2t.playbook import G2TPolicy
 from bot.help_queue.playbook import HelpQueuePolicy, TechIssues
 from bot.progress.playbook import AhipClockPolicy, Timeframe
+from bot.records.playbook import RetentionPolicy
 from bot.red_flags.playbook import RedFlagPolicy
 from bot.reports.playbook import MorningReportPolicy
 from bot.sheet_sync.playbook import SheetSyncPolicy
@@ -117,6 +118,9 @@ class Playbook(Strict):
     call_cert: CallCertPolicy = Field(default_factory=CallCertPolicy)
     ahip_clock: AhipClockPolicy = Field(default_factory=AhipClockPolicy)
     catch_up: CatchUpPolicy = Field(default_factory=CatchUpPolicy)
+    # HR records: who in HR is told of what, and how long personal data and HR records are kept.
+    hr: HrPolicy = Field(default_factory=HrPolicy)
+    retention: RetentionPolicy = Field(default_factory=RetentionPolicy)
 
     @model_validator(mode="after")
     def _clock_names_known_things(self) -> Playbook:

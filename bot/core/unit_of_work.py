@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from bot.access import policy
 from bot.access.policy import Action, Target
 from bot.config.playbook import Playbook
-from bot.core import log_context, outbox, people
+from bot.core import file_outbox, log_context, outbox, people
 from bot.core.context import AppContext
 from bot.core.errors import Conflict
 from db.models import Person, RequestResult
@@ -130,6 +130,34 @@ class Work:
         self.enqueued.append(key)
         return True
 
+    def send_file(
+        self,
+        *,
+        key: str,
+        kind: str,
+        recipient: str,
+        filename: str,
+        title: str,
+        content: bytes,
+        comment: str | None = None,
+    ) -> bool:
+        """Share this file once per `key` (a person's DM or a channel), after the unit of work
+        commits, like `notify`; False when a file with this key was already written."""
+        if not file_outbox.enqueue(
+            self.session,
+            key=key,
+            kind=kind,
+            recipient=recipient,
+            filename=filename,
+            title=title,
+            content=content,
+            comment=comment,
+            now=self.now,
+        ):
+            return False
+        self.enqueued.append(FILE_KEY + key)
+        return True
+
     def emit(self, event: object) -> None:
         """Record a domain event; its after-commit subscribers run once the unit of work commits
         (none when it rolls back)."""
@@ -151,8 +179,19 @@ def deferred_messages() -> Iterator[list[str]]:
         _deferred.reset(token)
 
 
+# How a file's key is told from a message's in the keys a unit of work enqueued.
+FILE_KEY = "file>"
+
+
 def send_enqueued(ctx: AppContext, keys: list[str]) -> list[outbox.Outcome]:
-    return outbox.deliver(ctx.db, ctx.client, keys, ctx.clock.now())
+    """Send the messages, then upload the files; an upload Slack refuses is retried by the
+    housekeeping job, so only the messages' outcomes are reported."""
+    messages = [k for k in keys if not k.startswith(FILE_KEY)]
+    uploads = [k[len(FILE_KEY) :] for k in keys if k.startswith(FILE_KEY)]
+    outcomes = outbox.deliver(ctx.db, ctx.client, messages, ctx.clock.now()) if messages else []
+    if uploads:
+        file_outbox.deliver(ctx.db, ctx.client, uploads, ctx.clock.now())
+    return outcomes
 
 
 def _after_commit(ctx: AppContext, events: list[object]) -> None:

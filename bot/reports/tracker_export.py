@@ -36,6 +36,7 @@ def headers(playbook: Playbook) -> list[str]:
         + ["G2T minutes"]  # GoTo Training: minutes in the session per day
         + [f"Failed {c.name} attempts" for c in playbook.failed_certs.tbt_courses]
         + ["Call Cert pass rate"]
+        + ["CAP acknowledgements"]
         + ["Moved to production"]
     )
 
@@ -73,6 +74,7 @@ def rows(
             + [_g2t_minutes(session, playbook, cohort, agent)]
             + [failed.get(c.key, 0) for c in playbook.failed_certs.tbt_courses]
             + [call_cert.latest_pass_rate(session, agent.id)]
+            + [coaching.acknowledgements_line(session, agent.id, playbook, cohort.timezone)]
             + [local(moved, cohort.timezone).date().isoformat() if moved else ""]
         )
     return table

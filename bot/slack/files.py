@@ -139,3 +139,18 @@ def send_files_to_dm(
     )
     shared = response.get("files") or []
     return [str(f.get("id") or "") for f in shared if isinstance(f, dict)]
+def send_file(
+    client: WebClient,
+    recipient: str,
+    *,
+    filename: str,
+    content: bytes,
+    title: str,
+    comment: str | None = None,
+) -> str:
+    """Share a file with a person (in their DM) or in a channel (an HR channel); the file's id."""
+    if recipient.startswith(("U", "W")):
+        return send_to_dm(client, recipient, filename=filename, content=content, title=title, comment=comment)
+        channel=recipient, content=content, filename=filename, title=title, initial_comment=comment
+    shared = response.get("file") or {}
+    return str(shared.get("id") or "")

@@ -17,6 +17,7 @@ PROGRESS = "/progress"
 FORMS = "/forms"
 ESP = "/esp"
 REDFLAG = "/redflag"
+RECORDS = "/records"  # an agent's whole record, who read it (HR records)
 COMMANDS: tuple[str, ...] = (
     COHORT,
     ATTENDANCE,
@@ -29,6 +30,7 @@ COMMANDS: tuple[str, ...] = (
     FORMS,
     ESP,
     REDFLAG,
+    RECORDS,
 )
 
 # Bot events the app subscribes to (the manifest's bot_events, checked the same way).
@@ -151,6 +153,8 @@ ACTION_TRACKER_DOWNLOAD = "tracker_download"
 ACTION_TRACKER_DOWNLOAD_CSV = "tracker_download_csv"
 # A class's pictures (funnel, attendance map, pass rates) as PNGs in the person's DM (value: its channel).
 ACTION_CLASS_PICTURES = "class_pictures"
+# The agent's "I have read this" on a CAP (value: the coaching id).
+ACTION_CAP_ACKNOWLEDGE = "cap_acknowledge"
 
 # Every action and view the app listens for: with COMMANDS and EVENTS, the only names /metrics
 # labels a request with (bot/slack/web.py), so no request can add a series of its own.
@@ -170,6 +174,7 @@ ACTIONS: tuple[str, ...] = (
     ACTION_TRACKER_DOWNLOAD,
     ACTION_TRACKER_DOWNLOAD_CSV,
     ACTION_CLASS_PICTURES,
+    ACTION_CAP_ACKNOWLEDGE,
 )
 VIEWS: tuple[str, ...] = (
     VIEW_COHORT_NEW,

@@ -13,6 +13,7 @@ from db.models.cohort import Cohort
 from db.models.day_prompt import DayPrompt
 from db.models.enrollment import Enrollment
 from db.models.esp_item import EspItem
+from db.models.file_delivery import FileDelivery
 from db.models.form_submission import FormSubmission
 from db.models.g2t_connection import G2TConnection
 from db.models.g2t_oauth_state import G2TOAuthState
@@ -25,6 +26,7 @@ from db.models.pending_reaction import PendingReaction
 from db.models.person import STAFF_ROLES, Person, Role
 from db.models.processed_event import ProcessedEvent
 from db.models.progress_mark import ProgressMark
+from db.models.record_read import RecordRead
 from db.models.red_flag import RedFlag
 from db.models.request_result import RequestResult
 from db.models.roster_draft import RosterDraft
@@ -49,6 +51,7 @@ __all__ = [
     "DayPrompt",
     "Enrollment",
     "EspItem",
+    "FileDelivery",
     "FormSubmission",
     "G2TConnection",
     "G2TOAuthState",
@@ -62,6 +65,7 @@ __all__ = [
     "Person",
     "ProcessedEvent",
     "ProgressMark",
+    "RecordRead",
     "RedFlag",
     "RequestResult",
     "RosterDraft",

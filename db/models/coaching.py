@@ -32,6 +32,8 @@ class Coaching(Base):
     document: Mapped[str | None] = mapped_column(Text)
     coached_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # The agent pressed "I have read this" on the CAP (CAP levels only).
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="joined")
     coached_by: Mapped[Person] = relationship(foreign_keys=[coached_by_id], lazy="joined")

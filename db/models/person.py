@@ -43,6 +43,12 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     # Set the first time the person opens the App Home: only they get live Home updates.
     home_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # No longer employed (an admin says so); moved to production or removed comes from enrollments.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Personal fields (NPN, email, join links) were redacted under the playbook's retention.
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # HR records' texts were redacted once their own retention period ran out.
+    hr_redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -12,6 +12,7 @@ from tests.kernel.access_cases import (
     pictures,
     policies,
     production,
+    records,
     sheets,
 )
 from tests.kernel.access_cases.base import Case
@@ -25,4 +26,5 @@ CASES: dict[Action, Case] = {
     **policies.CASES,
     **production.CASES,
     **pictures.CASES,
+    **records.CASES,
 }
