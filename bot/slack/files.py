@@ -139,6 +139,8 @@ def send_files_to_dm(
     )
     shared = response.get("files") or []
     return [str(f.get("id") or "") for f in shared if isinstance(f, dict)]
+
+
 def send_file(
     client: WebClient,
     recipient: str,
@@ -151,6 +153,8 @@ def send_file(
     """Share a file with a person (in their DM) or in a channel (an HR channel); the file's id."""
     if recipient.startswith(("U", "W")):
         return send_to_dm(client, recipient, filename=filename, content=content, title=title, comment=comment)
+    response = client.files_upload_v2(
         channel=recipient, content=content, filename=filename, title=title, initial_comment=comment
+    )
     shared = response.get("file") or {}
     return str(shared.get("id") or "")
