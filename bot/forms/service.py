@@ -18,7 +18,7 @@ from bot.certs import call_cert
 from bot.certs import service as certs
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
-from bot.core import audit, people
+from bot.core import audit, people, record_reads
 from bot.core.errors import DomainError, InvalidInput
 from bot.core.identity_fields import n_number_problem, normalize_n_number
 from bot.core.text import NAME, NOTE, escape_line, require_length
@@ -189,6 +189,15 @@ def form_context(work: Work, kind: str, agent_user_id: str | None) -> FormContex
         if enrollment is None:
             raise InvalidInput(f"{escape_line(agent.name)} is not an agent in an active cohort.")
         form.agent, form.n_number, timezone = agent.slack_user_id, agent.n_number, enrollment.cohort.timezone
+        if agent.n_number:
+            record_reads.record(
+                session,
+                reader=actor.slack_user_id,
+                person_id=agent.id,
+                what=record_reads.IDENTITY,
+                at=work.now,
+                detail=f"the N-Number, on the {kind} form",
+            )
     form.today = local(work.now, timezone).date()
     return form
 

@@ -210,3 +210,23 @@ def test_a_departed_agents_npn_is_gone_on_the_day_the_playbook_says_and_the_reco
         assert [(c.level, c.incident) for c in rows] == [("verbal", "redacted"), ("written", "redacted")]
     history = _answer(world, world.driver.command("/coaching", f"<@{ANA}|ana>", user=ADMIN, channel=CLASS))
     assert "Written CAP" in history and "redacted" in history
+
+
+def test_an_agent_marked_no_longer_employed_is_redacted_after_the_playbooks_days(world, monkeypatch, capsys):
+    import_cohort(world)
+    with world.ctx.db.session() as session:
+        ana = session.scalar(select(Person).where(Person.slack_user_id == ANA))
+        for enrollment in session.scalars(select(Enrollment).where(Enrollment.person_id == ana.id)):
+            enrollment.status = "removed"
+    monkeypatch.setenv("DATABASE_URL", world.database_url)
+    monkeypatch.setenv("SLACK_API_URL", world.slack.api_url)
+    monkeypatch.delenv("PLAYBOOK", raising=False)
+    assert app.main(["records", "left", "--agent", ANA]) == 0
+    assert "Ana Ruiz: no longer employed" in capsys.readouterr().out
+    with world.ctx.db.session() as session:
+        left = session.scalar(select(Person.left_at).where(Person.slack_user_id == ANA))
+    assert left is not None
+    world.clock.set(left + timedelta(days=world.ctx.playbook.retention.personal_days, minutes=1))
+    world.run_job(records_jobs.RETENTION_FUNC)
+    with world.ctx.db.session() as session:
+        assert session.scalar(select(Person.npn).where(Person.slack_user_id == ANA)) is None
