@@ -6,7 +6,7 @@
 # production), look the digest up and append it, then commit the change:
 #   docker buildx imagetools inspect python:3.11.13-slim-bookworm --format '{{json .Manifest.Digest}}'
 #   ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm@sha256:<that digest>
-# Refresh it (same commands) when Debian or Python ship a security fix; deploy/README.md has the list.
+# Refresh it (same commands) when Debian or Python ship a security fix (docs/deploy.md, "Pinned images").
 ARG PYTHON_IMAGE=python:3.11.13-slim-bookworm
 
 # -- build: the locked dependencies, then the bot, into one virtualenv ------------------------

@@ -41,6 +41,9 @@ def add(sub: argparse._SubParsersAction) -> None:
     g2t.add_parser("status", help="connected? as whom? does the token renewal work?").set_defaults(
         handler=status
     )
+    g2t.add_parser(
+        "rekey", help="seal the stored GoTo tokens with G2T_TOKEN_KEY's first key (key rotation)"
+    ).set_defaults(handler=rekey)
 
 
 def connect_account(args: argparse.Namespace, settings: Settings) -> int:
@@ -171,3 +174,26 @@ def status(args: argparse.Namespace, settings: Settings) -> int:
     for line in report.lines:
         print(f"  {line}")
     return 0 if report.connected else 1
+
+
+def rekey(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bootstrap import build_context
+    from bot.g2t import tokens as g2t_tokens
+    from bot.g2t.errors import G2TError
+    from db.migrate import upgrade
+
+    if not g2t_tokens.token_keys(settings):
+        print("training-day: G2T_TOKEN_KEY is not set: there is nothing to seal with.")
+        return 2
+    ctx = build_context(settings)
+    upgrade(settings.database_url)
+    try:
+        sealed = g2t_tokens.rekey(ctx)
+    except G2TError as exc:
+        print(f"training-day: {exc.message}")
+        return 1
+    print(
+        f"Sealed {sealed} stored value(s) with the first G2T_TOKEN_KEY. Once every replica runs with "
+        "this list, the old key can leave it."
+    )
+    return 0

@@ -78,7 +78,8 @@ class Settings(BaseSettings):
     # GoTo Training: optional; without a client id and a connection the bot carries the
     # cohort file's training_link as before. G2T_TOKEN_KEY is a Fernet key (encrypts the stored
     # refresh token and organizer key): `python -c "from cryptography.fernet import Fernet;
-    # print(Fernet.generate_key().decode())"`.
+    # print(Fernet.generate_key().decode())"`. While rotating, a comma list: the first key seals,
+    # every key opens (docs/runbook.md).
     g2t_client_id: str | None = None
     g2t_client_secret: str | None = None
     g2t_api_url: str = "https://api.getgo.com/G2T/rest"

@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from bot.core.context import AppContext
 from bot.g2t.client import PER_SECOND, G2TClient, RateLimiter
 from bot.g2t.errors import G2TError, NotConnected
 from bot.g2t.oauth import OAuthClient, TokenAnswer
-from db.models import G2TConnection
+from db.models import G2TConnection, G2TOAuthState
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +51,57 @@ def missing_settings(settings: Settings) -> list[str]:
     return [name for name, value in wanted.items() if not value]
 
 
-def _fernet(settings: Settings) -> Fernet:
+def token_keys(settings: Settings) -> list[str]:
+    """G2T_TOKEN_KEY: one Fernet key, or a comma list while rotating (the first seals, any opens)."""
+    return [key.strip() for key in (settings.g2t_token_key or "").split(",") if key.strip()]
+
+
+def _fernet(settings: Settings) -> MultiFernet:
     try:
-        return Fernet((settings.g2t_token_key or "").encode())
+        return MultiFernet([Fernet(key.encode()) for key in token_keys(settings)] or [Fernet(b"")])
     except ValueError as exc:
         raise NotConnected(
-            "G2T_TOKEN_KEY is not a Fernet key (32 url-safe base64-encoded bytes); make one with "
+            "G2T_TOKEN_KEY is not a Fernet key, or a comma list of them (each 32 url-safe "
+            "base64-encoded bytes); make one with "
             '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`'
         ) from exc
+
+
+def rekey(ctx: AppContext) -> int:
+    """Seal every stored GoTo secret with G2T_TOKEN_KEY's first key (a rotation's last step before
+    the old key leaves the list). How many values were sealed again."""
+    fernet = _fernet(ctx.settings)
+    sealed = 0
+    with ctx.db.session() as session:
+        try:
+            for row in session.scalars(select(G2TConnection).with_for_update()):
+                for column in ("organizer_key_enc", "refresh_token_enc", "access_token_enc"):
+                    value = getattr(row, column)
+                    if value:
+                        setattr(row, column, fernet.rotate(value.encode()).decode())
+                        sealed += 1
+            for state in session.scalars(
+                select(G2TOAuthState).where(G2TOAuthState.pending_enc.is_not(None)).with_for_update()
+            ):
+                assert state.pending_enc is not None
+                state.pending_enc = fernet.rotate(state.pending_enc.encode()).decode()
+                sealed += 1
+        except InvalidToken as exc:
+            raise NotConnected(
+                "A stored GoTo secret opens with none of G2T_TOKEN_KEY's keys: put the old key back "
+                "in the list (after the new one) and run this again. Nothing was changed."
+            ) from exc
+        audit.record(
+            session,
+            actor="cli",
+            action="g2t.rekeyed",
+            entity="g2t_connection",
+            entity_id="all",
+            at=ctx.clock.now(),
+            details={"values": sealed, "keys": len(token_keys(ctx.settings))},
+        )
+    log.info("GoTo secrets sealed again with the first G2T_TOKEN_KEY: %d value(s)", sealed)
+    return sealed
 
 
 def _oauth(settings: Settings) -> OAuthClient:
@@ -86,7 +129,7 @@ class Connection:
     last_error: str | None
 
 
-def _read(session: Session, fernet: Fernet) -> Connection | None:
+def _read(session: Session, fernet: MultiFernet) -> Connection | None:
     row = _row(session)
     if row is None:
         return None
@@ -110,7 +153,7 @@ def _read(session: Session, fernet: Fernet) -> Connection | None:
         ) from exc
 
 
-def _save(session: Session, fernet: Fernet, answer: TokenAnswer, now: datetime, *, fresh: bool) -> None:
+def _save(session: Session, fernet: MultiFernet, answer: TokenAnswer, now: datetime, *, fresh: bool) -> None:
     """Store a token answer: a new connection (`fresh`, after the code exchange) or a renewal."""
     row = _row(session)
     if fresh or row is None:
@@ -139,7 +182,7 @@ def _save(session: Session, fernet: Fernet, answer: TokenAnswer, now: datetime, 
     session.flush()
 
 
-def _seal(fernet: Fernet, value: str) -> str:
+def _seal(fernet: MultiFernet, value: str) -> str:
     return fernet.encrypt(value.encode()).decode()
 
 
@@ -252,14 +295,14 @@ def current_account(ctx: AppContext) -> Account | None:
         return _account_of_row(row, fernet) if row is not None else None
 
 
-def _organizer_of(row: G2TConnection, fernet: Fernet) -> str | None:
+def _organizer_of(row: G2TConnection, fernet: MultiFernet) -> str | None:
     try:
         return fernet.decrypt(row.organizer_key_enc.encode()).decode()
     except InvalidToken:
         return None  # sealed with another key: no longer usable, and not provably the same organizer
 
 
-def _account_of_row(row: G2TConnection, fernet: Fernet) -> Account:
+def _account_of_row(row: G2TConnection, fernet: MultiFernet) -> Account:
     return Account(row.account_name, row.account_email, _tail(_organizer_of(row, fernet)))
 
 

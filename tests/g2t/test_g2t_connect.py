@@ -79,3 +79,34 @@ def test_the_callback_refuses_a_code_it_did_not_ask_for(g2t_world):
         urllib.request.urlopen(f"{callback}?{urlencode({'code': code, 'state': '123.forged'})}", timeout=5)
     assert caught.value.code == 400 and "g2t connect" in caught.value.read().decode()
     assert g2t_tokens.client_for(g2t_world.ctx) is None
+
+
+def test_the_token_key_rotates_without_downtime(g2t_cli, capsys, monkeypatch):
+    from cryptography.fernet import Fernet
+
+    old = g2t_settings(g2t_cli)["g2t_token_key"]
+    new = Fernet.generate_key().decode()
+    code = g2t_cli.authorize(REDIRECT)
+    assert app.main(["g2t", "connect", "--code", code, "--redirect-uri", REDIRECT]) == 0
+    capsys.readouterr()
+    # 1. The new key first, the old one after: what is stored still opens, new values use the new key.
+    monkeypatch.setenv("G2T_TOKEN_KEY", f"{new},{old}")
+    assert app.main(["g2t", "status"]) == 0
+    assert "token renewal works" in capsys.readouterr().out
+    # 2. Everything stored is sealed again with the new key (audited) ...
+    assert app.main(["g2t", "rekey"]) == 0
+    assert "Sealed 3 stored value(s)" in capsys.readouterr().out
+    # 3. ... so the old key can go.
+    monkeypatch.setenv("G2T_TOKEN_KEY", new)
+    assert app.main(["g2t", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "GoTo Training: connected" in out and "token renewal works" in out
+    # Without the key the tokens were sealed with, rekey says so and changes nothing.
+    monkeypatch.setenv("G2T_TOKEN_KEY", Fernet.generate_key().decode())
+    assert app.main(["g2t", "rekey"]) == 1
+    assert "opens with none of G2T_TOKEN_KEY's keys" in capsys.readouterr().out
+    monkeypatch.setenv("G2T_TOKEN_KEY", new)
+    assert app.main(["g2t", "status"]) == 0
+    monkeypatch.setenv("G2T_TOKEN_KEY", "not-a-key")
+    assert app.main(["g2t", "rekey"]) == 1
+    assert "comma list" in capsys.readouterr().out

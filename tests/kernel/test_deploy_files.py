@@ -116,3 +116,64 @@ def test_the_manifest_asks_only_for_what_the_code_uses():
     home = MANIFEST["features"]["app_home"]
     # Nothing answers a DM typed to the bot, so the Messages tab says so instead of swallowing it.
     assert home["messages_tab_read_only_enabled"] is ("message.im" not in ids.EVENTS)
+
+
+# What each Web API method the bot calls needs (api.slack.com/methods), and each event it subscribes
+# to. A method or an event missing here fails the test below: map it before using it.
+METHOD_SCOPES: dict[str, set[str]] = {
+    "auth.test": set(),
+    "chat.postMessage": {"chat:write"},  # DMs too: to a user's ID
+    "chat.postEphemeral": {"chat:write"},
+    "chat.update": {"chat:write"},
+    "conversations.open": {"im:write"},  # a file shared into a DM opens it first
+    "files.info": {"files:read"},  # a roster attached to a modal
+    "files.uploadV2": {"files:write"},
+    "pins.add": {"pins:write"},
+    "users.info": {"users:read"},
+    "users.lookupByEmail": {"users:read.email"},
+    "views.open": set(),
+    "views.publish": set(),
+    "views.update": set(),
+}
+EVENT_SCOPES: dict[str, set[str]] = {
+    "app_home_opened": set(),
+    # Class channels may be private.
+    "member_joined_channel": {"channels:read", "groups:read"},
+    "reaction_added": {"reactions:read"},
+    "reaction_removed": {"reactions:read"},
+    "user_change": {"users:read"},
+    # A DM typed to the bot (the Messages tab).
+    "message.im": {"im:history"},
+}
+# users.info gives a profile's email only with users:read.email (G2T registration falls back to it).
+IMPLIED = {"users:read.email"}
+_FAMILIES = "auth|chat|conversations|files|pins|reactions|users|views|team|usergroups|bookmarks|reminders|dnd"
+_VERSION = re.compile(r"_v(\d+)$")  # files_upload_v2 is files.uploadV2
+_CALL = re.compile(rf"\.({_FAMILIES})_([A-Za-z0-9_]+)\(")
+
+
+def web_api_methods() -> set[str]:
+    """Every Slack Web API method the production code calls (the stand-ins and the demo aside)."""
+    found = set()
+    for folder in ("bot", "handlers", "scheduler"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if {"standin", "demo"} & set(path.parts):
+                continue
+            for family, name in _CALL.findall(path.read_text(encoding="utf-8")):
+                found.add(family + "." + _VERSION.sub(r"V\1", name))
+    return found | {"auth.test"}  # Bolt's token check at start
+
+
+def test_the_manifest_scopes_are_exactly_those_the_code_and_events_need():
+    methods = web_api_methods()
+    assert methods - set(METHOD_SCOPES) == set(), "a Web API method without its scopes in METHOD_SCOPES"
+    events = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+    assert events - set(EVENT_SCOPES) == set(), "an event without its scopes in EVENT_SCOPES"
+    needed = set().union(*(METHOD_SCOPES[m] for m in methods), *(EVENT_SCOPES[e] for e in events))
+    if MANIFEST["features"].get("slash_commands"):
+        needed.add("commands")
+    if "users.info" in methods:
+        needed |= IMPLIED
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == needed
+    # Reading what people type in a DM, only with an event that hands it to a listener.
+    assert ("im:history" in needed) is ("message.im" in events)
