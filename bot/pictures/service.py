@@ -162,7 +162,10 @@ def send_class_pictures(ctx: AppContext, caller: Caller, channel_id: str) -> Sen
     name = found.maps[0].class_name if found.maps else ""
     try:
         _upload(
-            ctx, caller.user_id, drawn, f"Pictures of {name}: its funnel, its attendance map and pass rates."
+            ctx,
+            caller.user_id,
+            drawn,
+            f"Pictures of {escape_line(name)}: its funnel, its attendance map and pass rates.",
         )
     except DomainError:
         _release(ctx, Caller.system(), found.press)  # pressing again tries again at once
