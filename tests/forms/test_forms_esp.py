@@ -370,12 +370,12 @@ def test_notify_if_complete_twice_sends_once(world, cohort):
 def test_the_demo_ends_with_ana_esp_complete_and_the_pms_dm(world):
     import io
 
-    from bot.demo import part_esp, part_g2t, part_setup
+    from bot.demo import part_esp, part_g2t, part_pictures, part_setup
     from bot.demo.script import PARTS
     from bot.demo.stage import Stage
 
-    # The class's last part; only the GoTo Training part (a second class) follows it.
-    assert PARTS[-2:] == [part_esp, part_g2t]
+    # The class's last part; only the GoTo Training part (a second class) and the pictures follow it.
+    assert PARTS[-3:] == [part_esp, part_g2t, part_pictures]
     out = io.StringIO()
     stage = Stage(world, out)
     part_setup.play(stage)
