@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 # The pass rates look back over this many classes (the newest that have begun).
 LAST_CLASSES = 6
-# A morning's attendance maps at most: more classes than that are in the Home's Pictures.
+# A morning's attendance maps at most: the funnel still has every class.
 MAX_MORNING_MAPS = 10
 
 
@@ -158,16 +158,16 @@ class Sent:
 
 def send_class_pictures(ctx: AppContext, caller: Caller, channel_id: str) -> Sent:
     found = class_views(ctx, caller, channel_id)
-    drawn = pictures_of(found)
     name = found.maps[0].class_name if found.maps else ""
     try:
+        drawn = pictures_of(found)
         _upload(
             ctx,
             caller.user_id,
             drawn,
             f"Pictures of {escape_line(name)}: its funnel, its attendance map and pass rates.",
         )
-    except DomainError:
+    except Exception:
         _release(ctx, Caller.system(), found.press)  # pressing again tries again at once
         raise
     return Sent(name, len(drawn))
@@ -234,17 +234,18 @@ def send_morning(ctx: AppContext, day: date, recipients: list[MorningRecipient])
             continue
         if found is None or not _claim(ctx, Caller.system(), key):
             continue
-        drawn = pictures_of(found)
         more = len(target.cohort_ids) - len(found.maps)
-        note = f" {more} more class(es) are in the Home's Pictures." if more > 0 else ""
+        note = f" {more} more class(es) are in the funnel only." if more > 0 else ""
         try:
             _upload(
                 ctx,
                 target.slack_user_id,
-                drawn,
+                pictures_of(found),
                 f"This morning's pictures: the funnel and attendance of your {len(found.maps)} class(es).{note}",
             )
-        except DomainError:
+        except Exception as exc:  # noqa: BLE001 - one person's pictures must not cost the others theirs
+            if not isinstance(exc, DomainError):
+                log.exception("could not draw the morning pictures for %s", target.slack_user_id)
             _release(ctx, Caller.system(), key)  # the next run tries again
             continue
         sent.append(target.slack_user_id)
