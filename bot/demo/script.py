@@ -26,8 +26,8 @@ from bot.demo.stage import AGENTS, CAST, Stage
 from bot.standin.g2t import G2TStandIn
 from bot.standin.harness import World
 
-# In the order a class lives them; the ESP part (day 3, the PM's DM) stays the class's last, then its pictures. The
-# GoTo Training part follows with a second class the next week.
+# In the order a class lives them; the ESP part (day 3, the PM's DM) stays the class's last. The
+# GoTo Training part follows with a second class the next week; the first class's pictures end it.
 PARTS = [
     part_setup,
     part_day,
@@ -36,8 +36,8 @@ PARTS = [
     part_redflag,
     part_day_end,
     part_esp,
-    part_pictures,
     part_g2t,
+    part_pictures,
 ]
 
 # The Friday before the sample class starts (Tue Dec 1), mid-morning in Chicago.

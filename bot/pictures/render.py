@@ -56,7 +56,10 @@ def _cut(text: str, limit: int = ALT_TEXT_LIMIT) -> str:
 
 
 def _short(label: str, limit: int = 34) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+    """Outside text (a name, a class) as drawn: cut to fit, and never read as matplotlib's
+    mathtext (a name with two dollar signs would be typeset, or fail to draw)."""
+    cut = label if len(label) <= limit else label[: limit - 1] + "…"
+    return cut.replace("$", r"\$")
 
 
 # -- labels, drawn as one collection ------------------------------------------------------------

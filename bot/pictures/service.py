@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
@@ -21,19 +21,20 @@ from bot.access.policy import Action
 from bot.cohorts import service as cohorts
 from bot.core import event_dedup
 from bot.core.context import AppContext
-from bot.core.errors import DomainError
+from bot.core.errors import Conflict, DomainError
+from bot.core.text import escape_line
 from bot.core.timefmt import local
 from bot.core.unit_of_work import Caller, Work, use_case
 from bot.pictures import facts, render, views
 from bot.pictures.types import AttendanceMap, Funnel, PassRates, Picture
 from bot.slack import files
-from db.models import Cohort
+from db.models import Cohort, ProcessedEvent
 
 log = logging.getLogger(__name__)
 
 # The pass rates look back over this many classes (the newest that have begun).
 LAST_CLASSES = 6
-# A morning's attendance maps at most: more classes than that are in the Home's Pictures.
+# A morning's attendance maps at most: the funnel still has every class.
 MAX_MORNING_MAPS = 10
 
 
@@ -43,6 +44,7 @@ class PictureViews:
     maps: list[AttendanceMap]
     rates: PassRates | None = None
     stamp: str = ""  # the reader's date, for the file names
+    press: str = ""  # the Home press these answer (its claim), if any
 
 
 def _slug(text: str) -> str:
@@ -113,15 +115,39 @@ def _views(
 
 
 # -- a class's pictures, from its Home panel -------------------------------------------------------
+# A second press within this long (a double click, an impatient retry) sends nothing again.
+PRESS_WINDOW = timedelta(seconds=60)
+ON_THEIR_WAY = "The pictures of {name} are already on their way to our DM."
+
+
 @use_case
 def class_views(work: Work, channel_id: str) -> PictureViews:
     """The class of this channel, if the caller may see its pictures, and the pass rates over the
-    last classes they may read."""
+    last classes they may read. Claims the press, so a double click sends the pictures once."""
     _actor, cohort = cohorts.class_here(work, Action.PICTURES_READ, channel_id)
+    if not _claim_press(work, press_key(cohort.id, work.caller.user_id)):
+        raise Conflict(ON_THEIR_WAY.format(name=escape_line(cohort.name)))
     today = local(work.now, cohort.timezone).date()
     begun = [c for c in cohorts.all_cohorts(work.session) if c.start_date <= today]
     last = _readable(work, begun)[-LAST_CLASSES:]
-    return _views(work, [cohort], last)
+    found = _views(work, [cohort], last)
+    return PictureViews(
+        found.funnel, found.maps, found.rates, found.stamp, press_key(cohort.id, work.caller.user_id)
+    )
+
+
+def press_key(cohort_id: int, user_id: str) -> str:
+    return f"pictures-home:{cohort_id}:{user_id}"
+
+
+def _claim_press(work: Work, key: str) -> bool:
+    row = work.session.get(ProcessedEvent, key, with_for_update=True)
+    if row is None:
+        return event_dedup.claim(work.session, key, work.now)
+    if work.now - row.processed_at < PRESS_WINDOW:
+        return False
+    row.processed_at = work.now
+    return True
 
 
 @dataclass(frozen=True)
@@ -132,9 +158,18 @@ class Sent:
 
 def send_class_pictures(ctx: AppContext, caller: Caller, channel_id: str) -> Sent:
     found = class_views(ctx, caller, channel_id)
-    drawn = pictures_of(found)
     name = found.maps[0].class_name if found.maps else ""
-    _upload(ctx, caller.user_id, drawn, f"Pictures of {name}: its funnel, its attendance map and pass rates.")
+    try:
+        drawn = pictures_of(found)
+        _upload(
+            ctx,
+            caller.user_id,
+            drawn,
+            f"Pictures of {escape_line(name)}: its funnel, its attendance map and pass rates.",
+        )
+    except Exception:
+        _release(ctx, Caller.system(), found.press)  # pressing again tries again at once
+        raise
     return Sent(name, len(drawn))
 
 
@@ -199,17 +234,18 @@ def send_morning(ctx: AppContext, day: date, recipients: list[MorningRecipient])
             continue
         if found is None or not _claim(ctx, Caller.system(), key):
             continue
-        drawn = pictures_of(found)
         more = len(target.cohort_ids) - len(found.maps)
-        note = f" {more} more class(es) are in the Home's Pictures." if more > 0 else ""
+        note = f" {more} more class(es) are in the funnel only." if more > 0 else ""
         try:
             _upload(
                 ctx,
                 target.slack_user_id,
-                drawn,
+                pictures_of(found),
                 f"This morning's pictures: the funnel and attendance of your {len(found.maps)} class(es).{note}",
             )
-        except DomainError:
+        except Exception as exc:  # noqa: BLE001 - one person's pictures must not cost the others theirs
+            if not isinstance(exc, DomainError):
+                log.exception("could not draw the morning pictures for %s", target.slack_user_id)
             _release(ctx, Caller.system(), key)  # the next run tries again
             continue
         sent.append(target.slack_user_id)

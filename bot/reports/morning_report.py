@@ -111,18 +111,27 @@ class Recipient:
     parts: list[ClassPart]
 
 
-def recipients(session: Session, playbook: Playbook, today: date, now: datetime) -> list[Recipient]:
-    parts = [class_part(session, playbook, c, today, now) for c in classes_in_view(session, playbook, today)]
-    found = []
-    if parts:
+def audience(session: Session, classes: list[Cohort]) -> list[tuple[Person, str, list[Cohort]]]:
+    """Who reads the report, as what, about which classes: every ESP manager all of them, each PM
+    (who is not an ESP manager) their own."""
+    found: list[tuple[Person, str, list[Cohort]]] = []
+    if classes:
         for manager in people.by_role(session, Role.ESP_MANAGER):
-            found.append(Recipient(manager.id, manager.slack_user_id, "esp_manager", parts))
-    pm_ids = sorted({p.pm_id for p in parts})
-    for pm_id in pm_ids:
+            found.append((manager, "esp_manager", classes))
+    for pm_id in sorted({c.pm_id for c in classes}):
         pm = session.get(Person, pm_id)
         if pm is not None and pm.role != Role.ESP_MANAGER:
-            found.append(Recipient(pm.id, pm.slack_user_id, "pm", [p for p in parts if p.pm_id == pm_id]))
+            found.append((pm, "pm", [c for c in classes if c.pm_id == pm_id]))
     return found
+
+
+def recipients(session: Session, playbook: Playbook, today: date, now: datetime) -> list[Recipient]:
+    classes = classes_in_view(session, playbook, today)
+    parts = {c.id: class_part(session, playbook, c, today, now) for c in classes}
+    return [
+        Recipient(person.id, person.slack_user_id, role, [parts[c.id] for c in theirs])
+        for person, role, theirs in audience(session, classes)
+    ]
 
 
 @use_case
@@ -142,7 +151,8 @@ def send_report(work: Work, today: date) -> list[str]:
 def picture_recipients(work: Work, today: date) -> list[MorningRecipient]:
     """Whom the morning's pictures go to, with the classes of their report: the same people and
     the same classes as the report itself."""
+    classes = classes_in_view(work.session, work.playbook, today)
     return [
-        MorningRecipient(r.person_id, r.slack_user_id, [p.cohort_id for p in r.parts])
-        for r in recipients(work.session, work.playbook, today, work.now)
+        MorningRecipient(person.id, person.slack_user_id, [c.id for c in theirs])
+        for person, _role, theirs in audience(work.session, classes)
     ]

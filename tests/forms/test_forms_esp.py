@@ -374,8 +374,8 @@ def test_the_demo_ends_with_ana_esp_complete_and_the_pms_dm(world):
     from bot.demo.script import PARTS
     from bot.demo.stage import Stage
 
-    # The class's last part; only its pictures and the GoTo Training part (a second class) follow it.
-    assert PARTS[-3:] == [part_esp, part_pictures, part_g2t]
+    # The class's last part; only the GoTo Training part (a second class) and the pictures follow it.
+    assert PARTS[-3:] == [part_esp, part_g2t, part_pictures]
     out = io.StringIO()
     stage = Stage(world, out)
     part_setup.play(stage)

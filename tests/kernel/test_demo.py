@@ -28,13 +28,14 @@ def test_the_demo_plays_the_class_in_order_and_quickly(tmp_path):
         "*Resolved* by Erin",  # a red flag resolved
         "Attendance – AHIP/Aetna class - Dec 1, day 1",  # the end-of-day DM
         "is ESP-complete",  # the PM's DM
-        "3 pictures of AHIP/Aetna class - Dec 1",  # the Home's Pictures button
-        f"picture saved: {tmp_path.resolve() / 'funnel-2026-12-03.png'}",  # ... saved to open
         # GoTo Training: the G2T made, a personal link, the start link, real minutes.
         "GoTo Training now has 'AHIP/Aetna class - Dec 7'",
         "https://global.gototraining.com/join/training/",
         "Start the training",
         "*Finn Cole*: Tardy > 1 hour (up to half the shift) · no check-in · G2T: 7 h 00 min",
+        # The first class's pictures, from the PM's Home, saved where a newcomer can open them.
+        "3 pictures of AHIP/Aetna class - Dec 1",
+        f"picture saved: {tmp_path.resolve() / 'funnel-2026-12-07.png'}",
     ]
     positions = [transcript.find(m) for m in moments]
     assert all(p >= 0 for p in positions), [m for m, p in zip(moments, positions, strict=True) if p < 0]
@@ -43,8 +44,8 @@ def test_the_demo_plays_the_class_in_order_and_quickly(tmp_path):
     assert elapsed < 60
     saved = sorted(p.name for p in tmp_path.iterdir())
     assert saved == [
-        "attendance-ahip-aetna-class-dec-1-2026-12-03.png",
-        "funnel-2026-12-03.png",
-        "pass-rates-2026-12-03.png",
+        "attendance-ahip-aetna-class-dec-1-2026-12-07.png",
+        "funnel-2026-12-07.png",
+        "pass-rates-2026-12-07.png",
     ]
     assert all((tmp_path / name).read_bytes().startswith(b"\x89PNG") for name in saved)

@@ -6,7 +6,7 @@ gets a class the policy does not let them read."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PIL import Image
@@ -119,6 +119,21 @@ def test_slack_refusing_the_upload_is_said_plainly(world):
         "Slack did not take the pictures (`not_allowed_token_type`)" in r for r in replies(world, reply)
     )
     assert world.slack.uploads() == []
+    world.driver.action(ids.ACTION_CLASS_PICTURES, CLASS, user=TL)  # pressing again works at once
+    assert len(world.slack.uploads(channel=dm_channel_for(TL))) == 3
+
+
+def test_a_double_click_sends_the_pictures_once(world):
+    _class_after_day_one(world)
+    first = world.driver.action(ids.ACTION_CLASS_PICTURES, CLASS, user=TL, settle=False)
+    second = world.driver.action(ids.ACTION_CLASS_PICTURES, CLASS, user=TL, settle=False)
+    world.settle()
+    assert len(world.slack.uploads(channel=dm_channel_for(TL))) == 3
+    said = replies(world, first) + replies(world, second)
+    assert any("already on their way" in r for r in said) and any("I sent you 3 pictures" in r for r in said)
+    world.clock.advance(timedelta(minutes=2))  # later, a new press is a new request
+    world.driver.action(ids.ACTION_CLASS_PICTURES, CLASS, user=TL)
+    assert len(world.slack.uploads(channel=dm_channel_for(TL))) == 6
 
 
 def test_each_morning_the_pm_and_esp_managers_get_their_classes_pictures_once(world):

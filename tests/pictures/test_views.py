@@ -133,3 +133,14 @@ def test_first_attempt_pass_rates_per_carrier_and_per_team_lead():
     assert "Per carrier: AHIP 67% (2 of 3), Aetna 50% (1 of 2)" in alt
     assert "Per team lead: Tess Lead 33% (1 of 3), Tom Second 100% (2 of 2)" in alt
     assert _png_ok(render.pass_rates_png(views.pass_rates([])))
+
+
+def test_names_that_look_like_mathtext_are_drawn_as_typed():
+    odd = r"Ana $\frac$ Ruiz $$"
+    found = views.attendance_map(odd, [1], [AgentDays(odd, {1: "full_day"})], LABELS)
+    assert _png_ok(render.attendance_png(found))
+    funnel = views.funnel([ClassStages(odd, [("Day 1", DAY1)], [_agent(odd, s0=-1)])])
+    assert _png_ok(render.funnel_png(funnel))
+    rates = views.pass_rates([ExamOutcome(odd, odd, odd, passed=True, failed_attempts=0)])
+    assert _png_ok(render.pass_rates_png(rates))
+    assert odd in render.attendance_alt(found)  # the alt text is plain text, as typed
