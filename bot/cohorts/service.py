@@ -554,13 +554,13 @@ def _enroll_agent(work: Work, data: EnrollInput, name: str) -> Enrolled:
             actor=actor.slack_user_id,
             now=work.now,
         )
-    # A repeat, or a race another request won: read what is there, change nothing.
+    # A repeat, or a race another request won: read what is there (under the lock), change nothing.
+    people.lock(session, person)
     if person.role != Role.AGENT:
         raise Conflict(
             f"<@{person.slack_user_id}> is set up as {people.ROLE_NAMES[person.role]}, not an agent, "
             "and cannot be enrolled."
         )
-    people.lock(session, person)
     current = enrollment_of(session, person.id)
     differences = _differences(person, data)
     if current is not None and current.cohort_id == cohort.id:
