@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.core import people
 from db.models import AuditEntry, Cohort, Role
 from tests.cohorts.test_cohort_command import _modal_values
-from tests.helpers import BEN, TL, add_staff, import_cohort, text_of
+from tests.helpers import BEN, PM, TL, add_staff, import_cohort, text_of
 
 BAD_ZONES = ["America", "A" * 300, "../etc/passwd", "America/Chicago\x00", "Mars/Olympus", "", "/", 42]
 IDS = ["directory", "300-chars", "path", "nul", "unknown", "empty", "root", "number"]
@@ -72,3 +72,20 @@ def test_cohort_new_with_a_team_lead_whose_zone_is_bad_creates_and_says_so(world
     assert any("Created *Class - Jan 5*" in t for t in said)
     assert not any("nothing was saved" in t.lower() for t in said)
     assert _tracebacks(caplog) == []
+
+
+@pytest.mark.parametrize(
+    "zone", ["America", "D" * 300, "../etc", "Etc/\x00"], ids=["directory", "300", "path", "nul"]
+)
+def test_a_forged_class_zone_in_cohort_new_is_refused_on_its_field(world, zone, caplog):
+    import_cohort(world)
+    values = _modal_values(name="Class - Jan 5", channel="C0NEWCLS1", start="2027-01-05", pm=PM)
+    values["cohort_timezone"]["value"]["selected_option"]["value"] = zone
+
+    body = world.driver.submit_view("cohort_new", values, user=TL).json()
+
+    assert body["response_action"] == "errors" and "unknown timezone" in body["errors"]["cohort_timezone"]
+    with world.ctx.db.session() as session:
+        assert session.scalar(select(Cohort.id).where(Cohort.channel_id == "C0NEWCLS1")) is None
+    _no_tracebacks = [r for r in caplog.records if r.exc_info]
+    assert _no_tracebacks == []
