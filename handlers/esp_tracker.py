@@ -7,7 +7,6 @@ from typing import Any
 from slack_bolt import App
 
 from bot.core.context import AppContext
-from bot.core.errors import InvalidInput
 from bot.core.text import escape_line
 from bot.core.unit_of_work import Caller
 from bot.esp_tracker import blocks, production, production_blocks
@@ -15,7 +14,7 @@ from bot.esp_tracker import service as esp
 from bot.esp_tracker.types import ClassTracker, Tracker
 from bot.slack import ids
 from bot.slack.blocks import section
-from bot.slack.parsing import user_mention, words
+from bot.slack.parsing import record_id, user_mention, words
 from handlers.listener import action, command
 from handlers.replies import Reply, Say
 
@@ -52,10 +51,8 @@ def _esp_shown(view: Tracker | ClassTracker | None) -> Reply:
 
 # -- actions: production ------------------------------------------------------------------------
 def moved_to_production_action(action: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
-    value = str(action.get("value") or "")
-    if not value.isdigit():
-        raise InvalidInput("That button is broken; nothing was changed.")
-    moved = production.move_to_production(ctx, caller, int(value))
+    enrollment_id = record_id(action.get("value"), "That button is broken; nothing was changed.")
+    moved = production.move_to_production(ctx, caller, enrollment_id)
     text, blocks = production_blocks.moved(moved)
     return Say(text, blocks, replace_original=True)
 

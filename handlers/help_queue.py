@@ -13,6 +13,7 @@ from bot.core.unit_of_work import Caller
 from bot.help_queue import blocks as help_blocks
 from bot.help_queue import service as help_queue
 from bot.slack import ids
+from bot.slack.parsing import ascii_number
 from bot.slack.view_state import ViewState, record_id
 from handlers.listener import action, command, view
 from handlers.replies import EditMessage, Many, Nothing, OpenModal, Reply, Say
@@ -103,10 +104,10 @@ HELP_CLAIM_FIELDS = {"room": ids.HELP_ROOM_BLOCK}
 
 
 def room_number(raw: str, max_room: int) -> int:
-    text = raw.strip()
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= max_room:
+    room = ascii_number(raw, most=max_room)
+    if room is None:
         raise InvalidInput(f"Type a breakout room number from 1 to {max_room}.", field="room")
-    return int(text)
+    return room
 
 
 def claim_submitted(view: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:

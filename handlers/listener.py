@@ -30,7 +30,7 @@ from slack_sdk.errors import SlackApiError
 from bot.core import log_context, outbox
 from bot.core.context import AppContext
 from bot.core.errors import DomainError
-from bot.core.unit_of_work import Caller, deferred_messages, send_enqueued
+from bot.core.unit_of_work import Caller, committed_use_cases, deferred_messages, send_enqueued
 from bot.slack import ids
 from bot.slack.blocks import fit_blocks, fit_text, fit_view
 from handlers.replies import (
@@ -59,6 +59,11 @@ UNEXPECTED = (
 SLACK_REFUSED = (
     ":warning: Slack refused what I tried to do (`{error}`). Please try again in a moment; "
     "if it keeps happening, tell your team lead."
+)
+SAVED_THEN_FAILED = (
+    ":warning: That was saved, but something went wrong on our side afterwards, so I cannot show the "
+    "result here. Check it (the Home or the class channel) before trying again; if something is "
+    "missing, tell your team lead."
 )
 UNSENT = ":hourglass: Saved, but I could not reach {who} just now; I will keep trying."
 # Slack shows at most 150 characters under a modal field.
@@ -155,18 +160,24 @@ def wrap(
 
 
 def _run(fn: Callable[..., T], kwargs: dict[str, Any], name: str, caller: Caller) -> T | DomainError:
-    try:
-        return fn(**kwargs)
-    except DomainError as error:
-        log.info("%s refused for %s: %s", name, caller.user_id, error.message)
-        return error
-    except SlackApiError as error:
-        code = error.response.get("error") or error.response.status_code
-        log.warning("%s: Slack refused a call for %s: %s", name, caller.user_id, code)
-        return DomainError(SLACK_REFUSED.format(error=code))
-    except Exception:  # noqa: BLE001 - the one place where anything unexpected becomes a plain answer
-        log.exception("%s failed for %s", name, caller.user_id)
-        return DomainError(UNEXPECTED)
+    with committed_use_cases() as committed:
+        try:
+            return fn(**kwargs)
+        except DomainError as error:
+            log.info("%s refused for %s: %s", name, caller.user_id, error.message)
+            return error
+        except SlackApiError as error:
+            code = error.response.get("error") or error.response.status_code
+            log.warning("%s: Slack refused a call for %s: %s", name, caller.user_id, code)
+            return DomainError(SAVED_THEN_FAILED if committed else SLACK_REFUSED.format(error=code))
+        except Exception:  # noqa: BLE001 - the one place where anything unexpected becomes a plain answer
+            if committed:  # the answer must stay true: what committed is saved
+                log.exception(
+                    "%s failed for %s after %s committed", name, caller.user_id, ", ".join(committed)
+                )
+                return DomainError(SAVED_THEN_FAILED)
+            log.exception("%s failed for %s", name, caller.user_id)
+            return DomainError(UNEXPECTED)
 
 
 def _ack_view(

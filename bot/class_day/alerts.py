@@ -77,6 +77,7 @@ def end_of_day_report(work: Work, cohort_id: int, day: int, sections: Sequence[E
     if not _day_held(work.session, cohort_id, day):
         return
     times = attendance.day_of(cohort, work.playbook, day)
+    attendance.apply_early(work.session, work.playbook, work.now, [cohort.channel_id])
     rows = attendance.day_table(work.session, work.playbook, cohort, day)
     text, blocks = day_blocks.end_of_day(cohort.name, times, rows, cohort.tl.timezone)
     for section in sections:

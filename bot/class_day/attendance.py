@@ -18,6 +18,7 @@ from bot.access import targets as access
 from bot.access.policy import Action
 from bot.calendar import class_days
 from bot.calendar.dayplan import DayTimes
+from bot.class_day import early_reactions
 from bot.class_day import presence as g2t_presence
 from bot.class_day.playbook import AttendancePolicy
 from bot.class_day.types import AgentDay, AgentDays, ClassDay, MiaForm, MiaResolved
@@ -114,12 +115,29 @@ def react(
     reaction: str,
     added: bool,
     now: datetime,
+    keep_early: bool = True,
 ) -> str | None:
     """Apply a reaction to a prompt; returns what it counted as, or None when it changes nothing
-    (not a prompt, not an agent of the cohort, the wrong emoji, or outside the window)."""
+    (not a prompt, not an agent of the cohort, the wrong emoji, or outside the window). A reaction
+    in a class channel to a message not known yet may answer a prompt whose ts another replica is
+    still recording: it is kept and applied as of now once the prompt is known (`apply_early`)."""
     name = reaction.split("::")[0]
     prompt = prompt_for_message(session, channel_id, ts)
     if prompt is None:
+        if (
+            keep_early
+            and name in (CHECK_REACTION, HAND_REACTION)
+            and _agent_in_class(session, channel_id, user_id)
+        ):
+            early_reactions.keep(
+                session,
+                channel_id=channel_id,
+                ts=ts,
+                user_id=user_id,
+                reaction=reaction,
+                added=added,
+                now=now,
+            )
         return None
     person = session.scalar(select(Person).where(Person.slack_user_id == user_id))
     if person is None or not _enrolled(session, prompt.cohort_id, person.id):
@@ -171,6 +189,38 @@ def react(
             now > spot.lower_closes(policy),
         )
     return None
+
+
+def apply_early(
+    session: Session, playbook: Playbook, now: datetime, channel_ids: list[str] | None = None
+) -> int:
+    """Apply the kept reactions whose prompt is now known, each as of the moment it arrived;
+    returns how many counted. Run after a prompt's post and before every check of the answers."""
+    rows = early_reactions.matched(session, channel_ids)
+    counted = 0
+    for row in rows:
+        counted += (
+            react(
+                session,
+                playbook,
+                channel_id=row.channel_id,
+                ts=row.ts,
+                user_id=row.user_id,
+                reaction=row.reaction,
+                added=row.added,
+                now=row.received_at,
+                keep_early=False,
+            )
+            is not None
+        )
+    early_reactions.forget(session, rows, now=now)
+    return counted
+
+
+def _agent_in_class(session: Session, channel_id: str, user_id: str) -> bool:
+    cohort = cohorts.for_channel(session, channel_id)
+    person = session.scalar(select(Person.id).where(Person.slack_user_id == user_id))
+    return cohort is not None and person is not None and _enrolled(session, cohort.id, person)
 
 
 def _enrolled(session: Session, cohort_id: int, person_id: int) -> bool:
@@ -311,6 +361,7 @@ def _checked_in_by(session: Session, cohort_id: int, day: int, moment: datetime)
 
 def mark_tardy(session: Session, playbook: Playbook, cohort: Cohort, day: int, now: datetime) -> list[Person]:
     """Agents not checked in by start plus grace: marked tardy. Returns everyone still missing."""
+    apply_early(session, playbook, now, [cohort.channel_id])
     present = _checked_in_by(session, cohort.id, day, now)
     missing = [p for p in cohorts.active_agents(session, cohort.id) if p.id not in present]
     for person in missing:
@@ -321,6 +372,7 @@ def mark_tardy(session: Session, playbook: Playbook, cohort: Cohort, day: int, n
 def mark_absent(
     session: Session, playbook: Playbook, cohort: Cohort, day: int, now: datetime
 ) -> list[Person]:
+    apply_early(session, playbook, now, [cohort.channel_id])
     present = _checked_in_by(session, cohort.id, day, now)
     missing = [p for p in cohorts.active_agents(session, cohort.id) if p.id not in present]
     for person in missing:
@@ -334,6 +386,7 @@ def check_break(
     """At break end plus grace: mark MIA who missed the raise or the lower (per the playbook's rule).
     Agents not checked in when the break started are absent or tardy, not MIA. Returns this
     break's MIA flags (new or not), in name order."""
+    apply_early(session, playbook, now, [cohort.channel_id])
     policy = playbook.attendance
     day = day_of(cohort, playbook, day_no)
     spot = day.break_no(break_no)

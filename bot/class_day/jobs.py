@@ -112,6 +112,10 @@ def _post_prompt(
         now=now,
         expires_at=planned + grace,
     )
+    if outcome.ts:
+        # A reaction that reached another replica before this post's ts was recorded counts now.
+        with ctx.db.session() as session:
+            attendance.apply_early(session, ctx.playbook, ctx.clock.now(), [channel])
     if outcome.error in alerts.CHANNEL_PROBLEMS:
         alerts.channel_problem(ctx, Caller.system(), cohort_id, channel, outcome.error)
     return outcome

@@ -21,9 +21,13 @@ from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.text import escape_line
-from bot.core.timefmt import local, show
+from bot.core.timefmt import local, show, show_date
 from bot.core.unit_of_work import Work, use_case
+from bot.slack.parsing import picked_date
 from db.models import CatchUpSession, Cohort, Person
+
+# Catch-up sessions are weeks away at most; a date past this is a slip (or a forged payload).
+CATCH_UP_HORIZON = timedelta(days=366)
 
 
 def sessions_of(session: Session, person_id: int, cohort_id: int) -> list[CatchUpSession]:
@@ -97,11 +101,17 @@ def schedule_catch_up(work: Work, agent_user_id: str, picked: list[tuple[str, st
             f"{escape_line(agent.name)}'s catch-up sessions are already scheduled. Nothing changed."
         )
     starts: list[datetime] = []
+    today = local(now, cohort.timezone).date()
     for number, (raw_day, raw_time) in enumerate(picked[: policy.sessions], start=1):
-        try:
-            day = date.fromisoformat(raw_day)
-        except ValueError:
-            raise InvalidInput(f"Pick the day of session {number}.", field=f"date_{number}") from None
+        day = picked_date(raw_day, earliest=date.min, latest=date.max)
+        if day is None:
+            raise InvalidInput(f"Pick the day of session {number}.", field=f"date_{number}")
+        if not today <= day <= today + CATCH_UP_HORIZON:
+            raise InvalidInput(
+                f"Session {number} is on {show_date(day)}: pick a day from today to "
+                f"{show_date(today + CATCH_UP_HORIZON)}.",
+                field=f"date_{number}",
+            )
         try:
             wall = time.fromisoformat(raw_time) if len(raw_time) == 5 else None
         except ValueError:

@@ -9,6 +9,7 @@ Three passes, so the slow ones run only on what the fast ones let through: the r
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cohorts.roster import Roster
+from bot.cohorts.service import moved_to_production
 from bot.cohorts.spec import EMAIL, SLACK_USER_ID, AgentSpec
 from bot.config.playbook import Playbook
 from bot.config.settings import Settings
@@ -180,11 +182,19 @@ def _same_person_twice(rows: list[Row]) -> None:
 
 
 def against_records(
-    session: Session, settings: Settings, rows: list[Row], cohort: Cohort | None, *, managed: bool
+    session: Session,
+    settings: Settings,
+    rows: list[Row],
+    cohort: Cohort | None,
+    *,
+    managed: bool,
+    may_read: Callable[[Person], bool],
 ) -> None:
     """The third pass, in the unit of work: what the records say about each row. `cohort` is the
     class the rows join (None for a class still to be created); `managed`: the bot registers the
-    agents in GoTo Training (no hand-made link), which needs each one's email."""
+    agents in GoTo Training (no hand-made link), which needs each one's email; `may_read`: whether
+    the policy lets the importer read that person's record (else a disagreeing N-Number or NPN is
+    named without the value on record)."""
     needs_email = managed and goto_on(session, settings)
     for row in rows:
         if row.problems:
@@ -199,7 +209,7 @@ def against_records(
         if holder is not None and holder.slack_user_id != row.slack_id:
             row.problems.append(f"N-Number {row.n_number} already belongs to {holder.name}")
         if person is not None:
-            _known(session, row, person, cohort)
+            _known(session, row, person, cohort, may_read(person))
         if (
             needs_email
             and not row.problems
@@ -211,7 +221,7 @@ def against_records(
             )
 
 
-def _known(session: Session, row: Row, person: Person, cohort: Cohort | None) -> None:
+def _known(session: Session, row: Row, person: Person, cohort: Cohort | None, readable: bool) -> None:
     if person.role != Role.AGENT:
         row.problems.append(f"{person.name} is set up as {people.ROLE_NAMES[person.role]}, not an agent")
         return
@@ -221,9 +231,19 @@ def _known(session: Session, row: Row, person: Person, cohort: Cohort | None) ->
             row.problems.append(
                 f"{label} {stored} is on record for {person.name}, the row says {given} "
                 "(`/cohort identity` corrects it, recorded)"
+                if readable
+                else f"the {label} is not the one on record for {person.name}: check it with the agent "
+                "(an admin corrects the record with `/cohort identity`)"
             )
     current = people.enrollment_of(session, person.id)
     if current is None:
+        moved = moved_to_production(session, person.id)
+        if moved is not None and (cohort is None or moved.cohort_id != cohort.id):
+            row.problems.append(
+                f"{person.name} moved to production (from {moved.cohort.name}), so they are no longer in "
+                f"training: to bring them back on purpose, type /cohort add @{person.name} N-Number NPN "
+                "reopen in the class's channel (it is recorded)"
+            )
         return
     if cohort is not None and current.cohort_id == cohort.id:
         row.already = not row.problems

@@ -130,7 +130,9 @@ def _stage(
         assert spec is not None
         cohorts.check_new_cohort(work, spec)
         managed = not spec.training_link
-    roster_check.against_records(work.session, work.ctx.settings, rows, cohort, managed=managed)
+    roster_check.against_records(
+        work.session, work.ctx.settings, rows, cohort, managed=managed, may_read=cohorts.may_read_record(work)
+    )
     preview = _preview(rows, source, cohort, spec)
     if preview.bad or not preview.ready:
         return preview
@@ -226,7 +228,9 @@ def confirm(work: Work, draft_id: int) -> RosterConfirmed:
         actor = cohorts.check_new_cohort(work, spec)
         cohort = None
         managed = not spec.training_link
-    roster_check.against_records(work.session, work.ctx.settings, rows, cohort, managed=managed)
+    roster_check.against_records(
+        work.session, work.ctx.settings, rows, cohort, managed=managed, may_read=cohorts.may_read_record(work)
+    )
     if any(r.problems for r in rows):
         return RosterConfirmed(done=False, preview=_preview(rows, "rows", cohort, spec))
     draft.confirmed_at = work.now

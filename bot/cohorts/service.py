@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -554,13 +555,13 @@ def _enroll_agent(work: Work, data: EnrollInput, name: str) -> Enrolled:
             actor=actor.slack_user_id,
             now=work.now,
         )
-    # A repeat, or a race another request won: read what is there, change nothing.
+    # A repeat, or a race another request won: read what is there (under the lock), change nothing.
+    people.lock(session, person)
     if person.role != Role.AGENT:
         raise Conflict(
             f"<@{person.slack_user_id}> is set up as {people.ROLE_NAMES[person.role]}, not an agent, "
             "and cannot be enrolled."
         )
-    people.lock(session, person)
     current = enrollment_of(session, person.id)
     differences = _differences(person, data)
     if current is not None and current.cohort_id == cohort.id:
@@ -583,6 +584,17 @@ def _enroll_agent(work: Work, data: EnrollInput, name: str) -> Enrolled:
     )
     work.emit(AgentEnrolled(cohort_id=cohort.id, person_id=person.id))
     return _enrolled(person, cohort, added=True, reopened=moved is not None)
+
+
+def may_read_record(work: Work) -> Callable[[Person], bool]:
+    """Whether the policy lets the actor read a person's record (their N-Number and NPN)."""
+    actor, grants = work.actor, work.playbook.access.grants
+
+    def readable(person: Person) -> bool:
+        target = access.agent_target(work.session, person)
+        return policy.allowed(actor.role, Action.AGENT_IDENTITY_EDIT, policy.relation(actor, target), grants)
+
+    return readable
 
 
 def _not_as_on_record(work: Work, person: Person, differences: list[str]) -> str:

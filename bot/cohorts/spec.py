@@ -6,7 +6,6 @@ import re
 from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -15,7 +14,8 @@ from bot.calendar.playbook import ClosedDate, DaySchedule
 from bot.config.playbook import Playbook
 from bot.core.errors import InvalidInput
 from bot.core.identity_fields import n_number_problem, normalize_n_number, npn_problem
-from bot.core.text import NAME
+from bot.core.text import NAME, shorten
+from bot.core.zones import known_zone
 
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 SLACK_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
@@ -100,10 +100,10 @@ class CohortSpec(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown timezone {value!r}; use an IANA name like America/Chicago") from exc
+        if known_zone(value) is None:
+            raise ValueError(
+                f"unknown timezone {shorten(value, 40)!r}; use an IANA name like America/Chicago"
+            )
         return value
 
     @field_validator("training_link")

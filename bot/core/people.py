@@ -47,8 +47,12 @@ def require_agent(session: Session, slack_user_id: str) -> Person:
 
 
 def lock(session: Session, person: Person) -> None:
-    """Serialise writes about one person (attempt counts, enrolments) across replicas."""
+    """Serialise writes about one person (attempt counts, enrolments) across replicas. The person
+    is read again once the lock is held: what the caller decides on is what the last writer left,
+    not what this session read before it waited."""
+    session.flush()
     session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
+    session.refresh(person)
 
 
 def _a(noun: str) -> str:

@@ -182,6 +182,20 @@ def deferred_messages() -> Iterator[list[str]]:
 # How a file's key is told from a message's in the keys a unit of work enqueued.
 FILE_KEY = "file>"
 
+# The use cases that committed while a listener ran: a failure after one of them must not tell the
+# person that nothing was saved.
+_committed: ContextVar[list[str] | None] = ContextVar("committed_use_cases", default=None)
+
+
+@contextlib.contextmanager
+def committed_use_cases() -> Iterator[list[str]]:
+    done: list[str] = []
+    token = _committed.set(done)
+    try:
+        yield done
+    finally:
+        _committed.reset(token)
+
 
 def send_enqueued(ctx: AppContext, keys: list[str]) -> list[outbox.Outcome]:
     """Send the messages, then upload the files; an upload Slack refuses is retried by the
@@ -250,6 +264,9 @@ def use_case(fn: Callable[Concatenate[Work, P], R]) -> Callable[Concatenate[AppC
                     raise Conflict(
                         "That was just done by someone else at the same moment; nothing more was saved."
                     ) from None
+        committed = _committed.get()
+        if committed is not None:
+            committed.append(operation)
         deferred = _deferred.get()
         if deferred is not None:
             deferred.extend(enqueued)

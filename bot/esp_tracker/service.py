@@ -199,7 +199,11 @@ def set_status(
         raise InvalidInput(f"`{status}` is not a status. Statuses: {valid_statuses_text()}.")
     lock(session, person.id)
     actor_id = actor.id if actor else None
-    row = session.scalar(select(EspItem).where(EspItem.person_id == person.id, EspItem.item == item))
+    row = session.scalar(
+        select(EspItem)
+        .where(EspItem.person_id == person.id, EspItem.item == item)
+        .execution_options(populate_existing=True)  # as the last writer left it, now that we hold the lock
+    )
     if row is None:
         try:
             # Two first updates of the same item may race; the loser updates the winner's row.

@@ -6,7 +6,7 @@ of work and sent after it commits.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -28,6 +28,7 @@ from bot.esp_tracker import service as esp
 from bot.esp_tracker.form_kinds import FORM_NAMES
 from bot.forms.types import FormContext, Submitted
 from bot.progress import service as progress
+from bot.slack.parsing import picked_date
 from db.models import CarrierTicket, Enrollment, FormSubmission, Person, Role
 
 KINDS = FORM_NAMES
@@ -119,11 +120,14 @@ def agent_for_form(
     return agent, enrollment
 
 
+# How far back a form's date may go (an exam or a ticket, never decades ago).
+FORM_DATE_HISTORY = timedelta(days=3653)
+
+
 def _date(raw: Any, today: date, problems: dict[str, str]) -> date | None:
-    try:
-        value = date.fromisoformat(str(raw or ""))
-    except ValueError:
-        problems["date"] = "Pick the date."
+    value = picked_date(raw, earliest=today - FORM_DATE_HISTORY, latest=date.max)
+    if value is None:
+        problems["date"] = "Pick the date (within the last ten years)."
         return None
     if value > today:
         problems["date"] = f"{show_date(value)} is in the future; pick the day it happened."

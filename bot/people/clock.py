@@ -8,7 +8,6 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
@@ -16,18 +15,13 @@ from sqlalchemy.orm import Session
 from bot.core import audit, people
 from bot.core.context import AppContext
 from bot.core.unit_of_work import Work, use_case
+from bot.core.zones import known_zone
 
 log = logging.getLogger(__name__)
 
 
 def usable(zone: object) -> str | None:
-    if not isinstance(zone, str) or not zone:
-        return None
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return zone
+    return known_zone(zone)
 
 
 def keep(session: Session, slack_user_id: str, zone: object, *, now: datetime) -> bool:

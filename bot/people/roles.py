@@ -73,6 +73,11 @@ def change_role(ctx: AppContext, caller: Caller, request: RoleRequest) -> RoleCh
 def _change(work: Work, request: RoleRequest, reason: str, name: str | None) -> RoleChanged:
     actor = work.allow(Action.ROLE_CHANGE)
     session = work.session
+    # Every admin's row first, in one order: two admins removing each other at once (two replicas)
+    # count the admins one after the other, so the second is refused as the last admin.
+    session.scalars(
+        select(Person.id).where(Person.role == Role.ADMIN).order_by(Person.id).with_for_update()
+    ).all()
     person = people.by_slack_id(session, request.user_id)
     if request.choice == REMOVE:
         if person is None or person.role == Role.AGENT:

@@ -233,10 +233,10 @@ def _change(work: Work, agent_user_id: str, reason: str | None) -> ClockChanged:
     actor = work.allow(Action.AHIP_CLOCK_PAUSE, access.agent_target(session, agent))
     if not playbook.ahip_clock.enabled:
         raise InvalidInput("The playbook has no AHIP clock; nothing changed.")
+    people.lock(session, agent)
     enrollment = cohorts.enrollment_of(session, agent.id)
     if enrollment is None:
         raise InvalidInput(f"{escape_line(agent.name)} is not an agent in an active cohort. Nothing changed.")
-    people.lock(session, agent)
     row = _row(session, agent, playbook, now)
     cohort = enrollment.cohort
     if reason is not None:

@@ -272,6 +272,7 @@ def report_progress(work: Work, data: ProgressInput) -> ProgressSaved:
         raise InvalidInput(f"Name the agent first: `/progress @agent {data.carrier} {data.step}`.")
     agent = people.require_agent(work.session, data.agent_user_id or work.actor.slack_user_id)
     actor = work.allow(Action.PROGRESS_REPORT, access.agent_target(work.session, agent))
+    people.lock(work.session, agent)  # the steps done and the clock's start are read under it
     mark = report(
         work.session,
         agent=agent,
@@ -295,6 +296,7 @@ def excuse_delay(work: Work, agent_user_id: str, reason: str) -> str:
     """/progress @agent excuse REASON: the delay was outside the agent's control. The agent's name."""
     agent = people.require_agent(work.session, agent_user_id)
     actor = work.allow(Action.PROGRESS_EXCUSE, access.agent_target(work.session, agent))
+    people.lock(work.session, agent)  # two excuses at once: one flag row, the last reason kept
     excuse(work.session, agent=agent, reason=reason, actor=actor, now=work.now)
     return agent.name
 

@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 
 from bot.calendar.playbook import _hhmm
 from bot.config.strict import Strict
+from bot.core.zones import known_zone
 
 
 # -- the managers' morning report ------------------------------------------------------
@@ -32,10 +33,6 @@ class MorningReportPolicy(Strict):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown timezone {value!r}") from exc
+        if known_zone(value) is None:
+            raise ValueError(f"unknown timezone {value[:40]!r}")
         return value

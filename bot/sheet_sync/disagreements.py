@@ -36,6 +36,9 @@ def take_sheet_value(work: Work, cell_id: int) -> Taken:
     if cell is None or person is None:
         raise NotFound("That sheet cell is no longer tracked; nothing changed.")
     actor = work.allow(Action.SHEET_TAKE_VALUE, access.agent_target(session, person, f"sheet_cell:{cell.id}"))
+    # Two people clicking at once (two replicas): the second waits here for the first's commit and
+    # then reads that the cell already agrees.
+    session.refresh(cell, with_for_update=True)
     value = cell.disagreement
     if value is None:
         raise Conflict(

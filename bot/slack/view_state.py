@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.core.errors import InvalidInput
 from bot.slack import ids
+from bot.slack.parsing import record_id as record_id  # the one ID parser, where forms read theirs
 
 STALE_FORM = "This form is out of date or was changed on the way; please open it again. Nothing was saved."
 
@@ -66,14 +67,6 @@ class ViewState:
         if not isinstance(data, dict):
             raise InvalidInput(STALE_FORM)
         return data
-
-
-def record_id(value: object) -> int:
-    """A database id carried in a button value or metadata; a refusal for anything else."""
-    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-    if not text.isascii() or not text.isdigit() or len(text) > 12:
-        raise InvalidInput("That button or form is out of date; nothing changed.")
-    return int(text)
 
 
 STALE_BUTTON = "That button is out of date or was changed on the way; nothing changed."

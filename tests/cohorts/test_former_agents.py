@@ -10,6 +10,7 @@ from bot.cohorts import service as cohorts
 from bot.cohorts.spec import parse_cohort
 from db.models import AuditEntry, Enrollment, Person
 from tests.cohorts.test_cohort_roles_identity import CLASS2, TL2, _count, _say, _second_class
+from tests.cohorts.test_roster import _preview, _roster_values, _text, _tsv
 from tests.helpers import ANA, CLASS, PM, TL, import_cohort, sample_cohort
 
 ANA_N, ANA_NPN = "N1234567", "19283746"
@@ -148,3 +149,41 @@ def test_another_classs_file_listing_a_moved_agent_is_refused_whole(world):
     else:
         raise AssertionError("the import enrolled an agent who moved to production")
     assert _enrollments(world) == [(CLASS, "production", True)]
+
+
+# -- the roster pasted in Slack ----------------------------------------------------------------
+def _roster_preview(world, rows, *, user: str, channel: str) -> str:
+    world.driver.command("/cohort", "roster", user=user, channel=channel)
+    modal = world.slack.calls("views.open")[-1].args["view"]
+    reply = world.driver.submit_view(
+        "cohort_roster", _roster_values(_tsv(rows)), user=user, private_metadata=modal["private_metadata"]
+    )
+    return _text(_preview(world, reply))
+
+
+def test_a_roster_listing_a_moved_agent_names_the_row_with_what_to_do_and_writes_nothing(world):
+    import_cohort(world)
+    _second_class(world)
+    _moved_to_production(world)
+    before = _count(world, AuditEntry)
+
+    text = _roster_preview(world, [(ANA, "Ana Ruiz", ANA_N, ANA_NPN, "")], user=TL2, channel=CLASS2)
+
+    assert "Row 2 · *Ana Ruiz*" in text and "moved to production" in text
+    assert "/cohort add @Ana Ruiz N-Number NPN reopen" in text
+    assert _enrollments(world) == [(CLASS, "production", True)]
+    assert _count(world, AuditEntry) == before
+
+
+def test_a_roster_row_with_wrong_numbers_for_someone_elses_agent_learns_nothing_of_the_record(world):
+    import_cohort(world)
+    _second_class(world)
+    _moved_to_production(world)
+
+    text = _roster_preview(world, [(ANA, "Ana Ruiz", "N7654321", "11111111", "")], user=TL2, channel=CLASS2)
+
+    assert "Row 2 · *Ana Ruiz*" in text and "not the one on record" in text
+    assert ANA_N not in text and ANA_NPN not in text
+    # The roster modal's placeholder is an example row that happens to be Ana's; nothing else says it.
+    sent = " ".join(str(c) for c in world.slack.calls() if c.method != "views.open")
+    assert ANA_N not in sent and ANA_NPN not in sent
