@@ -42,6 +42,9 @@ class Timeframe(Strict):
     # None: the window is the cohort's length. A team running 3.5 days sets 3.5 (checked at the
     # end of day 4, the day the window closes).
     window_days: float | None = Field(default=None, gt=0, le=10)
+    # What agents read for a group of steps that is no carrier (`pw: Producer World`, for a
+    # team whose pace starts with the Producer World registration).
+    names: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _pace_names_known_steps(self) -> Timeframe:

@@ -18,7 +18,7 @@ DONE_WORDS = {"done", "complete", "completed", "passed", "finished"}
 
 def carrier_name(playbook: Playbook, key: str) -> str:
     carrier = playbook.carrier(key)
-    return carrier.name if carrier else key.upper()
+    return carrier.name if carrier else playbook.timeframe.names.get(key, key.upper())
 
 
 def step_label(playbook: Playbook, carrier: str, step: str) -> str:
