@@ -116,6 +116,8 @@ def test_a_class_gets_the_steps_its_playbooks_guide_calls_for(guide):
 
     # Day 1's pace: Producer World registration comes first where the guide lists it.
     world.driver.command("/progress", "ahip 2", user=CHLOE, channel=CLASS)
+    if wanted["producer_world"]:
+        world.driver.command("/progress", "pw registered", user=ANA, channel=CLASS)
     world.advance_to(datetime(2026, 12, 1, 17, 30, tzinfo=CHI))
     behind = "\n".join(text_of(m) for m in world.slack.dms_to(TL) if "Producer World" in text_of(m))
     assert bool(behind) == wanted["producer_world"]
@@ -123,6 +125,9 @@ def test_a_class_gets_the_steps_its_playbooks_guide_calls_for(guide):
     world.run_job("bot.reports.morning_jobs:send_report", "2026-12-02")
     report = text_of(world.slack.dms_to(ESP)[-1])
     assert ("Producer World not done" in report) == wanted["producer_world"]
+    if wanted["producer_world"]:
+        listed = report.split("Producer World not done")[1].split("*")[1]
+        assert "Ben Okafor: Producer World" in listed and "Ana Ruiz" not in listed
 
     # Ben starts Aetna on Wednesday at 8: 4 training hours later only an Aetna clock proposes a step.
     world.advance_to(datetime(2026, 12, 2, 8, 0, tzinfo=CHI))
