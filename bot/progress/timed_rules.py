@@ -21,7 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from bot.calendar import class_days
-from bot.calendar.dayplan import at
+from bot.calendar.class_calendar import ClassCalendar
+from bot.calendar.dayplan import DayTimes, at
 from bot.coaching.service import level_label
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
@@ -30,7 +31,7 @@ from bot.core.unit_of_work import Work
 from bot.progress import ahip_clock, blocks
 from bot.progress.ahip_clock import Span, moment_after, schedule_spans, training_minutes
 from bot.progress.playbook import TimedClock, TimedMark
-from bot.progress.steps import done_steps, steps_of
+from bot.progress.steps import done_steps_of, steps_of
 from db.models import AhipClock, Cohort, EspItem, Person
 
 NOT_STARTED, COMPLETE = "not_started", "complete"  # the tracker's words (bot/esp_tracker)
@@ -61,19 +62,39 @@ class Frame:
     spans: list[Span]
     cohort: Cohort
     playbook: Playbook
+    calendar: ClassCalendar
 
 
-def frame_of(cohort: Cohort, playbook: Playbook) -> Frame:
-    return Frame(schedule_spans(ahip_clock.days_of(cohort, playbook)), cohort, playbook)
+def frame_of(cohort: Cohort, playbook: Playbook, days: list[DayTimes] | None = None) -> Frame:
+    days = ahip_clock.days_of(cohort, playbook) if days is None else days
+    return Frame(schedule_spans(days), cohort, playbook, class_days.calendar_of(cohort, playbook))
 
 
 # -- what is done, when it started ------------------------------------------------------------------
-def _items(session: Session, person_id: int) -> dict[str, EspItem]:
-    return {r.item: r for r in session.scalars(select(EspItem).where(EspItem.person_id == person_id))}
+@dataclass(frozen=True)
+class Facts:
+    """What the clocks read of one agent: their tracker items, their steps done, their clock rows."""
+
+    items: dict[str, EspItem]
+    done: set[str]
+    rows: dict[str, AhipClock]
 
 
-def is_done(session: Session, person_id: int, clock: TimedClock, playbook: Playbook) -> bool:
-    done, items = done_steps(session, person_id, playbook), _items(session, person_id)
+def facts_of(session: Session, person_ids: list[int], playbook: Playbook) -> dict[int, Facts]:
+    """Facts for many agents in three queries (the plan reads every agent of a class)."""
+    items: dict[int, dict[str, EspItem]] = {pid: {} for pid in person_ids}
+    rows: dict[int, dict[str, AhipClock]] = {pid: {} for pid in person_ids}
+    if person_ids:
+        for item in session.scalars(select(EspItem).where(EspItem.person_id.in_(person_ids))):
+            items[item.person_id][item.item] = item
+        for row in session.scalars(select(AhipClock).where(AhipClock.person_id.in_(person_ids))):
+            rows[row.person_id][row.carrier_key] = row
+    done = done_steps_of(session, person_ids, playbook)
+    return {pid: Facts(items[pid], done[pid], rows[pid]) for pid in person_ids}
+
+
+def is_done(facts: Facts, clock: TimedClock, playbook: Playbook) -> bool:
+    done, items = facts.done, facts.items
     for thing in clock.times:
         steps = {f"{thing} {s.key}" for s in steps_of(playbook, thing)}
         item = items.get(thing)
@@ -82,19 +103,15 @@ def is_done(session: Session, person_id: int, clock: TimedClock, playbook: Playb
     return True
 
 
-def seen_start(session: Session, person_id: int, clock: TimedClock) -> datetime | None:
+def seen_start(facts: Facts, clock: TimedClock) -> datetime | None:
     """A start the tracker shows: the first of the timed items that left "not started" (the Call
     Cert item alone when a certifier connecting starts the clock)."""
     if clock.starts not in ("first_report", "certifier_connects"):
         return None
     wanted = ["callcert"] if clock.starts == "certifier_connects" else clock.times
-    items = _items(session, person_id)
+    items = facts.items
     moments = [items[t].changed_at for t in wanted if t in items and items[t].status != NOT_STARTED]
     return min(moments) if moments else None
-
-
-def row_of(session: Session, person_id: int, clock: TimedClock) -> AhipClock | None:
-    return ahip_clock.clock_of(session, person_id, clock.key)
 
 
 def started_at(
@@ -115,7 +132,7 @@ def started_at(
 def _business_moment(frame: Frame, start: datetime, days: float) -> datetime | None:
     """`days` business days after `start`: the same time of day that many open days later (a half
     day adds half of the next open day's 24 hours)."""
-    calendar = class_days.calendar_of(frame.cohort, frame.playbook)
+    calendar = frame.calendar
     tz = frame.cohort.timezone
     begin = local(start, tz)
     whole, part = int(days), days - int(days)
@@ -148,9 +165,9 @@ def _ceil_minute(moment: datetime) -> datetime:
     return floor if floor == moment else floor + timedelta(minutes=1)
 
 
-def timed(session: Session, frame: Frame, agent: Person, clock: TimedClock, now: datetime) -> Timed:
-    row = row_of(session, agent.id, clock)
-    start = started_at(frame, clock, row, seen_start(session, agent.id, clock))
+def timed(facts: Facts, frame: Frame, clock: TimedClock, now: datetime) -> Timed:
+    row = facts.rows.get(clock.key)
+    start = started_at(frame, clock, row, seen_start(facts, clock))
     paused = row is not None and row.paused_at is not None
     paused_minutes = row.paused_minutes if row is not None else 0
     moments: dict[float, datetime | None] = {m.after: None for m in clock.marks}
@@ -173,7 +190,7 @@ def timed(session: Session, frame: Frame, agent: Person, clock: TimedClock, now:
         started_at=start,
         elapsed=elapsed,
         paused=paused,
-        done=is_done(session, agent.id, clock, frame.playbook),
+        done=is_done(facts, clock, frame.playbook),
         moments=moments,
     )
 
@@ -186,22 +203,19 @@ def mark_key(person_id: int, clock: TimedClock, mark: TimedMark, playbook: Playb
     return f"clock:{clock.key}:{person_id}:{mark.after:g}"
 
 
-def _remember_start(session: Session, agent: Person, clock: TimedClock, state: Timed, now: datetime) -> None:
+def _remember_start(
+    session: Session, agent: Person, clock: TimedClock, state: Timed, facts: Facts, now: datetime
+) -> None:
     if clock.starts not in ("first_report", "certifier_connects") or state.started_at is None:
         return
-    row = row_of(session, agent.id, clock)
+    row = facts.rows.get(clock.key)
+    if row is not None and row.started_at is not None:
+        return
     if row is None:
-        session.add(
-            AhipClock(
-                person_id=agent.id,
-                carrier_key=clock.key,
-                started_at=state.started_at,
-                paused_minutes=0,
-                updated_at=now,
-            )
-        )
-    elif row.started_at is None:
-        row.started_at, row.updated_at = state.started_at, now
+        row = AhipClock(person_id=agent.id, carrier_key=clock.key, paused_minutes=0, updated_at=now)
+        session.add(row)
+        facts.rows[clock.key] = row
+    row.started_at, row.updated_at = state.started_at, now
     session.flush()
 
 
@@ -212,10 +226,12 @@ def notify_marks(work: Work, cohort: Cohort) -> None:
     if not clocks:
         return
     frame = frame_of(cohort, playbook)
-    for agent in cohorts.active_agents(session, cohort.id):
+    agents = cohorts.active_agents(session, cohort.id)
+    facts = facts_of(session, [a.id for a in agents], playbook)
+    for agent in agents:
         for clock in clocks:
-            state = timed(session, frame, agent, clock, now)
-            _remember_start(session, agent, clock, state, now)
+            state = timed(facts[agent.id], frame, clock, now)
+            _remember_start(session, agent, clock, state, facts[agent.id], now)
             pausable = playbook.ahip_clock.enabled and clock.key == playbook.ahip_clock.carrier
             for mark in state.passed(now):
                 label = level_label(playbook, mark.step) if mark.step else None
@@ -250,10 +266,11 @@ def check_times(cohort: Cohort, playbook: Playbook) -> list[datetime]:
     if not clocks:
         return []
     days = ahip_clock.days_of(cohort, playbook)
-    frame = Frame(schedule_spans(days), cohort, playbook)
+    frame = frame_of(cohort, playbook, days)
     moments = {b.start for d in days for b in d.breaks} | {d.end for d in days}
     session = object_session(cohort)
     agents = cohorts.active_agents(session, cohort.id) if session is not None else []
+    facts = facts_of(session, [a.id for a in agents], playbook) if session is not None else {}
     for clock in clocks:
         if clock.starts in ("class_start", "date"):
             start = started_at(frame, clock, None, None)
@@ -263,7 +280,7 @@ def check_times(cohort: Cohort, playbook: Playbook) -> list[datetime]:
         if session is None:
             continue
         for agent in agents:
-            state = timed(session, frame, agent, clock, _far_past(frame))
+            state = timed(facts[agent.id], frame, clock, _far_past(frame))
             if not state.done:
                 moments |= {m for m in state.moments.values() if m is not None}
     return sorted(moments)
