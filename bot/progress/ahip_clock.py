@@ -43,7 +43,10 @@ def horizon_days(cohort: Cohort, playbook: Playbook) -> int:
     clocks = [c for c in playbook.clocks() if c.counts == "training_hours"]
     last = max([m.after for c in clocks for m in c.marks] + [c.limit for c in clocks], default=0)
     late = any(c.starts != "class_start" for c in clocks)
-    return cohort.days * (2 if late else 1) + math.ceil(last * 60 / max(daily, 1)) + 2
+    # A dated clock may start after the class: the days up to its date are covered too.
+    dated = [(c.start_date - cohort.start_date).days for c in clocks if c.start_date is not None]
+    lead = max([cohort.days * (2 if late else 1), *dated])
+    return lead + math.ceil(last * 60 / max(daily, 1)) + 2
 
 
 def days_of(cohort: Cohort, playbook: Playbook) -> list[DayTimes]:

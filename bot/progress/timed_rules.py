@@ -122,6 +122,8 @@ def started_at(
     if clock.starts == "date":
         assert clock.start_date is not None
         first = at(clock.start_date, frame.playbook.day.day_start, frame.cohort.timezone)
+        if clock.counts == "business_days":
+            return first
         return next((max(a, first) for a, b in frame.spans if b > first), None)
     if row is not None and row.started_at is not None:
         return row.started_at

@@ -131,9 +131,58 @@ def _with(tmp_path: Path, change) -> Path:
         (lambda c: c[0].update(policy="nope"), "clock aetna: 'nope' is not a coaching policy"),
         (lambda c: c[2].update(times=["tbt"]), "clock callcert: starts: certifier_connects needs callcert"),
         (lambda c: c.append(dict(c[0])), "clock aetna: the key is used twice"),
+        (lambda c: c[0].update(starts="date"), "clock aetna: starts: date needs a start_date"),
     ],
 )
 def test_a_bad_clock_is_refused_at_start_by_name(tmp_path, change, message):
     with pytest.raises(PlaybookError) as refused:
         load_playbook(_with(tmp_path, change))
     assert message in str(refused.value)
+
+
+def test_a_dated_clock_counts_business_days_past_christmas(database_url, standin, tmp_path):
+    from tests.conftest import AGENTS, DEFAULT_START, STAFF, _empty
+
+    def add_rts_clock(clocks):
+        clocks.append(
+            {
+                "key": "rts_due",
+                "label": "RTS/No More Forms",
+                "times": ["rts"],
+                "starts": "date",
+                "start_date": "2026-12-23",
+                "counts": "business_days",
+                "limit": 2,
+                "marks": [{"after": 2, "step": "verbal"}],
+            }
+        )
+
+    path = _with(tmp_path, add_rts_clock)
+    standin.reset()
+    for user_id, name in {**STAFF, **AGENTS}.items():
+        standin.add_user(user_id, name)
+    world = World(database_url, start=DEFAULT_START, standin=standin, migrate=False, playbook=path)
+    try:
+        import_cohort(world)
+        world.advance_to(datetime(2026, 12, 24, 12, 0, tzinfo=CHI))
+        _esp(world, "rts=complete")  # Ben is done in time; the others are not
+        # Wed Dec 23 8 AM + 2 business days: Thu Dec 24, then Christmas and the weekend: Mon Dec 28.
+        world.advance_to(datetime(2026, 12, 28, 7, 59, tzinfo=CHI))
+        assert _marks(world, "RTS/No More Forms", agent="Chloe Martin") == []
+        world.advance_to(datetime(2026, 12, 28, 8, 1, tzinfo=CHI))
+        [chloe] = _marks(world, "RTS/No More Forms", agent="Chloe Martin")
+        assert "2 business days on RTS/No More Forms" in text_of(chloe)
+        assert _marks(world, "RTS/No More Forms") == []  # Ben finished
+    finally:
+        world.close()
+        _empty(database_url)
+
+
+def test_a_report_list_naming_an_unknown_item_is_refused(tmp_path):
+    raw = yaml.safe_load(SHIPPED_PLAYBOOK.read_text())
+    raw["morning_report"]["incomplete"].append({"title": "PW late", "items": ["pw"], "after_days": 1})
+    path = tmp_path / "playbook.yml"
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(PlaybookError) as refused:
+        load_playbook(path)
+    assert "morning_report.incomplete 'PW late': unknown item(s) 'pw'" in str(refused.value)
