@@ -31,13 +31,16 @@ from bot.progress.types import ClockChanged
 from db.models import AhipClock, Cohort, Person
 
 Span = tuple[datetime, datetime]
+# A clock started by a report (TBTs, a Call Cert) may start this many business days after the
+# class's last day and still count its training hours.
+LATE_START_DAYS = 10
 
 
 # -- training time -----------------------------------------------------------------------------------
 def horizon_days(cohort: Cohort, playbook: Playbook) -> int:
     """How many business days the clocks may run over: the class, and enough days after it to reach
-    every training-hour clock's last mark from a start on the class's last day (from the end of
-    twice the class when a clock may start later than the class), with two days' room for pauses."""
+    every training-hour clock's last mark from a start on the class's last day (or up to
+    LATE_START_DAYS later when a clock may start after the class), with two days' room for pauses."""
     schedule = class_days.schedule_of(cohort, playbook)
     daily = _daily_minutes(schedule_spans(training_days(cohort.start_date, 1, cohort.timezone, schedule)))
     clocks = [c for c in playbook.clocks() if c.counts == "training_hours"]
@@ -45,7 +48,7 @@ def horizon_days(cohort: Cohort, playbook: Playbook) -> int:
     late = any(c.starts != "class_start" for c in clocks)
     # A dated clock may start after the class: the days up to its date are covered too.
     dated = [(c.start_date - cohort.start_date).days for c in clocks if c.start_date is not None]
-    lead = max([cohort.days * (2 if late else 1), *dated])
+    lead = max([cohort.days + (LATE_START_DAYS if late else 0), *dated])
     return lead + math.ceil(last * 60 / max(daily, 1)) + 2
 
 

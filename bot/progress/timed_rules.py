@@ -49,7 +49,7 @@ class Timed:
     done: bool
     moments: dict[float, datetime | None]
 
-    def passed(self, now: datetime) -> list[TimedMark]:
+    def passed(self) -> list[TimedMark]:
         if self.done or self.started_at is None:
             return []
         return [m for m in self.clock.marks if self.elapsed + 1e-6 >= m.after]
@@ -235,7 +235,7 @@ def notify_marks(work: Work, cohort: Cohort) -> None:
             state = timed(facts[agent.id], frame, clock, now)
             _remember_start(session, agent, clock, state, facts[agent.id], now)
             pausable = playbook.ahip_clock.enabled and clock.key == playbook.ahip_clock.carrier
-            for mark in state.passed(now):
+            for mark in state.passed():
                 label = level_label(playbook, mark.step) if mark.step else None
                 work.notify(
                     key=mark_key(agent.id, clock, mark, playbook),
