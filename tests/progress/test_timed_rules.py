@@ -186,3 +186,27 @@ def test_a_report_list_naming_an_unknown_item_is_refused(tmp_path):
     with pytest.raises(PlaybookError) as refused:
         load_playbook(path)
     assert "morning_report.incomplete 'PW late': unknown item(s) 'pw'" in str(refused.value)
+
+
+def test_the_scheduler_replans_a_resumed_clocks_mark_within_its_plan_watch(world):
+    from sqlalchemy import text
+
+    from scheduler import runner
+
+    cid = import_cohort(world)
+    started = runner.start_scheduler(world.ctx, paused=True)
+    try:
+        started.reconcile_if_changed()
+        world.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=CHI))
+        world.driver.command("/progress", f"<@{BEN}|ben> pause VPN outage", user=TL, channel=CLASS)
+        world.clock.set(datetime(2026, 12, 2, 9, 37, tzinfo=CHI))
+        world.driver.command("/progress", f"<@{BEN}|ben> resume", user=TL, channel=CLASS)
+        world.settle()
+        # The plan watch (every few seconds) sees the clock moved and plans Ben's mark at its minute.
+        assert started.reconcile_if_changed() is not None
+        job = started.scheduler.get_job(f"cohort:{cid}:ahip-clock:20261204T1437")
+        assert job is not None and job.next_run_time == datetime(2026, 12, 4, 8, 37, tzinfo=CHI)
+    finally:
+        started.shutdown()
+        with world.ctx.db.engine.begin() as connection:
+            connection.execute(text(f"DELETE FROM {runner.JOB_TABLE}"))
