@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from bot.certs import jobs as certs_jobs
 from bot.class_day import jobs as class_day_jobs
 from bot.coaching import jobs as coaching_jobs
 from bot.core import file_outbox, outbox
@@ -43,6 +44,8 @@ END_OF_DAY_SECTIONS: tuple[EndOfDaySection, ...] = (
 # The AHIP clock: its checks run on the business days after the class too.
 COHORT_JOBS: tuple[CohortJob, ...] = (
     CohortJob(name="ahip-clock", func=ahip_clock.FUNC, times=ahip_clock.check_times),
+    # A carrier's block lifts on January 1: its tracker item moves back to in progress.
+    CohortJob(name="block-lift", func=certs_jobs.LIFT_FUNC, times=certs_jobs.lift_times),
 )
 
 # Jobs about no class in particular: CAPs not acknowledged in time (hourly), retention (daily).

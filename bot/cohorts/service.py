@@ -27,7 +27,7 @@ from bot.core.text import escape
 from bot.core.timefmt import local, show_date
 from bot.core.unit_of_work import Caller, Work, use_case
 from bot.slack.blocks import fit_blocks
-from db.models import Cohort, Enrollment, Person, Role
+from db.models import AhipClock, Cohort, Enrollment, Person, Role
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +76,11 @@ def visible_to(session: Session, person: Person) -> list[Cohort]:
 
 
 def plan_fingerprint(session: Session) -> tuple[int, str]:
-    """Changes whenever a cohort is created or edited: the scheduler re-plans when it moves."""
+    """Changes whenever a cohort is created or edited, or an agent's clock is paused, resumed or
+    started (its marks move): the scheduler re-plans when it moves."""
     count, newest = session.execute(select(func.count(Cohort.id), func.max(Cohort.updated_at))).one()
-    return int(count), newest.isoformat() if newest else ""
+    clocks = session.scalar(select(func.max(AhipClock.updated_at)))
+    return int(count), (newest.isoformat() if newest else "") + "|" + (clocks.isoformat() if clocks else "")
 
 
 def active_enrollments(session: Session, cohort_id: int) -> list[Enrollment]:

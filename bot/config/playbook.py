@@ -23,7 +23,7 @@ from bot.config.strict import Strict
 from bot.forms.playbook import EveningCheckPolicy, FormsPolicy
 from bot.g2t.playbook import G2TPolicy
 from bot.help_queue.playbook import HelpQueuePolicy, TechIssues
-from bot.progress.playbook import AhipClockPolicy, Timeframe
+from bot.progress.playbook import TRACKED_ITEMS, AhipClockPolicy, TimedClock, TimedMark, TimedRules, Timeframe
 from bot.records.playbook import RetentionPolicy
 from bot.red_flags.playbook import RedFlagPolicy
 from bot.reports.playbook import MorningReportPolicy
@@ -117,6 +117,7 @@ class Playbook(Strict):
 
     call_cert: CallCertPolicy = Field(default_factory=CallCertPolicy)
     ahip_clock: AhipClockPolicy = Field(default_factory=AhipClockPolicy)
+    timed_rules: TimedRules = Field(default_factory=TimedRules)
     catch_up: CatchUpPolicy = Field(default_factory=CatchUpPolicy)
     # HR records: who in HR is told of what, and how long personal data and HR records are kept.
     hr: HrPolicy = Field(default_factory=HrPolicy)
@@ -136,6 +137,41 @@ class Playbook(Strict):
             if mark.coaching not in levels:
                 raise ValueError(
                     f"ahip_clock: the {mark.hours:g} h mark names unknown level {mark.coaching!r}"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _timed_rules_name_known_things(self) -> Playbook:
+        levels = {lv.key for lv in self.coaching.levels}
+        known = set(self.timeframe.steps) | set(TRACKED_ITEMS)
+        for clock in self.timed_rules.clocks:
+            where = f"timed_rules: clock {clock.key}"
+            if clock.key == self.ahip_clock.carrier and self.ahip_clock.enabled:
+                raise ValueError(f"{where}: the key is the AHIP clock's (its section is ahip_clock)")
+            unknown = [t for t in clock.times if t not in known]
+            if unknown:
+                raise ValueError(
+                    f"{where} times {', '.join(map(repr, unknown))}: neither a timeframe.steps carrier "
+                    f"nor a tracker item ({', '.join(TRACKED_ITEMS)})"
+                )
+            if self.coaching.policy(clock.policy) is None:
+                raise ValueError(f"{where}: {clock.policy!r} is not a coaching policy")
+            for mark in clock.marks:
+                if mark.step is not None and mark.step not in levels:
+                    raise ValueError(
+                        f"{where}: the mark after {mark.after:g} names unknown level {mark.step!r}"
+                    )
+        return self
+
+    @model_validator(mode="after")
+    def _report_lists_name_known_items(self) -> Playbook:
+        steps = {f"{c} {s.key}" for c, group in self.timeframe.steps.items() for s in group}
+        known = set(TRACKED_ITEMS) | set(self.timeframe.steps) | steps
+        for rule in self.morning_report.incomplete:
+            unknown = [i for i in rule.items if i not in known]
+            if unknown:
+                raise ValueError(
+                    f"morning_report.incomplete {rule.title!r}: unknown item(s) {', '.join(map(repr, unknown))}"
                 )
         return self
 
@@ -168,6 +204,25 @@ class Playbook(Strict):
         if not value:
             raise ValueError("at least one carrier is needed")
         return value
+
+    def clocks(self) -> list[TimedClock]:
+        """Every timed rule, the AHIP clock first: one engine runs them all (bot/progress/timed_rules.py)."""
+        found: list[TimedClock] = []
+        ahip = self.ahip_clock
+        if ahip.enabled:
+            carrier = self.carrier(ahip.carrier)
+            found.append(
+                TimedClock(
+                    key=ahip.carrier,
+                    label=carrier.name if carrier else ahip.carrier.upper(),
+                    times=[ahip.carrier],
+                    starts="class_start" if ahip.starts == "class_start" else "first_report",
+                    limit=ahip.hours,
+                    policy=ahip.policy,
+                    marks=[TimedMark(after=m.hours, step=m.coaching) for m in ahip.marks],
+                )
+            )
+        return found + list(self.timed_rules.clocks)
 
     def carrier(self, key: str) -> Carrier | None:
         return next((c for c in self.carriers if c.key == key.lower()), None)
@@ -241,5 +296,5 @@ def describe_validation_error(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        parts.append(f"{where}: {err['msg']}")
+        parts.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
     return "; ".join(parts)

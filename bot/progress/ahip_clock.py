@@ -20,31 +20,36 @@ from bot.access import targets as access
 from bot.access.policy import Action
 from bot.calendar import class_days
 from bot.calendar.dayplan import DayTimes, training_days
-from bot.coaching.service import level_label
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import audit, people
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.text import NOTE, escape_line, require_length
 from bot.core.unit_of_work import Work, use_case
-from bot.progress import blocks
-from bot.progress.playbook import ClockMark
 from bot.progress.steps import done_steps, steps_of
 from bot.progress.types import ClockChanged
 from db.models import AhipClock, Cohort, Person
 
 Span = tuple[datetime, datetime]
+# A clock started by a report (TBTs, a Call Cert) may start this many business days after the
+# class's last day and still count its training hours.
+LATE_START_DAYS = 10
 
 
 # -- training time -----------------------------------------------------------------------------------
 def horizon_days(cohort: Cohort, playbook: Playbook) -> int:
-    """How many business days the clock may run over: the class, and enough days after it to reach
-    the last mark from a start on the class's last day, with two days' room for pauses."""
+    """How many business days the clocks may run over: the class, and enough days after it to reach
+    every training-hour clock's last mark from a start on the class's last day (or up to
+    LATE_START_DAYS later when a clock may start after the class), with two days' room for pauses."""
     schedule = class_days.schedule_of(cohort, playbook)
     daily = _daily_minutes(schedule_spans(training_days(cohort.start_date, 1, cohort.timezone, schedule)))
-    marks = playbook.ahip_clock.marks
-    last = max([m.hours for m in marks] + [playbook.ahip_clock.hours])
-    return cohort.days + math.ceil(last * 60 / max(daily, 1)) + 2
+    clocks = [c for c in playbook.clocks() if c.counts == "training_hours"]
+    last = max([m.after for c in clocks for m in c.marks] + [c.limit for c in clocks], default=0)
+    late = any(c.starts != "class_start" for c in clocks)
+    # A dated clock may start after the class: the days up to its date are covered too.
+    dated = [(c.start_date - cohort.start_date).days for c in clocks if c.start_date is not None]
+    lead = max([cohort.days + (LATE_START_DAYS if late else 0), *dated])
+    return lead + math.ceil(last * 60 / max(daily, 1)) + 2
 
 
 def days_of(cohort: Cohort, playbook: Playbook) -> list[DayTimes]:
@@ -147,66 +152,18 @@ def _row(session: Session, agent: Person, playbook: Playbook, now: datetime) -> 
 
 
 def start_if_first(session: Session, agent: Person, carrier: str, playbook: Playbook, now: datetime) -> None:
-    """The agent's first `/progress ahip` starts their clock when the playbook says so."""
-    policy = playbook.ahip_clock
-    if not policy.enabled or policy.starts != "first_progress" or carrier.lower() != policy.carrier:
-        return
-    row = _row(session, agent, playbook, now)
-    if row.started_at is None:
-        row.started_at, row.updated_at = now, now
-        session.flush()
-
-
-# -- marks ---------------------------------------------------------------------------------------------
-def mark_key(person_id: int, mark: ClockMark) -> str:
-    return f"ahipclock:{person_id}:{mark.hours:g}"
-
-
-def notify_marks(work: Work, cohort: Cohort) -> None:
-    """Every mark an unfinished, unpaused agent has passed, for the TL once per agent and mark."""
-    session, playbook, now = work.session, work.playbook, work.now
-    policy = playbook.ahip_clock
-    if not policy.enabled:
-        return
-    for agent in cohorts.active_agents(session, cohort.id):
-        clock = state(session, cohort, agent, playbook, now)
-        if clock.done or clock.started_at is None:
+    """The agent's first `/progress` of a thing a clock times starts that clock when it starts at
+    the first report (the AHIP clock's `starts: first_progress` among them)."""
+    for clock in playbook.clocks():
+        if clock.starts != "first_report" or carrier.lower() not in clock.times:
             continue
-        for mark in policy.marks:
-            if clock.elapsed_minutes + 1e-6 < mark.hours * 60:
-                break
-            label = level_label(playbook, mark.coaching)
-            work.notify(
-                key=mark_key(agent.id, mark),
-                kind="ahip_clock",
-                recipient=cohort.tl.slack_user_id,
-                text=blocks.clock_mark_text(agent.name, mark.hours, label, policy.hours),
-                blocks=blocks.clock_mark_blocks(
-                    agent.name,
-                    agent.slack_user_id,
-                    mark_hours=mark.hours,
-                    guide_hours=policy.hours,
-                    policy=policy.policy,
-                    level=mark.coaching,
-                    label=label,
-                ),
-            )
-
-
-def check_times(cohort: Cohort, playbook: Playbook) -> list[datetime]:
-    """When the day plan checks the clocks: each break's start and each day's end (training time
-    stops there), and the moment each mark falls for a clock that started with the class."""
-    if not playbook.ahip_clock.enabled:
-        return []
-    days = days_of(cohort, playbook)
-    spans = schedule_spans(days)
-    moments = {b.start for d in days for b in d.breaks} | {d.end for d in days}
-    if spans:
-        for mark in playbook.ahip_clock.marks:
-            when = moment_after(spans, spans[0][0], mark.hours * 60)
-            if when is not None:
-                moments.add(when)
-    return sorted(moments)
+        row = clock_of(session, agent.id, clock.key)
+        if row is None:
+            row = AhipClock(person_id=agent.id, carrier_key=clock.key, paused_minutes=0, updated_at=now)
+            session.add(row)
+        if row.started_at is None:
+            row.started_at, row.updated_at = now, now
+            session.flush()
 
 
 # -- pause and resume ----------------------------------------------------------------------------------

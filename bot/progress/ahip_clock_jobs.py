@@ -11,14 +11,14 @@ from bot.coaching import catch_up
 from bot.config.playbook import Playbook
 from bot.core import job_context as runtime
 from bot.core.unit_of_work import Caller
-from bot.progress import ahip_clock, clock_checks
+from bot.progress import clock_checks, timed_rules
 from db.models import Cohort
 
 FUNC = "bot.progress.ahip_clock_jobs:ahip_clock_check"
 
 
 def check_times(cohort: Cohort, playbook: Playbook) -> list[datetime]:
-    return sorted(set(ahip_clock.check_times(cohort, playbook)) | set(catch_up.end_times(cohort, playbook)))
+    return sorted(set(timed_rules.check_times(cohort, playbook)) | set(catch_up.end_times(cohort, playbook)))
 
 
 def ahip_clock_check(cohort_id: int) -> int:

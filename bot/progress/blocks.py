@@ -138,34 +138,50 @@ def catch_up_end_blocks(
 
 
 # -- the AHIP clock -----------------------------------------------------------------------------------
-def clock_mark_text(agent_name: str, mark_hours: float, label: str, guide_hours: float) -> str:
-    return (
-        f":hourglass: {escape_line(agent_name)} has spent {mark_hours:g} training hours on AHIP "
-        f"(the guide gives {guide_hours:g}) and has not finished. Proposed: *{label}*."
+def _amount(after: float, unit: str) -> str:
+    return f"{after:g} {unit.removesuffix('s') if after == 1 else unit}"
+
+
+def timed_mark_text(
+    agent_name: str, what: str, after: float, unit: str, label: str | None, limit: float
+) -> str:
+    """The TL's DM at a mark of a timed rule (the AHIP clock's among them)."""
+    head = (
+        f":hourglass: {escape_line(agent_name)} has spent {_amount(after, unit)} on {escape_line(what)} "
+        f"(the guide gives {limit:g}) and has not finished."
     )
+    return f"{head} Proposed: *{label}*." if label else f"{head} The guide's limit has passed; no step yet."
 
 
-def clock_mark_blocks(
+def timed_mark_blocks(
     agent_name: str,
     agent_slack_id: str,
     *,
-    mark_hours: float,
-    guide_hours: float,
+    what: str,
+    after: float,
+    unit: str,
+    limit: float,
     policy: str,
-    level: str,
-    label: str,
+    level: str | None,
+    label: str | None,
+    pausable: bool,
 ) -> list[Block]:
-    """The TL's DM at a mark of the AHIP clock, with the button to document the proposed step."""
-    proposal = CoachOpen(
-        agent=agent_slack_id,
-        policy=policy,
-        level=level,
-        incident=(
-            f"Still not done with AHIP after {mark_hours:g} training hours (the guide gives {guide_hours:g})."
-        ),
-    )
-    return [
-        section(clock_mark_text(agent_name, mark_hours, label, guide_hours)),
-        actions(_coach_open_button(f"Document the {label}…", proposal)),
-        context("Pause the clock for a delay outside the agent's control: `/progress @agent pause REASON`."),
-    ]
+    """The TL's DM at a mark, with the button to document the proposed step (the form filled in)."""
+    blocks: list[Block] = [section(timed_mark_text(agent_name, what, after, unit, label, limit))]
+    if level is not None and label is not None:
+        proposal = CoachOpen(
+            agent=agent_slack_id,
+            policy=policy,
+            level=level,
+            incident=(
+                f"Still not done with {what} after {_amount(after, unit)} (the guide gives {limit:g})."
+            ),
+        )
+        blocks.append(actions(_coach_open_button(f"Document the {label}…", proposal)))
+    if pausable:
+        blocks.append(
+            context(
+                "Pause the clock for a delay outside the agent's control: `/progress @agent pause REASON`."
+            )
+        )
+    return blocks

@@ -1,5 +1,5 @@
 """The checks the day plan runs at each break's start and each day's end of the class's business
-days and after (bot/progress/ahip_clock_jobs.py): the AHIP clock's marks (bot/progress/ahip_clock.py)
+days and after (bot/progress/ahip_clock_jobs.py): every timed rule's marks (bot/progress/timed_rules.py)
 and the end of the Final CAP's catch-up. Once an agent's extra hours are spent (their sessions are
 coaching's, bot/coaching/catch_up.py), an agent who has still not finished every step is flagged
 to the TL and the PM once, with the playbook's next step proposed."""
@@ -10,7 +10,7 @@ from bot.coaching import catch_up
 from bot.coaching.service import level_label
 from bot.cohorts import service as cohorts
 from bot.core.unit_of_work import Work, use_case
-from bot.progress import ahip_clock, blocks
+from bot.progress import blocks, timed_rules
 from bot.progress import service as progress
 from bot.progress.steps import done_steps
 from db.models import Cohort
@@ -21,7 +21,7 @@ def check_cohort(work: Work, cohort_id: int) -> int:
     """DM the TL about every mark passed since the last check, and the TL and the PM about every
     catch-up that ended with the agent not done. How many DMs were enqueued now."""
     cohort = cohorts.by_id(work.session, cohort_id)
-    ahip_clock.notify_marks(work, cohort)
+    timed_rules.notify_marks(work, cohort)
     notify_catch_up_ends(work, cohort)
     return len(work.enqueued)
 

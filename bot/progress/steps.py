@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,7 +20,7 @@ DONE_WORDS = {"done", "complete", "completed", "passed", "finished"}
 
 def carrier_name(playbook: Playbook, key: str) -> str:
     carrier = playbook.carrier(key)
-    return carrier.name if carrier else key.upper()
+    return carrier.name if carrier else playbook.timeframe.names.get(key, key.upper())
 
 
 def step_label(playbook: Playbook, carrier: str, step: str) -> str:
@@ -57,8 +59,21 @@ def mark_of(session: Session, person_id: int, carrier: str) -> ProgressMark | No
 
 def done_steps(session: Session, person_id: int, playbook: Playbook) -> set[str]:
     """Every 'carrier step' the agent has done (a reported step implies the ones before it)."""
+    return done_of(session.scalars(select(ProgressMark).where(ProgressMark.person_id == person_id)), playbook)
+
+
+def done_steps_of(session: Session, person_ids: list[int], playbook: Playbook) -> dict[int, set[str]]:
+    """done_steps for many agents in one query."""
+    marks: dict[int, list[ProgressMark]] = {pid: [] for pid in person_ids}
+    if person_ids:
+        for mark in session.scalars(select(ProgressMark).where(ProgressMark.person_id.in_(person_ids))):
+            marks[mark.person_id].append(mark)
+    return {pid: done_of(found, playbook) for pid, found in marks.items()}
+
+
+def done_of(marks: Iterable[ProgressMark], playbook: Playbook) -> set[str]:
     done: set[str] = set()
-    for mark in session.scalars(select(ProgressMark).where(ProgressMark.person_id == person_id)):
+    for mark in marks:
         keys = [s.key for s in steps_of(playbook, mark.carrier_key)]
         if mark.complete:
             upto = len(keys)

@@ -20,7 +20,9 @@ def class_blocks(part: ClassPart) -> list[Block]:
     lines = (
         _list("Behind pace", part.behind)
         + _list("AHIP/Aetna not finished", part.carriers_open)
+        + [line for title, found in part.incomplete for line in _list(title, found)]
         + _list("ESP-complete, not yet moved to production", part.waiting_production)
+        + _list("Moved to production", part.moved)
         + _list("Red flags open too long", part.old_flags)
         + _list("Attempt limit reached", part.at_limit)
     )
@@ -33,7 +35,9 @@ def class_blocks(part: ClassPart) -> list[Block]:
 def report(today: date, parts: list[ClassPart], *, everyone: bool) -> tuple[str, list[Block]]:
     scope = "every class" if everyone else "your classes"
     needing = sum(
-        1 for p in parts if p.behind or p.carriers_open or p.waiting_production or p.old_flags or p.at_limit
+        1
+        for p in parts
+        if p.behind or p.carriers_open or p.incomplete or p.waiting_production or p.old_flags or p.at_limit
     )
     text = f"Morning report for {show_date(today)}: {len(parts)} class(es), {needing} need attention."
     blocks: list[Block] = [header(f"Morning report – {show_date(today)}"), context(f"For {scope}.")]

@@ -25,6 +25,7 @@ from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
 from bot.pictures.service import MorningRecipient
 from bot.progress import service as progress
+from bot.progress.steps import carrier_name, done_steps, step_label, steps_of
 from bot.red_flags import service as red_flags
 from bot.reports import morning_blocks as report_blocks
 from bot.reports.types import ClassPart
@@ -71,8 +72,8 @@ def class_part(session: Session, playbook: Playbook, cohort: Cohort, today: date
             ]
             if open_items:
                 part.carriers_open.append(f"{escape_line(agent.name)}: {', '.join(open_items)}")
-        if all(s.status == esp.COMPLETE for s in states.values()):
-            since = max(s.changed_at for s in states.values() if s.changed_at is not None)
+        since = _complete_since(states)
+        if since is not None and now - since >= timedelta(days=policy.waiting_production_days):
             part.waiting_production.append(
                 f"{escape_line(agent.name)}: ESP-complete since {show_date(local(since, cohort.timezone).date())} "
                 f"({_days(since, now)})"
@@ -85,12 +86,107 @@ def class_part(session: Session, playbook: Playbook, cohort: Cohort, today: date
             part.at_limit.append(
                 f"{escape_line(agent.name)}: {escape_line(name)}, {counts.get(key, 0)} failed attempts (the limit)"
             )
+    part.incomplete = incomplete_lists(session, playbook, cohort, agents, today)
+    part.moved = moved_lately(session, playbook, cohort, now)
     for flag in red_flags.open_for_cohort(session, cohort.id):
         if now - flag.raised_at > flag_age:
             part.old_flags.append(
                 f"{escape_line(flag.person.name)}: {flag.description} (open {_days(flag.raised_at, now)})"
             )
     return part
+
+
+def _complete_since(states: dict[str, esp.ItemState]) -> datetime | None:
+    """When the agent's last tracker item was completed, when every item is."""
+    if not all(s.status == esp.COMPLETE for s in states.values()):
+        return None
+    return max(s.changed_at for s in states.values() if s.changed_at is not None)
+
+
+def _thing_label(playbook: Playbook, thing: str) -> str:
+    if thing in esp.ITEMS:
+        return esp.ITEMS[thing]
+    carrier, _, step = thing.partition(" ")
+    return step_label(playbook, carrier, step) if step else carrier_name(playbook, carrier)
+
+
+def _is_done(thing: str, states: dict[str, esp.ItemState], done: set[str], playbook: Playbook) -> bool:
+    if thing in esp.ITEMS and states[thing].status == esp.COMPLETE:
+        return True
+    if " " in thing:
+        return thing in done
+    keys = {f"{thing} {s.key}" for s in steps_of(playbook, thing)}
+    return bool(keys) and keys <= done
+
+
+def incomplete_lists(
+    session: Session, playbook: Playbook, cohort: Cohort, agents: list[Person], today: date
+) -> list[tuple[str, list[str]]]:
+    """The playbook's own lists (`morning_report.incomplete`), each with the agents it names."""
+    calendar = class_days.calendar_of(cohort, playbook)
+    held = class_days.held_dates(session, cohort)
+    found = []
+    for rule in playbook.morning_report.incomplete:
+        lines = []
+        for agent in agents:
+            states = esp.statuses(session, agent.id)
+            done = done_steps(session, agent.id, playbook)
+            missing = [t for t in rule.items if not _is_done(t, states, done, playbook)]
+            if not missing:
+                continue
+            if rule.since == "class_start":
+                due = (
+                    business_days(cohort.start_date, rule.after_days, calendar, held)
+                    if rule.after_days
+                    else []
+                )
+                if due and today <= due[-1]:
+                    continue
+                suffix = ""
+            else:
+                started = [
+                    states[t].changed_at
+                    for t in rule.items
+                    if t in states
+                    and states[t].status != esp.NOT_STARTED
+                    and states[t].changed_at is not None
+                ]
+                if not started:
+                    continue
+                first = local(min(d for d in started if d is not None), cohort.timezone).date()
+                passed = sum(
+                    1 for n in range(1, (today - first).days) if calendar.is_open(first + timedelta(days=n))
+                )
+                if passed < rule.after_days:
+                    continue
+                suffix = f" (started {show_date(first)})"
+            labels = ", ".join(escape_line(_thing_label(playbook, t)) for t in missing)
+            lines.append(f"{escape_line(agent.name)}: {labels}{suffix}")
+        if lines:
+            found.append((rule.title, lines))
+    return found
+
+
+def moved_lately(session: Session, playbook: Playbook, cohort: Cohort, now: datetime) -> list[str]:
+    """Agents moved to production within the playbook's last days, with who moved them."""
+    days = playbook.morning_report.moved_to_production_days
+    if days is None:
+        return []
+    lines = []
+    for enrollment in cohorts.tracked_enrollments(session, cohort.id):
+        moved = enrollment.moved_to_production_at
+        if moved is None or now - moved > timedelta(days=days):
+            continue
+        mover = (
+            session.get(Person, enrollment.moved_to_production_by_id)
+            if enrollment.moved_to_production_by_id
+            else None
+        )
+        by = f" by {escape_line(mover.name)}" if mover else ""
+        lines.append(
+            f"{escape_line(enrollment.person.name)}: {show_date(local(moved, cohort.timezone).date())}{by}"
+        )
+    return lines
 
 
 def classes_in_view(session: Session, playbook: Playbook, today: date) -> list[Cohort]:

@@ -17,3 +17,5 @@ class ClassPart:
     waiting_production: list[str] = field(default_factory=list)
     old_flags: list[str] = field(default_factory=list)
     at_limit: list[str] = field(default_factory=list)
+    incomplete: list[tuple[str, list[str]]] = field(default_factory=list)  # the playbook's own lists
+    moved: list[str] = field(default_factory=list)  # moved to production lately

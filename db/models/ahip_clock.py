@@ -10,9 +10,10 @@ from db.types import UTCDateTime
 
 
 class AhipClock(Base):
-    """An agent's AHIP clock: when it started (the first /progress ahip, when the playbook starts
-    it there) and its pauses. Paused training minutes are added up at each resume, so the elapsed
-    training time never needs the pause history."""
+    """An agent's clock of a timed rule (the AHIP clock, and each of the playbook's
+    `timed_rules.clocks`; `carrier_key` holds the clock's key): when it started (a first report,
+    a certifier connecting, when the playbook starts it there) and its pauses. Paused training
+    minutes are added up at each resume, so the elapsed training time never needs the pause history."""
 
     __tablename__ = "ahip_clocks"
     __table_args__ = (UniqueConstraint("person_id", "carrier_key"),)

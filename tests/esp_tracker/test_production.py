@@ -75,4 +75,7 @@ def test_the_pm_moves_an_agent_to_production_once(world):
     world.clock.set(datetime(2026, 12, 2, 7, 30, tzinfo=CH))
     world.run_job(JOB, "2026-12-02")
     report = text_of(world.slack.dms_to(ESP)[-1])
-    assert "Ana Ruiz" not in report and "Ben Okafor" in report
+    # Moved yesterday: listed only as moved (the playbook's moved_to_production_days), not as waiting.
+    before, _, moved = report.partition("*Moved to production*")
+    assert "Ana Ruiz" not in before and "Ben Okafor" in before
+    assert "• Ana Ruiz: Tue Dec 1, 2026 by Paolo Manager" in moved

@@ -106,3 +106,53 @@ def test_no_report_on_a_weekend(world):
     world.clock.set(ch(2026, 12, 5, 7, 30))  # a Saturday
     world.run_job("bot.reports.morning_jobs:send_today")
     assert not [m for m in world.slack.dms_to(ESP) if "Morning report" in text_of(m)]
+
+
+def _press_production(world, agent_name: str) -> None:
+    from bot.slack import ids
+
+    for message in reversed(world.slack.dms_to(PM)):
+        if agent_name not in text_of(message):
+            continue
+        for block in message.get("blocks") or []:
+            for element in block.get("elements", []):
+                if element.get("action_id") == ids.ACTION_MOVED_TO_PRODUCTION:
+                    world.driver.action(
+                        ids.ACTION_MOVED_TO_PRODUCTION,
+                        element["value"],
+                        user=PM,
+                        channel="D0PM",
+                        message_ts=message["ts"],
+                    )
+                    world.settle()
+                    return
+    raise AssertionError(f"no Moved to production button for {agent_name}")
+
+
+def test_the_report_follows_the_playbooks_thresholds(world):
+    world.clock.set(ch(2026, 11, 27, 9))
+    import_cohort(world)
+    add_staff(world, ESP, "Erin Esp", Role.ESP_MANAGER)
+    world.advance_to(ch(2026, 12, 3, 10))  # Thursday: Ben starts his TBTs
+    world.driver.command("/esp", f"<@{BEN}|ben> tbt=in_progress", user=TL, channel=CLASS)
+    world.advance_to(ch(2026, 12, 7, 9))  # Monday: Ana is ESP-complete and moved; Chloe complete at 10
+    _complete(world, ANA)
+    world.settle()
+    _press_production(world, "Ana Ruiz")
+    world.advance_to(ch(2026, 12, 7, 10))
+    _complete(world, CHLOE)
+    world.settle()
+
+    def report(day: int) -> str:
+        world.clock.set(ch(2026, 12, day, 7, 30))
+        world.run_job(JOB, f"2026-12-{day:02d}")
+        return text_of(world.slack.dms_to(ESP)[-1])
+
+    tuesday = report(8)
+    assert "TBT and Call Cert not finished" not in tuesday  # 2 business days since Thursday
+    assert "*Moved to production*\n• Ana Ruiz: Mon Dec 7, 2026 by Paolo Manager" in tuesday
+    assert "ESP-complete, not yet moved to production" not in tuesday  # Chloe: less than a day
+    wednesday = report(9)
+    assert "• Ben Okafor: TBT, Call Cert (started Thu Dec 3, 2026)" in wednesday
+    assert "Moved to production" not in wednesday  # more than a day ago
+    assert "Chloe Martin: ESP-complete since Mon Dec 7, 2026 (1 day)" in wednesday
