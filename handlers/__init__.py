@@ -13,6 +13,7 @@ from handlers import (
     cohorts,
     esp_tracker,
     forms,
+    g2t,
     help_queue,
     home,
     people,
@@ -39,6 +40,7 @@ FEATURES = (
     forms,
     sheet_sync,
     home,
+    g2t,
 )
 
 

@@ -66,15 +66,6 @@ def still_stuck(action: dict[str, Any], ctx: AppContext, caller: Caller) -> Repl
     ask = help_queue.HelpAsk(text=asked, topic_key=topic.key if topic else None, source="techissue")
     found = help_queue.ask_for_help(ctx, caller, ask)
     assert isinstance(found, help_queue.Queued)  # a button press is never the staff's queue view
-    steps = help_blocks.troubleshooting(
-        topic,
-        ctx.playbook.tech_issues.general,
-        ctx.playbook.guides.tech_issues,
-        asked=asked,
-        button_value=None,
-        topics=[],
-        staff_note=False,
-    )
     queued = help_blocks.queued(
         created=found.created,
         position=found.position,
@@ -82,7 +73,8 @@ def still_stuck(action: dict[str, Any], ctx: AppContext, caller: Caller) -> Repl
         tl_id=found.tl_id,
         asked_at=found.asked_at,
     )
-    return Say("You're in the help queue.", steps + queued, replace_original=True)
+    # Only what is new: the steps they tried stay where they are, above.
+    return Say("You're in the help queue.", queued)
 
 
 def claim_button(action: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:

@@ -63,6 +63,8 @@ def agent_line(row: AgentRow) -> str:
         parts.append(att)
     if row.mia:
         parts.append(f"MIA {row.mia}")
+    if row.overdue:
+        parts.append(f"overdue: {row.overdue}")
     if row.points:
         parts.append(row.points)
     if row.coaching:
@@ -147,7 +149,7 @@ def staff_home(
     blocks: list[Block] = [
         header(f"Training Day · {name}"),
         context(
-            "Your classes at a glance; open this tab again to refresh. "
+            "Your classes at a glance; this tab updates itself. "
             "`/redflag @agent what happened` records a red flag; `/cohort` lists your classes."
         ),
     ]
@@ -202,6 +204,10 @@ def agent_home(data: AgentHome) -> dict[str, Any]:
         blocks.append(section("You are not in a class right now. Your team lead adds you to the next one."))
         return _view(blocks)
     blocks.append(section(f"*{escape_line(data.cohort_name)}* · <#{data.channel_id}> · {data.when}"))
+    if data.overdue:
+        blocks.append(
+            section(f":hourglass: *Overdue*\n{data.overdue}. Finish it first; your team lead can see it.")
+        )
     if data.next_step:
         blocks.append(section(f"*Your next step*\n{data.next_step}"))
     if data.schedule:
@@ -219,7 +225,5 @@ def agent_home(data: AgentHome) -> dict[str, Any]:
         status.append(f"Attendance Policy: {data.points}")
     if status:
         blocks.append(section("*Your status*\n" + "\n".join(status)))
-    blocks.append(
-        context("Stuck? `/techissue what is wrong` or `/needhelp`. Open this tab again to refresh.")
-    )
+    blocks.append(context("Stuck? `/techissue what is wrong` or `/needhelp`."))
     return _view(blocks)

@@ -57,8 +57,22 @@ def mark_of(session: Session, person_id: int, carrier: str) -> ProgressMark | No
 
 def done_steps(session: Session, person_id: int, playbook: Playbook) -> set[str]:
     """Every 'carrier step' the agent has done (a reported step implies the ones before it)."""
+    marks = session.scalars(select(ProgressMark).where(ProgressMark.person_id == person_id))
+    return _done_from(list(marks), playbook)
+
+
+def done_steps_of(session: Session, person_ids: list[int], playbook: Playbook) -> dict[int, set[str]]:
+    """done_steps for many agents in one query (a class's Home)."""
+    marks: dict[int, list[ProgressMark]] = {pid: [] for pid in person_ids}
+    if person_ids:
+        for mark in session.scalars(select(ProgressMark).where(ProgressMark.person_id.in_(person_ids))):
+            marks[mark.person_id].append(mark)
+    return {pid: _done_from(found, playbook) for pid, found in marks.items()}
+
+
+def _done_from(marks: list[ProgressMark], playbook: Playbook) -> set[str]:
     done: set[str] = set()
-    for mark in session.scalars(select(ProgressMark).where(ProgressMark.person_id == person_id)):
+    for mark in marks:
         keys = [s.key for s in steps_of(playbook, mark.carrier_key)]
         if mark.complete:
             upto = len(keys)

@@ -20,7 +20,7 @@ from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import people
 from bot.core.text import escape_line
-from bot.core.timefmt import local, show_date
+from bot.core.timefmt import days_ago, local, reader_zone, show_date
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
 from bot.progress import service as progress
@@ -41,13 +41,17 @@ def _day_text(dates: list[date], today: date) -> tuple[str, int | None]:
     return f"no class today (day {len(finished) + 1} is next)", last_done
 
 
-def _days(since: datetime, now: datetime) -> str:
-    n = (now - since).days
-    return "today" if n <= 0 else f"{n} day{'s' if n != 1 else ''}"
-
-
-def class_part(session: Session, playbook: Playbook, cohort: Cohort, today: date, now: datetime) -> ClassPart:
+def class_part(
+    session: Session,
+    playbook: Playbook,
+    cohort: Cohort,
+    today: date,
+    now: datetime,
+    reader_tz: str | None = None,
+) -> ClassPart:
+    """The class's part of the report, its dates and day counts on the reader's calendar."""
     policy = playbook.morning_report
+    zone = reader_zone(reader_tz, cohort.timezone)
     dates = class_days.dates_of(cohort, playbook)
     text, last_done = _day_text(dates, today)
     part = ClassPart(cohort.id, cohort.pm_id, cohort.name, text)
@@ -73,8 +77,8 @@ def class_part(session: Session, playbook: Playbook, cohort: Cohort, today: date
         if all(s.status == esp.COMPLETE for s in states.values()):
             since = max(s.changed_at for s in states.values() if s.changed_at is not None)
             part.waiting_production.append(
-                f"{escape_line(agent.name)}: ESP-complete since {show_date(local(since, cohort.timezone).date())} "
-                f"({_days(since, now)})"
+                f"{escape_line(agent.name)}: ESP-complete since {show_date(local(since, zone).date())} "
+                f"({days_ago(since, now, zone)})"
             )
         year = certs.year_of(now, cohort.timezone)
         counts = certs.attempts_by_carrier(session, agent.id, playbook, year)
@@ -87,7 +91,7 @@ def class_part(session: Session, playbook: Playbook, cohort: Cohort, today: date
     for flag in red_flags.open_for_cohort(session, cohort.id):
         if now - flag.raised_at > flag_age:
             part.old_flags.append(
-                f"{escape_line(flag.person.name)}: {flag.description} (open {_days(flag.raised_at, now)})"
+                f"{escape_line(flag.person.name)}: {flag.description} (open {days_ago(flag.raised_at, now, zone)})"
             )
     return part
 
@@ -111,16 +115,21 @@ class Recipient:
 
 
 def recipients(session: Session, playbook: Playbook, today: date, now: datetime) -> list[Recipient]:
-    parts = [class_part(session, playbook, c, today, now) for c in classes_in_view(session, playbook, today)]
+    classes = classes_in_view(session, playbook, today)
+    if not classes:
+        return []
+
+    def parts_for(reader: Person, of: list[Cohort]) -> list[ClassPart]:
+        return [class_part(session, playbook, c, today, now, reader.timezone) for c in of]
+
     found = []
-    if parts:
-        for manager in people.by_role(session, Role.ESP_MANAGER):
-            found.append(Recipient(manager.id, manager.slack_user_id, "esp_manager", parts))
-    pm_ids = sorted({p.pm_id for p in parts})
-    for pm_id in pm_ids:
+    for manager in people.by_role(session, Role.ESP_MANAGER):
+        found.append(Recipient(manager.id, manager.slack_user_id, "esp_manager", parts_for(manager, classes)))
+    for pm_id in sorted({c.pm_id for c in classes}):
         pm = session.get(Person, pm_id)
         if pm is not None and pm.role != Role.ESP_MANAGER:
-            found.append(Recipient(pm.id, pm.slack_user_id, "pm", [p for p in parts if p.pm_id == pm_id]))
+            own = [c for c in classes if c.pm_id == pm_id]
+            found.append(Recipient(pm.id, pm.slack_user_id, "pm", parts_for(pm, own)))
     return found
 
 

@@ -74,6 +74,9 @@ ACTION_HELP_RESOLVE = "help_resolve"
 VIEW_HELP_CLAIM = "help_claim_room"
 HELP_ROOM_BLOCK = "help_room"
 
+# The G2T link DM's Join button: it opens the training's URL; the click is only acked.
+ACTION_G2T_JOIN = "g2t_join"
+
 # The training day: /attendance, reactions to the day's prompts, the TL's MIA buttons.
 ACTION_MIA_EXCUSE = "mia_excuse"
 ACTION_MIA_PRESENT = "mia_present"
