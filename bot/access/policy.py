@@ -68,6 +68,9 @@ class Action(enum.StrEnum):
     # The Final CAP's catch-up: schedule an agent's catch-up sessions.
     CATCHUP_SCHEDULE = "catchup.schedule"
     PRODUCTION_MOVE = "agent.production_move"
+    # An agent's "I was there" on their own tardy or MIA mark, and their TL's Accept / Keep.
+    ATTENDANCE_CLAIM = "attendance.claim"
+    ATTENDANCE_CLAIM_DECIDE = "attendance.claim_decide"
 
 
 class Relation(enum.StrEnum):
@@ -112,6 +115,8 @@ DOING: dict[Action, str] = {
     Action.AHIP_CLOCK_PAUSE: "pause an agent's AHIP clock",
     Action.CATCHUP_SCHEDULE: "schedule catch-up sessions",
     Action.PRODUCTION_MOVE: "mark agents moved to production",
+    Action.ATTENDANCE_CLAIM: "say you were there for an attendance mark",
+    Action.ATTENDANCE_CLAIM_DECIDE: "decide on an agent's attendance claim",
 }
 
 ANY = frozenset(Relation)
@@ -160,6 +165,9 @@ TABLE: dict[Action, dict[Role, frozenset[Relation]]] = {
     Action.CATCHUP_SCHEDULE: dict(_TL_PM),
     # The PM takes the agent to production: the button on their ESP-complete DM.
     Action.PRODUCTION_MOVE: {Role.PM: OWN},
+    # Only the marked agent claims; only their class's TL decides (admins may do everything).
+    Action.ATTENDANCE_CLAIM: {Role.AGENT: SELF},
+    Action.ATTENDANCE_CLAIM_DECIDE: {Role.TL: OWN},
 }
 
 

@@ -118,8 +118,14 @@ def mia_alert(
         blocks.append(section(f"*{escape_line(name)}*"))
         blocks.append(
             actions(
-                button("Excuse", ids.ACTION_MIA_EXCUSE, str(flag_id)),
-                button("Mark present", ids.ACTION_MIA_PRESENT, str(flag_id), style="primary"),
+                button("Excuse", ids.ACTION_MIA_EXCUSE, str(flag_id), label=f"Excuse {name}"),
+                button(
+                    "Mark present",
+                    ids.ACTION_MIA_PRESENT,
+                    str(flag_id),
+                    style="primary",
+                    label=f"Mark {name} present",
+                ),
                 block_id=f"mia_{flag_id}",
             )
         )

@@ -81,6 +81,11 @@ ACTION_G2T_JOIN = "g2t_join"
 ACTION_MIA_EXCUSE = "mia_excuse"
 ACTION_MIA_PRESENT = "mia_present"
 VIEW_MIA_REASON = "mia_reason"
+# An agent's "I was there" on the DM telling them of a tardy or MIA mark, and the TL's decision
+# (value: the attendance flag's id).
+ACTION_ATTENDANCE_CLAIM = "attendance_claim"
+ACTION_ATTENDANCE_CLAIM_ACCEPT = "attendance_claim_accept"
+ACTION_ATTENDANCE_CLAIM_KEEP = "attendance_claim_keep"
 MIA_REASON_BLOCK = "mia_reason"
 
 # Accountability: coaching, failed cert exams, the three-day timeframe.
