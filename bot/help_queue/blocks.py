@@ -135,7 +135,10 @@ def request_card(card: HelpCard, *, waiting: int | None = None) -> tuple[str, li
     """The message staff get for a request, in its current state: text and blocks."""
     about = card.topic_title or "Needs help"
     said = f"\n> {escape_line(card.text)}" if card.text else ""
-    via = "after the troubleshooting steps (/techissue)" if card.source == "techissue" else "with /needhelp"
+    via = {
+        "techissue": "after the troubleshooting steps (/techissue)",
+        "dm": "in a message to me",
+    }.get(card.source, "with /needhelp")
     if card.status == "waiting":
         text = f"{escape_line(card.agent_name)} needs help: {about}"
         lines = [

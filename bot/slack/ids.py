@@ -37,13 +37,20 @@ EVENT_REACTION_ADDED = "reaction_added"
 EVENT_REACTION_REMOVED = "reaction_removed"
 EVENT_APP_HOME_OPENED = "app_home_opened"
 EVENT_USER_CHANGE = "user_change"  # a person's timezone, for the times in their DMs
+# What someone types in the bot's Messages tab: subscribed as message.im, delivered with the
+# event type "message" (channel_type "im"), which is what a listener names.
+EVENT_MESSAGE_IM = "message.im"
+EVENT_MESSAGE = "message"
 EVENTS: tuple[str, ...] = (
     EVENT_MEMBER_JOINED,
     EVENT_REACTION_ADDED,
     EVENT_REACTION_REMOVED,
     EVENT_APP_HOME_OPENED,
     EVENT_USER_CHANGE,
+    EVENT_MESSAGE_IM,
 )
+# The `type` each subscribed event arrives with.
+EVENT_TYPES: frozenset[str] = frozenset(name.split(".")[0] for name in EVENTS)
 
 # The action_id of the single input in each modal block (every block has one input).
 FIELD_INPUT = "value"
