@@ -150,7 +150,15 @@ def request_card(card: HelpCard, *, waiting: int | None = None) -> tuple[str, li
         blocks = [
             section("\n".join(lines[:1])),
             context(" · ".join(lines[1:])),
-            actions(button("Claim", ids.ACTION_HELP_CLAIM, str(card.request_id), style="primary")),
+            actions(
+                button(
+                    "Claim",
+                    ids.ACTION_HELP_CLAIM,
+                    str(card.request_id),
+                    style="primary",
+                    label=f"Claim {card.agent_name}'s help request",
+                )
+            ),
         ]
         return text, blocks
     assert card.claimed_at is not None or card.resolved_at is not None
@@ -169,7 +177,14 @@ def request_card(card: HelpCard, *, waiting: int | None = None) -> tuple[str, li
         return text, [
             section(head),
             context(claimed),
-            actions(button("Mark resolved", ids.ACTION_HELP_RESOLVE, str(card.request_id))),
+            actions(
+                button(
+                    "Mark resolved",
+                    ids.ACTION_HELP_RESOLVE,
+                    str(card.request_id),
+                    label=f"Mark {card.agent_name}'s help request resolved",
+                )
+            ),
         ]
     assert card.resolved_at is not None
     resolved = f":heavy_check_mark: Resolved by <@{card.resolved_by_id}> at {card.at(card.resolved_at)}"

@@ -20,8 +20,15 @@ MAX_BLOCKS = 100
 MAX_FLAGS_PER_COHORT = 5
 MAX_HELP_LINES = 10
 
-STATUS_MARKS = {"complete": "✓", "in_progress": "…", "blocked": "✗", "failed": "✗", "not_started": "○"}
-LEGEND = "✓ complete · … in progress · ✗ blocked or failed · ○ not started · :triangular_flag_on_post: open red flags · :raising_hand: in the help queue"
+# A status is never a glyph alone: each mark comes with its words, for screen readers and skimmers.
+STATUS_MARKS = {
+    "complete": "✓ done",
+    "in_progress": "… in progress",
+    "blocked": "✗ blocked",
+    "failed": "✗ failed",
+    "not_started": "○ not started",
+}
+LEGEND = "Agents who need attention (open red flags, the help queue, MIA, overdue steps) are listed first."
 
 
 def _view(blocks: list[Block]) -> dict[str, Any]:
@@ -44,7 +51,7 @@ def stranger_home(help_text: str) -> dict[str, Any]:
 def _esp_text(esp: list[tuple[str, str]] | None) -> str | None:
     if not esp:
         return None
-    return " ".join(f"{label} {STATUS_MARKS.get(status, status)}" for label, status in esp)
+    return " · ".join(f"{label} {STATUS_MARKS.get(status, status)}" for label, status in esp)
 
 
 def _attendance_text(codes: list[tuple[int, str]] | None) -> str | None:
@@ -70,9 +77,10 @@ def agent_line(row: AgentRow) -> str:
     if row.coaching:
         parts.append(f"coaching: {row.coaching}")
     if row.red_flags:
-        parts.append(f":triangular_flag_on_post: {row.red_flags}")
+        flags = "open red flag" if row.red_flags == 1 else "open red flags"
+        parts.append(f":triangular_flag_on_post: {row.red_flags} {flags}")
     if row.in_help_queue:
-        parts.append(":raising_hand:")
+        parts.append(":raising_hand: in the help queue")
     return " | ".join(parts)
 
 
@@ -82,7 +90,12 @@ def _flag_block(card: FlagCard) -> Block:
         f"{f' ({escape_line(card.category)})' if card.category else ''}: {escape(shorten(card.description, 500))}\n"
         f"_Raised by {escape_line(card.raised_by)}, {card.raised_at}_"
     )
-    block["accessory"] = button("Resolve", ids.ACTION_REDFLAG_RESOLVE, str(card.id))
+    block["accessory"] = button(
+        "Resolve",
+        ids.ACTION_REDFLAG_RESOLVE,
+        str(card.id),
+        label=f"Resolve the red flag for {card.agent_name}",
+    )
     return block
 
 
