@@ -82,7 +82,7 @@ VIEW_HELP_CLAIM = "help_claim_room"
 HELP_ROOM_BLOCK = "help_room"
 
 # The G2T link DM's Join button: it opens the training's URL; the click is only acked.
-ACTION_G2T_JOIN = "g2t_join"
+ACTION_G2T_JOIN = "training_join"
 
 # The training day: /attendance, reactions to the day's prompts, the TL's MIA buttons.
 ACTION_MIA_EXCUSE = "mia_excuse"
@@ -182,6 +182,10 @@ ACTIONS: tuple[str, ...] = (
     ACTION_PEOPLE_ROLES,
     ACTION_TRACKER_DOWNLOAD,
     ACTION_TRACKER_DOWNLOAD_CSV,
+    ACTION_G2T_JOIN,
+    ACTION_ATTENDANCE_CLAIM,
+    ACTION_ATTENDANCE_CLAIM_ACCEPT,
+    ACTION_ATTENDANCE_CLAIM_KEEP,
 )
 VIEWS: tuple[str, ...] = (
     VIEW_COHORT_NEW,
