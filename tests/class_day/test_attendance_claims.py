@@ -42,25 +42,26 @@ def _audits(world, action: str) -> int:
         return len(session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all())
 
 
-def _tardy_morning(world) -> None:
+def _tardy_morning(world) -> int:
     world.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=CH))
-    import_cohort(world)
+    cohort_id = import_cohort(world)
     world.advance_to(datetime(2026, 12, 1, 8, 0, tzinfo=CH))
     [morning] = [m for m in world.slack.messages(channel=CLASS) if "Good morning" in text_of(m)]
     world.driver.reaction(BEN, "white_check_mark", CLASS, morning["ts"])
     world.driver.reaction("U0AG0003", "white_check_mark", CLASS, morning["ts"])
     world.advance_to(datetime(2026, 12, 1, 8, 6, tzinfo=CH))
+    return cohort_id
 
 
 def test_a_tardy_agent_is_told_once_and_the_tl_accepts_their_claim(world):
-    _tardy_morning(world)
+    cohort_id = _tardy_morning(world)
     [told] = _told(world, ANA)
     body = text_of(told)
     assert "Hi Ana" in body and "marked *tardy on day 1*" in body and "8:05 AM CST" in body
     assert _told(world, BEN) == []
     [there] = _buttons(told)
     assert there["text"]["text"] == "I was there" and "tardy on day 1" in there["accessibility_label"]
-    world.run_job("bot.class_day.jobs:mark_tardy", 1, 1)  # a rerun tells nobody twice
+    world.run_job("bot.class_day.jobs:mark_tardy", cohort_id, 1)  # a rerun tells nobody twice
     assert len(_told(world, ANA)) == 1
 
     first = world.driver.action(there["action_id"], there["value"], user=ANA, settle=False)

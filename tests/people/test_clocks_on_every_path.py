@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.cohorts import service as cohorts
 from bot.cohorts.spec import parse_cohort
 from bot.core import people
+from bot.g2t import links as g2t_links
 from tests.helpers import ANA, BEN, CLASS, TL, add_staff, sample_cohort, text_of
 
 CH = ZoneInfo("America/Chicago")
@@ -56,10 +57,8 @@ def test_an_agent_added_with_cohort_add_gets_the_link_in_their_zone(world):
 def test_a_zone_slack_gets_wrong_is_refused_and_the_class_time_is_shown(world):
     world.slack.add_user(ANA, "Ana Ruiz", tz="Mars/Olympus")
     world.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=CH))
-    _import_file(world)
-    from bot.g2t import links as g2t_links
-
-    g2t_links.deliver_links(world.ctx, 1)
+    cohort_id = _import_file(world)
+    g2t_links.deliver_links(world.ctx, cohort_id)
     world.settle()
     assert _zone(world, ANA) is None
     [link] = world.slack.dms_to(ANA)
@@ -70,8 +69,6 @@ def test_the_zone_is_asked_once_not_on_every_later_sync(world):
     world.slack.add_user(ANA, "Ana Ruiz", tz="America/Los_Angeles")
     world.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=CH))
     cohort_id = _import_file(world)
-    from bot.g2t import links as g2t_links
-
     for _ in range(3):
         g2t_links.deliver_links(world.ctx, cohort_id)
     world.settle()
