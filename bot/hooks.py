@@ -20,7 +20,9 @@ def install(hooks: Hooks[AppContext]) -> None:
     hooks.subscribe(CohortCreated, learn_timezones)
     hooks.subscribe(CohortCreated, tell_team_lead_the_calendar)
     hooks.subscribe(CohortCreated, send_g2t_links)
-    # An agent joins a class, new or moved from another: their G2T link, if it is due.
+    # An agent joins a class, new or moved from another: their timezone, then their G2T link if due.
+    hooks.subscribe(AgentEnrolled, learn_agent_timezone)
+    hooks.subscribe(AgentTransferred, learn_agent_timezone)
     hooks.subscribe(AgentEnrolled, send_g2t_link)
     hooks.subscribe(AgentTransferred, send_g2t_link)
     # A roster pasted into an existing class: the newcomers' timezones, then their G2T links.
@@ -38,6 +40,10 @@ def tell_team_lead_the_calendar(ctx: AppContext, event: CohortCreated) -> None:
 
 def send_g2t_links(ctx: AppContext, event: CohortCreated) -> None:
     g2t_links.deliver_links(ctx, event.cohort_id)
+
+
+def learn_agent_timezone(ctx: AppContext, event: AgentEnrolled | AgentTransferred) -> None:
+    class_clocks.learn_for_agent(ctx, event.person_id)
 
 
 def send_g2t_link(ctx: AppContext, event: AgentEnrolled | AgentTransferred) -> None:

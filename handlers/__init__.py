@@ -13,6 +13,7 @@ from handlers import (
     cohorts,
     esp_tracker,
     forms,
+    g2t,
     help_queue,
     home,
     people,
@@ -43,6 +44,7 @@ FEATURES = (
     pictures,
     records,
     home,
+    g2t,
 )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.class_day import attendance
+from bot.class_day import attendance, claim_blocks, claims
 from bot.class_day import blocks as day_blocks
 from bot.class_day.blocks import reason_modal
 from bot.class_day.types import AgentDays
@@ -127,10 +127,33 @@ def reaction_event(event: dict[str, Any], body: dict[str, Any], ctx: AppContext,
     return Nothing()
 
 
+# -- actions: an agent's "I was there" and their TL's decision -------------------------------------
+def attendance_claim(action: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    answer, tl_id = claims.claim(ctx, caller, record_id(action.get("value")))
+    # The agent's own DM is updated in place: the button is gone once they have said it.
+    return Say(claim_blocks.agent_reply(answer, tl_id), replace_original=True)
+
+
+def attendance_claim_accept(action: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    return _decide(action, ctx, caller, claims.ACCEPTED)
+
+
+def attendance_claim_keep(action: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    return _decide(action, ctx, caller, claims.KEPT)
+
+
+def _decide(action: dict[str, Any], ctx: AppContext, caller: Caller, outcome: str) -> Reply:
+    answer = claims.decide(ctx, caller, record_id(action.get("value")), outcome)
+    return Say(claim_blocks.tl_reply(answer))
+
+
 def register(app: App, ctx: AppContext) -> None:
     app.command(ids.ATTENDANCE)(command(ctx, attendance_command))
     app.action(ids.ACTION_MIA_EXCUSE)(action(ctx, mia_excuse))
     app.action(ids.ACTION_MIA_PRESENT)(action(ctx, mia_present))
+    app.action(ids.ACTION_ATTENDANCE_CLAIM)(action(ctx, attendance_claim))
+    app.action(ids.ACTION_ATTENDANCE_CLAIM_ACCEPT)(action(ctx, attendance_claim_accept))
+    app.action(ids.ACTION_ATTENDANCE_CLAIM_KEEP)(action(ctx, attendance_claim_keep))
     app.view(ids.VIEW_MIA_REASON)(
         view(ctx, mia_reason_submitted, fields=MIA_REASON_FIELDS, error_field=ids.MIA_REASON_BLOCK)
     )

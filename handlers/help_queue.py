@@ -11,11 +11,12 @@ from bot.core.errors import InvalidInput
 from bot.core.text import NOTE, require_length, shorten
 from bot.core.unit_of_work import Caller
 from bot.help_queue import blocks as help_blocks
+from bot.help_queue import direct_messages
 from bot.help_queue import service as help_queue
 from bot.slack import ids
 from bot.slack.parsing import ascii_number
 from bot.slack.view_state import ViewState, record_id
-from handlers.listener import action, command, view
+from handlers.listener import action, command, event, view
 from handlers.replies import EditMessage, Many, Nothing, OpenModal, Reply, Say
 
 
@@ -67,15 +68,6 @@ def still_stuck(action: dict[str, Any], ctx: AppContext, caller: Caller) -> Repl
     ask = help_queue.HelpAsk(text=asked, topic_key=topic.key if topic else None, source="techissue")
     found = help_queue.ask_for_help(ctx, caller, ask)
     assert isinstance(found, help_queue.Queued)  # a button press is never the staff's queue view
-    steps = help_blocks.troubleshooting(
-        topic,
-        ctx.playbook.tech_issues.general,
-        ctx.playbook.guides.tech_issues,
-        asked=asked,
-        button_value=None,
-        topics=[],
-        staff_note=False,
-    )
     queued = help_blocks.queued(
         created=found.created,
         position=found.position,
@@ -83,7 +75,8 @@ def still_stuck(action: dict[str, Any], ctx: AppContext, caller: Caller) -> Repl
         tl_id=found.tl_id,
         asked_at=found.asked_at,
     )
-    return Say("You're in the help queue.", steps + queued, replace_original=True)
+    # Only what is new: the steps they tried stay where they are, above.
+    return Say("You're in the help queue.", queued)
 
 
 def claim_button(action: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
@@ -120,10 +113,36 @@ def claim_submitted(view: dict[str, Any], ctx: AppContext, caller: Caller) -> Re
     return EditMessage(done.card.channel, done.card.ts, done.card.text, done.card.blocks)
 
 
+# -- events: a message typed in the bot's Messages tab ----------------------------------------------
+def message_event(event: dict[str, Any], body: dict[str, Any], ctx: AppContext, caller: Caller) -> Reply:
+    # Only what a person typed in their DM with the bot: no bots (the bot itself included), no
+    # edits, deletions or other subtypes, nothing from channels.
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return Nothing()
+    text = event.get("text")
+    event_id = body.get("event_id")
+    found = direct_messages.message_to_bot(
+        ctx, caller, event_id if isinstance(event_id, str) else None, text if isinstance(text, str) else ""
+    )
+    if found is None:
+        return Nothing()
+    if isinstance(found, direct_messages.Redirect):
+        return Say(found.text)
+    blocks = help_blocks.queued(
+        created=found.created,
+        position=found.position,
+        waiting=found.waiting,
+        tl_id=found.tl_id,
+        asked_at=found.asked_at,
+    )
+    return Say("You're in the help queue.", blocks)
+
+
 def register(app: App, ctx: AppContext) -> None:
     app.command(ids.TECHISSUE)(command(ctx, techissue_command))
     app.command(ids.NEEDHELP)(command(ctx, needhelp_command))
     app.action(ids.ACTION_HELP_STILL_STUCK)(action(ctx, still_stuck))
+    app.event(ids.EVENT_MESSAGE)(event(ctx, message_event))
     app.action(ids.ACTION_HELP_CLAIM)(action(ctx, claim_button))
     app.action(ids.ACTION_HELP_RESOLVE)(action(ctx, resolve_button))
     app.view(ids.VIEW_HELP_CLAIM)(

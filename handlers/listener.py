@@ -391,7 +391,7 @@ def malformed(body: dict[str, Any]) -> str | None:
     kind = body.get("type")
     if kind == "event_callback":
         event = body.get("event")
-        if not isinstance(event, dict) or event.get("type") not in ids.EVENTS:
+        if not isinstance(event, dict) or event.get("type") not in ids.EVENT_TYPES:
             return "an event we do not subscribe to"
         # Every event the manifest subscribes to names the person it is about (user_change carries
         # the whole user object, as caller_of reads it).

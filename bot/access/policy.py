@@ -74,6 +74,9 @@ class Action(enum.StrEnum):
     CAP_ACKNOWLEDGE = "cap.acknowledge"
     RECORDS_READS = "records.reads"
     RECORDS_EXPORT = "records.export"
+    # An agent's "I was there" on their own tardy or MIA mark, and their TL's Accept / Keep.
+    ATTENDANCE_CLAIM = "attendance.claim"
+    ATTENDANCE_CLAIM_DECIDE = "attendance.claim_decide"
 
 
 class Relation(enum.StrEnum):
@@ -122,6 +125,8 @@ DOING: dict[Action, str] = {
     Action.CAP_ACKNOWLEDGE: "acknowledge a CAP",
     Action.RECORDS_READS: "see who read an agent's records",
     Action.RECORDS_EXPORT: "get an agent's whole record",
+    Action.ATTENDANCE_CLAIM: "say you were there for an attendance mark",
+    Action.ATTENDANCE_CLAIM_DECIDE: "decide on an agent's attendance claim",
 }
 
 ANY = frozenset(Relation)
@@ -176,6 +181,9 @@ TABLE: dict[Action, dict[Role, frozenset[Relation]]] = {
     Action.CAP_ACKNOWLEDGE: {Role.AGENT: SELF},
     Action.RECORDS_READS: {},
     Action.RECORDS_EXPORT: {**_TL_PM, Role.AGENT: SELF},
+    # Only the marked agent claims; only their class's TL decides (admins may do everything).
+    Action.ATTENDANCE_CLAIM: {Role.AGENT: SELF},
+    Action.ATTENDANCE_CLAIM_DECIDE: {Role.TL: OWN},
 }
 
 

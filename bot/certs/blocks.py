@@ -65,7 +65,11 @@ def failure_answer(result: FailureResult, text: str) -> list[Block]:
         + ").",
     )
     document = button(
-        f"Document the {result.proposed_label}…", ids.ACTION_COACH_OPEN, proposal.value(), style="primary"
+        f"Document the {result.proposed_label}…",
+        ids.ACTION_COACH_OPEN,
+        proposal.value(),
+        style="primary",
+        label=f"Document the {result.proposed_label} for {result.agent_name}",
     )
     return failure_reply(text + f"\nProposed coaching: *{result.proposed_label}*.", document)
 

@@ -10,11 +10,12 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from bot.class_day import attendance
+from bot.class_day import attendance, claims
 from bot.class_day import blocks as day_blocks
 from bot.cohorts import service as cohorts
 from bot.core.text import escape_line
 from bot.core.unit_of_work import Work, use_case
+from db.models.attendance_flag import TARDY
 from scheduler.daily_job import EndOfDaySection
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ def tardy_check(work: Work, cohort_id: int, day: int) -> None:
     missing = attendance.mark_tardy(work.session, work.playbook, cohort, day, work.now)
     if not missing:
         return
+    claims.tell_agents(work, cohort, attendance.flags_of_day(work.session, cohort_id, day, TARDY))
     times = attendance.day_of(cohort, work.playbook, day)
     text, blocks = day_blocks.tardy_alert(cohort.name, times, [p.name for p in missing], cohort.tl.timezone)
     work.notify(
@@ -58,6 +60,7 @@ def break_check(work: Work, cohort_id: int, day: int, break_no: int) -> None:
     flags = attendance.check_break(work.session, work.playbook, cohort, day, break_no, work.now)
     if not flags:
         return
+    claims.tell_agents(work, cohort, flags)
     times = attendance.day_of(cohort, work.playbook, day)
     agents = [(f.id, f.person.name) for f in flags]
     text, blocks = day_blocks.mia_alert(cohort.name, times, break_no, agents, cohort.tl.timezone)

@@ -41,17 +41,14 @@ def morning_post(cohort_name: str, day: DayTimes, days: int, playbook: Playbook)
         header(f"Good morning! Day {day.number} of {days} – {cohort_name}"),
         section("*Today's times*\n" + "\n".join(day_times_lines(day))),
         section(
-            f":white_check_mark: *Check in now* by reacting :white_check_mark: to this message "
-            f"(within {policy.checkin_grace_minutes} minutes of the start).\n"
-            ":mute: Stay muted in GoTo Training unless the TL calls on you.\n"
-            f":raised_hand: *Hand-raise rule*: {policy.raise_lead_minutes} minutes before each break I post a "
-            "prompt: react :raised_hand: to it before the break starts. When the break ends, lower your hand "
-            f"(react :white_check_mark: to the back-from-break post, or remove your :raised_hand:) within "
-            f"{policy.lower_grace_minutes} minutes. Missing either marks you MIA."
+            f":white_check_mark: *Check in*: react :white_check_mark: to this post within "
+            f"{policy.checkin_grace_minutes} minutes of the start.\n"
+            f":raised_hand: *Hand-raise rule*: raise your hand on my prompt before each break and lower it "
+            f"within {policy.lower_grace_minutes} minutes after. Missing either marks you MIA.\n"
+            ":mute: Stay muted in GoTo Training unless the TL calls on you."
         ),
         section(
-            f"• <{g.ahip.url}|{g.ahip.title}>: :warning: enter your *N-Number*, not your NPN. "
-            f"{playbook.formats.n_number_warning}\n"
+            f"• <{g.ahip.url}|{g.ahip.title}>: :warning: {playbook.formats.n_number_warning}\n"
             f"• <{g.aetna.url}|{g.aetna.title}>: your proof screenshot must show all 13 green checkmarks.\n"
             f"• <{g.tech_issues.url}|{g.tech_issues.title}>: try these first when something breaks."
         ),
@@ -121,8 +118,14 @@ def mia_alert(
         blocks.append(section(f"*{escape_line(name)}*"))
         blocks.append(
             actions(
-                button("Excuse", ids.ACTION_MIA_EXCUSE, str(flag_id)),
-                button("Mark present", ids.ACTION_MIA_PRESENT, str(flag_id), style="primary"),
+                button("Excuse", ids.ACTION_MIA_EXCUSE, str(flag_id), label=f"Excuse {name}"),
+                button(
+                    "Mark present",
+                    ids.ACTION_MIA_PRESENT,
+                    str(flag_id),
+                    style="primary",
+                    label=f"Mark {name} present",
+                ),
                 block_id=f"mia_{flag_id}",
             )
         )

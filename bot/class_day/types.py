@@ -67,3 +67,24 @@ class MiaResolved:
     day: int
     break_no: int
     reason: str
+
+
+@dataclass(frozen=True)
+class MarkNotice:
+    """A tardy or MIA mark as its agent and their TL read it."""
+
+    flag_id: int
+    kind: str  # tardy | mia
+    agent_name: str
+    cohort_name: str
+    day: DayTimes
+    break_no: int = 0
+
+
+@dataclass(frozen=True)
+class ClaimAnswer:
+    """What the agent's "I was there", or the TL's decision on it, came to."""
+
+    outcome: str  # claimed | already_claimed | already_resolved | accepted | kept | already_decided
+    notice: MarkNotice
+    by: str | None = None  # who decided or resolved it, for the words

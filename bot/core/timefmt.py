@@ -68,3 +68,29 @@ def show_for(moment: datetime, reader_tz: str | None, class_tz: str) -> str:
         return show(moment, class_tz)
     assert reader_tz is not None
     return f"{show(moment, reader_tz)} ({clock_time(local(moment, class_tz).time())} {zone_name(moment, class_tz)})"
+
+
+# -- counting days ------------------------------------------------------------------------------
+def reader_zone(reader_tz: str | None, fallback: str) -> str:
+    """The reader's zone when it is one zoneinfo knows, else `fallback` (the class's)."""
+    if not reader_tz:
+        return fallback
+    try:
+        ZoneInfo(reader_tz)
+    except (ValueError, KeyError):
+        return fallback
+    return reader_tz
+
+
+def calendar_days(since: datetime, now: datetime, timezone: str) -> int:
+    """Days between the two moments as the reader's calendar counts them: Thursday evening to
+    Friday morning is one day, though fewer than 24 hours."""
+    return (local(now, timezone).date() - local(since, timezone).date()).days
+
+
+def days_ago(since: datetime, now: datetime, timezone: str) -> str:
+    """ "today", "yesterday", "3 days": how long ago, in calendar days in `timezone`."""
+    n = calendar_days(since, now, timezone)
+    if n <= 0:
+        return "today"
+    return "yesterday" if n == 1 else f"{n} days"

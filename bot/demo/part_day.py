@@ -35,9 +35,10 @@ def play(stage: Stage) -> None:
     for agent in (ANA, BEN, CHLOE):
         stage.says(agent, ":white_check_mark: on the morning post")
         world.driver.reaction(agent, "white_check_mark", CLASS_CHANNEL, morning["ts"])
-    stage.narrate("Dev has not checked in by 8:05; the TL hears about it once.")
+    stage.narrate("Dev has not checked in by 8:05; the TL hears about it once, and so does Dev.")
     world.advance_to(at(8, 6))
     stage.show()
+    _claim_and_keep(stage)
 
     stage.scene("Break 1: raise the hand, lower it after")
     world.advance_to(at(9, 55))
@@ -78,4 +79,25 @@ def play(stage: Stage) -> None:
         user=TL,
         private_metadata=meta,
     )
+    stage.show()
+
+
+def _claim_and_keep(stage: Stage) -> None:
+    """Dev says he was there; the TL, who did not see him, keeps the mark."""
+    world = stage.world
+    told = world.slack.dms_to(DEV)[-1]
+    there = next(e for b in told["blocks"] if b["type"] == "actions" for e in b["elements"])
+    stage.says(DEV, "clicks I was there")
+    world.driver.action(there["action_id"], there["value"], user=DEV)
+    stage.show()
+    card = world.slack.dms_to(TL)[-1]
+    keep = next(
+        e
+        for b in card["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["text"]["text"] == "Keep"
+    )
+    stage.says(TL, "clicks Keep (Dev was not in the session)")
+    world.driver.action(keep["action_id"], keep["value"], user=TL)
     stage.show()

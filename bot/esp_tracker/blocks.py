@@ -35,17 +35,15 @@ def tracker(view: Tracker) -> list[Block]:
 
 
 def class_tracker(view: ClassTracker) -> list[Block]:
-    """One line per agent with an emoji per item, and a legend."""
+    """One line per agent: each item's emoji with its status in words."""
     blocks: list[Block] = [header(f"ESP tracker: {view.cohort_name}")]
     if not view.rows:
         blocks.append(section("No agents in this class yet."))
         return blocks
-    blocks.append(context("Items: " + " · ".join(view.labels)))
-    blocks.extend(sections([f"{' '.join(emojis)}  {escape_line(name)}" for name, emojis in view.rows]))
-    blocks.append(
-        context(
-            ":white_circle: not started · :large_blue_circle: in progress · "
-            ":white_check_mark: complete · :no_entry: blocked. `/esp @agent` for details."
-        )
-    )
+    lines = [
+        f"*{escape_line(name)}*: " + " · ".join(f"{emoji} {label} {words}" for emoji, label, words in items)
+        for name, items in view.rows
+    ]
+    blocks.extend(sections(lines))
+    blocks.append(context("`/esp @agent` for details."))
     return blocks

@@ -399,7 +399,13 @@ def _class_tracker(work: Work, channel_id: str) -> ClassTracker:
     if cohort is None:
         raise NotFound(cohorts.NO_COHORT_HERE)
     rows = [
-        (agent.name, [STATUS_EMOJI[s.status] for s in statuses(work.session, agent.id).values()])
+        (
+            agent.name,
+            [
+                (STATUS_EMOJI[s.status], s.label.split("/")[0], s.status_label)
+                for s in statuses(work.session, agent.id).values()
+            ],
+        )
         for agent in cohorts.active_agents(work.session, cohort.id)
     ]
     return ClassTracker(cohort.name, list(ITEMS.values()), rows)

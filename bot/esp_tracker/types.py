@@ -29,7 +29,8 @@ class Tracker:
 class ClassTracker:
     cohort_name: str
     labels: list[str]
-    rows: list[tuple[str, list[str]]]  # agent name, one emoji per item
+    # agent name, and per item (emoji, item label, status in words): a status is never a glyph alone
+    rows: list[tuple[str, list[tuple[str, str, str]]]]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from bot.class_day import table
 from bot.class_day.types import AgentDay
 from bot.core.text import escape_line, name_list
 from bot.core.timefmt import clock_time, local, show_date, time_for
-from bot.slack.blocks import Block, context, header, section, sections
+from bot.slack import ids
+from bot.slack.blocks import Block, actions, button, context, header, section, sections
 
 
 def _t(moment: datetime, timezone: str, reader: str | None = None) -> str:
@@ -23,12 +24,23 @@ def _t(moment: datetime, timezone: str, reader: str | None = None) -> str:
 def g2t_link(
     agent_name: str, cohort_name: str, link: str, day: DayTimes, reader: str | None = None
 ) -> tuple[str, list[Block]]:
+    # The notification carries the link for clients that show no buttons; the message shows it
+    # once, behind the button.
     text = f"Your class {escape_line(cohort_name)} starts {show_date(day.date)}. Join with {link}"
     return text, [
         section(
             f"Hi {escape_line(agent_name)}! Your licensing class *{escape_line(cohort_name)}* starts {show_date(day.date)}."
         ),
-        section(f"*Join the training here:* <{link}|GoTo Training link>\n{link}"),
+        actions(
+            button(
+                "Join the training",
+                ids.ACTION_G2T_JOIN,
+                "join",
+                "primary",
+                url=link,
+                label=f"Join the GoTo Training session of {cohort_name}",
+            )
+        ),
         section("*Day 1*\n" + "\n".join(day_times_lines(day, reader))),
         context(
             "Join a few minutes early, muted. In the class channel, check in each morning by reacting "

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy.orm import Session
+
 from bot.class_day import attendance
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
+from bot.core import outbox
 from bot.core.context import AppContext
 from bot.core.unit_of_work import Caller, Work, use_case
 from bot.g2t import blocks as g2t_blocks
 from bot.g2t import tokens as g2t_tokens
 from bot.g2t import training as g2t_training
+from bot.people import clock as person_clock
 from db.models import Cohort
 
 
@@ -32,9 +36,31 @@ def deliver_links(ctx: AppContext, cohort_id: int, person_ids: list[int] | None 
     GoTo is brought in line first, with no unit of work open while it answers; the DMs are then
     written in one and sent after it commits."""
     with ctx.db.session() as session:
-        managed = g2t_training.managed(cohorts.by_id(session, cohort_id))
+        cohort = cohorts.by_id(session, cohort_id)
+        managed = g2t_training.managed(cohort)
+        candidates = _zones_unknown(ctx, session, cohort, person_ids)
+    unknown = [user for user, key in candidates if not outbox.already_sent(ctx.db, key)]
+    if unknown:
+        # The link is the first DM an agent gets, and its times read in their own zone: however
+        # the class was made (a file, the modal, a pasted roster, /cohort add), ask Slack first.
+        person_clock.learn(ctx, unknown)
     sync = g2t_training.sync_cohort(ctx, cohort_id) if managed else None
     return _send_links(ctx, Caller.system(), cohort_id, person_ids, managed, sync)
+
+
+def _zones_unknown(
+    ctx: AppContext, session: Session, cohort: Cohort, person_ids: list[int] | None
+) -> list[tuple[str, str]]:
+    """(Slack id, link DM key) of the agents about to get their link whose zone was never learned."""
+    playbook, now = ctx.playbook, ctx.clock.now()
+    days = attendance.days_of(cohort, playbook)
+    if now < due_at(cohort, playbook) - timedelta(minutes=1) or now > days[-1].end:
+        return []
+    return [
+        (p.slack_user_id, f"g2t:{cohort.id}:{p.id}")
+        for p in cohorts.active_agents(session, cohort.id)
+        if (person_ids is None or p.id in person_ids) and p.timezone is None
+    ]
 
 
 @use_case

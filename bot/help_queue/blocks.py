@@ -135,7 +135,10 @@ def request_card(card: HelpCard, *, waiting: int | None = None) -> tuple[str, li
     """The message staff get for a request, in its current state: text and blocks."""
     about = card.topic_title or "Needs help"
     said = f"\n> {escape_line(card.text)}" if card.text else ""
-    via = "after the troubleshooting steps (/techissue)" if card.source == "techissue" else "with /needhelp"
+    via = {
+        "techissue": "after the troubleshooting steps (/techissue)",
+        "dm": "in a message to me",
+    }.get(card.source, "with /needhelp")
     if card.status == "waiting":
         text = f"{escape_line(card.agent_name)} needs help: {about}"
         lines = [
@@ -147,7 +150,15 @@ def request_card(card: HelpCard, *, waiting: int | None = None) -> tuple[str, li
         blocks = [
             section("\n".join(lines[:1])),
             context(" · ".join(lines[1:])),
-            actions(button("Claim", ids.ACTION_HELP_CLAIM, str(card.request_id), style="primary")),
+            actions(
+                button(
+                    "Claim",
+                    ids.ACTION_HELP_CLAIM,
+                    str(card.request_id),
+                    style="primary",
+                    label=f"Claim {card.agent_name}'s help request",
+                )
+            ),
         ]
         return text, blocks
     assert card.claimed_at is not None or card.resolved_at is not None
@@ -166,7 +177,14 @@ def request_card(card: HelpCard, *, waiting: int | None = None) -> tuple[str, li
         return text, [
             section(head),
             context(claimed),
-            actions(button("Mark resolved", ids.ACTION_HELP_RESOLVE, str(card.request_id))),
+            actions(
+                button(
+                    "Mark resolved",
+                    ids.ACTION_HELP_RESOLVE,
+                    str(card.request_id),
+                    label=f"Mark {card.agent_name}'s help request resolved",
+                )
+            ),
         ]
     assert card.resolved_at is not None
     resolved = f":heavy_check_mark: Resolved by <@{card.resolved_by_id}> at {card.at(card.resolved_at)}"

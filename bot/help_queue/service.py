@@ -37,7 +37,7 @@ NOT_ENROLLED = (
     "your team lead to add you with `/cohort add @you N-Number NPN`."
 )
 
-SOURCES = ("needhelp", "techissue")
+SOURCES = ("needhelp", "techissue", "dm")
 MAX_TEXT = NOTE
 
 
@@ -339,7 +339,7 @@ class OpenQueue:
 class HelpAsk:
     text: str
     topic_key: str | None
-    source: str  # needhelp | techissue
+    source: str  # needhelp | techissue | dm
     channel_id: str = ""
 
 
@@ -370,6 +370,11 @@ def troubleshoot(work: Work) -> Steps:
 def ask_for_help(work: Work, ask: HelpAsk) -> Queued | OpenQueue:
     """An agent joins their class's queue (once: a repeat says where they are); staff who type
     /needhelp see the open requests instead."""
+    return join_queue(work, ask)
+
+
+def join_queue(work: Work, ask: HelpAsk) -> Queued | OpenQueue:
+    """ask_for_help inside a unit of work already open (a DM to the bot)."""
     actor = work.actor
     if actor.role != Role.AGENT and ask.source == "needhelp":
         return _open_queue(work, actor, ask.channel_id)

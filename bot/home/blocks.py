@@ -20,8 +20,15 @@ MAX_BLOCKS = 100
 MAX_FLAGS_PER_COHORT = 5
 MAX_HELP_LINES = 10
 
-STATUS_MARKS = {"complete": "✓", "in_progress": "…", "blocked": "✗", "failed": "✗", "not_started": "○"}
-LEGEND = "✓ complete · … in progress · ✗ blocked or failed · ○ not started · :triangular_flag_on_post: open red flags · :raising_hand: in the help queue"
+# A status is never a glyph alone: each mark comes with its words, for screen readers and skimmers.
+STATUS_MARKS = {
+    "complete": "✓ done",
+    "in_progress": "… in progress",
+    "blocked": "✗ blocked",
+    "failed": "✗ failed",
+    "not_started": "○ not started",
+}
+LEGEND = "Agents who need attention (open red flags, the help queue, MIA, overdue steps) are listed first."
 
 
 def _view(blocks: list[Block]) -> dict[str, Any]:
@@ -44,7 +51,7 @@ def stranger_home(help_text: str) -> dict[str, Any]:
 def _esp_text(esp: list[tuple[str, str]] | None) -> str | None:
     if not esp:
         return None
-    return " ".join(f"{label} {STATUS_MARKS.get(status, status)}" for label, status in esp)
+    return " · ".join(f"{label} {STATUS_MARKS.get(status, status)}" for label, status in esp)
 
 
 def _attendance_text(codes: list[tuple[int, str]] | None) -> str | None:
@@ -63,14 +70,17 @@ def agent_line(row: AgentRow) -> str:
         parts.append(att)
     if row.mia:
         parts.append(f"MIA {row.mia}")
+    if row.overdue:
+        parts.append(f"overdue: {row.overdue}")
     if row.points:
         parts.append(row.points)
     if row.coaching:
         parts.append(f"coaching: {row.coaching}")
     if row.red_flags:
-        parts.append(f":triangular_flag_on_post: {row.red_flags}")
+        flags = "open red flag" if row.red_flags == 1 else "open red flags"
+        parts.append(f":triangular_flag_on_post: {row.red_flags} {flags}")
     if row.in_help_queue:
-        parts.append(":raising_hand:")
+        parts.append(":raising_hand: in the help queue")
     return " | ".join(parts)
 
 
@@ -80,7 +90,12 @@ def _flag_block(card: FlagCard) -> Block:
         f"{f' ({escape_line(card.category)})' if card.category else ''}: {escape(shorten(card.description, 500))}\n"
         f"_Raised by {escape_line(card.raised_by)}, {card.raised_at}_"
     )
-    block["accessory"] = button("Resolve", ids.ACTION_REDFLAG_RESOLVE, str(card.id))
+    block["accessory"] = button(
+        "Resolve",
+        ids.ACTION_REDFLAG_RESOLVE,
+        str(card.id),
+        label=f"Resolve the red flag for {card.agent_name}",
+    )
     return block
 
 
@@ -150,7 +165,7 @@ def staff_home(
     blocks: list[Block] = [
         header(f"Training Day · {name}"),
         context(
-            "Your classes at a glance; open this tab again to refresh. "
+            "Your classes at a glance; this tab updates itself. "
             "`/redflag @agent what happened` records a red flag; `/cohort` lists your classes."
         ),
     ]
@@ -205,6 +220,10 @@ def agent_home(data: AgentHome) -> dict[str, Any]:
         blocks.append(section("You are not in a class right now. Your team lead adds you to the next one."))
         return _view(blocks)
     blocks.append(section(f"*{escape_line(data.cohort_name)}* · <#{data.channel_id}> · {data.when}"))
+    if data.overdue:
+        blocks.append(
+            section(f":hourglass: *Overdue*\n{data.overdue}. Finish it first; your team lead can see it.")
+        )
     if data.next_step:
         blocks.append(section(f"*Your next step*\n{data.next_step}"))
     if data.schedule:
@@ -222,7 +241,5 @@ def agent_home(data: AgentHome) -> dict[str, Any]:
         status.append(f"Attendance Policy: {data.points}")
     if status:
         blocks.append(section("*Your status*\n" + "\n".join(status)))
-    blocks.append(
-        context("Stuck? `/techissue what is wrong` or `/needhelp`. Open this tab again to refresh.")
-    )
+    blocks.append(context("Stuck? `/techissue what is wrong` or `/needhelp`."))
     return _view(blocks)

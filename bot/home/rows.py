@@ -19,6 +19,8 @@ from bot.config.playbook import Playbook
 from bot.esp_tracker import service as esp
 from bot.help_queue import service as help_queue
 from bot.home.types import AgentRow
+from bot.progress import service as progress
+from bot.progress.steps import done_steps_of
 from db.models import (
     AttendanceCheck,
     AttendanceCodeChoice,
@@ -127,6 +129,7 @@ def rows_of_classes(
     checks = _by_class_day_person(session, AttendanceCheck, ids)
     flags = _by_class_day_person(session, AttendanceFlag, ids)
     choices = _by_class_day_person(session, AttendanceCodeChoice, ids)
+    done = done_steps_of(session, person_ids, playbook)
     result: dict[int, list[AgentRow]] = {}
     for cohort in classes:
         days = class_days.days_of(cohort, playbook, held=held.get(cohort.id, {}))
@@ -158,6 +161,7 @@ def rows_of_classes(
                     coaching=levels.get(person.id),
                     red_flags=red_flags.get(person.id, 0),
                     in_help_queue=person.id in in_help_queue,
+                    overdue=progress.overdue_text(cohort, playbook, now, done.get(person.id, set())),
                 )
             )
         result[cohort.id] = rows

@@ -26,6 +26,7 @@ from bot.home import blocks as home_blocks
 from bot.home import rows as home_rows
 from bot.home.types import AgentHome, CohortPanel, FormButton
 from bot.progress import service as progress
+from bot.progress.steps import done_steps
 from bot.red_flags import service as red_flags
 from bot.red_flags.notify import card_of
 from bot.slack import ids
@@ -178,6 +179,7 @@ def agent_home(session: Session, playbook: Playbook, person: Person, now: dateti
         esp=esp_statuses(session, person.id),
         attendance=attendance.day_codes(session, person.id, playbook),
         points=home_rows.points_text(attendance_points.points_for(session, playbook, person.id, now)),
+        overdue=progress.overdue_text(cohort, playbook, now, done_steps(session, person.id, playbook)),
     )
 
 

@@ -19,10 +19,11 @@ class AgentRow:
     coaching: str | None = None
     red_flags: int = 0
     in_help_queue: bool = False
+    overdue: str | None = None  # the steps due by a finished day and not done
 
     @property
     def needs_attention(self) -> bool:
-        return bool(self.red_flags or self.in_help_queue or self.mia)
+        return bool(self.red_flags or self.in_help_queue or self.mia or self.overdue)
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,4 @@ class AgentHome:
     esp: list[tuple[str, str]] | None = None
     attendance: list[tuple[int, str]] | None = None
     points: str | None = None  # the agent's own attendance points in the window
+    overdue: str | None = None  # what was due by a finished class day and is not done

@@ -59,8 +59,9 @@ def class_progress(cohort_name: str, rows: list[tuple[str, str, str]], day: int 
     blocks: list[Block] = [header(title)]
     lines = []
     for name, where, gap in rows:
-        mark = ":warning:" if gap else ":white_check_mark:"
-        lines.append(f"{mark} *{escape_line(name)}*: {where}" + (f" · behind pace: {gap}" if gap else ""))
+        # The mark's words follow it: "on pace" or "behind pace", never the glyph alone.
+        status = f":warning: behind pace: {gap}" if gap else ":white_check_mark: on pace"
+        lines.append(f"*{escape_line(name)}*: {where} · {status}")
     blocks.extend(sections(lines) if lines else [section("No agents in this cohort.")])
     return blocks
 

@@ -162,6 +162,23 @@ def behind_pace(
     return found
 
 
+def overdue(
+    cohort: Cohort, playbook: Playbook, now: datetime, done: set[str]
+) -> tuple[list[str], int | None]:
+    """The steps due by the end of the last finished training day that are not done, and that day."""
+    day = _finished_day(cohort, playbook, now)
+    if day is None:
+        return [], None
+    due = due_by(playbook, day, last_day=check_day(cohort, playbook))
+    return [k for k in due if k not in done], day
+
+
+def overdue_text(cohort: Cohort, playbook: Playbook, now: datetime, done: set[str]) -> str | None:
+    """ "AHIP module 1, AHIP module 2 (due by the end of day 1)", or None when nothing is late."""
+    keys, day = overdue(cohort, playbook, now, done)
+    return f"{describe(playbook, keys)} (due by the end of day {day})" if keys else None
+
+
 def next_step(session: Session, person_id: int, playbook: Playbook) -> str:
     """What the agent should finish next, and by when (App Home shows it)."""
     done = done_steps(session, person_id, playbook)

@@ -41,7 +41,15 @@ def flag_card(card: FlagCard) -> tuple[str, list[Block]]:
     return text, [
         section(_summary(card)),
         context("This may stop the agent from being appointed or selling. Resolve it when it is settled."),
-        actions(button("Resolve", ids.ACTION_REDFLAG_RESOLVE, str(card.id), style="primary")),
+        actions(
+            button(
+                "Resolve",
+                ids.ACTION_REDFLAG_RESOLVE,
+                str(card.id),
+                style="primary",
+                label=f"Resolve the red flag for {card.agent_name}",
+            )
+        ),
     ]
 
 
@@ -95,7 +103,17 @@ def open_list(scope: str, cards: list[FlagCard]) -> tuple[str, list[Block]]:
     blocks: list[Block] = [section(f"*{text}*")]
     for card in cards[:MAX_LISTED]:
         blocks.append(section(_summary(card)))
-        blocks.append(actions(button("Resolve", ids.ACTION_REDFLAG_RESOLVE, str(card.id), style="primary")))
+        blocks.append(
+            actions(
+                button(
+                    "Resolve",
+                    ids.ACTION_REDFLAG_RESOLVE,
+                    str(card.id),
+                    style="primary",
+                    label=f"Resolve the red flag for {card.agent_name}",
+                )
+            )
+        )
     if len(cards) > MAX_LISTED:
         blocks.append(context(f"…and {len(cards) - MAX_LISTED} more; App Home lists them all."))
     return text, blocks

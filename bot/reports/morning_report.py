@@ -20,7 +20,7 @@ from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import people
 from bot.core.text import escape_line
-from bot.core.timefmt import local, show_date
+from bot.core.timefmt import days_ago, local, reader_zone, show_date
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
 from bot.pictures.service import MorningRecipient
@@ -43,13 +43,17 @@ def _day_text(dates: list[date], today: date) -> tuple[str, int | None]:
     return f"no class today (day {len(finished) + 1} is next)", last_done
 
 
-def _days(since: datetime, now: datetime) -> str:
-    n = (now - since).days
-    return "today" if n <= 0 else f"{n} day{'s' if n != 1 else ''}"
-
-
-def class_part(session: Session, playbook: Playbook, cohort: Cohort, today: date, now: datetime) -> ClassPart:
+def class_part(
+    session: Session,
+    playbook: Playbook,
+    cohort: Cohort,
+    today: date,
+    now: datetime,
+    reader_tz: str | None = None,
+) -> ClassPart:
+    """The class's part of the report, its dates and day counts on the reader's calendar."""
     policy = playbook.morning_report
+    zone = reader_zone(reader_tz, cohort.timezone)
     dates = class_days.dates_of(cohort, playbook)
     text, last_done = _day_text(dates, today)
     part = ClassPart(cohort.id, cohort.pm_id, cohort.name, text)
@@ -75,8 +79,8 @@ def class_part(session: Session, playbook: Playbook, cohort: Cohort, today: date
         since = _complete_since(states)
         if since is not None and now - since >= timedelta(days=policy.waiting_production_days):
             part.waiting_production.append(
-                f"{escape_line(agent.name)}: ESP-complete since {show_date(local(since, cohort.timezone).date())} "
-                f"({_days(since, now)})"
+                f"{escape_line(agent.name)}: ESP-complete since {show_date(local(since, zone).date())} "
+                f"({days_ago(since, now, zone)})"
             )
         year = certs.year_of(now, cohort.timezone)
         counts = certs.attempts_by_carrier(session, agent.id, playbook, year)
@@ -91,7 +95,7 @@ def class_part(session: Session, playbook: Playbook, cohort: Cohort, today: date
     for flag in red_flags.open_for_cohort(session, cohort.id):
         if now - flag.raised_at > flag_age:
             part.old_flags.append(
-                f"{escape_line(flag.person.name)}: {flag.description} (open {_days(flag.raised_at, now)})"
+                f"{escape_line(flag.person.name)}: {flag.description} (open {days_ago(flag.raised_at, now, zone)})"
             )
     return part
 
@@ -223,9 +227,14 @@ def audience(session: Session, classes: list[Cohort]) -> list[tuple[Person, str,
 
 def recipients(session: Session, playbook: Playbook, today: date, now: datetime) -> list[Recipient]:
     classes = classes_in_view(session, playbook, today)
-    parts = {c.id: class_part(session, playbook, c, today, now) for c in classes}
+    # Each reader's part is drawn on their own calendar: dates and day counts in their zone.
     return [
-        Recipient(person.id, person.slack_user_id, role, [parts[c.id] for c in theirs])
+        Recipient(
+            person.id,
+            person.slack_user_id,
+            role,
+            [class_part(session, playbook, c, today, now, person.timezone) for c in theirs],
+        )
         for person, role, theirs in audience(session, classes)
     ]
 

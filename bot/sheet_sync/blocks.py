@@ -36,7 +36,13 @@ def disagreement(
     if cell_id is not None:
         blocks.append(
             actions(
-                button("Use the sheet's value", ids.ACTION_SHEET_TAKE_VALUE, str(cell_id), style="primary"),
+                button(
+                    "Use the sheet's value",
+                    ids.ACTION_SHEET_TAKE_VALUE,
+                    str(cell_id),
+                    style="primary",
+                    label=f"Use the sheet's {header} for {agent}",
+                ),
                 block_id=f"sheet_cell_{cell_id}",
             )
         )

@@ -12,6 +12,7 @@ FIELD_CHARS = 2000
 HEADER_CHARS = 150
 BUTTON_CHARS = 75
 BUTTON_VALUE_CHARS = 2000
+URL_CHARS = 3000  # a button's url
 CONTEXT_ELEMENTS = 10
 SECTION_FIELDS = 10
 ACTION_ELEMENTS = 25
@@ -48,7 +49,18 @@ def divider() -> Block:
     return {"type": "divider"}
 
 
-def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+def button(
+    text: str,
+    action_id: str,
+    value: str,
+    style: str | None = None,
+    *,
+    url: str | None = None,
+    label: str | None = None,
+) -> dict[str, Any]:
+    """A button. `url` opens a page (Slack still sends the click, to be acked); `label` is what a
+    screen reader says instead of the text, for a button whose text alone is ambiguous ("Excuse"
+    on a card listing several agents)."""
     element: dict[str, Any] = {
         "type": "button",
         "text": {"type": "plain_text", "text": shorten(text, BUTTON_CHARS), "emoji": True},
@@ -57,6 +69,10 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> d
     }
     if style:
         element["style"] = style
+    if url:
+        element["url"] = url[:URL_CHARS]
+    if label:
+        element["accessibility_label"] = shorten(label, BUTTON_CHARS)
     return element
 
 
@@ -168,7 +184,10 @@ def _fit_element(element: Any) -> Any:
     if not isinstance(element, dict):
         return element
     if element.get("type") == "button":
-        return element | {"text": _fit_text_object(element.get("text"), BUTTON_CHARS)}
+        fitted = element | {"text": _fit_text_object(element.get("text"), BUTTON_CHARS)}
+        if isinstance(element.get("accessibility_label"), str):
+            fitted["accessibility_label"] = shorten(element["accessibility_label"], BUTTON_CHARS)
+        return fitted
     return element
 
 

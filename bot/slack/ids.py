@@ -39,13 +39,20 @@ EVENT_REACTION_ADDED = "reaction_added"
 EVENT_REACTION_REMOVED = "reaction_removed"
 EVENT_APP_HOME_OPENED = "app_home_opened"
 EVENT_USER_CHANGE = "user_change"  # a person's timezone, for the times in their DMs
+# What someone types in the bot's Messages tab: subscribed as message.im, delivered with the
+# event type "message" (channel_type "im"), which is what a listener names.
+EVENT_MESSAGE_IM = "message.im"
+EVENT_MESSAGE = "message"
 EVENTS: tuple[str, ...] = (
     EVENT_MEMBER_JOINED,
     EVENT_REACTION_ADDED,
     EVENT_REACTION_REMOVED,
     EVENT_APP_HOME_OPENED,
     EVENT_USER_CHANGE,
+    EVENT_MESSAGE_IM,
 )
+# The `type` each subscribed event arrives with.
+EVENT_TYPES: frozenset[str] = frozenset(name.split(".")[0] for name in EVENTS)
 
 # The action_id of the single input in each modal block (every block has one input).
 FIELD_INPUT = "value"
@@ -76,10 +83,18 @@ ACTION_HELP_RESOLVE = "help_resolve"
 VIEW_HELP_CLAIM = "help_claim_room"
 HELP_ROOM_BLOCK = "help_room"
 
+# The G2T link DM's Join button: it opens the training's URL; the click is only acked.
+ACTION_G2T_JOIN = "training_join"
+
 # The training day: /attendance, reactions to the day's prompts, the TL's MIA buttons.
 ACTION_MIA_EXCUSE = "mia_excuse"
 ACTION_MIA_PRESENT = "mia_present"
 VIEW_MIA_REASON = "mia_reason"
+# An agent's "I was there" on the DM telling them of a tardy or MIA mark, and the TL's decision
+# (value: the attendance flag's id).
+ACTION_ATTENDANCE_CLAIM = "attendance_claim"
+ACTION_ATTENDANCE_CLAIM_ACCEPT = "attendance_claim_accept"
+ACTION_ATTENDANCE_CLAIM_KEEP = "attendance_claim_keep"
 MIA_REASON_BLOCK = "mia_reason"
 
 # Accountability: coaching, failed cert exams, the three-day timeframe.
@@ -175,6 +190,10 @@ ACTIONS: tuple[str, ...] = (
     ACTION_TRACKER_DOWNLOAD_CSV,
     ACTION_CLASS_PICTURES,
     ACTION_CAP_ACKNOWLEDGE,
+    ACTION_G2T_JOIN,
+    ACTION_ATTENDANCE_CLAIM,
+    ACTION_ATTENDANCE_CLAIM_ACCEPT,
+    ACTION_ATTENDANCE_CLAIM_KEEP,
 )
 VIEWS: tuple[str, ...] = (
     VIEW_COHORT_NEW,

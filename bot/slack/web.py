@@ -196,7 +196,7 @@ OTHER = "other"
 LISTENER_LABELS: frozenset[str] = frozenset(
     [
         *ids.COMMANDS,
-        *(f"event:{name}" for name in ids.EVENTS),
+        *(f"event:{name}" for name in ids.EVENT_TYPES),
         *(f"block_actions:{name}" for name in ids.ACTIONS),
         *(f"view_submission:{name}" for name in ids.VIEWS),
     ]

@@ -39,6 +39,10 @@ def _element_problems(where: str, element: dict[str, Any]) -> list[str]:
                 problems.append(p)
         if len(str(element.get("value", ""))) > 2000:
             problems.append(f"{where}: button value longer than 2000")
+        if "accessibility_label" in element and not 1 <= len(str(element["accessibility_label"])) <= 75:
+            problems.append(f"{where}: accessibility_label of 1 to 75 characters")
+        if "url" in element and not 1 <= len(str(element["url"])) <= 3000:
+            problems.append(f"{where}: url of 1 to 3000 characters")
     if kind == "plain_text_input":
         max_length = element.get("max_length")
         if max_length is not None and not (isinstance(max_length, int) and 1 <= max_length <= 3000):

@@ -38,9 +38,7 @@ def flatten_blocks(blocks: list[dict[str, Any]] | None) -> list[str]:
                 " ".join(e.get("text", "") for e in block.get("elements", []) if isinstance(e, dict))
             )
         elif kind == "actions":
-            labels = [
-                f"[{e['text']['text']}]" for e in block.get("elements", []) if e.get("type") == "button"
-            ]
+            labels = [_button_label(e) for e in block.get("elements", []) if e.get("type") == "button"]
             if labels:
                 lines.append(" ".join(labels))
         elif kind == "input":
@@ -48,6 +46,12 @@ def flatten_blocks(blocks: list[dict[str, Any]] | None) -> list[str]:
         elif kind == "divider":
             lines.append("---")
     return lines
+
+
+def _button_label(element: dict[str, Any]) -> str:
+    """A button as a reader meets it; one that opens a page shows where it goes."""
+    url = element.get("url")
+    return f"[{element['text']['text']} ↗ {url}]" if url else f"[{element['text']['text']}]"
 
 
 class Transcript:

@@ -36,5 +36,8 @@ class AttendanceFlag(Base):
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reason: Mapped[str | None] = mapped_column(Text)
+    # The agent said "I was there" (once), and what their TL decided: accepted | kept.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claim_outcome: Mapped[str | None] = mapped_column(String(16))
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="joined")

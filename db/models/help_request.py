@@ -24,7 +24,7 @@ class HelpRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    source: Mapped[str] = mapped_column(String(20))  # needhelp | techissue
+    source: Mapped[str] = mapped_column(String(20))  # needhelp | techissue | dm
     topic_key: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[str] = mapped_column(String(16), index=True)  # waiting | claimed | resolved

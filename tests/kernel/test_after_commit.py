@@ -98,5 +98,6 @@ def test_the_composition_root_lists_the_class_hooks(world):
         "tell_team_lead_the_calendar",
         "send_g2t_links",
     ]
-    assert [f.__name__ for f in hooks.subscribers(AgentEnrolled)] == ["send_g2t_link"]
-    assert [f.__name__ for f in hooks.subscribers(AgentTransferred)] == ["send_g2t_link"]
+    # The agent's zone is asked first: the link DM that follows reads it.
+    for joined in (AgentEnrolled, AgentTransferred):
+        assert [f.__name__ for f in hooks.subscribers(joined)] == ["learn_agent_timezone", "send_g2t_link"]

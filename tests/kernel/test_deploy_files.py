@@ -114,8 +114,12 @@ def test_the_manifest_asks_only_for_what_the_code_uses():
     assert opening == ["bot/slack/files.py"]
     assert "im:write" in scopes
     home = MANIFEST["features"]["app_home"]
-    # Nothing answers a DM typed to the bot, so the Messages tab says so instead of swallowing it.
-    assert home["messages_tab_read_only_enabled"] is ("message.im" not in ids.EVENTS)
+    # A DM typed to the bot is answered (message.im, read with im:history); a Messages tab nothing
+    # reads would have to be read-only instead of swallowing what people type.
+    answered = "message.im" in ids.EVENTS
+    assert home["messages_tab_enabled"] is True
+    assert home["messages_tab_read_only_enabled"] is (not answered)
+    assert ("im:history" in scopes) is answered
 
 
 # What each Web API method the bot calls needs (api.slack.com/methods), and each event it subscribes

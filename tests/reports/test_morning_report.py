@@ -51,8 +51,8 @@ def test_esp_managers_and_pms_get_one_accurate_report(world):
     assert "Behind pace" in report and "Ben Okafor" in report
     assert "AHIP/Aetna not finished" in report
     assert "• Ben Okafor: AHIP, Aetna\n" in report and "• Ana Ruiz: AHIP, Aetna" not in report
-    assert "Ana Ruiz: ESP-complete since Tue Dec 1, 2026 (6 days)" in report
-    assert "Red flags open too long" in report and "Ben Okafor: Misdemeanor found (open 6 days)" in report
+    assert "Ana Ruiz: ESP-complete since Tue Dec 1, 2026 (7 days)" in report
+    assert "Red flags open too long" in report and "Ben Okafor: Misdemeanor found (open 7 days)" in report
     assert "Chloe Martin: AHIP, 3 failed attempts (the limit)" in report
     assert "Other class" not in pm[0], "a PM reads only their own classes"
 

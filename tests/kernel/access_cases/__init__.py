@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.access.policy import Action
 from tests.kernel.access_cases import (
     accountability,
+    claims,
     cohorts,
     day,
     people,
@@ -27,4 +28,5 @@ CASES: dict[Action, Case] = {
     **production.CASES,
     **pictures.CASES,
     **records.CASES,
+    **claims.CASES,
 }
