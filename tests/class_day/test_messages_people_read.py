@@ -73,8 +73,9 @@ def test_the_morning_report_counts_calendar_days_in_the_readers_zone(world):
     world.clock.set(datetime(2026, 11, 27, 9, 0, tzinfo=CH))
     import_cohort(world)
     add_staff(world, ESP, "Erin Esp", Role.ESP_MANAGER)
-    # Thursday evening Ana's last item is done; Friday morning's report reads "yesterday".
-    world.advance_to(datetime(2026, 12, 3, 18, 0, tzinfo=CH))
+    # Early Thursday Ana's last item is done; Friday morning's report (more than a day later, so she
+    # is listed as waiting) reads "yesterday", not a count of 24-hour periods.
+    world.advance_to(datetime(2026, 12, 3, 7, 0, tzinfo=CH))
     updates = " ".join(f"{item}=complete" for item in esp.ITEMS)
     world.driver.command("/esp", f"<@{ANA}|x> {updates}", user=TL, channel=CLASS)
     world.clock.set(datetime(2026, 12, 4, 7, 30, tzinfo=CH))

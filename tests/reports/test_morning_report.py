@@ -155,4 +155,4 @@ def test_the_report_follows_the_playbooks_thresholds(world):
     wednesday = report(9)
     assert "• Ben Okafor: TBT, Call Cert (started Thu Dec 3, 2026)" in wednesday
     assert "Moved to production" not in wednesday  # more than a day ago
-    assert "Chloe Martin: ESP-complete since Mon Dec 7, 2026 (1 day)" in wednesday
+    assert "Chloe Martin: ESP-complete since Mon Dec 7, 2026 (2 days)" in wednesday  # calendar days
