@@ -13,6 +13,7 @@ from bot.cohorts.spec import parse_cohort
 from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import SHIPPED_PLAYBOOK
 from bot.core import people
+from bot.core.budget import DIGEST_TITLE, LINE_SEPARATOR
 from bot.g2t import links as g2t_links
 from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
@@ -115,6 +116,34 @@ def text_of(message: dict[str, Any]) -> str:
     """Everything a person would read in a message: its blocks, or its text."""
     lines = flatten_blocks(message.get("blocks"))
     return "\n".join(lines) if lines else str(message.get("text", ""))
+
+
+def notices_to(world: World, user_id: str) -> list[dict[str, Any]]:
+    """What a person has to read, one item per thing they are told: each DM as it looks now, and
+    each line of a digest on its own (its blocks and buttons, as the digest shows them)."""
+    found: list[dict[str, Any]] = []
+    for message in world.slack.seen_by(user_id):
+        blocks = message.get("blocks") or []
+        first = blocks[0].get("text", {}).get("text", "") if blocks else ""
+        if not first.startswith(DIGEST_TITLE):
+            found.append(message)
+            continue
+        line: list[dict[str, Any]] = []
+        for block in [*blocks[1:], {"type": "divider", "block_id": LINE_SEPARATOR}]:
+            if str(block.get("block_id", "")).startswith(LINE_SEPARATOR):
+                if line:
+                    found.append(
+                        {
+                            "text": "\n".join(flatten_blocks(line)),
+                            "blocks": line,
+                            "ts": message["ts"],
+                            "digest": True,
+                        }
+                    )
+                line = []
+                continue
+            line.append(block)
+    return found
 
 
 def replies(world: World, reply: Any) -> list[str]:

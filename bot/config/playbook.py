@@ -19,6 +19,7 @@ from bot.calendar.playbook import CalendarPolicy, DaySchedule
 from bot.certs.playbook import CallCertPolicy, Carrier, FailedCertGuide, FailStep
 from bot.class_day.playbook import AttendancePolicy
 from bot.coaching.playbook import CapTemplate, CatchUpPolicy, CoachingRules
+from bot.config.notifications import NotificationPolicy
 from bot.config.strict import Strict
 from bot.forms.playbook import EveningCheckPolicy, FormsPolicy
 from bot.g2t.playbook import G2TPolicy
@@ -117,6 +118,7 @@ class Playbook(Strict):
     call_cert: CallCertPolicy = Field(default_factory=CallCertPolicy)
     ahip_clock: AhipClockPolicy = Field(default_factory=AhipClockPolicy)
     catch_up: CatchUpPolicy = Field(default_factory=CatchUpPolicy)
+    notifications: NotificationPolicy = Field(default_factory=NotificationPolicy)
 
     @model_validator(mode="after")
     def _clock_names_known_things(self) -> Playbook:

@@ -20,11 +20,13 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App, BoltRequest
+from sqlalchemy import func, select
 
 from bot.bootstrap import build_bolt_app, build_context
 from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import SHIPPED_PLAYBOOK, Settings
 from bot.core import job_context as runtime
+from bot.core import outbox
 from bot.core.clock import ManualClock, ensure_utc
 from bot.core.context import AppContext
 from bot.g2t.callback import routes as g2t_routes
@@ -36,6 +38,7 @@ from bot.standin.driver import SlackDriver
 from bot.standin.g2t import G2TStandIn, g2t_settings
 from bot.standin.server import SlackStandIn
 from db.migrate import upgrade
+from db.models import Notification
 from scheduler.plan import plan_all
 
 log = logging.getLogger(__name__)
@@ -169,18 +172,37 @@ class World:
 
     def advance_to(self, when: datetime) -> list[str]:
         """Move the clock to `when`, running in time order every planned job due on the way (the
-        clock set to each job's time first), with the job functions the scheduler uses. Returns
-        the ids of the jobs it ran."""
+        clock set to each job's time first), with the job functions the scheduler uses, and
+        sending what waited for its moment (digests, quiet hours) as the outbox's tick does.
+        Returns the ids of the jobs it ran."""
         target = ensure_utc(when)
         start = self.clock.now()
         ran = []
         for job in self.planned_jobs():
             if start < job.run_at <= target:
+                self._release_until(job.run_at)
                 self.clock.set(job.run_at)
                 self.run_job(job.func, *job.args)
                 ran.append(job.id)
+        self._release_until(target)
         self.clock.set(target)
         return ran
+
+    def _release_until(self, until: datetime) -> None:
+        """What the outbox tick sends on the way to `until`, each at its own due time."""
+        while True:
+            with self.ctx.db.session() as session:
+                due = session.scalar(
+                    select(func.min(Notification.due_at)).where(
+                        Notification.status == "held", Notification.due_at <= until
+                    )
+                )
+            if due is None:
+                return
+            if due > self.clock.now():
+                self.clock.set(due)
+            outbox.release_due(self.ctx.db, self.ctx.client, self.clock.now())
+            self.settle()
 
     def catch_up(self) -> list[str]:
         """What a fresh start does: run every planned job that is due and still within its grace

@@ -11,6 +11,7 @@ from db.models.cert_attempt import CertAttempt
 from db.models.coaching import Coaching
 from db.models.cohort import Cohort
 from db.models.day_prompt import DayPrompt
+from db.models.digest import DigestLine, NotificationPreference
 from db.models.enrollment import Enrollment
 from db.models.esp_item import EspItem
 from db.models.form_submission import FormSubmission
@@ -47,6 +48,7 @@ __all__ = [
     "Coaching",
     "Cohort",
     "DayPrompt",
+    "DigestLine",
     "Enrollment",
     "EspItem",
     "FormSubmission",
@@ -58,6 +60,7 @@ __all__ = [
     "G2TTraining",
     "HelpRequest",
     "Notification",
+    "NotificationPreference",
     "PendingReaction",
     "Person",
     "ProcessedEvent",
