@@ -17,7 +17,6 @@ DEFAULT_DIGEST_KINDS = (
     "mia_alert",
     "tardy_alert",
     "failcert",
-    "failcert_proctor",
     "ahip_clock",
     "timeframe_flag",
     "catchup_end",

@@ -29,7 +29,7 @@ from bot.config.notifications import parse_hhmm
 from bot.config.playbook import Playbook
 from bot.core import outbox
 from bot.core.text import escape_line
-from db.models import DigestLine, Notification, NotificationPreference, Person
+from db.models import Cohort, DigestLine, Notification, NotificationPreference, Person
 
 DIGEST = "digest"
 IMMEDIATE = "immediate"
@@ -45,7 +45,8 @@ LINE_SEPARATOR = "digest.line."
 class Choices:
     """What applies to one person: their own choices over the playbook's defaults."""
 
-    timezone: str
+    timezone: str  # the person's own: quiet hours
+    class_timezone: str  # the class they lead or manage: the moments follow its breaks
     digest_kinds: frozenset[str]
     urgent_kinds: frozenset[str]
     moments: tuple[time, ...]
@@ -76,11 +77,8 @@ def choices_for(session: Session, playbook: Playbook, recipient: str) -> Choices
     policy = playbook.notifications
     person = session.scalar(select(Person).where(Person.slack_user_id == recipient))
     pref = preference(session, recipient)
-    zone = (person.timezone if person is not None else None) or policy.default_timezone
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = policy.default_timezone
+    class_zone = _known_zone(_class_zone(session, person), policy.default_timezone)
+    zone = _known_zone(person.timezone if person is not None else None, class_zone)
     moments = default_moments(playbook)
     quiet: tuple[time, time] | None = None
     modes: dict[str, str] = {}
@@ -92,6 +90,7 @@ def choices_for(session: Session, playbook: Playbook, recipient: str) -> Choices
         modes = dict(pref.modes or {})
     return Choices(
         timezone=zone,
+        class_timezone=class_zone,
         digest_kinds=frozenset(policy.digest_kinds),
         urgent_kinds=frozenset(policy.urgent_kinds),
         moments=moments,
@@ -101,10 +100,54 @@ def choices_for(session: Session, playbook: Playbook, recipient: str) -> Choices
     )
 
 
+def _known_zone(zone: str | None, fallback: str) -> str:
+    if not zone:
+        return fallback
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return fallback
+    return zone
+
+
+def _class_zone(session: Session, person: Person | None) -> str | None:
+    """The timezone of the latest class the person leads or manages."""
+    if person is None:
+        return None
+    return session.scalar(
+        select(Cohort.timezone)
+        .where((Cohort.tl_id == person.id) | (Cohort.pm_id == person.id))
+        .order_by(Cohort.start_date.desc(), Cohort.id.desc())
+        .limit(1)
+    )
+
+
 def preference(session: Session, slack_user_id: str) -> NotificationPreference | None:
     return session.scalar(
         select(NotificationPreference).where(NotificationPreference.slack_user_id == slack_user_id)
     )
+
+
+def save_preference(
+    session: Session,
+    slack_user_id: str,
+    *,
+    modes: dict[str, str],
+    moments: list[str] | None,
+    quiet: tuple[str, str] | None,
+    now: datetime,
+) -> NotificationPreference:
+    """Keep a person's choices (validated by the caller): per kind, the moments, quiet hours."""
+    pref = preference(session, slack_user_id)
+    if pref is None:
+        pref = NotificationPreference(slack_user_id=slack_user_id, modes={}, updated_at=now)
+        session.add(pref)
+    pref.modes = {k: v for k, v in modes.items() if v in (DIGEST, IMMEDIATE)}
+    pref.moments = sorted(set(moments)) if moments else None
+    pref.quiet_start, pref.quiet_end = quiet if quiet else (None, None)
+    pref.updated_at = now
+    session.flush()
+    return pref
 
 
 # -- when ------------------------------------------------------------------------------------------
@@ -118,18 +161,19 @@ def _at(day: date, moment: time, zone: ZoneInfo) -> datetime:
 
 
 def _moments_around(choices: Choices, now: datetime) -> list[datetime]:
-    """The person's digest moments from yesterday to two days on, in UTC; none inside quiet hours,
-    whose end is a moment of its own."""
-    zone = ZoneInfo(choices.timezone)
+    """The person's digest moments (on the class's clock) from yesterday to two days on, in UTC;
+    none inside their quiet hours (on their own clock), whose end is a moment of its own."""
+    zone, own = ZoneInfo(choices.class_timezone), ZoneInfo(choices.timezone)
     today = now.astimezone(zone).date()
     found: set[datetime] = set()
     for offset in range(-1, 3):
         day = today + timedelta(days=offset)
         for moment in choices.moments:
-            if choices.quiet is None or not _in_quiet(moment, choices.quiet):
-                found.add(_at(day, moment, zone))
+            at = _at(day, moment, zone)
+            if choices.quiet is None or not _in_quiet(at.astimezone(own).time(), choices.quiet):
+                found.add(at)
         if choices.quiet is not None:
-            found.add(_at(day, choices.quiet[1], zone))
+            found.add(_at(day, choices.quiet[1], own))
     return sorted(found)
 
 
