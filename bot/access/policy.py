@@ -68,6 +68,8 @@ class Action(enum.StrEnum):
     # The Final CAP's catch-up: schedule an agent's catch-up sessions.
     CATCHUP_SCHEDULE = "catchup.schedule"
     PRODUCTION_MOVE = "agent.production_move"
+    # A person's own notification settings (their Home's button and modal).
+    NOTIFICATIONS_SET = "notifications.set"
 
 
 class Relation(enum.StrEnum):
@@ -112,6 +114,7 @@ DOING: dict[Action, str] = {
     Action.AHIP_CLOCK_PAUSE: "pause an agent's AHIP clock",
     Action.CATCHUP_SCHEDULE: "schedule catch-up sessions",
     Action.PRODUCTION_MOVE: "mark agents moved to production",
+    Action.NOTIFICATIONS_SET: "choose how the bot's messages reach you",
 }
 
 ANY = frozenset(Relation)
@@ -160,6 +163,8 @@ TABLE: dict[Action, dict[Role, frozenset[Relation]]] = {
     Action.CATCHUP_SCHEDULE: dict(_TL_PM),
     # The PM takes the agent to production: the button on their ESP-complete DM.
     Action.PRODUCTION_MOVE: {Role.PM: OWN},
+    # Everyone chooses how their own messages reach them.
+    Action.NOTIFICATIONS_SET: {role: ANY for role in Role},
 }
 
 

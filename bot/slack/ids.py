@@ -149,6 +149,13 @@ ROLES_REASON_BLOCK = "roles_reason"
 # The ESP tracker as a file in the person's DM (value: "xlsx" or "csv").
 ACTION_TRACKER_DOWNLOAD = "tracker_download"
 ACTION_TRACKER_DOWNLOAD_CSV = "tracker_download_csv"
+# A person's notification settings: the Home button and its modal.
+ACTION_NOTIFICATION_SETTINGS = "notification_settings_open"
+VIEW_NOTIFICATION_SETTINGS = "notification_settings"
+NOTIFY_KINDS_BLOCK = "notify_kinds"
+NOTIFY_MOMENTS_BLOCK = "notify_moments"
+NOTIFY_QUIET_FROM_BLOCK = "notify_quiet_from"
+NOTIFY_QUIET_UNTIL_BLOCK = "notify_quiet_until"
 
 # Every action and view the app listens for: with COMMANDS and EVENTS, the only names /metrics
 # labels a request with (bot/slack/web.py), so no request can add a series of its own.
@@ -167,6 +174,7 @@ ACTIONS: tuple[str, ...] = (
     ACTION_PEOPLE_ROLES,
     ACTION_TRACKER_DOWNLOAD,
     ACTION_TRACKER_DOWNLOAD_CSV,
+    ACTION_NOTIFICATION_SETTINGS,
 )
 VIEWS: tuple[str, ...] = (
     VIEW_COHORT_NEW,
@@ -181,4 +189,5 @@ VIEWS: tuple[str, ...] = (
     VIEW_COHORT_ROSTER,
     VIEW_ROSTER_CONFIRM,
     VIEW_PEOPLE_ROLES,
+    VIEW_NOTIFICATION_SETTINGS,
 )

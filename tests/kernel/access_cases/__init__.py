@@ -4,7 +4,16 @@ tests/kernel/test_access_table.py. One module per area; each contributes a dict 
 from __future__ import annotations
 
 from bot.access.policy import Action
-from tests.kernel.access_cases import accountability, cohorts, day, people, policies, production, sheets
+from tests.kernel.access_cases import (
+    accountability,
+    cohorts,
+    day,
+    notifications,
+    people,
+    policies,
+    production,
+    sheets,
+)
 from tests.kernel.access_cases.base import Case
 
 CASES: dict[Action, Case] = {
@@ -15,4 +24,5 @@ CASES: dict[Action, Case] = {
     **sheets.CASES,
     **policies.CASES,
     **production.CASES,
+    **notifications.CASES,
 }
