@@ -351,7 +351,9 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
     result.submission_id = submission.id
     if result.failure is not None:
         for key, kind_of_message, recipient, text in certs.failure_messages(result.failure):
-            work.notify(key=key, kind=kind_of_message, recipient=recipient, text=text)
+            # Who submitted the form reads the attempt in its confirmation: no second DM.
+            if recipient != actor.slack_user_id:
+                work.notify(key=key, kind=kind_of_message, recipient=recipient, text=text)
     esp.enqueue_if_complete(work, agent.id)
     result.tracker_line = " · ".join(
         f"{s.label} {s.status_label}" for s in esp.statuses(session, agent.id).values()

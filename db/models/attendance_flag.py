@@ -38,3 +38,4 @@ class AttendanceFlag(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="joined")
+    resolved_by: Mapped[Person | None] = relationship(foreign_keys=[resolved_by_id])

@@ -302,7 +302,12 @@ def test_the_tl_excuses_an_mia_with_a_reason_and_it_is_audited(world):
         user=TL,
         private_metadata=meta,
     )
-    assert "Excused: Ben Okafor" in text_of(notices_to(world, TL)[-1])
+    # No new DM: the MIA line itself now says who excused Ben and when, without its buttons.
+    dms_before = len(world.slack.dms_to(TL))
+    [card] = [m for m in notices_to(world, TL) if "MIA" in text_of(m)]
+    assert f"Ben Okafor*: Excused by <@{TL}> at 10:21 AM" in text_of(card)
+    assert "[Excuse]" not in text_of(card) and "[Mark present]" not in text_of(card)
+    assert len(world.slack.dms_to(TL)) == dms_before
     with world.ctx.db.session() as session:
         [flag] = session.scalars(select(AttendanceFlag).where(AttendanceFlag.kind == "mia"))
         assert (flag.status, flag.reason) == ("excused", "Doorbell; told me in chat")

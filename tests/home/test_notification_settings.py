@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.slack import ids
 from db.models import NotificationPreference
-from tests.helpers import ANA, BEN, CLASS, TL, import_cohort, notices_to, text_of
+from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, notices_to, text_of
 
 CHI = ZoneInfo("America/Chicago")
 
@@ -50,7 +50,7 @@ def _failed_exam_dms(world) -> list[dict]:
 def test_a_failed_exam_waits_for_the_digest_by_default(world):
     import_cohort(world)
     world.advance_to(datetime(2026, 12, 1, 9, 30, tzinfo=CHI))
-    world.driver.command("/failcert", f"<@{BEN}|ben> ahip 61", user=TL, channel=CLASS)
+    world.driver.command("/failcert", f"<@{BEN}|ben> ahip 61", user=PM, channel=CLASS)
     assert _failed_exam_dms(world) == []
     world.advance_to(datetime(2026, 12, 1, 10, 16, tzinfo=CHI))
     [line] = [m for m in notices_to(world, TL) if "failed the AHIP exam" in text_of(m)]
@@ -65,7 +65,7 @@ def test_a_team_lead_who_wants_every_alert_at_once_gets_it(world):
     assert {o["value"] for o in kinds["element"]["initial_options"]} >= {"mia_alert", "failcert"}
     _submit(world, kinds=[])
     assert "every alert at once" in text_of(world.slack.dms_to(TL)[-1])
-    world.driver.command("/failcert", f"<@{BEN}|ben> ahip 61", user=TL, channel=CLASS)
+    world.driver.command("/failcert", f"<@{BEN}|ben> ahip 61", user=PM, channel=CLASS)
     [dm] = _failed_exam_dms(world)
     assert "Ben Okafor" in text_of(dm)
     # The modal shows the choice next time.
@@ -78,7 +78,7 @@ def test_quiet_hours_hold_what_is_not_urgent_and_let_help_through(world):
     world.advance_to(datetime(2026, 12, 1, 9, 0, tzinfo=CHI))
     _open_settings(world)
     _submit(world, kinds=[], quiet=("09:00", "11:00"))
-    world.driver.command("/failcert", f"<@{BEN}|ben> ahip 61", user=TL, channel=CLASS)
+    world.driver.command("/failcert", f"<@{BEN}|ben> ahip 61", user=PM, channel=CLASS)
     world.driver.command("/needhelp", "Citrix will not open", user=ANA, channel=CLASS)
     assert _failed_exam_dms(world) == []
     assert any("Citrix will not open" in text_of(m) for m in world.slack.dms_to(TL))
