@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from typing import Literal
 
 from pydantic import Field, field_validator
 
 from bot.config.strict import Strict
+from db.models.person import Role
+
+Rhythm = Literal["after_each_break", "after_lunch_and_day_end"]
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -36,6 +40,16 @@ DEFAULT_DIGEST_KINDS = (
 DEFAULT_URGENT_KINDS = ("redflag.raised", "help.request", "esp_complete", "g2t_late")
 
 
+_TWICE_A_DAY: dict[Role, Rhythm] = {
+    Role.PM: "after_lunch_and_day_end",
+    Role.ESP_MANAGER: "after_lunch_and_day_end",
+}
+
+
+def _twice_a_day() -> dict[Role, Rhythm]:
+    return dict(_TWICE_A_DAY)
+
+
 def parse_hhmm(value: str) -> time:
     if not HHMM.match(value):
         raise ValueError(f"{value!r} is not a time like 09:30")
@@ -46,12 +60,15 @@ def parse_hhmm(value: str) -> time:
 class NotificationPolicy(Strict):
     """`moments`: local times ("HH:MM") of the digests; empty means after each break of the day and
     at its end. `open_minutes`: how long after its moment a digest still takes new lines in place
-    (the break's MIA check runs a few minutes after the break)."""
+    (the break's MIA check runs a few minutes after the break). `rhythm`: per role, whether the
+    default moments are after each break or only after lunch and at day end (a PM is not in the
+    class: two digests a day)."""
 
     digest_kinds: list[str] = Field(default_factory=lambda: list(DEFAULT_DIGEST_KINDS))
     urgent_kinds: list[str] = Field(default_factory=lambda: list(DEFAULT_URGENT_KINDS))
     moments: list[str] = Field(default_factory=list, max_length=24)
     open_minutes: int = Field(default=30, ge=1, le=180)
+    rhythm: dict[Role, Rhythm] = Field(default_factory=_twice_a_day)
     default_timezone: str = "America/Chicago"
 
     @field_validator("moments")

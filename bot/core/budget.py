@@ -29,7 +29,7 @@ from bot.config.notifications import parse_hhmm
 from bot.config.playbook import Playbook
 from bot.core import outbox
 from bot.core.text import escape_line
-from db.models import Cohort, DigestLine, Notification, NotificationPreference, Person
+from db.models import Cohort, DigestLine, Notification, NotificationPreference, Person, Role
 
 DIGEST = "digest"
 IMMEDIATE = "immediate"
@@ -61,13 +61,17 @@ class Choices:
         return mode == DIGEST if mode else kind in self.digest_kinds
 
 
-def default_moments(playbook: Playbook) -> tuple[time, ...]:
-    """The playbook's moments, else after each break of the day and at its end."""
+def default_moments(playbook: Playbook, role: Role | None = None) -> tuple[time, ...]:
+    """The playbook's moments, else after each break of the day (or only after lunch, for the
+    roles whose rhythm says so) and at its end."""
     if playbook.notifications.moments:
         return tuple(parse_hhmm(m) for m in playbook.notifications.moments)
     day = playbook.day
+    lunch_only = role is not None and playbook.notifications.rhythm.get(role) == "after_lunch_and_day_end"
     ends = []
     for spec in day.breaks:
+        if lunch_only and not spec.lunch:
+            continue
         minutes = spec.start.hour * 60 + spec.start.minute + spec.minutes
         ends.append(time(minutes // 60, minutes % 60))
     return tuple(sorted({*ends, day.day_end}))
@@ -79,7 +83,7 @@ def choices_for(session: Session, playbook: Playbook, recipient: str) -> Choices
     pref = preference(session, recipient)
     class_zone = _known_zone(_class_zone(session, person), policy.default_timezone)
     zone = _known_zone(person.timezone if person is not None else None, class_zone)
-    moments = default_moments(playbook)
+    moments = default_moments(playbook, person.role if person is not None else None)
     quiet: tuple[time, time] | None = None
     modes: dict[str, str] = {}
     if pref is not None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -141,6 +141,16 @@ def deliver(db: Database, client: WebClient, keys: list[str], now: datetime) -> 
         if stale:
             outcomes.append(_update(db, client, key))
     return outcomes
+
+
+def next_due(db: Database, until: datetime) -> datetime | None:
+    """The earliest time a held message waits for, up to `until`."""
+    with db.session() as session:
+        return session.scalar(
+            select(func.min(Notification.due_at)).where(
+                Notification.status == "held", Notification.due_at <= until
+            )
+        )
 
 
 def release_due(db: Database, client: WebClient, now: datetime) -> list[Outcome]:

@@ -26,6 +26,7 @@ from bot.core.timefmt import local, show_date
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
 from bot.esp_tracker.form_kinds import FORM_NAMES
+from bot.forms import blocks as form_blocks
 from bot.forms.types import FormContext, Submitted
 from bot.progress import service as progress
 from db.models import CarrierTicket, Enrollment, FormSubmission, Person, Role
@@ -358,7 +359,23 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
     result.tracker_line = " · ".join(
         f"{s.label} {s.status_label}" for s in esp.statuses(session, agent.id).values()
     )
+    _confirm(work, actor, result)
     return result
+
+
+def _confirm(work: Work, actor: Person, result: Submitted) -> None:
+    """The submitter's confirmation: a line of a staff member's digest (a TL files dozens a day),
+    a DM of its own to an agent who sent their own proof."""
+    title = KINDS[result.kind]
+    work.notify(
+        key=f"form-saved:{result.submission_id}",
+        kind="form_saved" if actor.role == Role.AGENT else "form_submitted",
+        recipient=actor.slack_user_id,
+        text=f"{title} saved for {escape_line(result.agent_name)}: {result.summary}.",
+        blocks=form_blocks.saved(
+            title, result.agent_name, result.summary, result.esp_changes, result.tracker_line
+        ),
+    )
 
 
 def _esp(

@@ -30,6 +30,7 @@ KIND_LABELS: dict[str, str] = {
     "evening.check": "Evening checklist",
     "attendance_claim": "Agents saying \u201cI was there\u201d",
     "cap_unacknowledged": "CAPs not acknowledged",
+    "form_submitted": "Confirmations of forms you submit",
     "morning_report": "Morning report",
     "evening.reminder": "Evening checklist reminder",
 }

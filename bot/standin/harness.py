@@ -20,7 +20,6 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App, BoltRequest
-from sqlalchemy import func, select
 
 from bot.bootstrap import build_bolt_app, build_context
 from bot.config.playbook import Playbook, load_playbook
@@ -38,7 +37,6 @@ from bot.standin.driver import SlackDriver
 from bot.standin.g2t import G2TStandIn, g2t_settings
 from bot.standin.server import SlackStandIn
 from db.migrate import upgrade
-from db.models import Notification
 from scheduler.plan import plan_all
 
 log = logging.getLogger(__name__)
@@ -191,12 +189,7 @@ class World:
     def _release_until(self, until: datetime) -> None:
         """What the outbox tick sends on the way to `until`, each at its own due time."""
         while True:
-            with self.ctx.db.session() as session:
-                due = session.scalar(
-                    select(func.min(Notification.due_at)).where(
-                        Notification.status == "held", Notification.due_at <= until
-                    )
-                )
+            due = outbox.next_due(self.ctx.db, until)
             if due is None:
                 return
             if due > self.clock.now():
