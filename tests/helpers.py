@@ -6,6 +6,8 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from sqlalchemy import func, select
+
 from bot.cohorts import calendar_notice
 from bot.cohorts import clocks as class_clocks
 from bot.cohorts import service as cohorts
@@ -18,7 +20,7 @@ from bot.g2t import links as g2t_links
 from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
 from bot.standin.transcript import flatten_blocks
-from db.models import Cohort, Role
+from db.models import Cohort, Notification, Role
 
 CLASS = "C0CLASS01"
 TL = "U0TL0001"
@@ -144,6 +146,16 @@ def notices_to(world: World, user_id: str) -> list[dict[str, Any]]:
                 continue
             line.append(block)
     return found
+
+
+def reached(world: World, user_id: str) -> list[dict[str, Any]]:
+    """What a person has been told once the digests now waiting went out (their moment reached):
+    `notices_to` after the next digest times."""
+    with world.ctx.db.session() as session:
+        due = session.scalar(select(func.max(Notification.due_at)).where(Notification.status == "held"))
+    if due is not None and due > world.clock.now():
+        world.advance_to(due)
+    return notices_to(world, user_id)
 
 
 def replies(world: World, reply: Any) -> list[str]:
