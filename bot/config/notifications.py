@@ -68,6 +68,8 @@ class NotificationPolicy(Strict):
     urgent_kinds: list[str] = Field(default_factory=lambda: list(DEFAULT_URGENT_KINDS))
     moments: list[str] = Field(default_factory=list, max_length=24)
     open_minutes: int = Field(default=30, ge=1, le=180)
+    # The day-end digest stays open longer: GoTo's attendee report comes well after the end.
+    day_end_open_minutes: int = Field(default=120, ge=1, le=720)
     rhythm: dict[Role, Rhythm] = Field(default_factory=_twice_a_day)
     default_timezone: str = "America/Chicago"
 

@@ -53,6 +53,8 @@ class Choices:
     quiet: tuple[time, time] | None
     open_for: timedelta
     modes: dict[str, str]
+    day_end: time | None = None
+    day_end_open_for: timedelta = timedelta(0)
 
     def folds(self, kind: str) -> bool:
         if kind in self.urgent_kinds:
@@ -101,6 +103,8 @@ def choices_for(session: Session, playbook: Playbook, recipient: str) -> Choices
         quiet=quiet,
         open_for=timedelta(minutes=policy.open_minutes),
         modes=modes,
+        day_end=playbook.day.day_end,
+        day_end_open_for=timedelta(minutes=policy.day_end_open_minutes),
     )
 
 
@@ -196,7 +200,13 @@ def quiet_until(choices: Choices, now: datetime) -> datetime | None:
 def digest_moment(choices: Choices, now: datetime) -> datetime:
     """The moment whose digest takes a line written now: the one still open, else the next."""
     moments = _moments_around(choices, now)
-    open_ones = [m for m in moments if m <= now < m + choices.open_for]
+    zone = ZoneInfo(choices.class_timezone)
+
+    def open_for(moment: datetime) -> timedelta:
+        at_day_end = choices.day_end is not None and moment.astimezone(zone).time() == choices.day_end
+        return choices.day_end_open_for if at_day_end else choices.open_for
+
+    open_ones = [m for m in moments if m <= now < m + open_for(m)]
     if open_ones and quiet_until(choices, now) is None:
         return open_ones[-1]
     return next(m for m in moments if m > now)
