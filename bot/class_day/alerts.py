@@ -14,6 +14,7 @@ from bot.class_day import attendance
 from bot.class_day import blocks as day_blocks
 from bot.class_day.types import MiaResolved
 from bot.cohorts import service as cohorts
+from bot.core import budget
 from bot.core.text import escape_line
 from bot.core.unit_of_work import Work, use_case
 from db.models.attendance_flag import OPEN
@@ -81,6 +82,10 @@ def resolve_mia(work: Work, data: attendance.MiaDecision) -> MiaResolved:
     """The reason modal: excuse the mark or mark the agent present, once. The MIA card (or its
     digest line) changes in place: that agent loses the buttons and shows who decided, and when."""
     flag = attendance.decide_mia(work, data)
+    result = MiaResolved(data.decision, flag.person.name, flag.day, flag.break_no, flag.reason or "")
+    key = mia_key(flag.cohort_id, flag.day, flag.break_no)
+    if not budget.written(work.session, key):
+        return result  # no card to change (a mark set by hand)
     cohort = cohorts.by_id(work.session, flag.cohort_id)
     times = attendance.day_of(cohort, work.playbook, flag.day)
     flags = attendance.break_flags(work.session, cohort.id, flag.day, flag.break_no)
@@ -92,8 +97,8 @@ def resolve_mia(work: Work, data: attendance.MiaDecision) -> MiaResolved:
     text, blocks = day_blocks.mia_alert(
         cohort.name, times, flag.break_no, [(f.id, f.person.name) for f in flags], cohort.tl.timezone, decided
     )
-    work.revise(key=mia_key(cohort.id, flag.day, flag.break_no), text=text, blocks=blocks)
-    return MiaResolved(data.decision, flag.person.name, flag.day, flag.break_no, flag.reason or "")
+    work.revise(key=key, text=text, blocks=blocks)
+    return result
 
 
 @use_case

@@ -311,6 +311,13 @@ def add_line(
     return dkey
 
 
+def written(session: Session, key: str) -> bool:
+    """A message was written under `key`, on its own or as a digest line."""
+    if session.scalar(select(DigestLine.id).where(DigestLine.key == key)) is not None:
+        return True
+    return session.scalar(select(Notification.id).where(Notification.key == key)) is not None
+
+
 def revise(
     session: Session,
     playbook: Playbook,

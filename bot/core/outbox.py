@@ -324,7 +324,7 @@ def _update(db: Database, client: WebClient, key: str) -> Outcome:
     if not channel_id or not ts:
         return Outcome(key=key, sent=False, error="never_sent")
     try:
-        client.chat_update(channel=channel_id, ts=ts, text=fit_text(text), blocks=fit_blocks(blocks) or [])
+        client.chat_update(channel=channel_id, ts=ts, text=fit_text(text), blocks=fit_blocks(blocks))
     except SlackApiError as exc:
         error = str(exc.response.get("error") or exc.response.status_code)
         log.warning("could not update %s: %s", key, error)
