@@ -301,6 +301,7 @@ def add_line(
             # Another replica opened this digest at the same moment: take theirs.
             row = session.scalar(select(Notification).where(Notification.key == dkey))
             assert row is not None
+    _lock(session, row)
     session.add(
         DigestLine(
             key=key, digest_key=dkey, kind=kind, text=text, blocks=blocks, created_at=now, updated_at=now
@@ -336,6 +337,7 @@ def revise(
         digest = session.scalar(select(Notification).where(Notification.key == line.digest_key))
         if digest is None:
             return None
+        _lock(session, digest)
         _render_into(session, digest, choices_for(session, playbook, digest.recipient).timezone)
         return digest.key
     row = session.scalar(select(Notification).where(Notification.key == key))
@@ -346,6 +348,13 @@ def revise(
         row.status = "stale"
     session.flush()
     return key
+
+
+def _lock(session: Session, digest: Notification) -> None:
+    """One writer at a time per digest (replicas adding lines at once): each then renders every
+    line the others committed, so the last render is never missing one."""
+    session.execute(select(Notification.id).where(Notification.id == digest.id).with_for_update())
+    session.refresh(digest)
 
 
 # -- the digest's message --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from bench.class_day_50 import NEVER, PM, TL, play_day, set_up
 from bot.core.budget import DIGEST_TITLE
 from bot.slack import ids
 from bot.standin.server import dm_channel_for
-from db.models import AttendanceFlag, CertAttempt, DigestLine, Notification, Person, RedFlag
+from db.models import AttendanceFlag, CertAttempt, Cohort, DigestLine, Notification, Person, RedFlag
 from tests.helpers import notices_to, text_of
 
 URGENT_FOR_TL = {"help.request", "redflag.raised"}
@@ -102,8 +102,10 @@ def test_a_check_run_again_adds_no_line_and_no_message(day):
     posts, updates = len(world.slack.calls("chat.postMessage")), len(world.slack.updates())
     with world.ctx.db.session() as session:
         lines = len(list(session.scalars(select(DigestLine))))
-    world.run_job("bot.class_day.jobs:check_break", 1, 1, 1)
-    world.run_job("bot.class_day.jobs:mark_tardy", 1, 1)
+    with world.ctx.db.session() as session:
+        cohort_id = session.scalar(select(Cohort.id))
+    world.run_job("bot.class_day.jobs:check_break", cohort_id, 1, 1)
+    world.run_job("bot.class_day.jobs:mark_tardy", cohort_id, 1)
     assert (len(world.slack.calls("chat.postMessage")), len(world.slack.updates())) == (posts, updates)
     with world.ctx.db.session() as session:
         assert len(list(session.scalars(select(DigestLine)))) == lines
