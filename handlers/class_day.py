@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.class_day import attendance, claim_blocks, claims
+from bot.class_day import alerts, attendance, claim_blocks, claims
 from bot.class_day import blocks as day_blocks
 from bot.class_day.blocks import reason_modal
 from bot.class_day.types import AgentDays
@@ -95,13 +95,11 @@ def mia_reason_submitted(view: dict[str, Any], ctx: AppContext, caller: Caller) 
     reason = state.text(ids.MIA_REASON_BLOCK).strip()
     if not reason:
         raise InvalidInput("Say why, in a few words.", field="reason")
-    done = attendance.resolve_mia(
+    alerts.resolve_mia(
         ctx, caller, attendance.MiaDecision(record_id(meta.get("flag_id")), str(decision), reason)
     )
-    verb = "Excused" if done.decision == EXCUSED else "Marked present"
-    return Say(
-        f"{verb}: {escape_line(done.agent_name)}, day {done.day}, break {done.break_no} ({done.reason})."
-    )
+    # The MIA card itself now says who decided and when: no message of its own.
+    return Nothing()
 
 
 # -- events: reactions --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from slack_bolt import App
 
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
-from bot.core.text import escape_line, shorten
+from bot.core.text import shorten
 from bot.core.unit_of_work import Caller
 from bot.forms import blocks
 from bot.forms import service as forms
@@ -17,7 +17,7 @@ from bot.slack import ids
 from bot.slack.parsing import user_mention, words
 from bot.slack.view_state import STALE_BUTTON, STALE_FORM, ViewState
 from handlers.listener import action, command, view
-from handlers.replies import FieldErrors, OpenModal, Reply, Say
+from handlers.replies import FieldErrors, Nothing, OpenModal, Reply, Say
 
 
 # -- commands: forms ----------------------------------------------------------------------------
@@ -116,14 +116,11 @@ def form_submitted(view: dict[str, Any], ctx: AppContext, caller: Caller) -> Rep
     if kind is None:
         raise InvalidInput(STALE_FORM)
     try:
-        saved = forms.submit_form(ctx, caller, kind, read_fields(ViewState(view)))
+        forms.submit_form(ctx, caller, kind, read_fields(ViewState(view)))
     except forms.FormProblems as wrong:
         return FieldErrors({FORMS_FIELDS.get(k, ids.FORM_AGENT_BLOCK): v for k, v in wrong.problems.items()})
-    title = forms.KINDS[kind]
-    return Say(
-        f"{title} saved for {escape_line(saved.agent_name)}: {saved.summary}.",
-        blocks.saved(title, saved.agent_name, saved.summary, saved.esp_changes, saved.tracker_line),
-    )
+    # The confirmation is a message of the use case's (a digest line for staff).
+    return Nothing()
 
 
 def register(app: App, ctx: AppContext) -> None:

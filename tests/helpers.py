@@ -6,6 +6,8 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from sqlalchemy import func, select
+
 from bot.cohorts import calendar_notice
 from bot.cohorts import clocks as class_clocks
 from bot.cohorts import service as cohorts
@@ -13,11 +15,12 @@ from bot.cohorts.spec import parse_cohort
 from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import SHIPPED_PLAYBOOK
 from bot.core import people
+from bot.core.budget import DIGEST_TITLE, LINE_SEPARATOR
 from bot.g2t import links as g2t_links
 from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
 from bot.standin.transcript import flatten_blocks
-from db.models import Cohort, Role
+from db.models import Cohort, Notification, Role
 
 CLASS = "C0CLASS01"
 TL = "U0TL0001"
@@ -115,6 +118,44 @@ def text_of(message: dict[str, Any]) -> str:
     """Everything a person would read in a message: its blocks, or its text."""
     lines = flatten_blocks(message.get("blocks"))
     return "\n".join(lines) if lines else str(message.get("text", ""))
+
+
+def notices_to(world: World, user_id: str) -> list[dict[str, Any]]:
+    """What a person has to read, one item per thing they are told: each DM as it looks now, and
+    each line of a digest on its own (its blocks and buttons, as the digest shows them)."""
+    found: list[dict[str, Any]] = []
+    for message in world.slack.seen_by(user_id):
+        blocks = message.get("blocks") or []
+        first = blocks[0].get("text", {}).get("text", "") if blocks else ""
+        if not first.startswith(DIGEST_TITLE):
+            found.append(message)
+            continue
+        line: list[dict[str, Any]] = []
+        for block in [*blocks[1:], {"type": "divider", "block_id": LINE_SEPARATOR}]:
+            if str(block.get("block_id", "")).startswith(LINE_SEPARATOR):
+                if line:
+                    found.append(
+                        {
+                            "text": "\n".join(flatten_blocks(line)),
+                            "blocks": line,
+                            "ts": message["ts"],
+                            "digest": True,
+                        }
+                    )
+                line = []
+                continue
+            line.append(block)
+    return found
+
+
+def reached(world: World, user_id: str) -> list[dict[str, Any]]:
+    """What a person has been told once the digests now waiting went out (their moment reached):
+    `notices_to` after the next digest times."""
+    with world.ctx.db.session() as session:
+        due = session.scalar(select(func.max(Notification.due_at)).where(Notification.status == "held"))
+    if due is not None and due > world.clock.now():
+        world.advance_to(due)
+    return notices_to(world, user_id)
 
 
 def replies(world: World, reply: Any) -> list[str]:

@@ -77,6 +77,8 @@ class Action(enum.StrEnum):
     # An agent's "I was there" on their own tardy or MIA mark, and their TL's Accept / Keep.
     ATTENDANCE_CLAIM = "attendance.claim"
     ATTENDANCE_CLAIM_DECIDE = "attendance.claim_decide"
+    # A person's own notification settings (their Home's button and modal).
+    NOTIFICATIONS_SET = "notifications.set"
 
 
 class Relation(enum.StrEnum):
@@ -127,6 +129,7 @@ DOING: dict[Action, str] = {
     Action.RECORDS_EXPORT: "get an agent's whole record",
     Action.ATTENDANCE_CLAIM: "say you were there for an attendance mark",
     Action.ATTENDANCE_CLAIM_DECIDE: "decide on an agent's attendance claim",
+    Action.NOTIFICATIONS_SET: "choose how the bot's messages reach you",
 }
 
 ANY = frozenset(Relation)
@@ -184,6 +187,8 @@ TABLE: dict[Action, dict[Role, frozenset[Relation]]] = {
     # Only the marked agent claims; only their class's TL decides (admins may do everything).
     Action.ATTENDANCE_CLAIM: {Role.AGENT: SELF},
     Action.ATTENDANCE_CLAIM_DECIDE: {Role.TL: OWN},
+    # Everyone chooses how their own messages reach them.
+    Action.NOTIFICATIONS_SET: {role: ANY for role in Role},
 }
 
 

@@ -293,7 +293,9 @@ def fail_exam(work: Work, data: FailureInput) -> FailureResult:
         source="failcert",
     )
     for key, kind, recipient, text in failure_messages(result):
-        work.notify(key=key, kind=kind, recipient=recipient, text=text)
+        # Who recorded it reads the same words in the reply: no DM repeating them.
+        if recipient != actor.slack_user_id:
+            work.notify(key=key, kind=kind, recipient=recipient, text=text)
     tell_hr_of_third_failure(work, agent, result)
     return result
 

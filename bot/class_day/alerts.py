@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from bot.class_day import attendance, claims
 from bot.class_day import blocks as day_blocks
+from bot.class_day.types import MiaResolved
 from bot.cohorts import service as cohorts
+from bot.core import budget
 from bot.core.text import escape_line
 from bot.core.unit_of_work import Work, use_case
-from db.models.attendance_flag import TARDY
+from db.models.attendance_flag import OPEN, TARDY
 from scheduler.daily_job import EndOfDaySection
 
 log = logging.getLogger(__name__)
@@ -65,12 +67,40 @@ def break_check(work: Work, cohort_id: int, day: int, break_no: int) -> None:
     agents = [(f.id, f.person.name) for f in flags]
     text, blocks = day_blocks.mia_alert(cohort.name, times, break_no, agents, cohort.tl.timezone)
     work.notify(
-        key=f"mia:{cohort_id}:day:{day}:break:{break_no}:tl",
+        key=mia_key(cohort_id, day, break_no),
         kind="mia_alert",
         recipient=cohort.tl.slack_user_id,
         text=text,
         blocks=blocks,
     )
+
+
+def mia_key(cohort_id: int, day: int, break_no: int) -> str:
+    return f"mia:{cohort_id}:day:{day}:break:{break_no}:tl"
+
+
+@use_case
+def resolve_mia(work: Work, data: attendance.MiaDecision) -> MiaResolved:
+    """The reason modal: excuse the mark or mark the agent present, once. The MIA card (or its
+    digest line) changes in place: that agent loses the buttons and shows who decided, and when."""
+    flag = attendance.decide_mia(work, data)
+    result = MiaResolved(data.decision, flag.person.name, flag.day, flag.break_no, flag.reason or "")
+    key = mia_key(flag.cohort_id, flag.day, flag.break_no)
+    if not budget.written(work.session, key):
+        return result  # no card to change (a mark set by hand)
+    cohort = cohorts.by_id(work.session, flag.cohort_id)
+    times = attendance.day_of(cohort, work.playbook, flag.day)
+    flags = attendance.break_flags(work.session, cohort.id, flag.day, flag.break_no)
+    decided = {
+        f.id: day_blocks.Decision(f.status, f.resolved_by.slack_user_id, f.resolved_at)
+        for f in flags
+        if f.status != OPEN and f.resolved_by is not None and f.resolved_at is not None
+    }
+    text, blocks = day_blocks.mia_alert(
+        cohort.name, times, flag.break_no, [(f.id, f.person.name) for f in flags], cohort.tl.timezone, decided
+    )
+    work.revise(key=key, text=text, blocks=blocks)
+    return result
 
 
 @use_case

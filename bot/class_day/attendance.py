@@ -21,7 +21,7 @@ from bot.calendar.dayplan import DayTimes
 from bot.class_day import early_reactions
 from bot.class_day import presence as g2t_presence
 from bot.class_day.playbook import AttendancePolicy
-from bot.class_day.types import AgentDay, AgentDays, ClassDay, MiaForm, MiaResolved
+from bot.class_day.types import AgentDay, AgentDays, ClassDay, MiaForm
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import audit, people
@@ -829,9 +829,9 @@ def mia_form(work: Work, flag_id: int, decision: str) -> MiaForm:
     return MiaForm(flag.id, decision, flag.person.name)
 
 
-@use_case
-def resolve_mia(work: Work, data: MiaDecision) -> MiaResolved:
-    """The reason modal: excuse the mark or mark the agent present, once."""
+def decide_mia(work: Work, data: MiaDecision) -> AttendanceFlag:
+    """Excuse the mark or mark the agent present, once, inside the caller's unit of work (the
+    MIA alert's use case shows the card again with the decision)."""
     flag = _flag_target(work, data.flag_id)
     # Two staff at once: the second waits for the first, then sees what it wrote.
     work.session.execute(select(AttendanceFlag.id).where(AttendanceFlag.id == flag.id).with_for_update())
@@ -839,10 +839,25 @@ def resolve_mia(work: Work, data: MiaDecision) -> MiaResolved:
     reason = require_length(data.reason, NOTE, "The reason", field="reason")
     if flag.status != OPEN:
         raise Conflict(_already(work.session, flag), field="reason")
-    flag = resolve_flag(
+    return resolve_flag(
         work.session, flag.id, decision=data.decision, actor=work.actor, reason=reason, now=work.now
     )
-    return MiaResolved(data.decision, flag.person.name, flag.day, flag.break_no, reason)
+
+
+def break_flags(session: Session, cohort_id: int, day: int, break_no: int) -> list[AttendanceFlag]:
+    """The MIA marks of one break, as its alert listed them."""
+    return list(
+        session.scalars(
+            select(AttendanceFlag)
+            .where(
+                AttendanceFlag.cohort_id == cohort_id,
+                AttendanceFlag.day == day,
+                AttendanceFlag.kind == MIA,
+                AttendanceFlag.break_no == break_no,
+            )
+            .order_by(AttendanceFlag.id)
+        )
+    )
 
 
 @use_case

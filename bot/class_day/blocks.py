@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.calendar.day_times import day_times_lines
@@ -95,14 +96,25 @@ def tardy_alert(
     ]
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What became of one MIA mark: excused or present, by whom (a Slack ID), when."""
+
+    status: str
+    by: str
+    at: datetime
+
+
 def mia_alert(
     cohort_name: str,
     day: DayTimes,
     break_no: int,
     agents: Sequence[tuple[int, str]],
     reader: str | None = None,
+    decided: Mapping[int, Decision] | None = None,
 ) -> tuple[str, list[Block]]:
-    """agents: (flag id, name)."""
+    """agents: (flag id, name); `decided`: the marks already settled, shown without buttons."""
+    decided = decided or {}
     spot = day.break_no(break_no)
     what = spot.label.lower()
     names = name_list([n for _, n in agents], rest="`/attendance` lists everyone")
@@ -115,6 +127,17 @@ def mia_alert(
     ]
     # Two blocks each: a message holds 50, so past MIA_CARDS the rest are named and counted.
     for flag_id, name in agents[:MIA_CARDS]:
+        decision = decided.get(flag_id)
+        if decision is not None:
+            verb = "Excused" if decision.status == "excused" else "Marked present"
+            blocks.append(
+                section(
+                    f":white_check_mark: *{escape_line(name)}*: {verb} by <@{decision.by}> at "
+                    f"{_t(decision.at, day.timezone, reader)}"
+                )
+            )
+            blocks.append(context("Recorded on the attendance table; `/attendance` shows it."))
+            continue
         blocks.append(section(f"*{escape_line(name)}*"))
         blocks.append(
             actions(

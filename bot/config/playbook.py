@@ -19,6 +19,7 @@ from bot.calendar.playbook import CalendarPolicy, DaySchedule
 from bot.certs.playbook import CallCertPolicy, Carrier, FailedCertGuide, FailStep
 from bot.class_day.playbook import AttendancePolicy
 from bot.coaching.playbook import CapTemplate, CatchUpPolicy, CoachingRules, HrPolicy
+from bot.config.notifications import NotificationPolicy
 from bot.config.strict import Strict
 from bot.forms.playbook import EveningCheckPolicy, FormsPolicy
 from bot.g2t.playbook import G2TPolicy
@@ -122,6 +123,7 @@ class Playbook(Strict):
     # HR records: who in HR is told of what, and how long personal data and HR records are kept.
     hr: HrPolicy = Field(default_factory=HrPolicy)
     retention: RetentionPolicy = Field(default_factory=RetentionPolicy)
+    notifications: NotificationPolicy = Field(default_factory=NotificationPolicy)
 
     @model_validator(mode="after")
     def _clock_names_known_things(self) -> Playbook:

@@ -14,14 +14,14 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.core import audit, metrics
 from bot.core.errors import Conflict, NotFound
 from bot.slack.blocks import fit_blocks, fit_text, plain_form
-from db.models import Notification
+from db.models import DigestLine, Notification
 from db.session import Database, rows_matched
 
 log = logging.getLogger(__name__)
@@ -88,11 +88,13 @@ def enqueue(
     now: datetime,
     blocks: list[dict[str, Any]] | None = None,
     expires_at: datetime | None = None,
+    due_at: datetime | None = None,
 ) -> bool:
     """Write a message to send once its unit of work commits (`deliver`); False when the key exists.
 
     Written in the same transaction as the records it tells of, so a rolled-back write sends
-    nothing and a committed one cannot lose its message."""
+    nothing and a committed one cannot lose its message. With `due_at` it waits (held) until then
+    (`release_due`)."""
     if session.scalar(select(Notification.id).where(Notification.key == key)) is not None:
         return False
     session.add(
@@ -102,10 +104,11 @@ def enqueue(
             recipient=recipient,
             text=text,
             blocks=blocks,
-            status="pending",
+            status="held" if due_at is not None and due_at > now else "pending",
             attempts=0,
             created_at=now,
             expires_at=expires_at,
+            due_at=due_at,
         )
     )
     session.flush()
@@ -113,9 +116,10 @@ def enqueue(
 
 
 def deliver(db: Database, client: WebClient, keys: list[str], now: datetime) -> list[Outcome]:
-    """Send the pending messages with these keys; each is claimed first, so it goes once."""
+    """Send the pending messages with these keys, and show again those sent that changed since
+    (stale); each is claimed first, so it goes once. Held ones wait for their time."""
     outcomes = []
-    for key in keys:
+    for key in dict.fromkeys(keys):
         with db.session() as session:
             claimed = rows_matched(
                 session.execute(
@@ -126,7 +130,48 @@ def deliver(db: Database, client: WebClient, keys: list[str], now: datetime) -> 
             )
         if claimed:
             outcomes.append(_deliver(db, client, key, now))
+            continue
+        with db.session() as session:
+            stale = rows_matched(
+                session.execute(
+                    update(Notification)
+                    .where(Notification.key == key, Notification.status == "stale")
+                    .values(status="updating")
+                )
+            )
+        if stale:
+            outcomes.append(_update(db, client, key))
     return outcomes
+
+
+def next_due(db: Database, until: datetime) -> datetime | None:
+    """The earliest time a held message waits for, up to `until`."""
+    with db.session() as session:
+        return session.scalar(
+            select(func.min(Notification.due_at)).where(
+                Notification.status == "held", Notification.due_at <= until
+            )
+        )
+
+
+def release_due(db: Database, client: WebClient, now: datetime) -> list[Outcome]:
+    """Send what waited for this moment (digests, messages held through quiet hours)."""
+    with db.session() as session:
+        keys = list(
+            session.scalars(
+                select(Notification.key)
+                .where(Notification.status == "held", Notification.due_at <= now)
+                .order_by(Notification.id)
+            )
+        )
+        if keys:
+            session.execute(
+                update(Notification)
+                .where(Notification.key.in_(keys), Notification.status == "held")
+                .values(status="pending")
+                .execution_options(synchronize_session=False)
+            )
+    return deliver(db, client, keys, now)
 
 
 def recipient_of(db: Database, key: str) -> str | None:
@@ -135,13 +180,21 @@ def recipient_of(db: Database, key: str) -> str | None:
 
 
 def already_sent(db: Database, key: str) -> bool:
+    """A message was written under `key`: on its own, or as a line of a digest."""
     with db.session() as session:
-        return session.scalar(select(Notification.id).where(Notification.key == key)) is not None
+        if session.scalar(select(Notification.id).where(Notification.key == key)) is not None:
+            return True
+        return session.scalar(select(DigestLine.id).where(DigestLine.key == key)) is not None
 
 
 def retry_failed(db: Database, client: WebClient, now: datetime) -> list[Outcome]:
     """Send again whatever failed before, and what a dead process enqueued but never sent; each row
-    is claimed first so two runs never double-send."""
+    is claimed first so two runs never double-send. Also what waited for now, and updates in place
+    that did not go through."""
+    released = release_due(db, client, now)
+    with db.session() as session:
+        stale = list(session.scalars(select(Notification.key).where(Notification.status == "stale")))
+    released += deliver(db, client, stale, now)
     with db.session() as session:
         keys = list(
             session.scalars(
@@ -184,7 +237,7 @@ def retry_failed(db: Database, client: WebClient, now: datetime) -> list[Outcome
             )
         if claimed:
             outcomes.append(_deliver(db, client, key, now))
-    return outcomes
+    return released + outcomes
 
 
 # -- the operator's view: `training-day outbox list|retry` --------------------------------
@@ -349,13 +402,45 @@ def _deliver(db: Database, client: WebClient, key: str, now: datetime) -> Outcom
         row = session.scalar(select(Notification).where(Notification.key == key))
         assert row is not None
         row.attempts += 1
-        row.status = "sent"
+        # A digest that took a line while it was being posted: show it again with that line.
+        row.status = "stale" if (row.text, row.blocks) != (text, blocks) else "sent"
         # Sent, in plain form: what Slack said of the full message stays on record.
         row.last_error = f"{refused}: sent in plain form" if refused else row.last_error
         row.sent_at = now
         row.channel_id = channel_id
         row.ts = ts
     metrics.OUTBOX.labels("sent").inc()
+    return Outcome(key=key, sent=True, channel_id=channel_id, ts=ts)
+
+
+def _update(db: Database, client: WebClient, key: str) -> Outcome:
+    """Show a sent message as it is now (chat.update): the same message, no new notification."""
+    with db.session() as session:
+        row = session.scalar(select(Notification).where(Notification.key == key))
+        assert row is not None
+        channel_id, ts, text, blocks = row.channel_id, row.ts, row.text, row.blocks
+    if not channel_id or not ts:
+        return Outcome(key=key, sent=False, error="never_sent")
+    try:
+        client.chat_update(channel=channel_id, ts=ts, text=fit_text(text), blocks=fit_blocks(blocks))
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or exc.response.status_code)
+        log.warning("could not update %s: %s", key, error)
+        with db.session() as session:
+            row = session.scalar(select(Notification).where(Notification.key == key))
+            assert row is not None
+            row.attempts += 1
+            row.last_error = error
+            # Gone or refused for good: the message as first sent stays; do not retry for ever.
+            row.status = "stale" if error == "ratelimited" or row.attempts < MAX_ATTEMPTS * 2 else "sent"
+        return Outcome(key=key, sent=False, error=error)
+    with db.session() as session:
+        session.execute(
+            update(Notification)
+            .where(Notification.key == key, Notification.status == "updating")
+            .values(status="sent")
+        )
+    metrics.OUTBOX.labels("updated").inc()
     return Outcome(key=key, sent=True, channel_id=channel_id, ts=ts)
 
 
@@ -389,7 +474,10 @@ def rewrite_unsent(
 
 
 def sent_to(session: Session, key: str) -> tuple[str, str] | None:
-    """(channel, ts) of the message sent under `key`, once Slack has it."""
+    """(channel, ts) of the message sent under `key` (or of the digest holding it), once Slack has it."""
+    digest = session.scalar(select(DigestLine.digest_key).where(DigestLine.key == key))
+    if digest is not None:
+        key = digest
     row = session.execute(
         select(Notification.channel_id, Notification.ts).where(
             Notification.key == key, Notification.status == "sent"

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from bot.access import policy
 from bot.access.policy import Action, Target
 from bot.config.playbook import Playbook
-from bot.core import file_outbox, log_context, outbox, people
+from bot.core import budget, file_outbox, log_context, outbox, people
 from bot.core.context import AppContext
 from bot.core.errors import Conflict
 from db.models import Person, RequestResult
@@ -114,10 +114,12 @@ class Work:
         blocks: list[dict[str, Any]] | None = None,
         expires_at: datetime | None = None,
     ) -> bool:
-        """Send this message once per `key`, after the unit of work commits; False when a message
-        with this key was already written (sent, or on its way)."""
-        if not outbox.enqueue(
+        """Send this message once per `key`, after the unit of work commits, the way the person's
+        notification budget says (at once, as a line of their digest, or after their quiet hours:
+        bot/core/budget.py); False when a message with this key was already written."""
+        delivery = budget.enqueue(
             self.session,
+            self.ctx.playbook,
             key=key,
             kind=kind,
             recipient=recipient,
@@ -125,9 +127,19 @@ class Work:
             blocks=blocks,
             now=self.now,
             expires_at=expires_at,
-        ):
+        )
+        if delivery is None:
             return False
-        self.enqueued.append(key)
+        self.enqueued.append(delivery)
+        return True
+
+    def revise(self, *, key: str, text: str, blocks: list[dict[str, Any]] | None = None) -> bool:
+        """Show the message sent under `key` (or its digest line) in its new state, in place, after
+        the unit of work commits: a card that changes, not a new message. False when none was."""
+        delivery = budget.revise(self.session, self.ctx.playbook, key, text, blocks, self.now)
+        if delivery is None:
+            return False
+        self.enqueued.append(delivery)
         return True
 
     def send_file(

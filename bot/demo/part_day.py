@@ -35,7 +35,7 @@ def play(stage: Stage) -> None:
     for agent in (ANA, BEN, CHLOE):
         stage.says(agent, ":white_check_mark: on the morning post")
         world.driver.reaction(agent, "white_check_mark", CLASS_CHANNEL, morning["ts"])
-    stage.narrate("Dev has not checked in by 8:05; the TL hears about it once, and so does Dev.")
+    stage.narrate("Dev has not checked in by 8:05; the TL reads it once, in the digest after the break, and Dev is told.")
     world.advance_to(at(8, 6))
     stage.show()
     _claim_and_keep(stage)
@@ -58,7 +58,7 @@ def play(stage: Stage) -> None:
     world.advance_to(at(10, 21))
     stage.show()
 
-    alert = world.slack.dms_to(TL)[-1]
+    alert = world.slack.seen_by(TL)[-1]  # the digest, with the MIA line added in place
     value = next(
         e["value"]
         for b in alert["blocks"]

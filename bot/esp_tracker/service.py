@@ -333,7 +333,7 @@ def enqueue_if_complete(work: Work, person_id: int) -> bool:
         )
         if flags:
             tl_text += f" Open red flags: {len(flags)}."
-        work.notify(key=f"esp-complete:{person_id}:tl", kind="esp_complete", recipient=tl, text=tl_text)
+        work.notify(key=f"esp-complete:{person_id}:tl", kind="esp_complete_tl", recipient=tl, text=tl_text)
     return True
 
 

@@ -26,6 +26,7 @@ from bot.core.timefmt import local, show_date
 from bot.core.unit_of_work import Work, use_case
 from bot.esp_tracker import service as esp
 from bot.esp_tracker.form_kinds import FORM_NAMES
+from bot.forms import blocks as form_blocks
 from bot.forms.types import FormContext, Submitted
 from bot.progress import service as progress
 from bot.slack.parsing import picked_date
@@ -364,12 +365,30 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
     result.submission_id = submission.id
     if result.failure is not None:
         for key, kind_of_message, recipient, text in certs.failure_messages(result.failure):
-            work.notify(key=key, kind=kind_of_message, recipient=recipient, text=text)
+            # Who submitted the form reads the attempt in its confirmation: no second DM.
+            if recipient != actor.slack_user_id:
+                work.notify(key=key, kind=kind_of_message, recipient=recipient, text=text)
     esp.enqueue_if_complete(work, agent.id)
     result.tracker_line = " · ".join(
         f"{s.label} {s.status_label}" for s in esp.statuses(session, agent.id).values()
     )
+    _confirm(work, actor, result)
     return result
+
+
+def _confirm(work: Work, actor: Person, result: Submitted) -> None:
+    """The submitter's confirmation: a line of a staff member's digest (a TL files dozens a day),
+    a DM of its own to an agent who sent their own proof."""
+    title = KINDS[result.kind]
+    work.notify(
+        key=f"form-saved:{result.submission_id}",
+        kind="form_saved" if actor.role == Role.AGENT else "form_submitted",
+        recipient=actor.slack_user_id,
+        text=f"{title} saved for {escape_line(result.agent_name)}: {result.summary}.",
+        blocks=form_blocks.saved(
+            title, result.agent_name, result.summary, result.esp_changes, result.tracker_line
+        ),
+    )
 
 
 def _esp(

@@ -174,7 +174,7 @@ def staff_home(
     if form_buttons:
         blocks.append(section("*Forms*"))
         blocks.append(actions(*[button(b.label, b.action_id, b.value) for b in form_buttons[:25]]))
-    tools = _download_buttons()
+    tools = [*_download_buttons(), _settings_button()]
     if admin:
         tools.append(button("People and roles", ids.ACTION_PEOPLE_ROLES, "", style="primary"))
     blocks.append(actions(*tools, block_id="tools"))
@@ -200,10 +200,15 @@ def _download_buttons() -> list[dict[str, Any]]:
     ]
 
 
+def _settings_button() -> dict[str, Any]:
+    """How each kind of message reaches the reader: at once or in their digest, and quiet hours."""
+    return button("Notification settings", ids.ACTION_NOTIFICATION_SETTINGS, "")
+
+
 def esp_manager_home(name: str, flags: list[FlagCard]) -> dict[str, Any]:
     blocks: list[Block] = [
         header(f"Training Day · {name}"),
-        actions(*_download_buttons(), block_id="tools"),
+        actions(*_download_buttons(), _settings_button(), block_id="tools"),
         section(f"*Open red flags: {len(flags)}*" if flags else "No open red flags. :tada:"),
     ]
     room = MAX_BLOCKS - len(blocks) - 1

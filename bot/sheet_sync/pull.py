@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.config.playbook import Playbook
-from bot.core import audit, outbox
+from bot.core import audit, budget, outbox
 from bot.core.context import AppContext
 from bot.esp_tracker import service as esp
 from bot.sheet_sync import blocks as sheet_blocks
@@ -112,7 +112,12 @@ def pull(ctx: AppContext) -> PullResult:
             cell.seen, cell.seen_at = value, now
         for agent in agents.values():
             key = _note_copies(
-                session, agent, found.of.get(agent.agent_id), found.copies.get(agent.agent_id), now
+                session,
+                ctx.playbook,
+                agent,
+                found.of.get(agent.agent_id),
+                found.copies.get(agent.agent_id),
+                now,
             )
             if key:
                 messages.append(key)
@@ -210,21 +215,25 @@ def _check_bot_value(
     )
     digest = hashlib.sha256(value.encode()).hexdigest()[:12]
     key = f"sheet-disagreement:{cell.id}:{digest}"
-    if outbox.enqueue(
+    return budget.enqueue(
         session,
+        playbook,
         key=key,
         kind="sheet_disagreement",
         recipient=agent.tl_slack_id,
         text=text,
         blocks=blocks,
         now=now,
-    ):
-        return key
-    return None
+    )
 
 
 def _note_copies(
-    session: Session, agent: SyncedAgent, row: int | None, copies: list[int] | None, now: datetime
+    session: Session,
+    playbook: Playbook,
+    agent: SyncedAgent,
+    row: int | None,
+    copies: list[int] | None,
+    now: datetime,
 ) -> str | None:
     """Other rows holding the agent's ID: the TL hears once while they stay (a reserved cell keeps
     which rows were seen), again only after they were gone and came back. Returns the outbox key."""
@@ -253,8 +262,13 @@ def _note_copies(
     )
     text, blocks = sheet_blocks.copies(agent.name, agent.cohort_name, agent.agent_id, row, copies)
     key = f"sheet-copies:{agent.person_id}:{now.isoformat()}"
-    if outbox.enqueue(
-        session, key=key, kind="sheet_copies", recipient=agent.tl_slack_id, text=text, blocks=blocks, now=now
-    ):
-        return key
-    return None
+    return budget.enqueue(
+        session,
+        playbook,
+        key=key,
+        kind="sheet_copies",
+        recipient=agent.tl_slack_id,
+        text=text,
+        blocks=blocks,
+        now=now,
+    )

@@ -170,6 +170,13 @@ ACTION_TRACKER_DOWNLOAD_CSV = "tracker_download_csv"
 ACTION_CLASS_PICTURES = "class_pictures"
 # The agent's "I have read this" on a CAP (value: the coaching id).
 ACTION_CAP_ACKNOWLEDGE = "cap_acknowledge"
+# A person's notification settings: the Home button and its modal.
+ACTION_NOTIFICATION_SETTINGS = "notification_settings_open"
+VIEW_NOTIFICATION_SETTINGS = "notification_settings"
+NOTIFY_KINDS_BLOCK = "notify_kinds"
+NOTIFY_MOMENTS_BLOCK = "notify_moments"
+NOTIFY_QUIET_FROM_BLOCK = "notify_quiet_from"
+NOTIFY_QUIET_UNTIL_BLOCK = "notify_quiet_until"
 
 # Every action and view the app listens for: with COMMANDS and EVENTS, the only names /metrics
 # labels a request with (bot/slack/web.py), so no request can add a series of its own.
@@ -194,6 +201,7 @@ ACTIONS: tuple[str, ...] = (
     ACTION_ATTENDANCE_CLAIM,
     ACTION_ATTENDANCE_CLAIM_ACCEPT,
     ACTION_ATTENDANCE_CLAIM_KEEP,
+    ACTION_NOTIFICATION_SETTINGS,
 )
 VIEWS: tuple[str, ...] = (
     VIEW_COHORT_NEW,
@@ -208,4 +216,5 @@ VIEWS: tuple[str, ...] = (
     VIEW_COHORT_ROSTER,
     VIEW_ROSTER_CONFIRM,
     VIEW_PEOPLE_ROLES,
+    VIEW_NOTIFICATION_SETTINGS,
 )

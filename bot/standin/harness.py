@@ -26,6 +26,7 @@ from bot.bootstrap import build_bolt_app, build_context
 from bot.config.playbook import Playbook, load_playbook
 from bot.config.settings import SHIPPED_PLAYBOOK, Settings
 from bot.core import job_context as runtime
+from bot.core import outbox
 from bot.core.clock import ManualClock, ensure_utc
 from bot.core.context import AppContext
 from bot.g2t.callback import routes as g2t_routes
@@ -171,18 +172,32 @@ class World:
 
     def advance_to(self, when: datetime) -> list[str]:
         """Move the clock to `when`, running in time order every planned job due on the way (the
-        clock set to each job's time first), with the job functions the scheduler uses. Returns
-        the ids of the jobs it ran."""
+        clock set to each job's time first), with the job functions the scheduler uses, and
+        sending what waited for its moment (digests, quiet hours) as the outbox's tick does.
+        Returns the ids of the jobs it ran."""
         target = ensure_utc(when)
         start = self.clock.now()
         ran = []
         for job in self.planned_jobs():
             if start < job.run_at <= target:
+                self._release_until(job.run_at)
                 self.clock.set(job.run_at)
                 self.run_job(job.func, *job.args)
                 ran.append(job.id)
+        self._release_until(target)
         self.clock.set(target)
         return ran
+
+    def _release_until(self, until: datetime) -> None:
+        """What the outbox tick sends on the way to `until`, each at its own due time."""
+        while True:
+            due = outbox.next_due(self.ctx.db, until)
+            if due is None:
+                return
+            if due > self.clock.now():
+                self.clock.set(due)
+            outbox.release_due(self.ctx.db, self.ctx.client, self.clock.now())
+            self.settle()
 
     def catch_up(self) -> list[str]:
         """What a fresh start does: run every planned job that is due and still within its grace

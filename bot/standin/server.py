@@ -208,6 +208,26 @@ class SlackStandIn:
     def dms_to(self, user_id: str) -> list[dict[str, Any]]:
         return self.messages(channel=dm_channel_for(user_id))
 
+    def updates(self, *, channel: str | None = None) -> list[dict[str, Any]]:
+        """Successful chat.update arguments (a message shown again in place), optionally in one channel."""
+        return [
+            c.args | {"channel": c.response.get("channel")}
+            for c in self.calls("chat.update")
+            if c.response.get("ok") and (channel is None or c.response.get("channel") == channel)
+        ]
+
+    def seen_in(self, channel: str) -> list[dict[str, Any]]:
+        """The messages posted in a channel as they look now: each with its latest update applied."""
+        latest = {u["ts"]: u for u in self.updates(channel=channel)}
+        return [
+            m | latest.get(m["ts"], {}) | {"ts": m["ts"], "channel": m["channel"]}
+            for m in self.messages(channel=channel)
+        ]
+
+    def seen_by(self, user_id: str) -> list[dict[str, Any]]:
+        """The DMs to a person as they read them now (digests with the lines added since)."""
+        return self.seen_in(dm_channel_for(user_id))
+
     def ephemerals_to(self, user_id: str) -> list[dict[str, Any]]:
         return [
             c.args

@@ -11,6 +11,7 @@ from db.models.cert_attempt import CertAttempt
 from db.models.coaching import Coaching
 from db.models.cohort import Cohort
 from db.models.day_prompt import DayPrompt
+from db.models.digest import DigestLine, NotificationPreference
 from db.models.enrollment import Enrollment
 from db.models.esp_item import EspItem
 from db.models.file_delivery import FileDelivery
@@ -49,6 +50,7 @@ __all__ = [
     "Coaching",
     "Cohort",
     "DayPrompt",
+    "DigestLine",
     "Enrollment",
     "EspItem",
     "FileDelivery",
@@ -61,6 +63,7 @@ __all__ = [
     "G2TTraining",
     "HelpRequest",
     "Notification",
+    "NotificationPreference",
     "PendingReaction",
     "Person",
     "ProcessedEvent",

@@ -41,3 +41,4 @@ class AttendanceFlag(Base):
     claim_outcome: Mapped[str | None] = mapped_column(String(16))
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="joined")
+    resolved_by: Mapped[Person | None] = relationship(foreign_keys=[resolved_by_id])

@@ -21,7 +21,9 @@ class Notification(Base):
     recipient: Mapped[str] = mapped_column(String(32))  # a user ID (DM) or a channel ID
     text: Mapped[str] = mapped_column(Text)
     blocks: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # sending | sent | failed | dead | expired
+    # held (waits for due_at) | pending | sending | sent | stale (sent, shown again by chat.update)
+    # | updating | failed | dead | expired
+    status: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     channel_id: Mapped[str | None] = mapped_column(String(32))
@@ -30,3 +32,5 @@ class Notification(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A message only worth sending until then (a break prompt): a retry after it is dropped.
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A message that waits (a digest until its moment, anything non-urgent until quiet hours end).
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

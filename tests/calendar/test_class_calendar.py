@@ -17,7 +17,7 @@ from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.forms import evening_check
 from bot.progress import service as progress
-from db.models import AttendanceFlag, DayPrompt, Notification
+from db.models import AttendanceFlag, DayPrompt, DigestLine, Notification
 from tests.helpers import TL, import_cohort, text_of
 
 CH = ZoneInfo("America/Chicago")
@@ -145,8 +145,9 @@ def test_a_cohort_skip_date_and_a_closed_date_added_later_move_only_future_days(
 
 
 def _keys(world) -> list[str]:
+    """What was sent, on its own or as a line of a digest."""
     with world.ctx.db.session() as session:
-        return list(session.scalars(select(Notification.key)))
+        return [*session.scalars(select(Notification.key)), *session.scalars(select(DigestLine.key))]
 
 
 def test_cohort_new_tells_which_dates_are_skipped_and_the_real_last_day(world):

@@ -15,7 +15,18 @@ from bot.config.playbook import PlaybookError, load_playbook
 from bot.config.settings import SHIPPED_PLAYBOOK
 from bot.standin.harness import World
 from tests.conftest import AGENTS, DEFAULT_START, STAFF, _empty
-from tests.helpers import BEN, CLASS, PM, TL, import_cohort, replies, shipped_playbook, text_of
+from tests.helpers import (
+    BEN,
+    CLASS,
+    PM,
+    TL,
+    import_cohort,
+    notices_to,
+    reached,
+    replies,
+    shipped_playbook,
+    text_of,
+)
 
 CHI = ZoneInfo("America/Chicago")
 LICENSING = "U0LIC0001"
@@ -164,10 +175,10 @@ def test_a_four_attempt_carrier_through_the_app(four_attempt_world):
         reply = world.driver.command("/failcert", f"<@{BEN}|ben> aetna {60 + n}", user=TL, channel=CLASS)
         [answer] = replies(world, reply)
         answers.append(answer)
-        told = [text_of(m) for m in world.slack.dms_to(LICENSING)]
+        told = [text_of(m) for m in notices_to(world, LICENSING)]
         assert len(told) == (1 if n >= 2 else 0), (n, told)
     assert "proctored" not in answers[1] and "Proposed coaching: *Written CAP*" in answers[1]
     assert "The next Aetna attempt (the last) must be proctored" in answers[2]
     assert "Ben Okafor's next Aetna attempt must be proctored" in told[0]
     assert "blocked for Aetna" in answers[3] and "Proposed coaching: *Final CAP*" in answers[3]
-    assert any("4th of 4" in text_of(m) for m in world.slack.dms_to(PM))
+    assert any("4th of 4" in text_of(m) for m in reached(world, PM))  # the PM's digest after lunch

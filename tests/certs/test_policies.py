@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.config.settings import SHIPPED_PLAYBOOK
-from bot.core import people
+from bot.core import budget, people
 from bot.esp_tracker import service as esp
 from bot.reports import tracker_export as tracker_sheet
 from bot.slack import ids
@@ -19,7 +19,19 @@ from bot.standin.harness import World
 from bot.standin.server import SlackStandIn
 from db.models import CertAttempt
 from tests.conftest import AGENTS, DEFAULT_START, STAFF, _empty
-from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, replies, shipped_playbook, text_of
+from tests.helpers import (
+    ANA,
+    BEN,
+    CLASS,
+    PM,
+    TL,
+    import_cohort,
+    notices_to,
+    reached,
+    replies,
+    shipped_playbook,
+    text_of,
+)
 
 CHI = ZoneInfo("America/Chicago")
 UHC_PLAYBOOK = SHIPPED_PLAYBOOK.with_name("samples") / "playbook_uhc.yml"
@@ -61,13 +73,14 @@ def test_uhc_follows_its_own_six_step_ladder_and_the_block_lifts_on_january_firs
     assert "No appointment with UHC this year" in answers[5]
     assert "blocked for UHC until Jan 1, 2027" in answers[5]
     assert all("proctored" not in a for i, a in enumerate(answers) if i != 4)
-    assert "6th of 6 attempts" in text_of(world.slack.dms_to(PM)[-1])
 
     refused = _failcert(world, f"<@{ANA}|ana> uhc 70")
     assert "blocked for UHC until Jan 1, 2027" in refused and "Nothing was recorded" in refused
     # AHIP keeps the shared ladder at 3 on the same playbook.
     ahip = _failcert(world, f"<@{ANA}|ana> ahip 60")
     assert "1st of 3 attempts" in ahip
+    # Failed exams fold into the PM's digest: it reaches them after lunch on New Year's Day.
+    assert any("6th of 6 attempts" in text_of(m) for m in reached(world, PM))
 
     # Just past midnight in Chicago the new year's attempts start again.
     world.clock.set(datetime(2027, 1, 1, 0, 5, tzinfo=CHI))
@@ -137,7 +150,7 @@ def test_four_of_five_calls_at_85_complete_the_call_cert_and_name_the_scorecard(
     # Call 1 (live) + calls 2, 3 and 5 pass; call 4 at 84 does not: 4 of 5, 80%.
     assert _callcert(world, ["85", "92", "84", "90"], "V0CALL1").body == ""
     assert _callcert_status(world) == esp.COMPLETE
-    [confirmation] = [text_of(m) for m in world.slack.dms_to(TL) if "Call Certification" in text_of(m)]
+    [confirmation] = [text_of(m) for m in notices_to(world, TL) if "Call Certification" in text_of(m)]
     assert "4 of 5 calls at 85% or more (pass rate 80%)" in confirmation
     assert "Ruiz_Ana_80%" in confirmation
     with world.ctx.db.session() as session:
@@ -148,7 +161,7 @@ def test_four_of_five_calls_at_85_complete_the_call_cert_and_name_the_scorecard(
     # 3 of 5 (60%) is a fail: the item is blocked.
     assert _callcert(world, ["85", "60", "84", "90"], "V0CALL2").body == ""
     assert _callcert_status(world) == esp.BLOCKED
-    assert "Ruiz_Ana_60%" in text_of(world.slack.dms_to(TL)[-1])
+    assert "Ruiz_Ana_60%" in text_of(notices_to(world, TL)[-1])
 
 
 @pytest.mark.parametrize("bad", ["٨٥", "85.5", "101", "-3", "8 5", "", "1e2"])
@@ -171,7 +184,7 @@ def test_a_call_without_its_evaluator_is_named(world):
 
 # -- The AHIP clock ---------------------------------------------------------------------------------
 def _clock_dms(world, agent_name=None):
-    found = [m for m in world.slack.dms_to(TL) if "training hours on AHIP" in text_of(m)]
+    found = [m for m in notices_to(world, TL) if "training hours on AHIP" in text_of(m)]
     return [m for m in found if agent_name is None or agent_name in text_of(m)]
 
 
@@ -277,13 +290,24 @@ def test_the_final_cap_catch_up_is_scheduled_and_flags_the_unfinished_agent_once
     for agent in (ANA, CHLOE):
         world.driver.command("/progress", "ahip final", user=agent, channel=CLASS)
         world.driver.command("/progress", "aetna done", user=agent, channel=CLASS)
+    # The TL and the PM chose to hear of timeframe flags at once rather than in their digest.
+    with world.ctx.db.session() as session:
+        for who in (TL, PM):
+            budget.save_preference(
+                session,
+                who,
+                modes={"timeframe_flag": "immediate", "catchup_end": "immediate"},
+                moments=None,
+                quiet=None,
+                now=world.clock.now(),
+            )
     world.advance_to(datetime(2026, 12, 3, 17, 45, tzinfo=CHI))  # the window closed: Ben is flagged
 
-    [flag] = [m for m in world.slack.dms_to(TL) if "has not finished inside" in text_of(m)]
+    [flag] = [m for m in notices_to(world, TL) if "has not finished inside" in text_of(m)]
     assert "Ben Okafor" in text_of(flag)
     assert "not finishing within another 8 hours may mean termination" in text_of(flag)
     assert "3 catch-up sessions of 3 hours" in text_of(flag)
-    [pm_flag] = [m for m in world.slack.dms_to(PM) if "has not finished inside" in text_of(m)]
+    [pm_flag] = [m for m in notices_to(world, PM) if "has not finished inside" in text_of(m)]
     assert "another 8 hours" in text_of(pm_flag)
 
     button = next(e for b in flag["blocks"] if b["type"] == "actions" for e in b["elements"])
@@ -313,17 +337,17 @@ def test_the_final_cap_catch_up_is_scheduled_and_flags_the_unfinished_agent_once
         )
     [to_ben] = [text_of(m) for m in world.slack.dms_to(BEN) if "catch-up sessions" in text_of(m)]
     assert "Session 2: Mon Dec 7, 1:00 PM CST to Mon Dec 7, 4:00 PM CST" in to_ben
-    assert len([m for m in world.slack.dms_to(TL) if "Ben Okafor's catch-up sessions" in text_of(m)]) == 1
+    assert len([m for m in notices_to(world, TL) if "Ben Okafor's catch-up sessions" in text_of(m)]) == 1
 
     # 8 extra hours: 3 on Friday, 3 on Monday, and 2 of Tuesday's session -> Tuesday 11:00 AM.
     world.advance_to(datetime(2026, 12, 8, 10, 59, tzinfo=CHI))
-    assert not [m for m in world.slack.dms_to(PM) if "extra hours of the catch-up" in text_of(m)]
+    assert not [m for m in notices_to(world, PM) if "extra hours of the catch-up" in text_of(m)]
     world.advance_to(datetime(2026, 12, 8, 11, 0, tzinfo=CHI))
     for who in (TL, PM):
         [end] = [text_of(m) for m in world.slack.dms_to(who) if "extra hours of the catch-up" in text_of(m)]
         assert "Ben Okafor has used the 8 extra hours" in end and "Proposed: *Term*" in end
     world.advance_to(datetime(2026, 12, 9, 17, 0, tzinfo=CHI))
-    assert len([m for m in world.slack.dms_to(PM) if "extra hours of the catch-up" in text_of(m)]) == 1
+    assert len([m for m in notices_to(world, PM) if "extra hours of the catch-up" in text_of(m)]) == 1
 
 
 def test_a_clock_that_starts_at_the_first_progress_report_counts_from_there(database_url, standin, tmp_path):

@@ -19,6 +19,7 @@ from tests.helpers import (
     PM,
     TL,
     import_cohort,
+    notices_to,
     shipped_playbook,
     text_of,
     unsaved_cohort,
@@ -37,7 +38,7 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 def tl_dms(world) -> list[str]:
     return [
         text_of(m)
-        for m in world.slack.dms_to(TL)
+        for m in notices_to(world, TL)
         if "checklist" in m["text"].lower() or "still open" in m["text"]
     ]
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.cohorts import service as cohorts
 from bot.cohorts.spec import parse_cohort
 from bot.standin.classes import big_cohort
-from tests.helpers import TL, add_staff, replies, text_of
+from tests.helpers import TL, add_staff, notices_to, replies, text_of
 
 CH = ZoneInfo("America/Chicago")
 CHANNEL = "C0BIGCLS1"
@@ -22,7 +22,7 @@ def test_a_200_agent_class_day_fits_in_slack(world):
         cohorts.import_cohort(session, spec, actor="cli", now=world.clock.now())
     # Nobody checks in or answers a prompt: the longest possible lines, for everyone.
     world.advance_to(datetime(2026, 12, 1, 17, 30, tzinfo=CH))
-    end_of_day = [m for m in world.slack.dms_to(TL) if "Attendance –" in text_of(m)]
+    end_of_day = [m for m in notices_to(world, TL) if "Attendance –" in text_of(m)]
     assert len(end_of_day) == 1
     body = text_of(end_of_day[0])
     assert "Agent 1*" in body and "Agent 200*" in body  # every agent is listed, split over sections

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.class_day import attendance
 from bot.slack import ids
 from db.models import AttendanceCheck, AttendanceFlag, AuditEntry, Notification, Person
-from tests.helpers import ANA, BEN, CHLOE, CLASS, TL, import_cohort, replies, text_of
+from tests.helpers import ANA, BEN, CHLOE, CLASS, TL, import_cohort, notices_to, replies, text_of
 
 LA = ZoneInfo("America/Los_Angeles")
 CH = ZoneInfo("America/Chicago")
@@ -90,7 +90,7 @@ def test_a_three_day_cohort_across_a_daylight_saving_change_runs_itself(world):
         [link] = world.slack.dms_to(agent)
         assert "https://example.gotowebinar.com/join/123456789" in text_of(link)
         assert "8:00 AM – 5:00 PM PDT" in text_of(link)
-    assert world.slack.dms_to(TL) == []  # on time: no late notice
+    assert notices_to(world, TL) == []  # on time: no late notice
 
     # Day 1: Ana and Ben check in; Chloe at 8:20 (tardy). Ben forgets to lower his hand at break 1.
     day1 = DST_DAYS[0]
@@ -118,18 +118,20 @@ def test_a_three_day_cohort_across_a_daylight_saving_change_runs_itself(world):
     # Ben's first delivery was lost; the retry is the only copy and counts.
     react(world, BEN, "white_check_mark", morning["ts"], event_id="EvBen1", retry_num=1)
     world.advance_to(la(*day1, 8, 6))
-    [tardy_dm] = world.slack.dms_to(TL)
-    assert "Chloe Martin" in text_of(tardy_dm) and "Ana Ruiz" not in text_of(tardy_dm)
+    assert notices_to(world, TL) == []  # the tardy list waits for the TL's digest after the break
     world.advance_to(la(*day1, 8, 20))
     react(world, CHLOE, "white_check_mark", morning["ts"])
     play_break(world, cid, day1, 1, (10, 0), 15, raise_=everyone, lower=[ANA, CHLOE])
-    [mia_dm] = [m for m in world.slack.dms_to(TL) if "MIA" in text_of(m)]
+    [tardy_dm] = [m for m in notices_to(world, TL) if "marked tardy" in text_of(m)]
+    assert "Chloe Martin" in text_of(tardy_dm) and "Ana Ruiz" not in text_of(tardy_dm)
+    assert len(world.slack.dms_to(TL)) == 1  # one digest, the MIA list added in place
+    [mia_dm] = [m for m in notices_to(world, TL) if "MIA" in text_of(m)]
     assert "Ben Okafor" in text_of(mia_dm) and "Ana Ruiz" not in text_of(mia_dm)
     assert "[Excuse] [Mark present]" in text_of(mia_dm)
     play_break(world, cid, day1, 2, (12, 0), 30, raise_=everyone, lower=everyone)
     play_break(world, cid, day1, 3, (14, 30), 15, raise_=everyone, lower=everyone)
     world.advance_to(la(*day1, 17))
-    eod = world.slack.dms_to(TL)[-1]
+    eod = notices_to(world, TL)[-1]
     assert "Attendance – LA class - Oct 30, day 1" in text_of(eod)
     assert "*Ana Ruiz*: Full Day" in text_of(eod)
     assert "*Ben Okafor*: Unresponsive or Missing During Class (MIA)" in text_of(eod)
@@ -190,10 +192,11 @@ def test_a_three_day_cohort_across_a_daylight_saving_change_runs_itself(world):
     assert flags(world, "tardy") == [("Ben Okafor", 3, 0), ("Chloe Martin", 1, 0)]
     assert flags(world, "absent") == [("Ben Okafor", 3, 0)]
     assert flags(world, "mia") == [("Ben Okafor", 1, 1), ("Chloe Martin", 2, 2)]
-    # One DM per alert, one end-of-day DM per day, one link per agent.
+    # One line per alert, one end-of-day summary per day (in the TL's day-end digest), one link per agent.
     keys = [n.key for n in _all_notes(world)]
     assert len(keys) == len(set(keys))
-    assert sum(k.startswith("eod:") for k in keys) == 3
+    summaries = [m for m in notices_to(world, TL) if "Attendance –" in text_of(m)]
+    assert len(summaries) == 3
     assert sum(k.startswith("g2t:") for k in keys) == 3
     with world.ctx.db.session() as session:
         ben = session.scalar(select(Person).where(Person.slack_user_id == BEN))
@@ -217,16 +220,16 @@ def test_a_cohort_created_late_gets_the_link_at_once_and_the_tl_is_told(world):
     cid = import_cohort(world)  # starts Tue Dec 1 08:00: 20 hours away
     for agent in (ANA, BEN, CHLOE):
         assert len(world.slack.dms_to(agent)) == 1
-    [late] = world.slack.dms_to(TL)
+    [late] = notices_to(world, TL)
     assert "went out late" in text_of(late) and "Ana Ruiz, Ben Okafor, Chloe Martin" in text_of(late)
     # Planning again (the g2t job, a re-import) sends nothing more.
     world.run_job("bot.g2t.jobs:send_g2t_links", cid)
     import_cohort(world)
-    assert len(world.slack.dms_to(ANA)) == 1 and len(world.slack.dms_to(TL)) == 1
+    assert len(world.slack.dms_to(ANA)) == 1 and len(notices_to(world, TL)) == 1
     # An agent added late gets it at once; the TL hears about that one.
     world.driver.command("/cohort", "add <@U0AG0004|dev> N4567890 45678901", user=TL, channel=CLASS)
     assert len(world.slack.dms_to("U0AG0004")) == 1
-    assert "Dev Patel" in text_of(world.slack.dms_to(TL)[-1])
+    assert "Dev Patel" in text_of(notices_to(world, TL)[-1])
 
 
 def test_a_prompt_past_its_grace_is_skipped_not_posted_late(world, caplog):
@@ -272,7 +275,7 @@ def test_the_tl_excuses_an_mia_with_a_reason_and_it_is_audited(world):
     for agent in (ANA, CHLOE):
         react(world, agent, "raised_hand", raise_ts, added=False)
     world.advance_to(datetime(2026, 12, 1, 10, 21, tzinfo=CH))
-    [alert] = [m for m in world.slack.dms_to(TL) if "MIA" in text_of(m)]
+    [alert] = [m for m in notices_to(world, TL) if "MIA" in text_of(m)]
     [button] = [
         e
         for b in alert["blocks"]
@@ -299,7 +302,12 @@ def test_the_tl_excuses_an_mia_with_a_reason_and_it_is_audited(world):
         user=TL,
         private_metadata=meta,
     )
-    assert "Excused: Ben Okafor" in text_of(world.slack.dms_to(TL)[-1])
+    # No new DM: the MIA line itself now says who excused Ben and when, without its buttons.
+    dms_before = len(world.slack.dms_to(TL))
+    [card] = [m for m in notices_to(world, TL) if "MIA" in text_of(m)]
+    assert f"Ben Okafor*: Excused by <@{TL}> at 10:21 AM" in text_of(card)
+    assert "[Excuse]" not in text_of(card) and "[Mark present]" not in text_of(card)
+    assert len(world.slack.dms_to(TL)) == dms_before
     with world.ctx.db.session() as session:
         [flag] = session.scalars(select(AttendanceFlag).where(AttendanceFlag.kind == "mia"))
         assert (flag.status, flag.reason) == ("excused", "Doorbell; told me in chat")
@@ -375,6 +383,6 @@ def test_a_class_channel_the_bot_cannot_post_in_is_reported_to_the_tl_once(world
     # The morning post and the first raise-hand prompt both fail: one DM to the TL, not two.
     world.slack.fail("chat.postMessage", error="not_in_channel", times=2, channel=CLASS)
     world.advance_to(datetime(2026, 12, 1, 9, 55, tzinfo=CH))
-    problems = [m for m in world.slack.dms_to(TL) if "could not post the class prompts" in text_of(m)]
+    problems = [m for m in notices_to(world, TL) if "could not post the class prompts" in text_of(m)]
     assert len(problems) == 1
     assert "/invite @Training Day" in text_of(problems[0])

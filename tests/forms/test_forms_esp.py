@@ -14,7 +14,7 @@ from bot.esp_tracker import service as esp
 from bot.forms import service as forms
 from bot.slack import ids
 from db.models import CarrierTicket, CertAttempt, EspItem, FormSubmission, ProgressMark
-from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, replies, text_of
+from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, reached, replies, text_of
 
 ANA_N, BEN_N, ANA_NPN = "N1234567", "N2345678", "19283746"
 
@@ -122,7 +122,7 @@ def cohort(world) -> int:
 
 
 def esp_dms(world, user: str) -> list[str]:
-    return [text_of(m) for m in world.slack.dms_to(user) if "ESP-complete" in text_of(m)]
+    return [text_of(m) for m in reached(world, user) if "ESP-complete" in text_of(m)]
 
 
 # -- the picker and the modals ----------------------------------------------------------------------
@@ -185,8 +185,8 @@ def test_aetna_cert_with_proof_completes_aetna_on_the_tracker_and_the_progress(w
         [row] = session.query(EspItem).all()
         assert row.changed_by.slack_user_id == TL
     assert world.slack.calls("files.info") == []  # the submitted state carries the file's details
-    [dm] = world.slack.dms_to(TL)
-    assert "Carrier Cert Completion" in text_of(dm) and "Aetna: complete" in text_of(dm)
+    [dm] = [m for m in reached(world, TL) if "Carrier Cert Completion" in text_of(m)]
+    assert dm.get("digest") and "Aetna: complete" in text_of(dm)  # a line of the TL's digest
 
 
 def test_ahip_cert_needs_no_screenshot(world, cohort):
@@ -230,7 +230,7 @@ def test_failed_cert_form_writes_the_failcert_record_and_its_dms(world, cohort):
     with world.ctx.db.session() as session:
         [attempt] = session.query(CertAttempt).all()
         assert (attempt.carrier_key, attempt.attempt_no, attempt.score) == ("aetna", 1, 62)
-    assert any("failed the Aetna exam" in text_of(m) for m in world.slack.dms_to(PM))
+    assert any("failed the Aetna exam" in text_of(m) for m in reached(world, PM))
     assert tracker(world)["aetna"] == esp.IN_PROGRESS
     submit(world, "failedcert", carrier="aetna")
     submit(world, "failedcert", carrier="aetna")

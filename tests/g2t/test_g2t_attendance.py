@@ -13,7 +13,7 @@ from bot.cohorts import service as cohorts
 from bot.reports import tracker_export as tracker_sheet
 from bot.slack import ids
 from tests.g2t_steps import EMAILS, connect, g2t, import_linkless
-from tests.helpers import ANA, BEN, CHLOE, CLASS, TL, replies, text_of
+from tests.helpers import ANA, BEN, CHLOE, CLASS, TL, reached, replies, text_of
 
 CH = ZoneInfo("America/Chicago")
 
@@ -38,7 +38,7 @@ def _hold_day_1(world) -> None:
 
 
 def _g2t_dms(world) -> list[str]:
-    return [text_of(m) for m in world.slack.dms_to(TL) if "with GoTo Training" in str(m.get("text"))]
+    return [text_of(m) for m in reached(world, TL) if "really in the GoTo Training session" in text_of(m)]
 
 
 def test_the_days_codes_come_from_real_presence_once_goto_publishes_the_report(g2t_world):
@@ -47,7 +47,7 @@ def test_the_days_codes_come_from_real_presence_once_goto_publishes_the_report(g
     g2t_world.advance_to(at(8, 0))
     _hold_day_1(g2t_world)
     g2t_world.advance_to(at(17, 20))  # end of day; the first try (17:15) finds no report yet
-    eod = text_of(g2t_world.slack.dms_to(TL)[-1])
+    eod = next(text_of(m) for m in reached(g2t_world, TL) if "Attendance –" in text_of(m))
     assert "Attendance – AHIP/Aetna class - Dec 1, day 1" in eod and "as soon as it is there" in eod
     assert _g2t_dms(g2t_world) == []
     g2t_world.clock.set(at(17, 40))  # the report is out 30 minutes after the 17:02 end
@@ -89,7 +89,7 @@ def test_a_report_that_never_comes_is_retried_then_the_tl_is_told_once(g2t_world
         g2t_world.run_job("bot.g2t.jobs:sync")
     tries = len(standin.calls("sessions"))
     assert 5 <= tries <= 12  # backoff: 15, 30, 60 min, then hourly; not every 15 minutes
-    told = [text_of(m) for m in g2t_world.slack.dms_to(TL) if "no attendee report" in text_of(m)]
+    told = [text_of(m) for m in reached(g2t_world, TL) if "no attendee report" in text_of(m)]
     assert len(told) == 1 and "proposed from Slack check-ins" in told[0]
 
 

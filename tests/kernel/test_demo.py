@@ -18,9 +18,9 @@ def test_the_demo_plays_the_class_in_order_and_quickly(tmp_path):
         "looks like an NPN, not an N-Number",  # the N-Number guard
         "[DM to Ana Ruiz]",  # the G2T link, the day before
         "Good morning! Day 1 of 3",  # the pinned morning post
-        "marked tardy: Dev Patel",  # the tardy DM to the TL
+        "marked tardy: Dev Patel",  # the tardy line of the TL's digest after the break
         "marked *MIA*:",  # Ben forgot to lower his hand
-        "Excused: Ben Okafor",  # the TL excused him
+        "*Ben Okafor*: Excused by @Tess",  # the TL excused him: the MIA line changed in place
         "*Join breakout room 3*",  # help claimed into a room
         "Saved: *Verbal coaching* for *Ana Ruiz*",  # a coaching
         "1st of 3 attempts",  # a failed exam

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.core import people
 from bot.core.timefmt import span_for, time_for
 from db.models import AuditEntry
-from tests.helpers import ANA, BEN, CLASS, TL, import_cohort, text_of
+from tests.helpers import ANA, BEN, CLASS, TL, import_cohort, reached, text_of
 
 CH = ZoneInfo("America/Chicago")
 
@@ -44,7 +44,7 @@ def test_an_agent_in_los_angeles_reads_their_own_times(world):
     assert "8:00 AM – 5:00 PM CST" in ben and "PST" not in ben
 
     world.advance_to(datetime(2026, 12, 1, 8, 10, tzinfo=CH))  # nobody checked in: the TL hears
-    tardy = text_of(world.slack.dms_to(TL)[-1])
+    tardy = next(text_of(m) for m in reached(world, TL) if "marked tardy" in text_of(m))
     assert "not checked in by 7:00 AM MST (8:00 AM CST)" in tardy
     morning = [text_of(m) for m in world.slack.messages(channel=CLASS) if "Good morning" in text_of(m)]
     assert morning and "8:00 AM – 5:00 PM CST" in morning[0] and "PST" not in morning[0]

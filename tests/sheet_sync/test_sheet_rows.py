@@ -10,7 +10,7 @@ from bot.esp_tracker import service as esp
 from bot.slack import ids
 from bot.standin.transcript import flatten_blocks
 from db.models import AuditEntry, Person
-from tests.helpers import ANA, CLASS, PM, TL, import_cohort, text_of
+from tests.helpers import ANA, CLASS, PM, TL, import_cohort, reached, text_of
 from tests.sheet_sync.test_sheet_sync import ANA_N, HEADER, SHEET_ID, TAB, pull, push, row, sheet_notes_to
 
 
@@ -20,7 +20,7 @@ def copy_of_row(values: dict[str, str], **changes: str) -> list[str]:
 
 
 def copies_told_to(world, user: str) -> list[dict]:
-    return [m for m in world.slack.dms_to(user) if "is also on row" in text_of(m)]
+    return [m for m in reached(world, user) if "is also on row" in text_of(m)]
 
 
 def status(world, user: str, item: str) -> str:

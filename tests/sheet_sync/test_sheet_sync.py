@@ -23,7 +23,7 @@ from bot.standin.sheets import SheetsStandIn
 from db.models import AuditEntry, SheetWrite
 from db.session import Database
 from tests.conftest import AGENTS, DEFAULT_START, STAFF
-from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, replies, text_of
+from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, reached, replies, text_of
 
 SHEET_ID = "1TrackerSheetStandIn"
 TAB = "ESP Tracker"
@@ -368,7 +368,7 @@ def test_pull_reads_all_columns_in_one_batch_get(sworld, sheets):
 
 # -- disagreement -----------------------------------------------------------------------------------
 def sheet_notes_to(world: World, user: str) -> list[dict]:
-    return [m for m in world.slack.dms_to(user) if "tracking sheet" in text_of(m)]
+    return [m for m in reached(world, user) if "tracking sheet" in text_of(m)]
 
 
 def test_a_bot_cell_typed_over_is_kept_told_to_the_tl_once_and_can_be_taken(sworld, sheets):

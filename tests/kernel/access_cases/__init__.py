@@ -9,6 +9,7 @@ from tests.kernel.access_cases import (
     claims,
     cohorts,
     day,
+    notifications,
     people,
     pictures,
     policies,
@@ -29,4 +30,5 @@ CASES: dict[Action, Case] = {
     **pictures.CASES,
     **records.CASES,
     **claims.CASES,
+    **notifications.CASES,
 }
