@@ -35,7 +35,9 @@ def play(stage: Stage) -> None:
     for agent in (ANA, BEN, CHLOE):
         stage.says(agent, ":white_check_mark: on the morning post")
         world.driver.reaction(agent, "white_check_mark", CLASS_CHANNEL, morning["ts"])
-    stage.narrate("Dev has not checked in by 8:05; the TL reads it once, in the digest after the break, and Dev is told.")
+    stage.narrate(
+        "Dev has not checked in by 8:05; the TL reads it once, in the digest after the break, and Dev is told."
+    )
     world.advance_to(at(8, 6))
     stage.show()
     _claim_and_keep(stage)
