@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,7 @@ from bot.config.notifications import parse_hhmm
 from bot.config.playbook import Playbook
 from bot.core import outbox
 from bot.core.text import escape_line
+from bot.core.timefmt import reader_zone
 from db.models import Cohort, DigestLine, Notification, NotificationPreference, Person, Role
 
 DIGEST = "digest"
@@ -83,8 +84,8 @@ def choices_for(session: Session, playbook: Playbook, recipient: str) -> Choices
     policy = playbook.notifications
     person = session.scalar(select(Person).where(Person.slack_user_id == recipient))
     pref = preference(session, recipient)
-    class_zone = _known_zone(_class_zone(session, person), policy.default_timezone)
-    zone = _known_zone(person.timezone if person is not None else None, class_zone)
+    class_zone = reader_zone(_class_zone(session, person), policy.default_timezone)
+    zone = reader_zone(person.timezone if person is not None else None, class_zone)
     moments = default_moments(playbook, person.role if person is not None else None)
     quiet: tuple[time, time] | None = None
     modes: dict[str, str] = {}
@@ -106,16 +107,6 @@ def choices_for(session: Session, playbook: Playbook, recipient: str) -> Choices
         day_end=playbook.day.day_end,
         day_end_open_for=timedelta(minutes=policy.day_end_open_minutes),
     )
-
-
-def _known_zone(zone: str | None, fallback: str) -> str:
-    if not zone:
-        return fallback
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return fallback
-    return zone
 
 
 def _class_zone(session: Session, person: Person | None) -> str | None:

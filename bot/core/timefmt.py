@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from bot.core.zones import known_zone
+
 
 def local(moment: datetime, timezone: str) -> datetime:
     return moment.astimezone(ZoneInfo(timezone))
@@ -73,13 +75,7 @@ def show_for(moment: datetime, reader_tz: str | None, class_tz: str) -> str:
 # -- counting days ------------------------------------------------------------------------------
 def reader_zone(reader_tz: str | None, fallback: str) -> str:
     """The reader's zone when it is one zoneinfo knows, else `fallback` (the class's)."""
-    if not reader_tz:
-        return fallback
-    try:
-        ZoneInfo(reader_tz)
-    except (ValueError, KeyError):
-        return fallback
-    return reader_tz
+    return known_zone(reader_tz) or fallback
 
 
 def calendar_days(since: datetime, now: datetime, timezone: str) -> int:
