@@ -40,7 +40,7 @@ def play(stage: Stage) -> None:
     )
     world.advance_to(at(8, 6))
     stage.show()
-    _claim_and_keep(stage)
+    _dev_claims(stage)
 
     stage.scene("Break 1: raise the hand, lower it after")
     world.advance_to(at(9, 55))
@@ -82,24 +82,30 @@ def play(stage: Stage) -> None:
         private_metadata=meta,
     )
     stage.show()
+    _tl_keeps(stage)
 
 
-def _claim_and_keep(stage: Stage) -> None:
-    """Dev says he was there; the TL, who did not see him, keeps the mark."""
+def _dev_claims(stage: Stage) -> None:
+    """Dev says he was there; his claim waits in the TL's digest for after the break."""
     world = stage.world
     told = world.slack.dms_to(DEV)[-1]
     there = next(e for b in told["blocks"] if b["type"] == "actions" for e in b["elements"])
     stage.says(DEV, "clicks I was there")
     world.driver.action(there["action_id"], there["value"], user=DEV)
     stage.show()
-    card = world.slack.dms_to(TL)[-1]
+
+
+def _tl_keeps(stage: Stage) -> None:
+    """The TL, who did not see Dev, keeps the mark from the claim's line in the digest."""
+    world = stage.world
     keep = next(
         e
-        for b in card["blocks"]
+        for m in reversed(world.slack.seen_by(TL))
+        for b in m.get("blocks") or []
         if b["type"] == "actions"
         for e in b["elements"]
-        if e["text"]["text"] == "Keep"
+        if e.get("action_id") == ids.ACTION_ATTENDANCE_CLAIM_KEEP
     )
-    stage.says(TL, "clicks Keep (Dev was not in the session)")
+    stage.says(TL, "clicks Keep on Dev's claim (Dev was not in the session)")
     world.driver.action(keep["action_id"], keep["value"], user=TL)
     stage.show()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.slack import ids
 from db.models import AttendanceFlag, AuditEntry
-from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, replies, text_of
+from tests.helpers import ANA, BEN, CLASS, PM, TL, import_cohort, reached, replies, text_of
 
 CH = ZoneInfo("America/Chicago")
 
@@ -26,7 +26,8 @@ def _told(world, user: str) -> list[dict]:
 
 
 def _cards(world) -> list[dict]:
-    return [m for m in world.slack.dms_to(TL) if "says they were there" in text_of(m)]
+    """The TL's claim cards: lines of their digest by default (the notification budget)."""
+    return [m for m in reached(world, TL) if "says they were there" in text_of(m)]
 
 
 def _flag(world, flag_id: int) -> AttendanceFlag:

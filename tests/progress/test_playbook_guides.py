@@ -17,7 +17,7 @@ from bot.standin.server import SlackStandIn
 from db.models import Role
 from tests.class_day.test_training_day import flags, prompt_ts, react
 from tests.conftest import AGENTS, DEFAULT_START, STAFF, _empty
-from tests.helpers import ANA, BEN, CHLOE, CLASS, TL, import_cohort, text_of
+from tests.helpers import ANA, BEN, CHLOE, CLASS, TL, import_cohort, reached, text_of
 from tests.red_flags.test_red_flags import add_staff
 
 CHI = ZoneInfo("America/Chicago")
@@ -119,7 +119,7 @@ def test_a_class_gets_the_steps_its_playbooks_guide_calls_for(guide):
     if wanted["producer_world"]:
         world.driver.command("/progress", "pw registered", user=ANA, channel=CLASS)
     world.advance_to(datetime(2026, 12, 1, 17, 30, tzinfo=CHI))
-    behind = "\n".join(text_of(m) for m in world.slack.dms_to(TL) if "Producer World" in text_of(m))
+    behind = "\n".join(text_of(m) for m in reached(world, TL) if "Producer World" in text_of(m))
     assert bool(behind) == wanted["producer_world"]
     world.clock.set(datetime(2026, 12, 2, 7, 30, tzinfo=CHI))
     world.run_job("bot.reports.morning_jobs:send_report", "2026-12-02")
@@ -133,10 +133,10 @@ def test_a_class_gets_the_steps_its_playbooks_guide_calls_for(guide):
     world.advance_to(datetime(2026, 12, 2, 8, 0, tzinfo=CHI))
     world.driver.command("/esp", f"<@{BEN}|ben> aetna=in_progress", user=TL, channel=CLASS)
     world.advance_to(datetime(2026, 12, 2, 12, 46, tzinfo=CHI))
-    aetna = [m for m in world.slack.dms_to(TL) if "on Aetna certification" in text_of(m)]
+    aetna = [m for m in reached(world, TL) if "on Aetna certification" in text_of(m)]
     assert len(aetna) == (1 if wanted["aetna_clock"] else 0)
 
     # Every guide gives AHIP 24 training hours: Thursday at 5 PM, a verbal for each agent not done.
     world.advance_to(datetime(2026, 12, 3, 17, 1, tzinfo=CHI))
-    ahip = [text_of(m) for m in world.slack.dms_to(TL) if "training hours on AHIP" in text_of(m)]
+    ahip = [text_of(m) for m in reached(world, TL) if "training hours on AHIP" in text_of(m)]
     assert len(ahip) == 3 and all("Proposed: *Verbal coaching*" in t for t in ahip)
