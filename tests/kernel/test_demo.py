@@ -26,6 +26,13 @@ def test_the_demo_plays_the_class_in_order_and_quickly(tmp_path):
         "1st of 3 attempts",  # a failed exam
         "[DM to Paolo (production manager)]",  # ... the PM hears of it
         "*Resolved* by Erin",  # a red flag resolved
+        # HR records: the Written CAP as the TL's DOCX, saved; the agent's acknowledgement; who read.
+        "the TL received cap-ana-ruiz-written-2026-12-01.docx",
+        "    Agent: Ana Ruiz\n",  # read back from the DOCX
+        f"CAP saved: {tmp_path.resolve() / 'cap-ana-ruiz-written-2026-12-01.docx'}",
+        ":white_check_mark: Acknowledged Tue Dec 1, 11:13 AM CST.",
+        "Who read: Ana Ruiz",
+        "*Paolo* · coaching history",
         "Attendance – AHIP/Aetna class - Dec 1, day 1",  # the end-of-day DM
         "is ESP-complete",  # the PM's DM
         # GoTo Training: the G2T made, a personal link, the start link, real minutes.
@@ -45,7 +52,10 @@ def test_the_demo_plays_the_class_in_order_and_quickly(tmp_path):
     saved = sorted(p.name for p in tmp_path.iterdir())
     assert saved == [
         "attendance-ahip-aetna-class-dec-1-2026-12-07.png",
+        "cap-ana-ruiz-written-2026-12-01.docx",
         "funnel-2026-12-07.png",
         "pass-rates-2026-12-07.png",
     ]
-    assert all((tmp_path / name).read_bytes().startswith(b"\x89PNG") for name in saved)
+    pictures = [name for name in saved if name.endswith(".png")]
+    assert all((tmp_path / name).read_bytes().startswith(b"\x89PNG") for name in pictures)
+    assert (tmp_path / "cap-ana-ruiz-written-2026-12-01.docx").read_bytes().startswith(b"PK")
