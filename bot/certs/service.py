@@ -8,6 +8,7 @@ enqueue, to be sent after the commit.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -94,6 +95,19 @@ def attempts_by_carrier(
         stmt = stmt.where(CertAttempt.year == year)
     rows = session.execute(stmt.group_by(CertAttempt.carrier_key))
     return {key: int(count) for key, count in rows}
+
+
+def failed_attempt_counts(session: Session, person_ids: Iterable[int]) -> dict[int, int]:
+    """Agent id -> their failed attempts over all time, for the agents who have any (one query)."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return {}
+    stmt = (
+        select(CertAttempt.person_id, func.count())
+        .where(CertAttempt.person_id.in_(ids))
+        .group_by(CertAttempt.person_id)
+    )
+    return {person_id: int(count) for person_id, count in session.execute(stmt)}
 
 
 def attempts_of(session: Session, person_id: int) -> list[CertAttempt]:

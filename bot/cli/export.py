@@ -85,6 +85,9 @@ def export_tracker(args: argparse.Namespace, settings: Settings) -> int:
     with ctx.db.session() as session:
         cohort_name = cohorts.by_id(session, args.cohort).name
         table = tracker_sheet.rows(session, args.cohort, ctx.playbook, ctx.clock.now())
+        tracker_sheet.record_failed_exam_reads(
+            session, [args.cohort], reader="cli", at=ctx.clock.now(), where=f"the tracking sheet {path.name}"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     if args.format == "csv":
         tracker_sheet.write_csv(table, path)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.access import targets as access
@@ -599,6 +599,18 @@ def coach_form(work: Work, agent_user_id: str, prefill: Prefill | None = None) -
             what=record_reads.IDENTITY,
             at=work.now,
             detail="the N-Number, on the /coach form",
+        )
+    failed = work.session.scalar(
+        select(func.count()).select_from(CertAttempt).where(CertAttempt.person_id == agent.id)
+    )
+    if failed:
+        record_reads.record(
+            work.session,
+            reader=work.actor.slack_user_id,
+            person_id=agent.id,
+            what=record_reads.FAILED_EXAMS,
+            at=work.now,
+            detail=f"the /coach form: {failed} failed attempt(s)",
         )
     return form_data(work.session, agent, playbook, prefill, note, work.now)
 

@@ -4,9 +4,10 @@ Written in the reading use case's own transaction, so a refused read leaves no t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import RecordRead
@@ -35,6 +36,26 @@ def record(
         )
     )
     session.flush()
+
+
+def record_many(
+    session: Session, *, reader: str, what: str, at: datetime, rows: Iterable[tuple[int, str | None]]
+) -> int:
+    """One read per (agent id, detail) in one INSERT, for a view that shows many agents at once
+    (a class's list, an export). Returns how many rows it wrote."""
+    values = [
+        {
+            "at": at,
+            "reader": reader,
+            "person_id": person_id,
+            "what": what,
+            "detail": (detail or None) and detail[:300],
+        }
+        for person_id, detail in rows
+    ]
+    if values:
+        session.execute(insert(RecordRead), values)
+    return len(values)
 
 
 def reads_of(session: Session, person_id: int, limit: int = 200) -> list[RecordRead]:

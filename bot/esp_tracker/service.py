@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.access import targets as access
 from bot.access.policy import Action, Target
 from bot.cohorts import service as cohorts
-from bot.core import audit, people
+from bot.core import audit, people, record_reads
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.text import escape_line, shorten
 from bot.core.timefmt import show
@@ -398,16 +398,23 @@ def _class_tracker(work: Work, channel_id: str) -> ClassTracker:
     work.allow(Action.ESP_CLASS_READ, access.cohort_target(cohort) if cohort else Target())
     if cohort is None:
         raise NotFound(cohorts.NO_COHORT_HERE)
-    rows = [
-        (
-            agent.name,
-            [
-                (STATUS_EMOJI[s.status], s.label.split("/")[0], s.status_label)
-                for s in statuses(work.session, agent.id).values()
-            ],
+    rows, blocked = [], []
+    for agent in cohorts.active_agents(work.session, cohort.id):
+        states = statuses(work.session, agent.id).values()
+        rows.append(
+            (agent.name, [(STATUS_EMOJI[s.status], s.label.split("/")[0], s.status_label) for s in states])
         )
-        for agent in cohorts.active_agents(work.session, cohort.id)
-    ]
+        exams = [s.label for s in states if s.status == BLOCKED]
+        if exams:
+            blocked.append((agent.id, f"/esp class: blocked for {', '.join(exams)} (attempts used up)"))
+    # A blocked exam says the agent failed it as often as allowed: a failed-exam record, shown.
+    record_reads.record_many(
+        work.session,
+        reader=work.actor.slack_user_id,
+        what=record_reads.FAILED_EXAMS,
+        at=work.now,
+        rows=blocked,
+    )
     return ClassTracker(cohort.name, list(ITEMS.values()), rows)
 
 

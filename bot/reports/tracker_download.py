@@ -87,6 +87,13 @@ def tracker_file(work: Work, fmt: Format) -> TrackerFile:
         else "classes"
     )
     filename = f"esp-tracker-{slug or 'class'}-{stamp}.{fmt}"
+    tracker_export.record_failed_exam_reads(
+        work.session,
+        [c.id for c in readable],
+        reader=actor.slack_user_id,
+        at=work.now,
+        where=f"the ESP tracker export {filename}",
+    )
     if fmt == "xlsx":
         content = tracker_export.xlsx_bytes(tables)
     else:

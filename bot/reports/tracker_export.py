@@ -19,6 +19,7 @@ from bot.class_day import points as attendance_points
 from bot.coaching import service as coaching
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
+from bot.core import record_reads
 from bot.core.cells import formula_like, formula_safe
 from bot.core.timefmt import local
 from bot.esp_tracker import service as esp
@@ -78,6 +79,23 @@ def rows(
             + [local(moved, cohort.timezone).date().isoformat() if moved else ""]
         )
     return table
+
+
+def record_failed_exam_reads(
+    session: Session, cohort_ids: list[int], *, reader: str, at: datetime, where: str
+) -> int:
+    """The export shows each agent's failed attempts: one read per agent who has any, one INSERT."""
+    person_ids = [
+        e.person_id for cohort_id in cohort_ids for e in cohorts.tracked_enrollments(session, cohort_id)
+    ]
+    counts = certs.failed_attempt_counts(session, person_ids)
+    return record_reads.record_many(
+        session,
+        reader=reader,
+        what=record_reads.FAILED_EXAMS,
+        at=at,
+        rows=[(pid, f"{where}: {n} failed attempt(s)") for pid, n in sorted(counts.items())],
+    )
 
 
 def _g2t_minutes(session: Session, playbook: Playbook, cohort: Cohort, agent: Person) -> str:

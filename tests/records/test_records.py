@@ -92,6 +92,50 @@ def test_an_admin_sees_who_read_an_agents_records_and_nobody_else_does(world, mo
     assert "Ana Ruiz: 3 read(s)" in out and f"\t{PM}\tcoaching history" in out
 
 
+def test_failed_exams_shown_to_staff_are_listed_as_read_once_per_view(world, monkeypatch, capsys, tmp_path):
+    _staff(world)
+    import_cohort(world)
+    for score in (55, 60, 61):  # the 3rd blocks AHIP
+        world.driver.command("/failcert", f"<@{ANA}|ana> ahip {score}", user=TL, channel=CLASS)
+    with world.ctx.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(RecordRead)) == 0  # recording is no read
+    world.clock.advance(timedelta(minutes=10))
+    world.driver.command("/esp", "class", user=PM, channel=CLASS)
+    world.clock.advance(timedelta(minutes=10))
+    world.driver.command("/esp", "export csv", user=ESP, channel="C0GENERAL1")
+    world.clock.advance(timedelta(minutes=10))
+    world.driver.command("/coach", f"<@{ANA}|ana>", user=TL, channel=CLASS)
+
+    answer = _answer(
+        world, world.driver.command("/records", f"reads <@{ANA}|ana>", user=ADMIN, channel=CLASS)
+    )
+    failed = [line for line in answer.splitlines() if "· failed exams" in line]
+    assert len(failed) == 3, answer
+    assert "Tess Lead* · failed exams — the /coach form: 3 failed attempt(s)" in failed[0]
+    assert "Erin Esp* · failed exams — the ESP tracker export esp-tracker-" in failed[1]
+    assert "3 failed attempt(s)" in failed[1]
+    assert "Paolo Manager* · failed exams — /esp class: blocked for AHIP" in failed[2]
+    with world.ctx.db.session() as session:
+        ben = session.scalar(select(Person.id).where(Person.slack_user_id == BEN))
+        reads = session.scalars(select(RecordRead).where(RecordRead.what == "failed_exams")).all()
+        assert ben not in {r.person_id for r in reads}  # no failed exam, nothing read
+
+    # The CLI's tracking sheet shows the attempts too; the CLI is the reader.
+    monkeypatch.setenv("DATABASE_URL", world.database_url)
+    monkeypatch.setenv("SLACK_API_URL", world.slack.api_url)
+    monkeypatch.delenv("PLAYBOOK", raising=False)
+    with world.ctx.db.session() as session:
+        cohort_id = session.scalar(select(Enrollment.cohort_id).limit(1))
+    sheet = tmp_path / "sheet.csv"
+    assert (
+        app.main(["export", "tracker", "--cohort", str(cohort_id), "--format", "csv", "--output", str(sheet)])
+        == 0
+    )
+    assert app.main(["records", "reads", "--agent", ANA]) == 0
+    out = capsys.readouterr().out
+    assert "\tcli\tfailed exams\tthe tracking sheet sheet.csv: 3 failed attempt(s)" in out
+
+
 def test_the_whole_record_is_one_formula_safe_zip_for_those_allowed(world, monkeypatch, tmp_path):
     _staff(world)
     import_cohort(world)
