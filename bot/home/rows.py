@@ -79,6 +79,21 @@ def esp_of(
     return result
 
 
+def blocked_in_classes(session: Session, cohort_ids: list[int]) -> dict[int, list[str]]:
+    """Agent id -> the tracker items they are blocked on (an exam's attempts used up), one query."""
+    if not cohort_ids:
+        return {}
+    found: dict[int, list[str]] = defaultdict(list)
+    rows = session.execute(
+        select(EspItem.person_id, EspItem.item)
+        .where(EspItem.person_id.in_(_in_classes(cohort_ids)), EspItem.status == esp.BLOCKED)
+        .order_by(EspItem.person_id, EspItem.item)
+    )
+    for person_id, item in rows:
+        found[person_id].append(esp.ITEMS.get(item, item))
+    return dict(found)
+
+
 def coaching_levels(session: Session, playbook: Playbook, cohort_ids: list[int]) -> dict[int, str]:
     """The highest level each agent has been coached at (its label), as coaching.current_level."""
     best: dict[int, tuple[int, int, str]] = {}

@@ -16,7 +16,7 @@ from bot.class_day import attendance
 from bot.class_day import points as attendance_points
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
-from bot.core import people
+from bot.core import people, record_reads
 from bot.core.text import escape_line
 from bot.core.timefmt import clock_time, local, show_date
 from bot.core.unit_of_work import Work, use_case
@@ -206,4 +206,24 @@ def home_view(work: Work) -> dict[str, Any]:
     actor = work.allow(Action.HOME_VIEW)
     # Only people who have opened their Home get live updates.
     opened(work.session, actor.slack_user_id, work.now)
-    return view_for(work.session, work.playbook, actor.slack_user_id, work.now)
+    view = view_for(work.session, work.playbook, actor.slack_user_id, work.now)
+    if actor.role in (Role.TL, Role.PM, Role.ADMIN):
+        _record_blocked_shown(work, actor)
+    return view
+
+
+def _record_blocked_shown(work: Work, viewer: Person) -> None:
+    """A staff Home marks an agent blocked on an exam whose attempts are used up: a failed-exam
+    record, read. Recorded when the person opens their Home (one SELECT and one INSERT), never on
+    the live refreshes the bot pushes, which nobody asked to read."""
+    classes = [c.id for c in cohorts.visible_to(work.session, viewer)]
+    blocked = home_rows.blocked_in_classes(work.session, classes)
+    record_reads.record_many(
+        work.session,
+        reader=viewer.slack_user_id,
+        what=record_reads.FAILED_EXAMS,
+        at=work.now,
+        rows=[
+            (pid, f"the App Home: blocked for {', '.join(items)}") for pid, items in sorted(blocked.items())
+        ],
+    )

@@ -105,12 +105,16 @@ def test_failed_exams_shown_to_staff_are_listed_as_read_once_per_view(world, mon
     world.driver.command("/esp", "export csv", user=ESP, channel="C0GENERAL1")
     world.clock.advance(timedelta(minutes=10))
     world.driver.command("/coach", f"<@{ANA}|ana>", user=TL, channel=CLASS)
+    world.clock.advance(timedelta(minutes=10))
+    world.driver.event({"type": "app_home_opened", "user": PM, "tab": "home", "channel": "D0PM0001"})
+    world.settle()
 
     answer = _answer(
         world, world.driver.command("/records", f"reads <@{ANA}|ana>", user=ADMIN, channel=CLASS)
     )
     failed = [line for line in answer.splitlines() if "· failed exams" in line]
-    assert len(failed) == 3, answer
+    assert len(failed) == 4, answer
+    assert "Paolo Manager* · failed exams — the App Home: blocked for AHIP" in failed.pop(0)
     assert "Tess Lead* · failed exams — the /coach form: 3 failed attempt(s)" in failed[0]
     assert "Erin Esp* · failed exams — the ESP tracker export esp-tracker-" in failed[1]
     assert "3 failed attempt(s)" in failed[1]
@@ -119,6 +123,7 @@ def test_failed_exams_shown_to_staff_are_listed_as_read_once_per_view(world, mon
         ben = session.scalar(select(Person.id).where(Person.slack_user_id == BEN))
         reads = session.scalars(select(RecordRead).where(RecordRead.what == "failed_exams")).all()
         assert ben not in {r.person_id for r in reads}  # no failed exam, nothing read
+        assert sum(1 for r in reads if (r.detail or "").startswith("the App Home")) == 1
 
     # The CLI's tracking sheet shows the attempts too; the CLI is the reader.
     monkeypatch.setenv("DATABASE_URL", world.database_url)
