@@ -372,7 +372,18 @@ def show_tracker(work: Work, agent_user_id: str) -> Tracker:
     """/esp @agent: the agent's tracker and open red flags (agents see only their own)."""
     agent = people.require_agent(work.session, agent_user_id)
     work.allow(Action.ESP_READ, access.agent_target(work.session, agent))
-    return tracker_of(work.session, agent)
+    tracker = tracker_of(work.session, agent)
+    exams = [s.label for s in statuses(work.session, agent.id).values() if s.status == BLOCKED]
+    if exams and work.actor.id != agent.id:
+        record_reads.record(
+            work.session,
+            reader=work.actor.slack_user_id,
+            person_id=agent.id,
+            what=record_reads.FAILED_EXAMS,
+            at=work.now,
+            detail=f"/esp @agent: blocked for {', '.join(exams)} (attempts used up)",
+        )
+    return tracker
 
 
 @use_case

@@ -101,6 +101,9 @@ def test_failed_exams_shown_to_staff_are_listed_as_read_once_per_view(world, mon
         assert session.scalar(select(func.count()).select_from(RecordRead)) == 0  # recording is no read
     world.clock.advance(timedelta(minutes=10))
     world.driver.command("/esp", "class", user=PM, channel=CLASS)
+    world.driver.command("/esp", f"<@{ANA}|ana>", user=ANA, channel=CLASS)  # her own: no read
+    world.clock.advance(timedelta(minutes=10))
+    world.driver.command("/esp", f"<@{ANA}|ana>", user=TL, channel=CLASS)
     world.clock.advance(timedelta(minutes=10))
     world.driver.command("/esp", "export csv", user=ESP, channel="C0GENERAL1")
     world.clock.advance(timedelta(minutes=10))
@@ -113,12 +116,13 @@ def test_failed_exams_shown_to_staff_are_listed_as_read_once_per_view(world, mon
         world, world.driver.command("/records", f"reads <@{ANA}|ana>", user=ADMIN, channel=CLASS)
     )
     failed = [line for line in answer.splitlines() if "· failed exams" in line]
-    assert len(failed) == 4, answer
+    assert len(failed) == 5, answer
     assert "Paolo Manager* · failed exams — the App Home: blocked for AHIP" in failed.pop(0)
     assert "Tess Lead* · failed exams — the /coach form: 3 failed attempt(s)" in failed[0]
     assert "Erin Esp* · failed exams — the ESP tracker export esp-tracker-" in failed[1]
     assert "3 failed attempt(s)" in failed[1]
-    assert "Paolo Manager* · failed exams — /esp class: blocked for AHIP" in failed[2]
+    assert "Tess Lead* · failed exams — /esp @agent: blocked for AHIP" in failed[2]
+    assert "Paolo Manager* · failed exams — /esp class: blocked for AHIP" in failed[3]
     with world.ctx.db.session() as session:
         ben = session.scalar(select(Person.id).where(Person.slack_user_id == BEN))
         reads = session.scalars(select(RecordRead).where(RecordRead.what == "failed_exams")).all()
