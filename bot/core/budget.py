@@ -322,6 +322,16 @@ def shown(session: Session, key: str) -> tuple[str, list[dict[str, Any]] | None]
     return row.text, row.blocks
 
 
+def keys_under(session: Session, prefix: str) -> list[str]:
+    """The keys written that start with `prefix` (one event's messages to several people), on
+    their own or as digest lines."""
+    lines = session.scalars(select(DigestLine.key).where(DigestLine.key.startswith(prefix, autoescape=True)))
+    rows = session.scalars(
+        select(Notification.key).where(Notification.key.startswith(prefix, autoescape=True))
+    )
+    return sorted({*lines, *rows})
+
+
 def revise(
     session: Session,
     playbook: Playbook,
