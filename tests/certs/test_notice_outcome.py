@@ -67,3 +67,18 @@ def test_a_notice_with_nothing_new_is_not_updated(world):
     world.driver.command("/coach", f"<@{ANA}|ana> conduct verbal Late back", user=TL, channel=CLASS)
     world.settle()
     assert len(world.slack.updates(channel=dm_channel_for(TL))) == updates
+
+
+def test_the_notice_of_the_attempt_that_blocked_shows_the_block_lifted(world):
+    import_cohort(world)
+    world.advance_to(datetime(2026, 12, 31, 23, 0, tzinfo=CHI))
+    for score in (61, 62, 63):
+        world.driver.command("/failcert", f"<@{ANA}|ana> ahip {score}", user=PM, channel=CLASS)
+    # The TL's digest goes out after the first break of New Year's Day, past the lift: its line
+    # already says so (a line not sent yet is sent as it stands).
+    world.advance_to(datetime(2027, 1, 1, 0, 5, tzinfo=CHI))
+    [lifted] = [n for n in reached(world, TL) if "3rd of 3" in text_of(n)]
+    assert "blocked for AHIP until Jan 1, 2027" in text_of(lifted)
+    assert "The AHIP block lifted on Jan 1, 2027: the attempts start over." in text_of(lifted)
+    # The attempts before it were retaken, not blocking: they say so, and no more.
+    assert "block lifted" not in text_of(_notice(world, "1st of 3"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.slack import ids
 from bot.standin.server import dm_channel_for
 from tests.helpers import ANA, BEN, CLASS, TL, import_cohort, reached, replies, text_of
 
@@ -67,4 +68,33 @@ def test_claims_accepted_after_the_day_show_in_its_summary_in_place(world):
     # Her MIA marks excused: the code is what her late check-in gives.
     assert "Ana Ruiz*: Tardy < 1 hour" in text_of(after)
     assert "Ana Ruiz*: Unresponsive" not in text_of(after)
+    assert len(world.slack.dms_to(TL)) == dms, "no new DM"
+
+
+def test_mias_excused_after_the_day_show_in_its_summary_in_place(world):
+    _day_one_ended(world)
+    before = _summary(world)
+    assert "Ben Okafor*: Unresponsive or Missing During Class (MIA)" in text_of(before)
+    dms = len(world.slack.dms_to(TL))
+    flags = [
+        e["value"]
+        for n in reached(world, TL)
+        for b in n.get("blocks") or []
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ids.ACTION_MIA_EXCUSE and e.get("accessibility_label") == "Excuse Ben Okafor"
+    ]
+    assert flags
+    for flag_id in flags:
+        world.driver.action(ids.ACTION_MIA_EXCUSE, flag_id, user=TL, channel="DTL")
+        meta = world.slack.calls("views.open")[-1].args["view"]["private_metadata"]
+        world.driver.submit_view(
+            ids.VIEW_MIA_REASON,
+            {ids.MIA_REASON_BLOCK: {ids.FIELD_INPUT: {"value": "Camera trouble, told me in chat"}}},
+            user=TL,
+            private_metadata=meta,
+        )
+    after = _summary(world)
+    assert after["ts"] == before["ts"]
+    assert "Ben Okafor*: Full Day" in text_of(after), text_of(after)
     assert len(world.slack.dms_to(TL)) == dms, "no new DM"
