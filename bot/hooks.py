@@ -6,11 +6,15 @@ kernel calls the subscribers listed here in this order, outside any transaction
 
 from __future__ import annotations
 
+from bot.certs import outcome as exam_outcome
+from bot.coaching.types import CoachingRecorded
 from bot.cohorts import calendar_notice
 from bot.cohorts import clocks as class_clocks
 from bot.cohorts.types import AgentEnrolled, AgentTransferred, CohortCreated, RosterAdded
 from bot.core.after_commit import Hooks
 from bot.core.context import AppContext
+from bot.core.unit_of_work import Caller
+from bot.esp_tracker.types import ItemsCompleted
 from bot.g2t import links as g2t_links
 
 
@@ -28,6 +32,9 @@ def install(hooks: Hooks[AppContext]) -> None:
     # A roster pasted into an existing class: the newcomers' timezones, then their G2T links.
     hooks.subscribe(RosterAdded, learn_roster_timezones)
     hooks.subscribe(RosterAdded, send_roster_links)
+    # A coaching documented from a failed exam, or the exam passed: its notice shows it, in place.
+    hooks.subscribe(CoachingRecorded, show_exam_coaching)
+    hooks.subscribe(ItemsCompleted, show_exam_passed)
 
 
 def learn_timezones(ctx: AppContext, event: CohortCreated) -> None:
@@ -56,3 +63,17 @@ def learn_roster_timezones(ctx: AppContext, event: RosterAdded) -> None:
 
 def send_roster_links(ctx: AppContext, event: RosterAdded) -> None:
     g2t_links.deliver_links(ctx, event.cohort_id, event.person_ids)
+
+
+ATTEMPT_REF = "attempt:"
+
+
+def show_exam_coaching(ctx: AppContext, event: CoachingRecorded) -> None:
+    ids = [ref[len(ATTEMPT_REF) :] for ref in event.links if ref.startswith(ATTEMPT_REF)]
+    attempts = [int(i) for i in ids if i.isdigit()]
+    if attempts:
+        exam_outcome.show_outcomes(ctx, Caller.system(), attempts)
+
+
+def show_exam_passed(ctx: AppContext, event: ItemsCompleted) -> None:
+    exam_outcome.show_tracker_outcomes(ctx, Caller.system(), event.person_id, event.items)

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.certs import blocks
+from bot.certs import blocks, recording
 from bot.certs import service as certs
 from bot.core.context import AppContext
 from bot.core.errors import InvalidInput
@@ -37,7 +37,7 @@ def failcert_command(command: dict[str, Any], ctx: AppContext, caller: Caller) -
     data = certs.FailureInput(
         agent_user_id=agent_id, carrier=args[1], score=score, note=note, override=override
     )
-    result = certs.fail_exam(ctx, caller, data)
+    result = recording.fail_exam(ctx, caller, data)
     text = certs.failure_text(result)
     return Say(text, blocks.failure_answer(result, text))
 
@@ -59,7 +59,7 @@ def failcert_submitted(view: dict[str, Any], ctx: AppContext, caller: Caller) ->
         score=certs.parse_score(ctx.playbook, state.text(ids.FAILCERT_SCORE_BLOCK)),
         note=require_length(state.text(ids.FAILCERT_NOTE_BLOCK), NOTE, "The note", field="note"),
     )
-    result = certs.fail_exam(ctx, caller, data)
+    result = recording.fail_exam(ctx, caller, data)
     text = certs.failure_text(result)
     return Say(text, blocks.failure_answer(result, text))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.class_day import alerts, attendance, claim_blocks, claims
+from bot.class_day import alerts, attendance, claim_blocks, claims, day_summary
 from bot.class_day import blocks as day_blocks
 from bot.class_day.blocks import reason_modal
 from bot.class_day.types import AgentDays
@@ -64,7 +64,7 @@ def _attendance_set(ctx: AppContext, caller: Caller, args: list[str]) -> Reply:
         code=args[2],
         reason=require_length(" ".join(args[3:]), NOTE, "The reason"),
     )
-    row = attendance.change_code(ctx, caller, change)
+    row = day_summary.change_code(ctx, caller, change)
     return Say(f"{escape_line(row.name)}, day {row.day}: {row.code_label}.")
 
 

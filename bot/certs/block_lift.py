@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.certs import outcome
 from bot.certs import service as certs
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
@@ -71,6 +72,16 @@ def lift_blocks(work: Work, cohort_id: int) -> int:
                     f":unlock: {escape_line(agent.name)}'s {escape_line(name)} block lifted with the new year: "
                     f"the tracker shows {escape_line(name)} in progress again and the attempts start over."
                 ),
+            )
+            # The attempts that blocked it: their notices show the block lifted, in place.
+            outcome.show(
+                work,
+                [
+                    a
+                    for a in certs.attempts_of(session, agent.id)
+                    if certs.tracker_item(playbook, a.carrier_key) == key
+                    and a.year < certs.year_of(now, cohort.timezone)
+                ],
             )
     return moved
 

@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.access import policy
-from bot.access import targets as access
 from bot.access.policy import Action
 from bot.certs.playbook import Carrier
 from bot.certs.types import FailureResult
@@ -28,7 +27,6 @@ from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.core.text import escape_line, shorten
 from bot.core.timefmt import local, show_date
 from bot.core.unit_of_work import Work, use_case
-from bot.esp_tracker import service as esp
 from db.models import CertAttempt, Person, Role
 
 
@@ -183,9 +181,6 @@ def record_failure(
     )
     session.add(attempt)
     session.flush()
-    step = playbook.fail_step(carrier, attempt_no)
-    left = max(carrier.attempts - attempt_no, 0)
-    proctor_next = playbook.proctored_next(carrier, attempt_no)
     audit.record(
         session,
         actor=actor_person.slack_user_id,
@@ -199,31 +194,41 @@ def record_failure(
             "attempt": attempt_no,
             "score": score,
             "override": override,
-            "blocked": left == 0,
+            "blocked": attempt_no >= carrier.attempts,
         },
     )
     recipients = [cohort.tl.slack_user_id, cohort.pm.slack_user_id]
     recipients += [p.slack_user_id for p in people.by_role(session, Role.ESP_MANAGER)]
+    return result_of(playbook, attempt, carrier, list(dict.fromkeys(recipients)))
+
+
+def result_of(
+    playbook: Playbook, attempt: CertAttempt, carrier: Carrier, recipients: list[str] | None = None
+) -> FailureResult:
+    """A recorded attempt as its notice shows it: where it left the agent when it was recorded."""
+    guide = playbook.failed_certs
+    step = playbook.fail_step(carrier, attempt.attempt_no)
+    left = max(carrier.attempts - attempt.attempt_no, 0)
     return FailureResult(
         attempt_id=attempt.id,
-        agent_name=agent.name,
-        agent_slack_id=agent.slack_user_id,
+        agent_name=attempt.person.name,
+        agent_slack_id=attempt.person.slack_user_id,
         carrier_key=carrier.key,
         carrier_name=carrier.name,
-        attempt_no=attempt_no,
+        attempt_no=attempt.attempt_no,
         limit=carrier.attempts,
         attempts_left=left,
         blocked=left == 0,
         next_step=step.text.format(carrier=carrier.name),
         proposed_level=step.coaching,
         proposed_label=level_label(playbook, step.coaching),
-        proctor_next=proctor_next,
-        override=override,
-        score=score,
+        proctor_next=playbook.proctored_next(carrier, attempt.attempt_no),
+        override=attempt.override,
+        score=attempt.score,
         note=attempt.note,
-        recipients=list(dict.fromkeys(recipients)),
+        recipients=recipients or [],
         licensing_team=guide.licensing_team,
-        blocked_until=show_lift(lifts_on(year)) if guide.per_year else None,
+        blocked_until=show_lift(lifts_on(attempt.year)) if guide.per_year else None,
     )
 
 
@@ -277,41 +282,6 @@ class FailureInput:
     score: int | None = None
     note: str | None = None
     override: bool = False
-
-
-@use_case
-def fail_exam(work: Work, data: FailureInput) -> FailureResult:
-    """/failcert and its form: record the attempt, move the ESP tracker, tell the TL, PM and ESP managers."""
-    agent = people.require_agent(work.session, data.agent_user_id)
-    target = access.agent_target(work.session, agent)
-    actor = work.allow(Action.CERT_FAILURE_RECORD, target)
-    people.lock(work.session, agent)
-    result = record_failure(
-        work.session,
-        agent=agent,
-        carrier_key=data.carrier,
-        score=data.score,
-        note=data.note,
-        actor=actor,
-        now=work.now,
-        playbook=work.playbook,
-        override=data.override,
-    )
-    esp.apply_failed_attempt(
-        work.session,
-        person=agent,
-        carrier=tracker_item(work.playbook, result.carrier_key),
-        blocked=result.blocked,
-        actor=actor,
-        now=work.now,
-        source="failcert",
-    )
-    for key, kind, recipient, text in failure_messages(result):
-        # Who recorded it reads the same words in the reply: no DM repeating them.
-        if recipient != actor.slack_user_id:
-            work.notify(key=key, kind=kind, recipient=recipient, text=text)
-    tell_hr_of_third_failure(work, agent, result)
-    return result
 
 
 # The Failed Cert Exams Guide: at the 3rd failed exam, HR is told with the TL, the PM and the managers.

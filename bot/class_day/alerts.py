@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from bot.class_day import attendance, claims
+from bot.class_day import attendance, claims, day_summary
 from bot.class_day import blocks as day_blocks
 from bot.class_day.types import MiaResolved
 from bot.cohorts import service as cohorts
@@ -85,6 +85,8 @@ def resolve_mia(work: Work, data: attendance.MiaDecision) -> MiaResolved:
     digest line) changes in place: that agent loses the buttons and shows who decided, and when."""
     flag = attendance.decide_mia(work, data)
     result = MiaResolved(data.decision, flag.person.name, flag.day, flag.break_no, flag.reason or "")
+    # Decided after the day ended: its summary shows the code the decision gives, in place.
+    day_summary.refresh(work, flag.cohort_id, flag.day)
     key = mia_key(flag.cohort_id, flag.day, flag.break_no)
     if not budget.written(work.session, key):
         return result  # no card to change (a mark set by hand)
@@ -109,17 +111,15 @@ def end_of_day_report(work: Work, cohort_id: int, day: int, sections: Sequence[E
     cohort = cohorts.by_id(work.session, cohort_id)
     if not _day_held(work.session, cohort_id, day):
         return
-    times = attendance.day_of(cohort, work.playbook, day)
     attendance.apply_early(work.session, work.playbook, work.now, [cohort.channel_id])
-    rows = attendance.day_table(work.session, work.playbook, cohort, day)
-    text, blocks = day_blocks.end_of_day(cohort.name, times, rows, cohort.tl.timezone)
+    text, blocks = day_summary.codes_part(work, cohort, day)
     for section in sections:
         try:
             blocks.extend(section(work.session, work.ctx, cohort_id, day))
         except Exception:  # noqa: BLE001 - one broken section must not cost the TL the report
             log.exception("end-of-day section %s failed", getattr(section, "__name__", section))
     work.notify(
-        key=f"eod:{cohort_id}:day:{day}:tl",
+        key=day_summary.summary_key(cohort_id, day),
         kind="end_of_day",
         recipient=cohort.tl.slack_user_id,
         text=text,

@@ -784,12 +784,12 @@ def _days_of(work: Work, agent_user_id: str) -> AgentDays:
     return AgentDays(cohort.name, agent.name, [(day_of(cohort, work.playbook, r.day), r) for r in rows])
 
 
-@use_case
-def change_code(work: Work, change: CodeChange) -> AgentDay:
-    """/attendance set @agent DAY CODE reason, by the agent's own class's TL or PM (or an admin)."""
+def apply_code_change(work: Work, change: CodeChange) -> tuple[Cohort, AgentDay]:
+    """/attendance set @agent DAY CODE reason, by the agent's own class's TL or PM (or an admin):
+    the class and the agent's day as it stands now."""
     agent, cohort = _agent_and_class(work, change.agent_user_id, Action.ATTENDANCE_SET, "set")
     actor = work.actor
-    return set_code(
+    return cohort, set_code(
         work.session,
         work.playbook,
         cohort,

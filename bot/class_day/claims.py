@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.access import targets as access
 from bot.access.policy import Action
-from bot.class_day import attendance
+from bot.class_day import attendance, day_summary
 from bot.class_day import claim_blocks as blocks
 from bot.class_day.types import ClaimAnswer, MarkNotice
 from bot.cohorts import service as cohorts
@@ -118,6 +118,9 @@ def decide(work: Work, flag_id: int, outcome: str) -> ClaimAnswer:
         )
     flag.claim_outcome = outcome
     work.session.flush()
+    if outcome == ACCEPTED:
+        # Accepted after the day ended: its summary shows the code the excuse gives, in place.
+        day_summary.refresh(work, flag.cohort_id, flag.day)
     audit.record(
         work.session,
         actor=work.actor.slack_user_id,

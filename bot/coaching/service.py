@@ -23,7 +23,7 @@ from bot.calendar.class_days import dates_of
 from bot.class_day import points as attendance_points
 from bot.coaching import acknowledgement, blocks, cap_document
 from bot.coaching.playbook import CoachingPolicy
-from bot.coaching.types import CoachForm, CoachingSaved, History, HistoryRow, Prefill
+from bot.coaching.types import CoachForm, CoachingRecorded, CoachingSaved, History, HistoryRow, Prefill
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
 from bot.core import audit, people, record_reads
@@ -497,6 +497,8 @@ def coach(work: Work, data: CoachingInput) -> CoachingSaved:
         links=data.links,
         skip_reason=data.skip_reason,
     )
+    # What the coaching is about may show it (a failed exam's notice): after the commit.
+    work.emit(CoachingRecorded(coaching_id=saved.id, person_id=agent.id, links=list(saved.links or [])))
     cohort = cohorts.by_id(work.session, saved.cohort_id) if saved.cohort_id else None
     tl = cohort.tl.slack_user_id if cohort else actor.slack_user_id
     level = level_label(work.playbook, saved.level)

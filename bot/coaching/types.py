@@ -126,3 +126,12 @@ class CatchUpForm:
 class Scheduled:
     agent_name: str
     lines: list[str]
+
+
+@dataclass(frozen=True)
+class CoachingRecorded:
+    """A coaching was written, about these records (its links: "attempt:7", "flag:1", ...)."""
+
+    coaching_id: int
+    person_id: int
+    links: list[str] = field(default_factory=list)

@@ -310,6 +310,28 @@ def written(session: Session, key: str) -> bool:
     return session.scalar(select(Notification.id).where(Notification.key == key)) is not None
 
 
+def shown(session: Session, key: str) -> tuple[str, list[dict[str, Any]] | None] | None:
+    """The text and blocks written under `key` (its digest line's, when it folded), None when none
+    was: what a card that changes starts from when only part of it is rebuilt."""
+    line = session.scalar(select(DigestLine).where(DigestLine.key == key))
+    if line is not None:
+        return line.text, line.blocks
+    row = session.scalar(select(Notification).where(Notification.key == key))
+    if row is None:
+        return None
+    return row.text, row.blocks
+
+
+def keys_under(session: Session, prefix: str) -> list[str]:
+    """The keys written that start with `prefix` (one event's messages to several people), on
+    their own or as digest lines."""
+    lines = session.scalars(select(DigestLine.key).where(DigestLine.key.startswith(prefix, autoescape=True)))
+    rows = session.scalars(
+        select(Notification.key).where(Notification.key.startswith(prefix, autoescape=True))
+    )
+    return sorted({*lines, *rows})
+
+
 def revise(
     session: Session,
     playbook: Playbook,

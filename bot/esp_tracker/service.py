@@ -26,7 +26,7 @@ from bot.core.text import escape_line, shorten
 from bot.core.timefmt import show
 from bot.core.unit_of_work import Caller, Work, use_case
 from bot.esp_tracker import production_blocks
-from bot.esp_tracker.types import ClassTracker, Tracker, TrackerRow, TrackerUpdated
+from bot.esp_tracker.types import ClassTracker, ItemsCompleted, Tracker, TrackerRow, TrackerUpdated
 from bot.red_flags import service as red_flags
 from db.models import STAFF_ROLES, EspItem, Person
 
@@ -438,10 +438,15 @@ def update_tracker(work: Work, agent_user_id: str, updates: list[tuple[str, str]
     if cohorts.enrollment_of(work.session, agent.id) is None:
         raise InvalidInput(f"{escape_line(agent.name)} is not in an active cohort; nothing was changed.")
     lock(work.session, agent.id)
-    changed = [
-        f"{ITEMS[item]} {STATUSES[status]}"
+    moved = [
+        (item, status)
         for item, status in updates
         if set_status(work.session, person=agent, item=item, status=status, actor=actor, now=work.now)
     ]
+    changed = [f"{ITEMS[item]} {STATUSES[status]}" for item, status in moved]
+    completed = [item for item, status in moved if status == COMPLETE]
+    if completed:
+        # An exam passed shows on its failed attempts' notices: after the commit.
+        work.emit(ItemsCompleted(person_id=agent.id, items=completed))
     enqueue_if_complete(work, agent.id)
     return TrackerUpdated(changed, tracker_of(work.session, agent))

@@ -48,3 +48,11 @@ class MoveResult:
     already: bool
     reader_tz: str | None  # the presser's zone, to show the time in
     class_tz: str
+
+
+@dataclass(frozen=True)
+class ItemsCompleted:
+    """Items of an agent's tracker moved to complete (an exam passed, for one)."""
+
+    person_id: int
+    items: list[str]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.access import targets as access
 from bot.access.policy import Action
-from bot.certs import call_cert
+from bot.certs import call_cert, outcome
 from bot.certs import service as certs
 from bot.cohorts import service as cohorts
 from bot.config.playbook import Playbook
@@ -368,6 +368,7 @@ def submit_form(work: Work, kind: str, fields: dict[str, Any]) -> Submitted:
             # Who submitted the form reads the attempt in its confirmation: no second DM.
             if recipient != actor.slack_user_id:
                 work.notify(key=key, kind=kind_of_message, recipient=recipient, text=text)
+        outcome.show(work, outcome.earlier_attempts(session, result.failure.attempt_id))
     esp.enqueue_if_complete(work, agent.id)
     result.tracker_line = " · ".join(
         f"{s.label} {s.status_label}" for s in esp.statuses(session, agent.id).values()
