@@ -222,25 +222,15 @@ def enqueue(
 ) -> str | None:
     """Write the message the way the budget says; the outbox key to deliver after the commit (the
     message's own, or its digest's), None when this message was already written."""
-    if not recipient.startswith(("U", "W")):
-        # A channel, not a person: class prompts and posts keep their own timing.
-        written = outbox.enqueue(
-            session,
-            key=key,
-            kind=kind,
-            recipient=recipient,
-            text=text,
-            blocks=blocks,
-            now=now,
-            expires_at=expires_at,
-        )
-        return key if written else None
-    choices = choices_for(session, playbook, recipient)
-    if choices.folds(kind):
-        return add_line(
-            session, choices, key=key, kind=kind, recipient=recipient, text=text, blocks=blocks, now=now
-        )
-    due = None if kind in choices.urgent_kinds else quiet_until(choices, now)
+    due = None
+    # A channel, not a person: class prompts and posts keep their own timing.
+    if recipient.startswith(("U", "W")):
+        choices = choices_for(session, playbook, recipient)
+        if choices.folds(kind):
+            return add_line(
+                session, choices, key=key, kind=kind, recipient=recipient, text=text, blocks=blocks, now=now
+            )
+        due = None if kind in choices.urgent_kinds else quiet_until(choices, now)
     written = outbox.enqueue(
         session,
         key=key,
